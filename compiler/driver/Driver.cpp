@@ -1,0 +1,303 @@
+//===- Driver.cpp - the edgec compiler driver library ---------------------===//
+//
+// import -> graph -> linalg -> kernels -> bufferized -> llvm -> LLVM IR ->
+// object, with `--compile-to` stopping after any phase, then the header, and
+// for executables and shared objects a link through the system C compiler.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/driver/Driver.h"
+
+#include "compiler/emit/ModelSignature.h"
+#include "compiler/emit/ObjectEmitter.h"
+#include "dialects/Edge/IR/EdgeOps.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <chrono>
+
+using namespace mlir;
+
+namespace edgec {
+
+std::optional<EmitKind> parseEmitKind(const std::string &name) {
+  if (name == "obj") return EmitKind::Object;
+  if (name == "shared") return EmitKind::Shared;
+  if (name == "exe") return EmitKind::Executable;
+  if (name == "mlir") return EmitKind::MLIR;
+  if (name == "llvm") return EmitKind::LLVMIR;
+  if (name == "asm") return EmitKind::Assembly;
+  return std::nullopt;
+}
+
+void registerEdgecDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<edge::EdgeDialect>();
+}
+
+namespace {
+
+/// Prints diagnostics as `edgec: error: <file>: node '<name>': <message>`.
+class Reporter {
+public:
+  explicit Reporter(MLIRContext &ctx)
+      : handler(&ctx, [this](Diagnostic &d) { return print(d); }) {}
+
+  LogicalResult print(Diagnostic &d) {
+    llvm::errs() << "edgec: ";
+    switch (d.getSeverity()) {
+    case DiagnosticSeverity::Error: llvm::errs() << "error: "; break;
+    case DiagnosticSeverity::Warning: llvm::errs() << "warning: "; break;
+    case DiagnosticSeverity::Note: llvm::errs() << "note: "; break;
+    case DiagnosticSeverity::Remark: llvm::errs() << "remark: "; break;
+    }
+    printLocation(d.getLocation());
+    llvm::errs() << d << "\n";
+    for (Diagnostic &note : d.getNotes())
+      print(note);
+    return success();
+  }
+
+private:
+  void printLocation(Location loc) {
+    if (auto name = dyn_cast<NameLoc>(loc)) {
+      if (auto file = dyn_cast<FileLineColLoc>(name.getChildLoc()))
+        llvm::errs() << file.getFilename().getValue() << ": ";
+      llvm::errs() << "node '" << name.getName().getValue() << "': ";
+    } else if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+      llvm::errs() << file.getFilename().getValue();
+      if (file.getLine())
+        llvm::errs() << ":" << file.getLine() << ":" << file.getColumn();
+      llvm::errs() << ": ";
+    } else if (auto fused = dyn_cast<FusedLoc>(loc)) {
+      if (!fused.getLocations().empty())
+        printLocation(fused.getLocations().front());
+    }
+  }
+  ScopedDiagnosticHandler handler;
+};
+
+int fail(const Twine &message) {
+  llvm::errs() << "edgec: error: " << message << "\n";
+  return 1;
+}
+
+bool isCIdentifier(StringRef s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
+    return false;
+  return llvm::all_of(s, [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+std::string defaultOutput(const CompileOptions &o) {
+  if (o.compileTo || o.emit == EmitKind::MLIR || o.emit == EmitKind::LLVMIR ||
+      o.emit == EmitKind::Assembly)
+    return "-";
+  StringRef stem = llvm::sys::path::stem(o.inputPath);
+  switch (o.emit) {
+  case EmitKind::Object: return (stem + ".o").str();
+  case EmitKind::Shared: return (stem + ".so").str();
+  default: return stem.str();
+  }
+}
+
+/// Runs `cc` to link the object into an executable or shared object.
+int link(const CompileOptions &o, StringRef object, StringRef output) {
+  std::string cc;
+  if (const char *env = std::getenv("EDGEC_CC"))
+    cc = env;
+  else if (auto found = llvm::sys::findProgramByName("cc"))
+    cc = *found;
+  else
+    return fail("no C compiler found to link with (set EDGEC_CC or install cc)");
+  SmallVector<std::string> args{cc, "-o", output.str(), object.str()};
+  if (o.emit == EmitKind::Shared) {
+    args.insert(args.begin() + 1, "-shared");
+  } else {
+    std::string exe = llvm::sys::fs::getMainExecutable(
+        o.argv0.c_str(), reinterpret_cast<void *>(&runCompiler));
+    SmallString<256> libDir(llvm::sys::path::parent_path(exe));
+    llvm::sys::path::append(libDir, "..", "lib");
+    for (const char *lib : {"libedgert_exe_main.a", "libedgert_runner.a",
+                            "libedgert.a"}) {
+      SmallString<256> p(libDir);
+      llvm::sys::path::append(p, lib);
+      if (!llvm::sys::fs::exists(p))
+        return fail("runtime library '" + Twine(lib) + "' not found in '" +
+                    libDir + "'");
+      args.push_back(p.str().str());
+    }
+  }
+  args.push_back("-lm");
+  SmallVector<StringRef> argRefs(args.begin(), args.end());
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(cc, argRefs, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0)
+    return fail("linking '" + output + "' failed" +
+                (message.empty() ? "" : ": " + message));
+  return 0;
+}
+
+} // namespace
+
+int runCompiler(const CompileOptions &o) {
+  using Clock = std::chrono::steady_clock;
+  if (!isCIdentifier(o.name))
+    return fail("--name='" + o.name + "' is not a valid C identifier");
+  if (!llvm::sys::fs::exists(o.inputPath))
+    return fail(o.inputPath + ": no such file");
+
+  // Open the output first: an unwritable path fails before any work.
+  std::string outputPath = o.outputPath.empty() ? defaultOutput(o) : o.outputPath;
+  bool linked = !o.compileTo && (o.emit == EmitKind::Shared ||
+                                 o.emit == EmitKind::Executable);
+  std::string openError;
+  auto output = openOutputFile(outputPath, &openError);
+  if (!output)
+    return fail("cannot write '" + outputPath + "': " +
+                (openError.empty() ? "unknown error" : openError));
+
+  std::string targetError;
+  auto target = describeTarget(o.target, targetError);
+  if (!target)
+    return fail(targetError);
+
+  DialectRegistry registry;
+  registerEdgecDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  Reporter reporter(context);
+  registerEdgecPassesAndPipelines();
+
+  auto timed = [&](const char *what, auto &&fn) {
+    auto start = Clock::now();
+    auto result = fn();
+    if (o.verbose)
+      llvm::errs() << llvm::format(
+          "edgec: %-11s %9.1f ms\n", what,
+          std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    return result;
+  };
+
+  OwningOpRef<ModuleOp> module = timed("import", [&] {
+    return importOnnxModel(o.inputPath, o.import, context);
+  });
+  if (!module)
+    return 1;
+  auto printModule = [&]() {
+    module->print(output->os());
+    output->os() << "\n";
+    output->keep();
+    return 0;
+  };
+  if (o.compileTo == Phase::Import)
+    return printModule();
+
+  auto main = module->lookupSymbol<func::FuncOp>("main");
+  ModelSignature sig;
+  sig.name = o.name;
+  sig.source = llvm::sys::path::filename(o.inputPath).str();
+  if (failed(readSignature(main, sig)))
+    return 1;
+
+  PipelineOptions popts;
+  popts.optLevel = o.target.optLevel;
+  popts.vectorBits = target->vectorBits;
+  popts.arenaAlignment = sig.arenaAlignment;
+  for (Phase phase : {Phase::Graph, Phase::Linalg, Phase::Kernels,
+                      Phase::Bufferized, Phase::LLVM}) {
+    if (phase == Phase::Bufferized)
+      for (unsigned i = 0; i < main.getNumArguments(); ++i)
+        main.setArgAttr(i, "bufferization.writable",
+                        BoolAttr::get(&context, false));
+    if (phase == Phase::LLVM) {
+      if (auto size = main->getAttrOfType<IntegerAttr>("edge.arena_size"))
+        sig.arenaSize = size.getInt();
+      main.setName(o.name + "_kernel");
+      // The names were read into the signature; LLVM has no use for them.
+      for (unsigned i = 0; i < main.getNumArguments(); ++i)
+        main.setArgAttrs(i, DictionaryAttr::get(&context));
+      main->removeAttr("edge.arena_size");
+    }
+    PassManager pm(&context);
+    buildPhasePipeline(pm, phase, popts);
+    if (failed(timed(phaseName(phase), [&] { return pm.run(*module); })))
+      return 1;
+    if (o.compileTo == phase)
+      return printModule();
+  }
+  if (o.emit == EmitKind::MLIR)
+    return printModule();
+
+  llvm::LLVMContext llvmContext;
+  auto llvmModule = timed("translate", [&] {
+    return translateToLLVMIR(*module, llvmContext, *target, sig,
+                             /*entryAlias=*/linked);
+  });
+  if (!llvmModule)
+    return fail("translation to LLVM IR failed");
+  timed("optimize", [&] {
+    optimizeLLVMIR(*llvmModule, *target, o.target.optLevel);
+    return 0;
+  });
+  if (o.emit == EmitKind::LLVMIR) {
+    llvmModule->print(output->os(), nullptr);
+    output->keep();
+    return 0;
+  }
+
+  // Object code: straight to the output, or to a temporary to be linked.
+  SmallString<128> objectPath(outputPath);
+  int objectFd = -1;
+  std::unique_ptr<llvm::raw_fd_ostream> objectStream;
+  if (linked) {
+    if (llvm::sys::fs::createTemporaryFile("edgec", "o", objectFd, objectPath))
+      return fail("cannot create a temporary object file");
+    objectStream = std::make_unique<llvm::raw_fd_ostream>(objectFd, true);
+  }
+  std::string codegenError;
+  bool ok = timed("codegen", [&] {
+    return emitMachineCode(*llvmModule, *target,
+                           o.emit == EmitKind::Assembly,
+                           linked ? *objectStream : output->os(), codegenError);
+  });
+  if (!ok)
+    return fail(codegenError);
+  if (!linked) {
+    output->keep();
+    if (o.emit == EmitKind::Object && outputPath != "-") {
+      SmallString<128> headerPath(outputPath);
+      llvm::sys::path::replace_extension(headerPath, "h");
+      std::string headerError;
+      auto header = openOutputFile(headerPath, &headerError);
+      if (!header)
+        return fail("cannot write '" + headerPath + "': " + headerError);
+      header->os() << generateHeader(sig);
+      header->keep();
+    }
+    return 0;
+  }
+  objectStream->close();
+  output->os().close();
+  int rc = timed("link", [&] { return link(o, objectPath, outputPath); });
+  llvm::sys::fs::remove(objectPath);
+  if (rc == 0)
+    output->keep();
+  return rc;
+}
+
+} // namespace edgec

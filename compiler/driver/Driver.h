@@ -1,0 +1,42 @@
+//===- Driver.h - the edgec compiler driver library -------------*- C++ -*-===//
+#ifndef EDGEC_COMPILER_DRIVER_DRIVER_H
+#define EDGEC_COMPILER_DRIVER_DRIVER_H
+
+#include "compiler/import/OnnxImporter.h"
+#include "compiler/pipeline/Pipeline.h"
+#include "targets/cpu/TargetDescription.h"
+
+#include "mlir/IR/DialectRegistry.h"
+
+#include <optional>
+#include <string>
+
+namespace edgec {
+
+enum class EmitKind { Object, Shared, Executable, MLIR, LLVMIR, Assembly };
+
+std::optional<EmitKind> parseEmitKind(const std::string &name);
+
+/// Everything one `edgec` invocation needs; the tool only fills this in.
+struct CompileOptions {
+  std::string inputPath;
+  std::string outputPath; // empty: a default next to nothing (see docs/cli.md)
+  EmitKind emit = EmitKind::Object;
+  std::optional<Phase> compileTo; // stop after this phase and print MLIR
+  TargetSpec target;
+  std::string name = "model"; // C prefix of the generated symbols
+  ImportOptions import;
+  bool verbose = false;
+  std::string argv0; // locates the runtime libraries (<bin>/../lib)
+};
+
+/// Runs the compiler; returns the process exit code (0 or 1). All errors are
+/// printed as `edgec: error: ...` on stderr.
+int runCompiler(const CompileOptions &options);
+
+/// Every dialect and interface edgec's pipelines use.
+void registerEdgecDialects(mlir::DialectRegistry &registry);
+
+} // namespace edgec
+
+#endif

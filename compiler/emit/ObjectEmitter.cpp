@@ -1,0 +1,181 @@
+//===- ObjectEmitter.cpp - LLVM dialect to object code --------------------===//
+#include "compiler/emit/ObjectEmitter.h"
+
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalAlias.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace llvm;
+
+namespace edgec {
+
+namespace {
+/// Builds the descriptor globals; the layout is edgert.h's (ABI version 1).
+class DescriptorBuilder {
+public:
+  DescriptorBuilder(Module &m, const ModelSignature &sig)
+      : m(m), ctx(m.getContext()), sig(sig) {
+    ptrTy = PointerType::getUnqual(ctx);
+    i32 = Type::getInt32Ty(ctx);
+    i64 = Type::getInt64Ty(ctx);
+    tensorTy = StructType::create(ctx, {ptrTy, i32, i32, ptrTy, i64},
+                                  "edgert_tensor_desc_t");
+    modelTy = StructType::create(
+        ctx, {i32, i32, i32, i32, i64, ptrTy, ptrTy, ptrTy, ptrTy},
+        "edgert_model_t");
+  }
+
+  Constant *string(StringRef s, const Twine &name) {
+    auto *init = ConstantDataArray::getString(ctx, s, /*AddNull=*/true);
+    return new GlobalVariable(m, init->getType(), true,
+                              GlobalValue::PrivateLinkage, init, name);
+  }
+
+  Constant *tensors(const std::vector<TensorSignature> &ts, StringRef kind) {
+    SmallVector<Constant *> descs;
+    for (auto [i, t] : llvm::enumerate(ts)) {
+      std::string base = (sig.name + "_" + kind + std::to_string(i)).str();
+      Constant *shape = ConstantPointerNull::get(ptrTy);
+      if (!t.shape.empty()) {
+        auto *init = ConstantDataArray::get(ctx, ArrayRef<int64_t>(t.shape));
+        shape = new GlobalVariable(m, init->getType(), true,
+                                   GlobalValue::PrivateLinkage, init,
+                                   base + "_shape");
+      }
+      descs.push_back(ConstantStruct::get(
+          tensorTy, {string(t.name, base + "_name"),
+                     ConstantInt::get(i32, t.dtype),
+                     ConstantInt::get(i32, t.shape.size()), shape,
+                     ConstantInt::get(i64, t.sizeBytes)}));
+    }
+    if (descs.empty())
+      return ConstantPointerNull::get(ptrTy);
+    auto *arrTy = ArrayType::get(tensorTy, descs.size());
+    return new GlobalVariable(m, arrTy, true, GlobalValue::PrivateLinkage,
+                              ConstantArray::get(arrTy, descs),
+                              sig.name + "_" + kind.str() + "s");
+  }
+
+  /// `void <name>_entry(void *const *in, void *const *out, void *arena)`
+  /// unpacks the pointer arrays and calls the kernel.
+  Function *entry(Function *kernel) {
+    auto *fnTy = FunctionType::get(Type::getVoidTy(ctx), {ptrTy, ptrTy, ptrTy},
+                                   false);
+    auto *fn = Function::Create(fnTy, GlobalValue::InternalLinkage,
+                                sig.name + "_entry", m);
+    IRBuilder<> b(BasicBlock::Create(ctx, "entry", fn));
+    SmallVector<Value *> args;
+    auto load = [&](Value *array, size_t i) {
+      Value *slot = b.CreateConstInBoundsGEP1_64(ptrTy, array, i);
+      return b.CreateAlignedLoad(ptrTy, slot, MaybeAlign(8));
+    };
+    for (size_t i = 0; i < sig.inputs.size(); ++i)
+      args.push_back(load(fn->getArg(0), i));
+    for (size_t i = 0; i < sig.outputs.size(); ++i)
+      args.push_back(load(fn->getArg(1), i));
+    args.push_back(fn->getArg(2));
+    b.CreateCall(kernel, args);
+    b.CreateRetVoid();
+    return fn;
+  }
+
+  GlobalVariable *model(Function *entryFn) {
+    Constant *init = ConstantStruct::get(
+        modelTy,
+        {ConstantInt::get(i32, 1), ConstantInt::get(i32, sig.inputs.size()),
+         ConstantInt::get(i32, sig.outputs.size()),
+         ConstantInt::get(i32, sig.arenaAlignment),
+         ConstantInt::get(i64, sig.arenaSize), string(sig.name, sig.name + "_name"),
+         tensors(sig.inputs, "input"), tensors(sig.outputs, "output"), entryFn});
+    return new GlobalVariable(m, modelTy, true, GlobalValue::ExternalLinkage,
+                              init, sig.name + "_model");
+  }
+
+  StructType *modelType() { return modelTy; }
+
+private:
+  Module &m;
+  LLVMContext &ctx;
+  const ModelSignature &sig;
+  PointerType *ptrTy;
+  IntegerType *i32, *i64;
+  StructType *tensorTy, *modelTy;
+};
+} // namespace
+
+std::unique_ptr<Module> translateToLLVMIR(mlir::ModuleOp module,
+                                          LLVMContext &context,
+                                          const TargetDescription &target,
+                                          const ModelSignature &sig,
+                                          bool entryAlias) {
+  mlir::registerBuiltinDialectTranslation(*module.getContext());
+  mlir::registerLLVMDialectTranslation(*module.getContext());
+  auto llvmModule = mlir::translateModuleToLLVMIR(module, context, sig.name);
+  if (!llvmModule)
+    return nullptr;
+  llvmModule->setTargetTriple(target.machine->getTargetTriple());
+  llvmModule->setDataLayout(target.machine->createDataLayout());
+  for (Function &f : *llvmModule) {
+    if (f.isDeclaration())
+      continue;
+    f.addFnAttr("target-cpu", target.cpu);
+    if (!target.features.empty())
+      f.addFnAttr("target-features", target.features);
+  }
+  Function *kernel = llvmModule->getFunction(sig.name + "_kernel");
+  if (!kernel)
+    return nullptr;
+  kernel->setLinkage(GlobalValue::InternalLinkage);
+  DescriptorBuilder builder(*llvmModule, sig);
+  Function *entryFn = builder.entry(kernel);
+  entryFn->addFnAttr("target-cpu", target.cpu);
+  GlobalVariable *model = builder.model(entryFn);
+  if (entryAlias)
+    GlobalAlias::create(builder.modelType(), 0, GlobalValue::ExternalLinkage,
+                        "edgert_entry_model", model, llvmModule.get());
+  return llvmModule;
+}
+
+void optimizeLLVMIR(Module &module, const TargetDescription &target,
+                    int optLevel) {
+  LoopAnalysisManager lam;
+  FunctionAnalysisManager fam;
+  CGSCCAnalysisManager cgam;
+  ModuleAnalysisManager mam;
+  PassBuilder pb(target.machine.get());
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  OptimizationLevel level = optLevel <= 0   ? OptimizationLevel::O0
+                            : optLevel == 1 ? OptimizationLevel::O1
+                            : optLevel == 2 ? OptimizationLevel::O2
+                                            : OptimizationLevel::O3;
+  ModulePassManager mpm = optLevel <= 0
+                              ? pb.buildO0DefaultPipeline(level)
+                              : pb.buildPerModuleDefaultPipeline(level);
+  mpm.run(module, mam);
+}
+
+bool emitMachineCode(Module &module, const TargetDescription &target,
+                     bool assembly, raw_pwrite_stream &os, std::string &error) {
+  legacy::PassManager pm;
+  if (target.machine->addPassesToEmitFile(
+          pm, os, nullptr,
+          assembly ? CodeGenFileType::AssemblyFile : CodeGenFileType::ObjectFile)) {
+    error = "the target cannot emit this file type";
+    return false;
+  }
+  pm.run(module);
+  return true;
+}
+
+} // namespace edgec

@@ -1,0 +1,1186 @@
+//===- OnnxImporter.cpp - ONNX protobuf to the edge dialect ---------------===//
+//
+// Reads the ModelProto, turns initializers into constants, graph inputs into
+// function arguments (with shapes fixed by --input-shape), and every node into
+// edge ops through a table of per-op importers that resolve the node's opset
+// version. Ops are built with their own result-type inference and folded on
+// creation, so shape subgraphs become constants as they are read.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/import/OnnxImporter.h"
+
+#include "dialects/Edge/IR/EdgeOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+using namespace mlir;
+
+namespace edgec {
+
+std::string parseInputShape(const std::string &text, InputShape &out) {
+  size_t eq = text.rfind('=');
+  if (eq == std::string::npos || eq == 0)
+    return "invalid --input-shape '" + text +
+           "': expected NAME=D0xD1x... (an empty list for a scalar)";
+  out.name = text.substr(0, eq);
+  out.dims.clear();
+  std::string dims = text.substr(eq + 1);
+  if (dims.empty())
+    return "";
+  size_t start = 0;
+  while (true) {
+    size_t x = dims.find('x', start);
+    std::string d = dims.substr(start, x == std::string::npos ? x : x - start);
+    char *end = nullptr;
+    long long v = d.empty() ? -1 : std::strtoll(d.c_str(), &end, 10);
+    if (d.empty() || *end != '\0' || v <= 0)
+      return "invalid --input-shape '" + text + "': dimension '" + d +
+             "' is not a positive integer";
+    out.dims.push_back(v);
+    if (x == std::string::npos)
+      break;
+    start = x + 1;
+  }
+  return "";
+}
+
+namespace {
+
+/// Error marker: the diagnostic has already been emitted.
+struct Failed {};
+
+class Importer {
+public:
+  Importer(MLIRContext &ctx, const std::string &path,
+           const ImportOptions &options)
+      : ctx(ctx), builder(&ctx), path(path), options(options),
+        fileLoc(FileLineColLoc::get(&ctx, path, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  using Values = SmallVector<Value>;
+  using Handler = std::function<Values(const onnx::NodeProto &)>;
+
+  // --- diagnostics ---------------------------------------------------------
+  InFlightDiagnostic error(Location loc) { return emitError(loc); }
+  InFlightDiagnostic nodeError() { return emitError(nodeLoc); }
+
+  // --- model-level ---------------------------------------------------------
+  LogicalResult readModel(onnx::ModelProto &model);
+  FailureOr<Type> elementType(int32_t dtype, Location loc, StringRef what);
+  FailureOr<DenseElementsAttr> tensorAttr(const onnx::TensorProto &t,
+                                          Location loc);
+  FailureOr<std::string> readExternal(const onnx::TensorProto &t,
+                                      Location loc);
+  FailureOr<Value> lookup(const std::string &name);
+  void registerHandlers();
+
+  // --- node helpers (throw Failed after emitting a diagnostic) --------------
+  const onnx::AttributeProto *attr(const onnx::NodeProto &n, StringRef name);
+  int64_t intAttr(const onnx::NodeProto &n, StringRef name, int64_t dflt);
+  float floatAttr(const onnx::NodeProto &n, StringRef name, float dflt);
+  std::string strAttr(const onnx::NodeProto &n, StringRef name,
+                      StringRef dflt);
+  SmallVector<int64_t> intsAttr(const onnx::NodeProto &n, StringRef name,
+                                ArrayRef<int64_t> dflt = {});
+  bool hasInput(const onnx::NodeProto &n, int i) {
+    return i < n.input_size() && !n.input(i).empty();
+  }
+  Value input(const onnx::NodeProto &n, int i);
+  Value optInput(const onnx::NodeProto &n, int i) {
+    return hasInput(n, i) ? input(n, i) : Value();
+  }
+  /// The constant value of node input `i`, which the op needs at compile time.
+  DenseElementsAttr constInput(const onnx::NodeProto &n, int i,
+                               StringRef what);
+  SmallVector<int64_t> constInts(const onnx::NodeProto &n, int i,
+                                 StringRef what);
+  RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+  int64_t normAxis(int64_t axis, int64_t rank, StringRef what);
+  [[noreturn]] void fail(const Twine &msg) {
+    nodeError() << msg;
+    throw Failed();
+  }
+  void noExtraOutputs(const onnx::NodeProto &n, int used, StringRef what);
+
+  /// Builds OpTy with inferred result types, folds it, and returns its result.
+  template <typename OpTy>
+  Value make(ValueRange operands, ArrayRef<NamedAttribute> attrs = {});
+  NamedAttribute named(StringRef name, Attribute a) {
+    return builder.getNamedAttr(name, a);
+  }
+  Value reshape(Value v, ArrayRef<int64_t> shape) {
+    return make<edge::ReshapeOp>(v, {named("shape", builder.getDenseI64ArrayAttr(shape))});
+  }
+  Value constant(DenseElementsAttr a) {
+    return arith::ConstantOp::create(builder, nodeLoc, a);
+  }
+
+  // --- per-op importers -------------------------------------------------------
+  Values importConv(const onnx::NodeProto &n);
+  Values importPool(const onnx::NodeProto &n, bool isMax);
+  Values importGemm(const onnx::NodeProto &n);
+  Values importSoftmax(const onnx::NodeProto &n);
+  Values importClip(const onnx::NodeProto &n);
+  Values importBatchNorm(const onnx::NodeProto &n);
+  Values importReshape(const onnx::NodeProto &n);
+  Values importSqueeze(const onnx::NodeProto &n, bool unsqueeze);
+  Values importConstant(const onnx::NodeProto &n);
+  Values importPad(const onnx::NodeProto &n);
+  void resolvePads(const onnx::NodeProto &n, ArrayRef<int64_t> in,
+                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                   ArrayRef<int64_t> dilations, SmallVectorImpl<int64_t> &pads);
+
+  MLIRContext &ctx;
+  OpBuilder builder;
+  std::string path;
+  const ImportOptions &options;
+  Location fileLoc;
+  Location nodeLoc = fileLoc;
+  int64_t opset = 0;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  llvm::StringMap<Handler> handlers;
+};
+
+//===----------------------------------------------------------------------===//
+// Model and tensors
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::readModel(onnx::ModelProto &model) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error(fileLoc) << "cannot read the model: " << buffer.getError().message();
+    return failure();
+  }
+  StringRef bytes = (*buffer)->getBuffer();
+  if (bytes.size() > size_t(std::numeric_limits<int>::max()) ||
+      !model.ParseFromArray(bytes.data(), int(bytes.size()))) {
+    error(fileLoc) << "not a valid ONNX model (the protobuf does not parse: "
+                      "the file is truncated or is not an ONNX model)";
+    return failure();
+  }
+  if (model.ir_version() <= 0 || !model.has_graph()) {
+    error(fileLoc) << "not a valid ONNX model (no IR version or no graph)";
+    return failure();
+  }
+  for (const auto &op : model.opset_import())
+    if (op.domain().empty() || op.domain() == "ai.onnx")
+      opset = op.version();
+  if (opset == 0)
+    opset = 1; // IR version 3 models without opset_import use opset 1
+  return success();
+}
+
+FailureOr<Type> Importer::elementType(int32_t dtype, Location loc,
+                                      StringRef what) {
+  MLIRContext *c = &ctx;
+  switch (dtype) {
+  case onnx::TensorProto::FLOAT: return Type(Float32Type::get(c));
+  case onnx::TensorProto::DOUBLE: return Type(Float64Type::get(c));
+  case onnx::TensorProto::FLOAT16: return Type(Float16Type::get(c));
+  case onnx::TensorProto::BFLOAT16: return Type(BFloat16Type::get(c));
+  case onnx::TensorProto::INT8: return Type(IntegerType::get(c, 8));
+  case onnx::TensorProto::INT16: return Type(IntegerType::get(c, 16));
+  case onnx::TensorProto::INT32: return Type(IntegerType::get(c, 32));
+  case onnx::TensorProto::INT64: return Type(IntegerType::get(c, 64));
+  case onnx::TensorProto::BOOL: return Type(IntegerType::get(c, 1));
+  case onnx::TensorProto::UINT8:
+    return Type(IntegerType::get(c, 8, IntegerType::Unsigned));
+  case onnx::TensorProto::UINT16:
+    return Type(IntegerType::get(c, 16, IntegerType::Unsigned));
+  case onnx::TensorProto::UINT32:
+    return Type(IntegerType::get(c, 32, IntegerType::Unsigned));
+  case onnx::TensorProto::UINT64:
+    return Type(IntegerType::get(c, 64, IntegerType::Unsigned));
+  default:
+    error(loc) << what << ": element type "
+               << onnx::TensorProto::DataType_Name(
+                      static_cast<onnx::TensorProto::DataType>(dtype))
+               << " (" << dtype << ") is not supported";
+    return failure();
+  }
+}
+
+FailureOr<std::string> Importer::readExternal(const onnx::TensorProto &t,
+                                              Location loc) {
+  std::string location;
+  uint64_t offset = 0, length = 0;
+  bool hasLength = false;
+  for (const auto &kv : t.external_data()) {
+    if (kv.key() == "location")
+      location = kv.value();
+    else if (kv.key() == "offset")
+      offset = std::strtoull(kv.value().c_str(), nullptr, 10);
+    else if (kv.key() == "length") {
+      length = std::strtoull(kv.value().c_str(), nullptr, 10);
+      hasLength = true;
+    }
+  }
+  std::string what = "initializer '" + t.name() + "'";
+  if (location.empty()) {
+    error(loc) << what << ": external data without a location";
+    return failure();
+  }
+  // External data must stay inside the model's folder: no absolute paths, no
+  // escaping through '..' or symbolic links.
+  SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  SmallString<256> full(dir);
+  llvm::sys::path::append(full, location);
+  SmallString<256> realDir, realFile;
+  if (llvm::sys::path::is_absolute(location) ||
+      llvm::sys::fs::real_path(dir, realDir) ||
+      llvm::sys::fs::real_path(full, realFile)) {
+    if (llvm::sys::path::is_absolute(location)) {
+      error(loc) << what << ": external data location '" << location
+                 << "' is an absolute path; it must be relative to the "
+                    "model's folder";
+      return failure();
+    }
+    error(loc) << what << ": cannot open external data file '" << full << "'";
+    return failure();
+  }
+  if (!StringRef(realFile).starts_with((realDir + "/").str())) {
+    error(loc) << what << ": external data location '" << location
+               << "' points outside the model's folder";
+    return failure();
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(realFile, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error(loc) << what << ": cannot read external data file '" << full
+               << "': " << buffer.getError().message();
+    return failure();
+  }
+  StringRef data = (*buffer)->getBuffer();
+  if (offset > data.size() || (hasLength && length > data.size() - offset)) {
+    error(loc) << what << ": external data range (offset " << offset
+               << ", length " << length << ") is beyond the end of '"
+               << location << "' (" << data.size() << " bytes)";
+    return failure();
+  }
+  return data.substr(offset, hasLength ? length : StringRef::npos).str();
+}
+
+FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
+                                                  Location loc) {
+  std::string what = "tensor '" + t.name() + "'";
+  auto et = elementType(t.data_type(), loc, what);
+  if (failed(et))
+    return failure();
+  SmallVector<int64_t> shape;
+  int64_t count = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0) {
+      error(loc) << what << ": negative dimension " << d;
+      return failure();
+    }
+    shape.push_back(d);
+    count *= d;
+  }
+  auto type = RankedTensorType::get(shape, *et);
+  size_t elemBytes = (et->getIntOrFloatBitWidth() + 7) / 8;
+
+  std::string external;
+  const std::string *raw = nullptr;
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    auto data = readExternal(t, loc);
+    if (failed(data))
+      return failure();
+    external = std::move(*data);
+    raw = &external;
+  } else if (t.has_raw_data()) {
+    raw = &t.raw_data();
+  }
+  auto countError = [&](size_t got) {
+    error(loc) << what << ": holds " << got << " values but its shape needs "
+               << count;
+    return failure();
+  };
+  if (raw) {
+    if (raw->size() != size_t(count) * elemBytes) {
+      error(loc) << what << ": raw data holds " << raw->size()
+                 << " bytes but its shape needs " << count * elemBytes;
+      return failure();
+    }
+    if (et->isInteger(1)) { // MLIR packs i1 as bits; ONNX stores one byte each
+      SmallVector<bool> bits;
+      for (char c : *raw)
+        bits.push_back(c != 0);
+      return DenseElementsAttr::get(type, bits);
+    }
+    return DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(raw->data(), raw->size()));
+  }
+  // Typed fields.
+  if (isa<FloatType>(*et) && t.data_type() != onnx::TensorProto::FLOAT16 &&
+      t.data_type() != onnx::TensorProto::BFLOAT16) {
+    SmallVector<APFloat> v;
+    if (t.data_type() == onnx::TensorProto::FLOAT) {
+      if (t.float_data_size() != count)
+        return countError(t.float_data_size());
+      for (float f : t.float_data())
+        v.push_back(APFloat(f));
+    } else {
+      if (t.double_data_size() != count)
+        return countError(t.double_data_size());
+      for (double d : t.double_data())
+        v.push_back(APFloat(d));
+    }
+    return DenseElementsAttr::get(type, v);
+  }
+  SmallVector<APInt> v;
+  unsigned width = et->getIntOrFloatBitWidth();
+  auto push = [&](uint64_t x) {
+    v.push_back(APInt(width, x, /*isSigned=*/true, /*implicitTrunc=*/true));
+  };
+  switch (t.data_type()) {
+  case onnx::TensorProto::INT64:
+    if (t.int64_data_size() != count)
+      return countError(t.int64_data_size());
+    for (int64_t x : t.int64_data())
+      push(uint64_t(x));
+    break;
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+    if (t.uint64_data_size() != count)
+      return countError(t.uint64_data_size());
+    for (uint64_t x : t.uint64_data())
+      push(x);
+    break;
+  default: // int32, int16, int8, uint16, uint8, bool, float16 bits
+    if (t.int32_data_size() != count)
+      return countError(t.int32_data_size());
+    for (int32_t x : t.int32_data())
+      push(uint64_t(int64_t(x)));
+    break;
+  }
+  if (isa<FloatType>(*et)) { // float16 / bfloat16 stored as bits
+    SmallVector<APFloat> f;
+    for (const APInt &bits : v)
+      f.push_back(APFloat(cast<FloatType>(*et).getFloatSemantics(), bits));
+    return DenseElementsAttr::get(type, f);
+  }
+  if (width == 1) {
+    SmallVector<bool> bits;
+    for (const APInt &x : v)
+      bits.push_back(!x.isZero());
+    return DenseElementsAttr::get(type, bits);
+  }
+  return DenseElementsAttr::get(type, v);
+}
+
+FailureOr<Value> Importer::lookup(const std::string &name) {
+  auto it = values.find(name);
+  if (it != values.end())
+    return it->second;
+  auto init = initializers.find(name);
+  if (init == initializers.end())
+    return failure();
+  Location loc = NameLoc::get(builder.getStringAttr(name), fileLoc);
+  auto attr = tensorAttr(*init->second, loc);
+  if (failed(attr))
+    throw Failed();
+  Value v = arith::ConstantOp::create(builder, loc, *attr);
+  values[name] = v;
+  return v;
+}
+
+//===----------------------------------------------------------------------===//
+// Node helpers
+//===----------------------------------------------------------------------===//
+
+const onnx::AttributeProto *Importer::attr(const onnx::NodeProto &n,
+                                           StringRef name) {
+  for (const auto &a : n.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t Importer::intAttr(const onnx::NodeProto &n, StringRef name,
+                          int64_t dflt) {
+  const auto *a = attr(n, name);
+  if (!a)
+    return dflt;
+  if (a->type() != onnx::AttributeProto::INT && !a->has_i())
+    fail("attribute '" + name + "' must be an integer");
+  return a->i();
+}
+
+float Importer::floatAttr(const onnx::NodeProto &n, StringRef name,
+                          float dflt) {
+  const auto *a = attr(n, name);
+  if (!a)
+    return dflt;
+  if (a->type() != onnx::AttributeProto::FLOAT && !a->has_f())
+    fail("attribute '" + name + "' must be a float");
+  return a->f();
+}
+
+std::string Importer::strAttr(const onnx::NodeProto &n, StringRef name,
+                              StringRef dflt) {
+  const auto *a = attr(n, name);
+  if (!a)
+    return dflt.str();
+  return a->s();
+}
+
+SmallVector<int64_t> Importer::intsAttr(const onnx::NodeProto &n,
+                                        StringRef name,
+                                        ArrayRef<int64_t> dflt) {
+  const auto *a = attr(n, name);
+  if (!a)
+    return SmallVector<int64_t>(dflt);
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+Value Importer::input(const onnx::NodeProto &n, int i) {
+  if (!hasInput(n, i))
+    fail("required input " + Twine(i) + " is missing");
+  auto v = lookup(n.input(i));
+  if (failed(v))
+    fail("input '" + n.input(i) +
+         "' is not produced by any earlier node, initializer or graph input");
+  return *v;
+}
+
+DenseElementsAttr Importer::constInput(const onnx::NodeProto &n, int i,
+                                       StringRef what) {
+  Value v = input(n, i);
+  DenseElementsAttr a;
+  if (!matchPattern(v, m_Constant(&a)))
+    fail(what + " (input '" + n.input(i) +
+         "') must be a constant or computable at compile time");
+  return a;
+}
+
+SmallVector<int64_t> Importer::constInts(const onnx::NodeProto &n, int i,
+                                         StringRef what) {
+  DenseElementsAttr a = constInput(n, i, what);
+  if (!isa<IntegerType>(a.getElementType()))
+    fail(what + " must be an integer tensor");
+  SmallVector<int64_t> out;
+  for (APInt x : a.getValues<APInt>())
+    out.push_back(x.getSExtValue());
+  return out;
+}
+
+int64_t Importer::normAxis(int64_t axis, int64_t rank, StringRef what) {
+  if (axis < -rank || axis >= rank)
+    fail(what + " " + Twine(axis) + " is out of range for rank " +
+         Twine(rank));
+  return axis < 0 ? axis + rank : axis;
+}
+
+void Importer::noExtraOutputs(const onnx::NodeProto &n, int used,
+                              StringRef what) {
+  for (int i = used; i < n.output_size(); ++i)
+    if (!n.output(i).empty())
+      fail("output " + Twine(i) + " ('" + n.output(i) + "') " + what +
+           " is not supported");
+}
+
+template <typename OpTy>
+Value Importer::make(ValueRange operands, ArrayRef<NamedAttribute> attrs) {
+  DictionaryAttr dict = DictionaryAttr::get(&ctx, attrs);
+  typename OpTy::Properties props;
+  auto emit = [&]() { return nodeError(); };
+  if (failed(OpTy::setPropertiesFromAttr(props, dict, emit)))
+    throw Failed();
+  SmallVector<Type> types;
+  // Inference reports why the node is malformed (at the node's location).
+  if (failed(OpTy::inferReturnTypes(&ctx, nodeLoc, operands, dict,
+                                    OpaqueProperties(&props), {}, types)))
+    throw Failed();
+  OperationState state(nodeLoc, OpTy::getOperationName());
+  state.addOperands(operands);
+  state.addAttributes(attrs);
+  state.addTypes(types);
+  Operation *op = builder.create(state);
+  if (failed(mlir::verify(op)))
+    throw Failed();
+  SmallVector<OpFoldResult> folded;
+  if (succeeded(op->fold(folded)) && folded.size() == 1) {
+    Value result;
+    if (auto v = dyn_cast<Value>(folded[0])) {
+      result = v;
+    } else {
+      auto a = cast<TypedAttr>(cast<Attribute>(folded[0]));
+      result = arith::ConstantOp::create(builder, nodeLoc, a);
+    }
+    if (result != op->getResult(0))
+      op->erase();
+    return result;
+  }
+  return op->getResult(0);
+}
+
+//===----------------------------------------------------------------------===//
+// Per-op importers
+//===----------------------------------------------------------------------===//
+
+void Importer::resolvePads(const onnx::NodeProto &n, ArrayRef<int64_t> in,
+                           ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> dilations,
+                           SmallVectorImpl<int64_t> &pads) {
+  size_t k = kernel.size();
+  std::string autoPad = strAttr(n, "auto_pad", "NOTSET");
+  if (autoPad == "NOTSET") {
+    auto p = intsAttr(n, "pads", SmallVector<int64_t>(2 * k, 0));
+    if (p.size() != 2 * k)
+      fail("'pads' has " + Twine(p.size()) + " entries, expected " +
+           Twine(2 * k));
+    pads.assign(p.begin(), p.end());
+    return;
+  }
+  pads.assign(2 * k, 0);
+  if (autoPad == "VALID")
+    return;
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    fail("unknown auto_pad '" + autoPad + "'");
+  for (size_t i = 0; i < k; ++i) {
+    int64_t out = (in[i] + strides[i] - 1) / strides[i];
+    int64_t total = std::max<int64_t>(
+        0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in[i]);
+    int64_t small = total / 2, large = total - small;
+    pads[i] = autoPad == "SAME_UPPER" ? small : large;
+    pads[i + k] = autoPad == "SAME_UPPER" ? large : small;
+  }
+}
+
+Importer::Values Importer::importConv(const onnx::NodeProto &n) {
+  Value x = input(n, 0), w = input(n, 1), b = optInput(n, 2);
+  int64_t rank = typeOf(x).getRank();
+  if (rank != 3 && rank != 4)
+    fail("only 1-D and 2-D convolutions are supported, the input has rank " +
+         Twine(rank));
+  if (typeOf(w).getRank() != rank)
+    fail("the filter has rank " + Twine(typeOf(w).getRank()) +
+         ", expected " + Twine(rank));
+  // A 1-D convolution runs as a 2-D one with a unit height.
+  bool oneD = rank == 3;
+  if (oneD) {
+    auto xs = typeOf(x).getShape(), ws = typeOf(w).getShape();
+    x = reshape(x, {xs[0], xs[1], 1, xs[2]});
+    w = reshape(w, {ws[0], ws[1], 1, ws[2]});
+  }
+  size_t k = oneD ? 1 : 2;
+  auto kernelDefault = typeOf(w).getShape().drop_front(oneD ? 3 : 2);
+  auto kernel = intsAttr(n, "kernel_shape", kernelDefault);
+  if (!llvm::equal(kernel, kernelDefault))
+    fail("kernel_shape does not match the filter's spatial shape");
+  auto strides = intsAttr(n, "strides", SmallVector<int64_t>(k, 1));
+  auto dilations = intsAttr(n, "dilations", SmallVector<int64_t>(k, 1));
+  if (strides.size() != k || dilations.size() != k)
+    fail("strides and dilations need " + Twine(k) + " entries");
+  SmallVector<int64_t> pads;
+  auto spatial = typeOf(x).getShape().drop_front(oneD ? 3 : 2);
+  resolvePads(n, spatial, kernel, strides, dilations, pads);
+  if (oneD) {
+    strides.insert(strides.begin(), 1);
+    dilations.insert(dilations.begin(), 1);
+    pads = {0, pads[0], 0, pads[1]};
+  }
+  SmallVector<Value> operands{x, w};
+  if (b)
+    operands.push_back(b);
+  Value y = make<edge::ConvOp>(
+      operands, {named("strides", builder.getDenseI64ArrayAttr(strides)),
+                 named("pads", builder.getDenseI64ArrayAttr(pads)),
+                 named("dilations", builder.getDenseI64ArrayAttr(dilations)),
+                 named("group", builder.getI64IntegerAttr(
+                                    intAttr(n, "group", 1)))});
+  if (oneD) {
+    auto ys = typeOf(y).getShape();
+    y = reshape(y, {ys[0], ys[1], ys[3]});
+  }
+  return {y};
+}
+
+Importer::Values Importer::importPool(const onnx::NodeProto &n, bool isMax) {
+  Value x = input(n, 0);
+  if (isMax)
+    noExtraOutputs(n, 1, "(the indices of MaxPool)");
+  if (typeOf(x).getRank() != 4)
+    fail("only 2-D pooling (rank-4 input) is supported, the input has rank " +
+         Twine(typeOf(x).getRank()));
+  auto kernel = intsAttr(n, "kernel_shape");
+  if (kernel.size() != 2)
+    fail("kernel_shape must have 2 entries");
+  auto strides = intsAttr(n, "strides", {1, 1});
+  auto dilations = intsAttr(n, "dilations", {1, 1});
+  if (strides.size() != 2 || dilations.size() != 2)
+    fail("strides and dilations need 2 entries");
+  if (intAttr(n, "storage_order", 0) != 0)
+    fail("storage_order=1 is not supported");
+  SmallVector<int64_t> pads;
+  resolvePads(n, typeOf(x).getShape().drop_front(2), kernel, strides,
+              dilations, pads);
+  bool ceil = intAttr(n, "ceil_mode", 0) != 0;
+  SmallVector<NamedAttribute> attrs{
+      named("kernel_shape", builder.getDenseI64ArrayAttr(kernel)),
+      named("strides", builder.getDenseI64ArrayAttr(strides)),
+      named("pads", builder.getDenseI64ArrayAttr(pads)),
+      named("ceil_mode", builder.getBoolAttr(ceil))};
+  if (isMax) {
+    attrs.push_back(named("dilations", builder.getDenseI64ArrayAttr(dilations)));
+    return {make<edge::MaxPoolOp>(x, attrs)};
+  }
+  if (!llvm::all_of(dilations, [](int64_t d) { return d == 1; }))
+    fail("AveragePool with dilations is not supported");
+  attrs.push_back(named("count_include_pad",
+                        builder.getBoolAttr(intAttr(n, "count_include_pad", 0))));
+  return {make<edge::AveragePoolOp>(x, attrs)};
+}
+
+Importer::Values Importer::importGemm(const onnx::NodeProto &n) {
+  SmallVector<Value> operands{input(n, 0), input(n, 1)};
+  if (Value c = optInput(n, 2))
+    operands.push_back(c);
+  if (opset < 7 && intAttr(n, "broadcast", 0) == 0 && operands.size() == 3 &&
+      typeOf(operands[2]).getRank() != 2)
+    fail("Gemm before opset 7 without broadcast needs a 2-D C");
+  return {make<edge::GemmOp>(
+      operands,
+      {named("alpha", builder.getF32FloatAttr(floatAttr(n, "alpha", 1.0f))),
+       named("beta", builder.getF32FloatAttr(floatAttr(n, "beta", 1.0f))),
+       named("transA", builder.getBoolAttr(intAttr(n, "transA", 0))),
+       named("transB", builder.getBoolAttr(intAttr(n, "transB", 0)))})};
+}
+
+Importer::Values Importer::importSoftmax(const onnx::NodeProto &n) {
+  Value x = input(n, 0);
+  auto shape = typeOf(x).getShape();
+  int64_t rank = shape.size();
+  if (opset >= 13) {
+    int64_t axis = normAxis(intAttr(n, "axis", -1), rank, "axis");
+    return {make<edge::SoftmaxOp>(x, {named("axis", builder.getI64IntegerAttr(axis))})};
+  }
+  // Before opset 13 the input is coerced to 2-D at `axis`.
+  int64_t axis = normAxis(intAttr(n, "axis", 1), rank, "axis");
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    (i < axis ? outer : inner) *= shape[i];
+  Value flat = reshape(x, {outer, inner});
+  Value y = make<edge::SoftmaxOp>(flat, {named("axis", builder.getI64IntegerAttr(1))});
+  return {reshape(y, shape)};
+}
+
+Importer::Values Importer::importClip(const onnx::NodeProto &n) {
+  Value x = input(n, 0);
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+  if (opset < 11) {
+    lo = floatAttr(n, "min", lo);
+    hi = floatAttr(n, "max", hi);
+  } else {
+    auto scalar = [&](int i, StringRef what, float dflt) {
+      if (!hasInput(n, i))
+        return dflt;
+      DenseElementsAttr a = constInput(n, i, what);
+      if (a.getNumElements() != 1 || !isa<FloatType>(a.getElementType()))
+        fail(what + " must be a floating-point scalar");
+      return float((*a.getValues<APFloat>().begin()).convertToDouble());
+    };
+    lo = scalar(1, "Clip min", lo);
+    hi = scalar(2, "Clip max", hi);
+  }
+  return {make<edge::ClipOp>(x, {named("min", builder.getF32FloatAttr(lo)),
+                                 named("max", builder.getF32FloatAttr(hi))})};
+}
+
+Importer::Values Importer::importBatchNorm(const onnx::NodeProto &n) {
+  if (opset < 9 && intAttr(n, "spatial", 1) == 0)
+    fail("BatchNormalization with spatial=0 is not supported");
+  if (intAttr(n, "training_mode", 0) != 0)
+    fail("BatchNormalization in training mode is not supported");
+  noExtraOutputs(n, 1, "(training statistics)");
+  return {make<edge::BatchNormOp>(
+      ValueRange{input(n, 0), input(n, 1), input(n, 2), input(n, 3), input(n, 4)},
+      {named("epsilon", builder.getF32FloatAttr(floatAttr(n, "epsilon", 1e-5f)))})};
+}
+
+Importer::Values Importer::importReshape(const onnx::NodeProto &n) {
+  Value x = input(n, 0);
+  SmallVector<int64_t> target =
+      opset < 5 ? intsAttr(n, "shape") : constInts(n, 1, "the target shape");
+  bool allowZero = intAttr(n, "allowzero", 0) != 0;
+  auto in = typeOf(x).getShape();
+  int64_t known = 1, inferred = -1;
+  for (auto [i, d] : llvm::enumerate(target)) {
+    if (d == 0 && !allowZero) {
+      if (i >= in.size())
+        fail("target dimension " + Twine(i) + " is 0 (copy) but the input "
+             "has only " + Twine(in.size()) + " dimensions");
+      d = in[i];
+    }
+    if (d == -1) {
+      if (inferred >= 0)
+        fail("the target shape has more than one -1");
+      inferred = i;
+      continue;
+    }
+    if (d < 0)
+      fail("invalid target dimension " + Twine(d));
+    known *= d;
+  }
+  int64_t count = typeOf(x).getNumElements();
+  if (inferred >= 0) {
+    if (known == 0 || count % known != 0)
+      fail("cannot infer the -1 dimension: " + Twine(count) +
+           " elements are not divisible by " + Twine(known));
+    target[inferred] = count / known;
+  }
+  return {reshape(x, target)};
+}
+
+Importer::Values Importer::importSqueeze(const onnx::NodeProto &n,
+                                         bool unsqueeze) {
+  Value x = input(n, 0);
+  auto in = typeOf(x).getShape();
+  SmallVector<int64_t> axes;
+  if (opset < 13)
+    axes = intsAttr(n, "axes");
+  else if (hasInput(n, 1))
+    axes = constInts(n, 1, "axes");
+  SmallVector<int64_t> out;
+  if (unsqueeze) {
+    int64_t rank = in.size() + axes.size();
+    SmallVector<bool> isNew(rank, false);
+    for (int64_t a : axes) {
+      a = normAxis(a, rank, "axis");
+      if (isNew[a])
+        fail("axis " + Twine(a) + " is repeated");
+      isNew[a] = true;
+    }
+    for (int64_t i = 0, j = 0; i < rank; ++i)
+      out.push_back(isNew[i] ? 1 : in[j++]);
+  } else {
+    SmallVector<bool> drop(in.size(), false);
+    if (axes.empty()) {
+      for (size_t i = 0; i < in.size(); ++i)
+        drop[i] = in[i] == 1;
+    }
+    for (int64_t a : axes) {
+      a = normAxis(a, in.size(), "axis");
+      if (in[a] != 1)
+        fail("cannot squeeze dimension " + Twine(a) + " of size " +
+             Twine(in[a]));
+      drop[a] = true;
+    }
+    for (size_t i = 0; i < in.size(); ++i)
+      if (!drop[i])
+        out.push_back(in[i]);
+  }
+  return {reshape(x, out)};
+}
+
+Importer::Values Importer::importConstant(const onnx::NodeProto &n) {
+  if (n.attribute_size() != 1)
+    fail("Constant needs exactly one value attribute");
+  const auto &a = n.attribute(0);
+  const std::string &name = a.name();
+  if (name == "value") {
+    auto t = tensorAttr(a.t(), nodeLoc);
+    if (failed(t))
+      throw Failed();
+    return {constant(*t)};
+  }
+  if (name == "value_float")
+    return {constant(DenseElementsAttr::get(
+        RankedTensorType::get({}, builder.getF32Type()), a.f()))};
+  if (name == "value_floats") {
+    SmallVector<float> v(a.floats().begin(), a.floats().end());
+    return {constant(DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(v.size())}, builder.getF32Type()),
+        ArrayRef<float>(v)))};
+  }
+  if (name == "value_int")
+    return {constant(DenseElementsAttr::get(
+        RankedTensorType::get({}, builder.getI64Type()), int64_t(a.i())))};
+  if (name == "value_ints") {
+    SmallVector<int64_t> v(a.ints().begin(), a.ints().end());
+    return {constant(DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(v.size())}, builder.getI64Type()),
+        ArrayRef<int64_t>(v)))};
+  }
+  fail("Constant with attribute '" + name + "' is not supported");
+}
+
+Importer::Values Importer::importPad(const onnx::NodeProto &n) {
+  Value x = input(n, 0);
+  int64_t rank = typeOf(x).getRank();
+  std::string mode = strAttr(n, "mode", "constant");
+  SmallVector<int64_t> pads;
+  double value = 0;
+  if (opset < 11) {
+    pads = intsAttr(n, opset < 2 ? "paddings" : "pads");
+    value = floatAttr(n, "value", 0.0f);
+  } else {
+    pads = constInts(n, 1, "the pads");
+    if (hasInput(n, 2)) {
+      DenseElementsAttr v = constInput(n, 2, "the constant value");
+      if (v.getNumElements() != 1)
+        fail("the constant value must be a scalar");
+      if (isa<FloatType>(v.getElementType()))
+        value = (*v.getValues<APFloat>().begin()).convertToDouble();
+      else
+        value = double((*v.getValues<APInt>().begin()).getSExtValue());
+    }
+    if (hasInput(n, 3)) { // opset 18: pads only for the listed axes
+      auto axes = constInts(n, 3, "the axes");
+      if (pads.size() != 2 * axes.size())
+        fail("pads must have twice as many entries as axes");
+      SmallVector<int64_t> full(2 * rank, 0);
+      for (auto [i, a] : llvm::enumerate(axes)) {
+        int64_t ax = normAxis(a, rank, "axis");
+        full[ax] = pads[i];
+        full[ax + rank] = pads[i + axes.size()];
+      }
+      pads = full;
+    }
+  }
+  if (int64_t(pads.size()) != 2 * rank)
+    fail("pads has " + Twine(pads.size()) + " entries, expected " +
+         Twine(2 * rank));
+  if (mode == "wrap")
+    fail("Pad mode 'wrap' is not supported");
+  return {make<edge::PadOp>(x, {named("pads", builder.getDenseI64ArrayAttr(pads)),
+                                named("mode", builder.getStringAttr(mode)),
+                                named("value", builder.getF64FloatAttr(value))})};
+}
+
+void Importer::registerHandlers() {
+  auto unary = [&](auto tag) {
+    using OpTy = decltype(tag);
+    return [this](const onnx::NodeProto &n) -> Values {
+      return {make<OpTy>(input(n, 0))};
+    };
+  };
+  auto binary = [&](auto tag) {
+    using OpTy = decltype(tag);
+    return [this](const onnx::NodeProto &n) -> Values {
+      if (opset < 7 && intAttr(n, "broadcast", 0) != 0 && attr(n, "axis"))
+        fail("legacy broadcasting with an axis (opset < 7) is not supported");
+      return {make<OpTy>(ValueRange{input(n, 0), input(n, 1)})};
+    };
+  };
+  handlers["Relu"] = unary(edge::ReluOp());
+  handlers["Sigmoid"] = unary(edge::SigmoidOp());
+  handlers["Tanh"] = unary(edge::TanhOp());
+  handlers["Exp"] = unary(edge::ExpOp());
+  handlers["Sqrt"] = unary(edge::SqrtOp());
+  handlers["Neg"] = unary(edge::NegOp());
+  handlers["Add"] = binary(edge::AddOp());
+  handlers["Sub"] = binary(edge::SubOp());
+  handlers["Mul"] = binary(edge::MulOp());
+  handlers["Div"] = binary(edge::DivOp());
+  handlers["MatMul"] = [this](const onnx::NodeProto &n) -> Values {
+    return {make<edge::MatMulOp>(ValueRange{input(n, 0), input(n, 1)})};
+  };
+  handlers["HardSigmoid"] = [this](const onnx::NodeProto &n) -> Values {
+    return {make<edge::HardSigmoidOp>(
+        input(n, 0),
+        {named("alpha", builder.getF32FloatAttr(floatAttr(n, "alpha", 0.2f))),
+         named("beta", builder.getF32FloatAttr(floatAttr(n, "beta", 0.5f)))})};
+  };
+  handlers["Conv"] = [this](const onnx::NodeProto &n) { return importConv(n); };
+  handlers["Gemm"] = [this](const onnx::NodeProto &n) { return importGemm(n); };
+  handlers["Softmax"] = [this](const onnx::NodeProto &n) { return importSoftmax(n); };
+  handlers["Clip"] = [this](const onnx::NodeProto &n) { return importClip(n); };
+  handlers["MaxPool"] = [this](const onnx::NodeProto &n) { return importPool(n, true); };
+  handlers["AveragePool"] = [this](const onnx::NodeProto &n) { return importPool(n, false); };
+  handlers["GlobalAveragePool"] = [this](const onnx::NodeProto &n) -> Values {
+    return {make<edge::GlobalAveragePoolOp>(input(n, 0))};
+  };
+  handlers["BatchNormalization"] = [this](const onnx::NodeProto &n) {
+    return importBatchNorm(n);
+  };
+  handlers["Reshape"] = [this](const onnx::NodeProto &n) { return importReshape(n); };
+  handlers["Flatten"] = [this](const onnx::NodeProto &n) -> Values {
+    Value x = input(n, 0);
+    auto shape = typeOf(x).getShape();
+    int64_t rank = shape.size();
+    int64_t axis = intAttr(n, "axis", 1);
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis > rank)
+      fail("axis " + Twine(intAttr(n, "axis", 1)) +
+           " is out of range for rank " + Twine(rank));
+    int64_t outer = 1, inner = 1;
+    for (int64_t i = 0; i < rank; ++i)
+      (i < axis ? outer : inner) *= shape[i];
+    return {reshape(x, {outer, inner})};
+  };
+  handlers["Squeeze"] = [this](const onnx::NodeProto &n) { return importSqueeze(n, false); };
+  handlers["Unsqueeze"] = [this](const onnx::NodeProto &n) { return importSqueeze(n, true); };
+  handlers["Transpose"] = [this](const onnx::NodeProto &n) -> Values {
+    Value x = input(n, 0);
+    int64_t rank = typeOf(x).getRank();
+    SmallVector<int64_t> dflt;
+    for (int64_t i = rank - 1; i >= 0; --i)
+      dflt.push_back(i);
+    return {make<edge::TransposeOp>(
+        x, {named("perm", builder.getDenseI64ArrayAttr(intsAttr(n, "perm", dflt)))})};
+  };
+  handlers["Concat"] = [this](const onnx::NodeProto &n) -> Values {
+    SmallVector<Value> ins;
+    for (int i = 0; i < n.input_size(); ++i)
+      ins.push_back(input(n, i));
+    if (ins.empty())
+      fail("Concat needs at least one input");
+    if (!attr(n, "axis"))
+      fail("Concat needs an 'axis' attribute");
+    int64_t axis = normAxis(intAttr(n, "axis", 0), typeOf(ins[0]).getRank(), "axis");
+    return {make<edge::ConcatOp>(ins, {named("axis", builder.getI64IntegerAttr(axis))})};
+  };
+  handlers["Constant"] = [this](const onnx::NodeProto &n) { return importConstant(n); };
+  handlers["Identity"] = [this](const onnx::NodeProto &n) -> Values {
+    return {input(n, 0)};
+  };
+  handlers["Dropout"] = [this](const onnx::NodeProto &n) -> Values {
+    noExtraOutputs(n, 1, "(the dropout mask)");
+    return {input(n, 0)}; // inference: the identity
+  };
+  handlers["Pad"] = [this](const onnx::NodeProto &n) { return importPad(n); };
+  handlers["Shape"] = [this](const onnx::NodeProto &n) -> Values {
+    Value x = input(n, 0);
+    int64_t rank = typeOf(x).getRank();
+    auto clampDim = [&](int64_t d) {
+      if (d < 0)
+        d += rank;
+      return std::clamp<int64_t>(d, 0, rank);
+    };
+    int64_t start = clampDim(intAttr(n, "start", 0));
+    int64_t end = clampDim(intAttr(n, "end", rank));
+    return {make<edge::ShapeOp>(x, {named("start", builder.getI64IntegerAttr(start)),
+                                    named("end", builder.getI64IntegerAttr(std::max(start, end)))})};
+  };
+  handlers["Gather"] = [this](const onnx::NodeProto &n) -> Values {
+    Value data = input(n, 0);
+    int64_t axis = normAxis(intAttr(n, "axis", 0), typeOf(data).getRank(), "axis");
+    return {make<edge::GatherOp>(ValueRange{data, input(n, 1)},
+                                 {named("axis", builder.getI64IntegerAttr(axis))})};
+  };
+  handlers["Cast"] = [this](const onnx::NodeProto &n) -> Values {
+    auto to = elementType(intAttr(n, "to", 0), nodeLoc, "Cast 'to'");
+    if (failed(to))
+      throw Failed();
+    return {make<edge::CastOp>(input(n, 0), {named("to", TypeAttr::get(*to))})};
+  };
+  handlers["DequantizeLinear"] = [this](const onnx::NodeProto &n) -> Values {
+    if (intAttr(n, "block_size", 0) != 0)
+      fail("blocked DequantizeLinear is not supported");
+    Value x = input(n, 0);
+    SmallVector<Value> ops{x, input(n, 1)};
+    if (Value zp = optInput(n, 2))
+      ops.push_back(zp);
+    int64_t axis = normAxis(intAttr(n, "axis", 1),
+                            std::max<int64_t>(1, typeOf(x).getRank()), "axis");
+    return {make<edge::DequantizeLinearOp>(ops, {named("axis", builder.getI64IntegerAttr(axis))})};
+  };
+  handlers["ConstantOfShape"] = [this](const onnx::NodeProto &n) -> Values {
+    SmallVector<int64_t> shape = constInts(n, 0, "the shape");
+    DenseElementsAttr value = DenseElementsAttr::get(
+        RankedTensorType::get({1}, builder.getF32Type()), 0.0f);
+    if (const auto *a = attr(n, "value")) {
+      auto t = tensorAttr(a->t(), nodeLoc);
+      if (failed(t))
+        throw Failed();
+      value = *t;
+    }
+    auto type = RankedTensorType::get(shape, value.getElementType());
+    return {constant(DenseElementsAttr::get(type, *value.value_begin<Attribute>()))};
+  };
+}
+
+//===----------------------------------------------------------------------===//
+// Graph
+//===----------------------------------------------------------------------===//
+
+OwningOpRef<ModuleOp> Importer::run() {
+  onnx::ModelProto model;
+  if (failed(readModel(model)))
+    return nullptr;
+  const onnx::GraphProto &graph = model.graph();
+  registerHandlers();
+
+  auto module = ModuleOp::create(fileLoc);
+  module->setAttr("edge.source", builder.getStringAttr(path));
+  module->setAttr("edge.opset", builder.getI64IntegerAttr(opset));
+  try {
+    for (const auto &t : graph.initializer())
+      initializers[t.name()] = &t;
+
+    // Graph inputs (those that are not initializers) with static shapes.
+    llvm::StringMap<const InputShape *> overrides;
+    for (const auto &s : options.inputShapes)
+      overrides[s.name] = &s;
+    SmallVector<Type> argTypes;
+    SmallVector<std::string> argNames;
+    for (const auto &in : graph.input()) {
+      if (initializers.count(in.name()))
+        continue;
+      Location loc = NameLoc::get(builder.getStringAttr(in.name()), fileLoc);
+      if (!in.type().has_tensor_type()) {
+        error(loc) << "graph input '" << in.name()
+                   << "' is not a tensor; only tensor inputs are supported";
+        return nullptr;
+      }
+      const auto &tt = in.type().tensor_type();
+      auto et = elementType(tt.elem_type(), loc, "graph input '" + in.name() + "'");
+      if (failed(et))
+        return nullptr;
+      SmallVector<int64_t> dims;
+      auto it = overrides.find(in.name());
+      const InputShape *given = it == overrides.end() ? nullptr : it->second;
+      if (given && tt.has_shape() &&
+          tt.shape().dim_size() != int(given->dims.size())) {
+        error(loc) << "--input-shape gives rank " << given->dims.size()
+                   << " for input '" << in.name() << "', but the model "
+                   << "declares rank " << tt.shape().dim_size();
+        return nullptr;
+      }
+      if (given) {
+        if (tt.has_shape())
+          for (int i = 0; i < tt.shape().dim_size(); ++i) {
+            const auto &d = tt.shape().dim(i);
+            if (d.has_dim_value() && d.dim_value() != given->dims[i]) {
+              error(loc) << "--input-shape gives " << given->dims[i]
+                         << " for dimension " << i << " of input '"
+                         << in.name() << "', but the model fixes it to "
+                         << d.dim_value();
+              return nullptr;
+            }
+          }
+        dims.assign(given->dims.begin(), given->dims.end());
+      } else {
+        if (!tt.has_shape()) {
+          error(loc) << "graph input '" << in.name()
+                     << "' has no shape; give one with --input-shape="
+                     << in.name() << "=D0xD1x...";
+          return nullptr;
+        }
+        for (int i = 0; i < tt.shape().dim_size(); ++i) {
+          const auto &d = tt.shape().dim(i);
+          if (!d.has_dim_value() || d.dim_value() <= 0) {
+            error(loc) << "dimension " << i << " of graph input '" << in.name()
+                       << "' is symbolic ('"
+                       << (d.has_dim_param() ? d.dim_param() : "?")
+                       << "'); fix it with --input-shape=" << in.name()
+                       << "=D0xD1x...";
+            return nullptr;
+          }
+          dims.push_back(d.dim_value());
+        }
+      }
+      argTypes.push_back(RankedTensorType::get(dims, *et));
+      argNames.push_back(in.name());
+    }
+    for (const auto &s : options.inputShapes)
+      if (!llvm::is_contained(argNames, s.name)) {
+        std::string names;
+        for (auto &a : argNames)
+          names += (names.empty() ? "'" : ", '") + a + "'";
+        error(fileLoc) << "--input-shape names '" << s.name
+                       << "', which is not a graph input (inputs: " << names
+                       << ")";
+        return nullptr;
+      }
+
+    builder.setInsertionPointToEnd(module.getBody());
+    auto func = func::FuncOp::create(builder, fileLoc, "main",
+                                     builder.getFunctionType(argTypes, {}));
+    Block *entry = func.addEntryBlock();
+    for (auto [i, name] : llvm::enumerate(argNames)) {
+      values[name] = entry->getArgument(i);
+      func.setArgAttr(i, "edge.name", builder.getStringAttr(name));
+    }
+    builder.setInsertionPointToEnd(entry);
+
+    // Nodes, in the graph's (topological) order.
+    for (auto [idx, node] : llvm::enumerate(graph.node())) {
+      std::string name = node.name().empty()
+                             ? node.op_type() + "_" + std::to_string(idx)
+                             : node.name();
+      nodeLoc = NameLoc::get(builder.getStringAttr(name), fileLoc);
+      if (!node.domain().empty() && node.domain() != "ai.onnx") {
+        nodeError() << "unsupported op '" << node.op_type() << "' of domain '"
+                    << node.domain() << "'";
+        return nullptr;
+      }
+      auto h = handlers.find(node.op_type());
+      if (h == handlers.end()) {
+        nodeError() << "unsupported op '" << node.op_type() << "' (opset "
+                    << opset << ")";
+        return nullptr;
+      }
+      Values outs = h->second(node);
+      for (auto [i, v] : llvm::enumerate(outs))
+        if (int(i) < node.output_size() && !node.output(i).empty())
+          values[node.output(i)] = v;
+    }
+
+    // Results.
+    SmallVector<Value> results;
+    SmallVector<Type> resultTypes;
+    for (const auto &out : graph.output()) {
+      auto v = lookup(out.name());
+      if (failed(v)) {
+        error(fileLoc) << "graph output '" << out.name()
+                       << "' is not produced by any node";
+        return nullptr;
+      }
+      results.push_back(*v);
+      resultTypes.push_back(v->getType());
+    }
+    func::ReturnOp::create(builder, fileLoc, results);
+    func.setType(builder.getFunctionType(argTypes, resultTypes));
+    for (auto [i, out] : llvm::enumerate(graph.output()))
+      func.setResultAttr(i, "edge.name", builder.getStringAttr(out.name()));
+  } catch (Failed &) {
+    module->erase();
+    return nullptr;
+  }
+  if (failed(mlir::verify(module))) {
+    module->erase();
+    return nullptr;
+  }
+  return module;
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> importOnnxModel(const std::string &path,
+                                      const ImportOptions &options,
+                                      MLIRContext &context) {
+  context.loadDialect<edge::EdgeDialect, arith::ArithDialect,
+                      func::FuncDialect>();
+  return Importer(context, path, options).run();
+}
+
+} // namespace edgec

@@ -1,0 +1,44 @@
+//===- Pipeline.h - the phases of edgec and their pass pipelines -*- C++ -*-===//
+#ifndef EDGEC_COMPILER_PIPELINE_PIPELINE_H
+#define EDGEC_COMPILER_PIPELINE_PIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+
+#include <optional>
+#include <string>
+
+namespace edgec {
+
+/// The phases a model goes through; `--compile-to=PHASE` stops after one.
+enum class Phase {
+  Import,     // edge dialect as read from ONNX
+  Graph,      // after graph optimizations (BN folding, bias fusion, ...)
+  Linalg,     // linalg on tensors, layout transposes fused away
+  Kernels,    // conv/matmul kernels tiled and vectorized
+  Bufferized, // memrefs, one static arena
+  LLVM,       // LLVM dialect
+};
+
+std::optional<Phase> parsePhase(const std::string &name);
+const char *phaseName(Phase phase);
+/// "import, graph, linalg, kernels, bufferized, llvm"
+std::string phaseList();
+
+struct PipelineOptions {
+  int optLevel = 2;        // 0..3; kernels are vectorized from 2 up
+  int64_t vectorBits = 512; // SIMD width of the target
+  int64_t arenaAlignment = 64;
+};
+
+/// Adds the passes that take a module from the phase before `phase` to
+/// `phase` (Import has none: it is the importer itself).
+void buildPhasePipeline(mlir::OpPassManager &pm, Phase phase,
+                        const PipelineOptions &options);
+
+/// Registers every edgec pass and the `edgec-*` pipelines with MLIR's
+/// registry (for edgec-opt and textual pipelines).
+void registerEdgecPassesAndPipelines();
+
+} // namespace edgec
+
+#endif

@@ -1,0 +1,317 @@
+//===- EdgeFolders.cpp - constant folding of edge ops ---------------------===//
+//
+// Folders evaluate ops whose operands are constants. The importer builds every
+// op with createOrFold, so shape-computation subgraphs (Shape -> Gather ->
+// Concat -> Reshape, ...) collapse to constants as they are imported, and
+// canonicalization reuses the same code later.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Edge/IR/EdgeOps.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace edge;
+
+namespace {
+/// Folding is skipped beyond this many elements to keep compile time bounded.
+constexpr int64_t kMaxFoldElements = int64_t(1) << 24;
+
+/// Constant elements read as double (floats) or int64 (integers).
+struct Elements {
+  bool isFloat = false;
+  SmallVector<double> f;
+  SmallVector<int64_t> i;
+  size_t size() const { return isFloat ? f.size() : i.size(); }
+  double asDouble(size_t k) const { return isFloat ? f[k] : double(i[k]); }
+  int64_t asInt(size_t k) const { return isFloat ? int64_t(f[k]) : i[k]; }
+};
+
+std::optional<Elements> read(Attribute attr) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  if (!dense || dense.getNumElements() > kMaxFoldElements)
+    return std::nullopt;
+  Elements e;
+  Type et = dense.getElementType();
+  if (isa<FloatType>(et)) {
+    e.isFloat = true;
+    for (APFloat v : dense.getValues<APFloat>()) {
+      bool lost;
+      v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+      e.f.push_back(v.convertToDouble());
+    }
+    return e;
+  }
+  auto it = dyn_cast<IntegerType>(et);
+  if (!it)
+    return std::nullopt;
+  bool zext = it.isUnsigned() || it.getWidth() == 1;
+  for (APInt v : dense.getValues<APInt>())
+    e.i.push_back(zext ? int64_t(v.getZExtValue()) : v.getSExtValue());
+  return e;
+}
+
+/// Builds a constant of `type` from doubles or int64s (converted as needed).
+DenseElementsAttr write(ShapedType type, const Elements &e) {
+  Type et = type.getElementType();
+  if (auto ft = dyn_cast<FloatType>(et)) {
+    SmallVector<APFloat> values;
+    for (size_t k = 0; k < e.size(); ++k) {
+      APFloat v(e.asDouble(k));
+      bool lost;
+      v.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      values.push_back(v);
+    }
+    return DenseElementsAttr::get(type, values);
+  }
+  auto it = dyn_cast<IntegerType>(et);
+  if (!it)
+    return {};
+  SmallVector<APInt> values;
+  for (size_t k = 0; k < e.size(); ++k) {
+    int64_t v = e.isFloat ? int64_t(std::trunc(e.f[k])) : e.i[k];
+    if (it.getWidth() == 1)
+      v = v != 0;
+    values.push_back(APInt(it.getWidth(), uint64_t(v), /*isSigned=*/true,
+                           /*implicitTrunc=*/true));
+  }
+  return DenseElementsAttr::get(type, values);
+}
+
+SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t i = int64_t(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
+/// Index into an operand of shape `in` broadcast to `out`, for the element at
+/// linear position `linear` of `out`.
+int64_t broadcastIndex(ArrayRef<int64_t> out, ArrayRef<int64_t> in,
+                       int64_t linear) {
+  SmallVector<int64_t> inStrides = stridesOf(in);
+  int64_t offset = int64_t(out.size()) - int64_t(in.size());
+  int64_t result = 0;
+  for (int64_t d = int64_t(out.size()) - 1; d >= 0; --d) {
+    int64_t idx = linear % out[d];
+    linear /= out[d];
+    int64_t id = d - offset;
+    if (id >= 0 && in[id] != 1)
+      result += idx * inStrides[id];
+  }
+  return result;
+}
+
+template <typename FloatFn, typename IntFn>
+Attribute foldBinary(Operation *op, Attribute lhs, Attribute rhs, FloatFn ff,
+                     IntFn fi) {
+  auto l = read(lhs), r = read(rhs);
+  if (!l || !r || l->isFloat != r->isFloat)
+    return {};
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  ArrayRef<int64_t> out = type.getShape();
+  ArrayRef<int64_t> ls = cast<ShapedType>(op->getOperand(0).getType()).getShape();
+  ArrayRef<int64_t> rs = cast<ShapedType>(op->getOperand(1).getType()).getShape();
+  Elements e;
+  e.isFloat = l->isFloat;
+  for (int64_t k = 0, n = type.getNumElements(); k < n; ++k) {
+    int64_t a = broadcastIndex(out, ls, k), b = broadcastIndex(out, rs, k);
+    if (e.isFloat) {
+      e.f.push_back(ff(l->f[a], r->f[b]));
+    } else {
+      std::optional<int64_t> v = fi(l->i[a], r->i[b]);
+      if (!v)
+        return {};
+      e.i.push_back(*v);
+    }
+  }
+  return write(type, e);
+}
+} // namespace
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](double a, double b) { return a + b; },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a + b; });
+}
+
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](double a, double b) { return a - b; },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a - b; });
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](double a, double b) { return a * b; },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a * b; });
+}
+
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](double a, double b) { return a / b; },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        if (b == 0)
+          return std::nullopt; // keep the op: the error belongs to run time
+        return a / b;
+      });
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  auto in = read(adaptor.getInput());
+  if (!in)
+    return {};
+  return write(getType(), *in);
+}
+
+OpFoldResult DequantizeLinearOp::fold(FoldAdaptor adaptor) {
+  auto in = read(adaptor.getInput()), scale = read(adaptor.getScale());
+  std::optional<Elements> zp;
+  if (getZeroPoint()) {
+    zp = read(adaptor.getZeroPoint());
+    if (!zp)
+      return {};
+  }
+  if (!in || !scale)
+    return {};
+  auto type = getType();
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t axis = static_cast<int64_t>(getAxis());
+  bool perAxis = scale->size() > 1;
+  int64_t inner = 1;
+  if (perAxis)
+    for (int64_t d = axis + 1; d < type.getRank(); ++d)
+      inner *= shape[d];
+  Elements out;
+  out.isFloat = true;
+  for (size_t k = 0; k < in->size(); ++k) {
+    size_t q = perAxis ? (k / inner) % shape[axis] : 0;
+    double z = zp ? zp->asDouble(q) : 0.0;
+    // Computed in float like the runtime kernels would.
+    out.f.push_back(float(float(in->asDouble(k) - z) * float(scale->f[q])));
+  }
+  return write(type, out);
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
+    setOperand(producer.getInput());
+    return getResult();
+  }
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getType());
+  return {};
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  ArrayRef<int64_t> perm = getPerm();
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+    return getInput();
+  auto in = read(adaptor.getInput());
+  if (!in)
+    return {};
+  auto inShape = getInput().getType().getShape();
+  SmallVector<int64_t> inStrides = stridesOf(inShape);
+  ArrayRef<int64_t> outShape = getType().getShape();
+  Elements out;
+  out.isFloat = in->isFloat;
+  for (int64_t k = 0, n = getType().getNumElements(); k < n; ++k) {
+    int64_t rem = k, src = 0;
+    for (int64_t d = int64_t(outShape.size()) - 1; d >= 0; --d) {
+      src += (rem % outShape[d]) * inStrides[perm[d]];
+      rem /= outShape[d];
+    }
+    if (in->isFloat)
+      out.f.push_back(in->f[src]);
+    else
+      out.i.push_back(in->i[src]);
+  }
+  return write(getType(), out);
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
+  if (getInputs().size() == 1)
+    return getInputs().front();
+  SmallVector<Elements> parts;
+  for (Attribute a : adaptor.getInputs()) {
+    auto e = read(a);
+    if (!e)
+      return {};
+    parts.push_back(std::move(*e));
+  }
+  int64_t axis = static_cast<int64_t>(getAxis());
+  ArrayRef<int64_t> outShape = getType().getShape();
+  int64_t outer = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= outShape[d];
+  Elements out;
+  out.isFloat = parts.front().isFloat;
+  for (int64_t o = 0; o < outer; ++o) {
+    for (auto [part, v] : llvm::zip(parts, getInputs())) {
+      if (part.isFloat != out.isFloat)
+        return {};
+      int64_t chunk = part.size() / outer;
+      for (int64_t k = o * chunk; k < (o + 1) * chunk; ++k) {
+        if (out.isFloat)
+          out.f.push_back(part.f[k]);
+        else
+          out.i.push_back(part.i[k]);
+      }
+    }
+  }
+  return write(getType(), out);
+}
+
+OpFoldResult ShapeOp::fold(FoldAdaptor) {
+  auto in = getInput().getType();
+  if (!in.hasStaticShape())
+    return {};
+  Elements e;
+  for (int64_t d = static_cast<int64_t>(getStart()),
+               end = static_cast<int64_t>(getEnd());
+       d < end; ++d)
+    e.i.push_back(in.getDimSize(d));
+  return write(getType(), e);
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
+  auto data = read(adaptor.getData()), indices = read(adaptor.getIndices());
+  if (!data || !indices)
+    return {};
+  ArrayRef<int64_t> shape = getData().getType().getShape();
+  int64_t axis = static_cast<int64_t>(getAxis());
+  int64_t outer = 1, inner = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= shape[d];
+  for (int64_t d = axis + 1; d < int64_t(shape.size()); ++d)
+    inner *= shape[d];
+  Elements out;
+  out.isFloat = data->isFloat;
+  for (int64_t o = 0; o < outer; ++o)
+    for (size_t q = 0; q < indices->size(); ++q) {
+      int64_t idx = indices->i[q];
+      if (idx < 0)
+        idx += shape[axis];
+      if (idx < 0 || idx >= shape[axis])
+        return {}; // out of range: left for the verifier of a later stage
+      for (int64_t k = 0; k < inner; ++k) {
+        int64_t src = (o * shape[axis] + idx) * inner + k;
+        if (out.isFloat)
+          out.f.push_back(data->f[src]);
+        else
+          out.i.push_back(data->i[src]);
+      }
+    }
+  return write(getType(), out);
+}

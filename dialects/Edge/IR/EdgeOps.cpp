@@ -1,0 +1,456 @@
+//===- EdgeOps.cpp - result-type inference and verification ---------------===//
+//
+// Each op computes its own result type from its operands and attributes
+// (InferTypeOpAdaptor); a malformed op fails inference with a message that
+// names the violated constraint. The same function serves the builders used
+// by the importer and the verifier.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Edge/IR/EdgeOps.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace edge;
+
+namespace {
+using Loc = std::optional<Location>;
+
+RankedTensorType tensorOf(Value v) {
+  return dyn_cast<RankedTensorType>(v.getType());
+}
+
+/// Fails unless every operand has a static shape.
+LogicalResult requireStatic(Loc loc, ValueRange values) {
+  for (Value v : values)
+    if (auto t = tensorOf(v); t && !t.hasStaticShape())
+      return emitOptionalError(loc, "dynamic shapes are not supported, got ",
+                               t);
+  return success();
+}
+
+std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s;
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? "x" : "") + std::to_string(d);
+  return s.empty() ? "scalar" : s;
+}
+
+/// Output size of a pooling/convolution window along one dimension.
+FailureOr<int64_t> windowOutput(Loc loc, int64_t in, int64_t padBegin,
+                                int64_t padEnd, int64_t kernel, int64_t stride,
+                                int64_t dilation, bool ceilMode) {
+  int64_t effective = dilation * (kernel - 1) + 1;
+  int64_t span = in + padBegin + padEnd - effective;
+  if (span < 0)
+    return emitOptionalError(loc, "the window (", effective,
+                             " with dilation) is larger than the padded input (",
+                             in + padBegin + padEnd, ")");
+  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  // A window that would start entirely in the end padding is dropped (the
+  // rule ONNX Runtime and PyTorch apply in ceil mode).
+  if (ceilMode && (out - 1) * stride >= in + padBegin)
+    --out;
+  return out;
+}
+
+LogicalResult checkWindowAttrs(Loc loc, size_t spatial, ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                               ArrayRef<int64_t> dilations) {
+  if (kernel.size() != spatial || strides.size() != spatial ||
+      dilations.size() != spatial || pads.size() != 2 * spatial)
+    return emitOptionalError(loc, "C3: expected ", spatial,
+                             " kernel sizes, strides, dilations and ",
+                             2 * spatial, " pads");
+  for (size_t i = 0; i < spatial; ++i)
+    if (kernel[i] <= 0 || strides[i] <= 0 || dilations[i] <= 0 ||
+        pads[i] < 0 || pads[i + spatial] < 0)
+      return emitOptionalError(loc,
+                               "C3: kernel sizes, strides and dilations must "
+                               "be positive and pads non-negative");
+  return success();
+}
+} // namespace
+
+FailureOr<SmallVector<int64_t>> edge::broadcastShapes(ArrayRef<int64_t> a,
+                                                      ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return failure();
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+
+static LogicalResult inferBroadcast(Loc loc, Value lhs, Value rhs,
+                                    SmallVectorImpl<Type> &types) {
+  auto l = tensorOf(lhs), r = tensorOf(rhs);
+  if (failed(requireStatic(loc, {lhs, rhs})))
+    return failure();
+  auto shape = broadcastShapes(l.getShape(), r.getShape());
+  if (failed(shape))
+    return emitOptionalError(loc, "shapes ", shapeStr(l.getShape()), " and ",
+                             shapeStr(r.getShape()),
+                             " are not broadcast-compatible");
+  types.push_back(RankedTensorType::get(*shape, l.getElementType()));
+  return success();
+}
+
+#define EDGE_BROADCAST_INFERENCE(OP)                                           \
+  LogicalResult OP::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,  \
+                                     SmallVectorImpl<Type> &types) {           \
+    return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);     \
+  }
+EDGE_BROADCAST_INFERENCE(AddOp)
+EDGE_BROADCAST_INFERENCE(SubOp)
+EDGE_BROADCAST_INFERENCE(MulOp)
+EDGE_BROADCAST_INFERENCE(DivOp)
+#undef EDGE_BROADCAST_INFERENCE
+
+LogicalResult CastOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  if (!adaptor.getToAttr())
+    return emitOptionalError(loc, "requires a 'to' element type");
+  types.push_back(tensorOf(adaptor.getInput()).clone(adaptor.getTo()));
+  return success();
+}
+
+LogicalResult
+DequantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
+                                     SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  auto scale = tensorOf(adaptor.getScale());
+  int64_t axis = static_cast<int64_t>(adaptor.getAxis());
+  if (scale.getRank() > 1)
+    return emitOptionalError(loc, "the scale must be a scalar or 1-D");
+  if (scale.getRank() == 1 && scale.getNumElements() != 1) {
+    if (axis < 0 || axis >= in.getRank() ||
+        in.getDimSize(axis) != scale.getNumElements())
+      return emitOptionalError(loc, "per-axis scale of ",
+                               scale.getNumElements(),
+                               " entries does not match axis ", axis,
+                               " of the input");
+  }
+  if (Value zp = adaptor.getZeroPoint()) {
+    if (tensorOf(zp).getElementType() != in.getElementType())
+      return emitOptionalError(loc, "the zero point's element type must match "
+                                    "the input's");
+    if (tensorOf(zp).getNumElements() != scale.getNumElements())
+      return emitOptionalError(loc, "the zero point and the scale must have "
+                                    "the same number of entries");
+  }
+  types.push_back(in.clone(Float32Type::get(ctx)));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Compute-heavy
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput()), f = tensorOf(adaptor.getFilter());
+  if (in.getRank() != 4 || f.getRank() != 4)
+    return emitOptionalError(loc, "C1: input and filter must have rank 4, got ",
+                             in.getRank(), " and ", f.getRank());
+  if (failed(requireStatic(loc, {adaptor.getInput(), adaptor.getFilter()})))
+    return failure();
+  int64_t group = static_cast<int64_t>(adaptor.getGroup());
+  if (group <= 0 || f.getDimSize(0) % group != 0 ||
+      in.getDimSize(1) != f.getDimSize(1) * group)
+    return emitOptionalError(
+        loc, "C2: input channels (", in.getDimSize(1),
+        ") must equal filter channels (", f.getDimSize(1), ") times group (",
+        group, ") and the filter count (", f.getDimSize(0),
+        ") must be divisible by group");
+  if (failed(checkWindowAttrs(loc, 2, f.getShape().drop_front(2),
+                              adaptor.getStrides(), adaptor.getPads(),
+                              adaptor.getDilations())))
+    return failure();
+  if (Value bias = adaptor.getBias()) {
+    auto b = tensorOf(bias);
+    if (b.getRank() != 1 || b.getDimSize(0) != f.getDimSize(0))
+      return emitOptionalError(loc, "C4: the bias must be 1-D with ",
+                               f.getDimSize(0), " entries");
+  }
+  SmallVector<int64_t> out{in.getDimSize(0), f.getDimSize(0)};
+  for (int i = 0; i < 2; ++i) {
+    auto o = windowOutput(loc, in.getDimSize(2 + i), adaptor.getPads()[i],
+                          adaptor.getPads()[2 + i], f.getDimSize(2 + i),
+                          adaptor.getStrides()[i], adaptor.getDilations()[i],
+                          /*ceilMode=*/false);
+    if (failed(o))
+      return failure();
+    out.push_back(*o);
+  }
+  types.push_back(in.clone(out));
+  return success();
+}
+
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  auto a = tensorOf(adaptor.getA()), b = tensorOf(adaptor.getB());
+  if (a.getRank() != 2 || b.getRank() != 2)
+    return emitOptionalError(loc, "A and B must be 2-D");
+  bool ta = adaptor.getTransA(), tb = adaptor.getTransB();
+  int64_t m = a.getDimSize(ta ? 1 : 0), ka = a.getDimSize(ta ? 0 : 1);
+  int64_t kb = b.getDimSize(tb ? 1 : 0), n = b.getDimSize(tb ? 0 : 1);
+  if (ka != kb)
+    return emitOptionalError(loc, "inner dimensions differ: ", ka, " vs ", kb);
+  SmallVector<int64_t> out{m, n};
+  if (Value c = adaptor.getC()) {
+    auto bc = broadcastShapes(tensorOf(c).getShape(), out);
+    if (failed(bc) || ArrayRef<int64_t>(*bc) != ArrayRef<int64_t>(out))
+      return emitOptionalError(loc, "C of shape ",
+                               shapeStr(tensorOf(c).getShape()),
+                               " does not broadcast to ", shapeStr(out));
+  }
+  types.push_back(a.clone(out));
+  return success();
+}
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto l = tensorOf(adaptor.getLhs()), r = tensorOf(adaptor.getRhs());
+  if (l.getRank() < 1 || r.getRank() < 1)
+    return emitOptionalError(loc, "operands must have rank >= 1");
+  SmallVector<int64_t> ls(l.getShape()), rs(r.getShape());
+  bool lVec = ls.size() == 1, rVec = rs.size() == 1;
+  if (lVec)
+    ls.insert(ls.begin(), 1);
+  if (rVec)
+    rs.push_back(1);
+  if (ls.back() != rs[rs.size() - 2])
+    return emitOptionalError(loc, "inner dimensions differ: ", ls.back(),
+                             " vs ", rs[rs.size() - 2]);
+  auto batch = broadcastShapes(ArrayRef<int64_t>(ls).drop_back(2),
+                               ArrayRef<int64_t>(rs).drop_back(2));
+  if (failed(batch))
+    return emitOptionalError(loc, "batch dimensions do not broadcast");
+  SmallVector<int64_t> out(*batch);
+  if (!lVec)
+    out.push_back(ls[ls.size() - 2]);
+  if (!rVec)
+    out.push_back(rs.back());
+  types.push_back(l.clone(out));
+  return success();
+}
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t axis = static_cast<int64_t>(getAxis());
+  if (axis < 0 || axis >= getInput().getType().getRank())
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << getInput().getType().getRank();
+  return success();
+}
+
+template <typename Adaptor>
+static LogicalResult inferPool(Loc loc, Adaptor adaptor,
+                               ArrayRef<int64_t> dilations,
+                               SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  if (in.getRank() != 4)
+    return emitOptionalError(loc, "only 2-D pooling (rank-4 input) is "
+                                  "supported, got rank ",
+                             in.getRank());
+  if (failed(requireStatic(loc, {adaptor.getInput()})) ||
+      failed(checkWindowAttrs(loc, 2, adaptor.getKernelShape(),
+                              adaptor.getStrides(), adaptor.getPads(),
+                              dilations)))
+    return failure();
+  SmallVector<int64_t> out{in.getDimSize(0), in.getDimSize(1)};
+  for (int i = 0; i < 2; ++i) {
+    auto o = windowOutput(loc, in.getDimSize(2 + i), adaptor.getPads()[i],
+                          adaptor.getPads()[2 + i],
+                          adaptor.getKernelShape()[i], adaptor.getStrides()[i],
+                          dilations[i], adaptor.getCeilMode());
+    if (failed(o))
+      return failure();
+    out.push_back(*o);
+  }
+  types.push_back(in.clone(out));
+  return success();
+}
+
+LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  return inferPool(loc, adaptor, adaptor.getDilations(), types);
+}
+
+LogicalResult AveragePoolOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                              Adaptor adaptor,
+                                              SmallVectorImpl<Type> &types) {
+  SmallVector<int64_t> ones(adaptor.getKernelShape().size(), 1);
+  return inferPool(loc, adaptor, ones, types);
+}
+
+LogicalResult
+GlobalAveragePoolOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  if (in.getRank() < 3)
+    return emitOptionalError(loc, "the input must have rank >= 3");
+  SmallVector<int64_t> out(in.getShape());
+  std::fill(out.begin() + 2, out.end(), 1);
+  types.push_back(in.clone(out));
+  return success();
+}
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  if (in.getRank() < 2)
+    return emitOptionalError(loc, "the input must have rank >= 2");
+  for (Value p : {adaptor.getScale(), adaptor.getBias(), adaptor.getMean(),
+                  adaptor.getVariance()})
+    if (tensorOf(p).getRank() != 1 ||
+        tensorOf(p).getDimSize(0) != in.getDimSize(1))
+      return emitOptionalError(loc, "scale, bias, mean and variance must be "
+                                    "1-D with one entry per channel (",
+                               in.getDimSize(1), ")");
+  types.push_back(in);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement and shape computation
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  ArrayRef<int64_t> shape = adaptor.getShape();
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      return emitOptionalError(loc, "the target shape must be static and "
+                                    "non-negative, got ",
+                               shapeStr(shape));
+    count *= d;
+  }
+  if (!in.hasStaticShape() || count != in.getNumElements())
+    return emitOptionalError(loc, "cannot reshape ", shapeStr(in.getShape()),
+                             " (", in.getNumElements(), " elements) to ",
+                             shapeStr(shape), " (", count, " elements)");
+  types.push_back(in.clone(shape));
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  SmallVector<bool> seen(in.getRank(), false);
+  if (static_cast<int64_t>(perm.size()) != in.getRank())
+    return emitOptionalError(loc, "perm has ", perm.size(),
+                             " entries for rank ", in.getRank());
+  SmallVector<int64_t> out;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= in.getRank() || seen[p])
+      return emitOptionalError(loc, "perm is not a permutation");
+    seen[p] = true;
+    out.push_back(in.getDimSize(p));
+  }
+  types.push_back(in.clone(out));
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  if (adaptor.getInputs().empty())
+    return emitOptionalError(loc, "requires at least one input");
+  auto first = tensorOf(adaptor.getInputs().front());
+  int64_t axis = static_cast<int64_t>(adaptor.getAxis());
+  if (axis < 0 || axis >= first.getRank())
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+                             first.getRank());
+  SmallVector<int64_t> out(first.getShape());
+  out[axis] = 0;
+  for (Value v : adaptor.getInputs()) {
+    auto t = tensorOf(v);
+    if (t.getRank() != first.getRank())
+      return emitOptionalError(loc, "all inputs must have the same rank");
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      if (i != axis && t.getDimSize(i) != first.getDimSize(i))
+        return emitOptionalError(loc, "inputs differ in dimension ", i,
+                                 " (", shapeStr(first.getShape()), " vs ",
+                                 shapeStr(t.getShape()), ")");
+    out[axis] += t.getDimSize(axis);
+  }
+  types.push_back(first.clone(out));
+  return success();
+}
+
+LogicalResult PadOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  ArrayRef<int64_t> pads = adaptor.getPads();
+  int64_t rank = in.getRank();
+  if (static_cast<int64_t>(pads.size()) != 2 * rank)
+    return emitOptionalError(loc, "expected ", 2 * rank, " pads, got ",
+                             pads.size());
+  StringRef mode = adaptor.getMode();
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return emitOptionalError(loc, "unknown pad mode '", mode, "'");
+  SmallVector<int64_t> out;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (pads[i] < 0 || pads[i + rank] < 0)
+      return emitOptionalError(loc, "negative pads are not supported");
+    if (mode == "reflect" &&
+        (pads[i] >= in.getDimSize(i) || pads[i + rank] >= in.getDimSize(i)))
+      return emitOptionalError(loc, "reflect pads must be smaller than the "
+                                    "padded dimension");
+    out.push_back(in.getDimSize(i) + pads[i] + pads[i + rank]);
+  }
+  types.push_back(in.clone(out));
+  return success();
+}
+
+LogicalResult ShapeOp::inferReturnTypes(MLIRContext *ctx, Loc loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  int64_t start = static_cast<int64_t>(adaptor.getStart());
+  int64_t end = static_cast<int64_t>(adaptor.getEnd());
+  if (start < 0 || end > in.getRank() || start > end)
+    return emitOptionalError(loc, "invalid dimension range [", start, ", ",
+                             end, ") for rank ", in.getRank());
+  types.push_back(
+      RankedTensorType::get({end - start}, IntegerType::get(ctx, 64)));
+  return success();
+}
+
+LogicalResult GatherOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto data = tensorOf(adaptor.getData());
+  auto indices = tensorOf(adaptor.getIndices());
+  int64_t axis = static_cast<int64_t>(adaptor.getAxis());
+  if (axis < 0 || axis >= data.getRank())
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+                             data.getRank());
+  SmallVector<int64_t> out(data.getShape().take_front(axis));
+  llvm::append_range(out, indices.getShape());
+  llvm::append_range(out, data.getShape().drop_front(axis + 1));
+  types.push_back(data.clone(out));
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/Edge/IR/EdgeOps.cpp.inc"

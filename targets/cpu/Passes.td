@@ -1,0 +1,70 @@
+//===- Passes.td - CPU backend passes -----------------------*- tablegen -*-===//
+#ifndef EDGEC_TARGETS_CPU_PASSES_TD
+#define EDGEC_TARGETS_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def EdgeCpuFuseElementwise
+    : Pass<"edge-cpu-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise linalg.generic chains, cancelling layout transposes";
+  let description = [{
+    Upstream elementwise fusion, with one change to the control: a generic
+    that only moves data (a transpose or copy) is fused into every consumer
+    even when it has several, since recomputing an index is free. The NHWC
+    <-> NCHW transposes around channels-last kernels thereby compose into
+    their neighbours, and identity generics that remain are erased.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def EdgeCpuVectorizeKernels
+    : Pass<"edge-cpu-vectorize-kernels", "mlir::func::FuncOp"> {
+  let summary = "Tile, decompose and vectorize conv / depthwise / matmul kernels";
+  let description = [{
+    The route measured in shared/probes/mlir22-cpu-codegen: register-block
+    tiling (conv 1x1x8x(2 vectors) over n, oh, ow, f; depthwise 8 x 1 vector
+    over ow, c with kw untiled; matmul cache tile then 8 x (2 vectors)),
+    decomposition of the 2-D convolutions to 1-D, vectorization, and hoisting
+    of the accumulators out of the reduction loops (innermost first). Tile
+    sizes divide the static shapes; an op whose shape has no suitable divisor
+    is left for the scalar loop lowering.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
+           "Width of the target's SIMD registers in bits">,
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::linalg::LinalgDialect"];
+}
+
+def EdgePlanMemory : Pass<"edge-plan-memory", "mlir::ModuleOp"> {
+  let summary = "Place every buffer in one static arena, reusing memory by liveness";
+  let description = [{
+    After bufferization, each static `memref.alloc` in a public function
+    becomes a `memref.view` into a new trailing `memref<Nxi8>` argument, the
+    arena the caller provides. Buffers whose live ranges (first definition to
+    last use through any view of them) do not overlap share memory; offsets
+    are aligned. The arena size is recorded as `edge.arena_size` on the
+    function. Allocations inside loops become stack allocations.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", /*default=*/"64",
+           "Alignment of every buffer in the arena, in bytes">,
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def EdgeCpuExpandCopies : Pass<"edge-cpu-expand-copies", "mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy into linalg.copy so copies become inline loops";
+  let description = [{
+    A `memref.copy` between strided views lowers to a call into MLIR's C
+    runner library, which a bare-metal image does not have. As `linalg.copy`
+    it becomes loops that LLVM vectorizes.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+#endif

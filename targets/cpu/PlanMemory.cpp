@@ -1,0 +1,159 @@
+//===- PlanMemory.cpp - one static arena, reused by liveness --------------===//
+//
+// Every intermediate buffer of a public function is placed at a fixed offset
+// of a caller-provided arena: no allocation at run time, and a size known at
+// compile time. Buffers are placed largest first at the lowest offset that
+// does not overlap a buffer live at the same time (greedy by size, the usual
+// heuristic for static tensor memory planning).
+//
+//===----------------------------------------------------------------------===//
+
+#include "targets/cpu/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+#include <limits>
+
+namespace edgec {
+#define GEN_PASS_DEF_EDGEPLANMEMORY
+#include "targets/cpu/Passes.h.inc"
+} // namespace edgec
+
+using namespace mlir;
+
+namespace {
+
+struct Buffer {
+  memref::AllocOp alloc;
+  int64_t bytes = 0;
+  int64_t start = 0, end = 0; // live range in top-level op positions
+  int64_t offset = -1;
+};
+
+int64_t byteSize(MemRefType type) {
+  int64_t elemBytes = (type.getElementTypeBitWidth() + 7) / 8;
+  return type.getNumElements() * elemBytes;
+}
+
+int64_t alignTo(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+
+struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (!func.isPrivate() && !func.isExternal() && failed(plan(func)))
+        return signalPassFailure();
+  }
+
+  LogicalResult plan(func::FuncOp func) {
+    Block &body = func.getBody().front();
+    DenseMap<Operation *, int64_t> position;
+    int64_t pos = 0;
+    for (Operation &op : body)
+      position[&op] = pos++;
+
+    SmallVector<Buffer> buffers;
+    SmallVector<memref::AllocOp> nested;
+    WalkResult walk = func.walk([&](memref::AllocOp alloc) {
+      MemRefType type = alloc.getType();
+      if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
+        alloc.emitOpError("cannot be placed in the static arena: the buffer "
+                          "has a dynamic shape or a non-identity layout");
+        return WalkResult::interrupt();
+      }
+      if (alloc->getBlock() != &body)
+        nested.push_back(alloc);
+      else
+        buffers.push_back({alloc, byteSize(type)});
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return failure();
+
+    // Buffers allocated inside loops live on the stack, hoisted to the entry.
+    OpBuilder builder(func.getContext());
+    for (memref::AllocOp alloc : nested) {
+      builder.setInsertionPointToStart(&body);
+      auto alloca = memref::AllocaOp::create(builder, alloc.getLoc(), alloc.getType());
+      alloc.replaceAllUsesWith(alloca.getResult());
+      alloc.erase();
+    }
+
+    // Live range: from the allocation to the last top-level op that uses the
+    // buffer through any chain of views.
+    for (Buffer &b : buffers) {
+      // Starts at the first use: allocations may have been hoisted early.
+      b.start = std::numeric_limits<int64_t>::max();
+      b.end = position[b.alloc];
+      SmallVector<Value> worklist{b.alloc.getResult()};
+      while (!worklist.empty()) {
+        Value v = worklist.pop_back_val();
+        for (Operation *user : v.getUsers()) {
+          if (isa<memref::DeallocOp>(user))
+            continue;
+          if (Operation *top = body.findAncestorOpInBlock(*user)) {
+            b.start = std::min(b.start, position[top]);
+            b.end = std::max(b.end, position[top]);
+          }
+          if (isa<ViewLikeOpInterface>(user))
+            for (Value r : user->getResults())
+              worklist.push_back(r);
+        }
+      }
+      b.start = std::min(b.start, b.end);
+    }
+
+    // Greedy placement, largest first.
+    SmallVector<Buffer *> order;
+    for (Buffer &b : buffers)
+      order.push_back(&b);
+    llvm::stable_sort(order, [](Buffer *a, Buffer *b) { return a->bytes > b->bytes; });
+    int64_t total = 0;
+    SmallVector<Buffer *> placed;
+    for (Buffer *b : order) {
+      SmallVector<Buffer *> conflicts;
+      for (Buffer *p : placed)
+        if (p->start <= b->end && b->start <= p->end)
+          conflicts.push_back(p);
+      llvm::sort(conflicts, [](Buffer *x, Buffer *y) { return x->offset < y->offset; });
+      int64_t offset = 0;
+      for (Buffer *c : conflicts) {
+        if (offset + b->bytes <= c->offset)
+          break;
+        offset = std::max(offset, alignTo(c->offset + c->bytes, alignment));
+      }
+      b->offset = offset;
+      total = std::max(total, alignTo(offset + b->bytes, alignment));
+      placed.push_back(b);
+    }
+
+    // The arena becomes the trailing argument; buffers become views of it.
+    auto arenaType = MemRefType::get({total}, builder.getI8Type());
+    if (failed(func.insertArgument(func.getNumArguments(), arenaType,
+                                   builder.getDictionaryAttr(
+                                       {builder.getNamedAttr(
+                                           "edge.arena", builder.getUnitAttr())}),
+                                   func.getLoc())))
+      return failure();
+    Value arena = body.getArguments().back();
+    for (Buffer &b : buffers) {
+      builder.setInsertionPoint(b.alloc);
+      Value offset = arith::ConstantIndexOp::create(builder, b.alloc.getLoc(), b.offset);
+      auto view = memref::ViewOp::create(builder, b.alloc.getLoc(), b.alloc.getType(),
+                                         arena, offset, ValueRange{});
+      b.alloc.replaceAllUsesWith(view.getResult());
+      b.alloc.erase();
+    }
+    SmallVector<memref::DeallocOp> deallocs;
+    func.walk([&](memref::DeallocOp d) { deallocs.push_back(d); });
+    for (auto d : deallocs)
+      d.erase();
+    func->setAttr("edge.arena_size", builder.getI64IntegerAttr(total));
+    return success();
+  }
+};
+} // namespace

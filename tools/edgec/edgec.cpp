@@ -1,0 +1,83 @@
+//===- edgec.cpp - the edgec command line ---------------------------------===//
+//
+// Parses the command line into CompileOptions and runs the driver library.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/driver/Driver.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+
+using namespace llvm;
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::OptionCategory cat("edgec options");
+  cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"),
+                             cl::Required, cl::cat(cat));
+  cl::opt<std::string> output("o", cl::desc("Output file"), cl::value_desc("path"),
+                              cl::cat(cat));
+  cl::opt<std::string> emit("emit",
+                            cl::desc("What to write: obj (default, plus a .h), "
+                                     "shared, exe, mlir, llvm, asm"),
+                            cl::init("obj"), cl::cat(cat));
+  cl::opt<std::string> compileTo(
+      "compile-to",
+      cl::desc("Stop after a phase and print its MLIR: " + edgec::phaseList()),
+      cl::cat(cat));
+  cl::opt<std::string> triple("target", cl::desc("Target triple (default: host)"),
+                              cl::cat(cat));
+  cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
+                            cl::cat(cat));
+  cl::opt<std::string> mattr("mattr", cl::desc("Target features, e.g. +avx2,-avx512f"),
+                             cl::cat(cat));
+  cl::opt<char> optLevel("O", cl::desc("Optimization level 0-3 (default 2)"),
+                         cl::Prefix, cl::init('2'), cl::cat(cat));
+  cl::opt<std::string> name("name", cl::desc("C prefix of the generated symbols"),
+                            cl::init("model"), cl::cat(cat));
+  cl::list<std::string> inputShapes(
+      "input-shape", cl::desc("Fix an input's shape: NAME=D0xD1x... (repeatable)"),
+      cl::cat(cat));
+  cl::opt<bool> verbose("v", cl::desc("Print each phase with its time"),
+                        cl::cat(cat));
+  cl::HideUnrelatedOptions(cat);
+  cl::ParseCommandLineOptions(argc, argv, "edgec: ONNX to native code\n");
+
+  edgec::CompileOptions options;
+  options.inputPath = input;
+  options.outputPath = output;
+  options.name = name;
+  options.verbose = verbose;
+  options.argv0 = argv[0];
+  options.target = {triple, mcpu, mattr, optLevel - '0'};
+  if (optLevel < '0' || optLevel > '3') {
+    errs() << "edgec: error: -O" << optLevel << " is not one of -O0..-O3\n";
+    return 1;
+  }
+  auto kind = edgec::parseEmitKind(emit);
+  if (!kind) {
+    errs() << "edgec: error: --emit=" << emit
+           << " is not one of obj, shared, exe, mlir, llvm, asm\n";
+    return 1;
+  }
+  options.emit = *kind;
+  if (!compileTo.empty()) {
+    options.compileTo = edgec::parsePhase(compileTo);
+    if (!options.compileTo) {
+      errs() << "edgec: error: --compile-to=" << compileTo << " is not one of "
+             << edgec::phaseList() << "\n";
+      return 1;
+    }
+  }
+  for (const std::string &text : inputShapes) {
+    edgec::InputShape shape;
+    std::string error = edgec::parseInputShape(text, shape);
+    if (!error.empty()) {
+      errs() << "edgec: error: " << error << "\n";
+      return 1;
+    }
+    options.import.inputShapes.push_back(shape);
+  }
+  return edgec::runCompiler(options);
+}
