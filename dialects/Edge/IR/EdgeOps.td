@@ -90,7 +90,7 @@ def Edge_CastOp : Edge_Op<"cast"> {
   let summary = "elementwise conversion to another element type";
   let arguments = (ins Edge_Tensor:$input, TypeAttr:$to);
   let results = (outs Edge_Tensor:$output);
-  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
 }
 

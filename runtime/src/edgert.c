@@ -1,0 +1,76 @@
+/* edgert.c - descriptor checks and the run entry point (no allocation). */
+#include "edgert.h"
+
+const char *edgert_status_message(edgert_status_t status) {
+  switch (status) {
+  case EDGERT_OK: return "ok";
+  case EDGERT_ERR_NULL_ARGUMENT: return "a required pointer argument is NULL";
+  case EDGERT_ERR_BAD_MODEL:
+    return "the model descriptor was built for another runtime ABI version";
+  case EDGERT_ERR_ARENA_ALIGNMENT:
+    return "the arena is not aligned to the model's arena_alignment";
+  case EDGERT_ERR_INPUT_COUNT: return "wrong number of inputs";
+  case EDGERT_ERR_INPUT_SHAPE: return "an input's shape does not match the model";
+  case EDGERT_ERR_INPUT_TYPE:
+    return "an input's element type does not match the model";
+  case EDGERT_ERR_IO: return "a file could not be read or written";
+  case EDGERT_ERR_FORMAT: return "a file is not a valid tensor file";
+  }
+  return "unknown status";
+}
+
+size_t edgert_dtype_size(int32_t dtype) {
+  switch (dtype) {
+  case EDGERT_U8: case EDGERT_I8: case EDGERT_BOOL: return 1;
+  case EDGERT_U16: case EDGERT_I16: case EDGERT_F16: case EDGERT_BF16: return 2;
+  case EDGERT_F32: case EDGERT_I32: case EDGERT_U32: return 4;
+  case EDGERT_I64: case EDGERT_F64: case EDGERT_U64: return 8;
+  default: return 0;
+  }
+}
+
+const char *edgert_dtype_name(int32_t dtype) {
+  switch (dtype) {
+  case EDGERT_F32: return "float32";
+  case EDGERT_U8: return "uint8";
+  case EDGERT_I8: return "int8";
+  case EDGERT_U16: return "uint16";
+  case EDGERT_I16: return "int16";
+  case EDGERT_I32: return "int32";
+  case EDGERT_I64: return "int64";
+  case EDGERT_BOOL: return "bool";
+  case EDGERT_F16: return "float16";
+  case EDGERT_F64: return "float64";
+  case EDGERT_U32: return "uint32";
+  case EDGERT_U64: return "uint64";
+  case EDGERT_BF16: return "bfloat16";
+  default: return "unknown";
+  }
+}
+
+edgert_status_t edgert_run(const edgert_model_t *model,
+                           const void *const *inputs, void *const *outputs,
+                           void *arena) {
+  int32_t i;
+  if (!model || !model->entry)
+    return EDGERT_ERR_NULL_ARGUMENT;
+  if (model->abi_version != EDGERT_ABI_VERSION)
+    return EDGERT_ERR_BAD_MODEL;
+  if ((model->num_inputs > 0 && !inputs) || (model->num_outputs > 0 && !outputs))
+    return EDGERT_ERR_NULL_ARGUMENT;
+  for (i = 0; i < model->num_inputs; ++i)
+    if (!inputs[i])
+      return EDGERT_ERR_NULL_ARGUMENT;
+  for (i = 0; i < model->num_outputs; ++i)
+    if (!outputs[i])
+      return EDGERT_ERR_NULL_ARGUMENT;
+  if (model->arena_size > 0) {
+    if (!arena)
+      return EDGERT_ERR_NULL_ARGUMENT;
+    if (model->arena_alignment > 1 &&
+        ((uintptr_t)arena % model->arena_alignment) != 0)
+      return EDGERT_ERR_ARENA_ALIGNMENT;
+  }
+  model->entry((void *const *)inputs, outputs, arena);
+  return EDGERT_OK;
+}

@@ -1,0 +1,78 @@
+// Folders: shape subgraphs collapse to constants; no-op reshapes and
+// transposes disappear.
+// RUN: edgec-opt %s -canonicalize -split-input-file | FileCheck %s
+
+// A Shape -> Gather -> Concat -> Reshape chain as exported by PyTorch.
+// CHECK-LABEL: func.func @shape_subgraph
+// CHECK-NOT: edge.shape
+// CHECK-NOT: edge.gather
+// CHECK-NOT: edge.concat
+// CHECK: %[[R:.+]] = edge.reshape %{{.*}} {shape = array<i64: 2, 12>}
+// CHECK: return %[[R]]
+func.func @shape_subgraph(%x: tensor<2x3x4xf32>) -> tensor<2x12xf32> {
+  %s = edge.shape %x {start = 0 : i64, end = 3 : i64} : (tensor<2x3x4xf32>) -> tensor<3xi64>
+  %i = arith.constant dense<[0]> : tensor<1xi64>
+  %n = edge.gather %s, %i {axis = 0 : i64} : (tensor<3xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %m = arith.constant dense<[12]> : tensor<1xi64>
+  %shape = edge.concat %n, %m {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+  %r = edge.reshape %x {shape = array<i64: 2, 12>} : (tensor<2x3x4xf32>) -> tensor<2x12xf32>
+  return %r : tensor<2x12xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @shape_values
+// CHECK: arith.constant dense<[3, 4]> : tensor<2xi64>
+func.func @shape_values(%x: tensor<2x3x4xf32>) -> tensor<2xi64> {
+  %s = edge.shape %x {start = 1 : i64, end = 3 : i64} : (tensor<2x3x4xf32>) -> tensor<2xi64>
+  return %s : tensor<2xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @arith_on_constants
+// CHECK: arith.constant dense<[7, 11]> : tensor<2xi64>
+func.func @arith_on_constants() -> tensor<2xi64> {
+  %a = arith.constant dense<[1, 2]> : tensor<2xi64>
+  %b = arith.constant dense<3> : tensor<i64>
+  %c = edge.mul %a, %b : tensor<2xi64>, tensor<i64>
+  %d = edge.add %c, %a : tensor<2xi64>, tensor<2xi64>
+  %e = edge.add %d, %b : tensor<2xi64>, tensor<i64>
+  return %e : tensor<2xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @transpose_constant
+// CHECK: arith.constant dense<{{\[}}[1.000000e+00, 3.000000e+00], [2.000000e+00, 4.000000e+00]]> : tensor<2x2xf32>
+// CHECK-NOT: edge.transpose
+func.func @transpose_constant() -> tensor<2x2xf32> {
+  %a = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %t = edge.transpose %a {perm = array<i64: 1, 0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %t : tensor<2x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @identity_ops
+// CHECK-SAME: (%[[X:.+]]: tensor<2x3xf32>)
+// CHECK-NEXT: %[[R:.+]] = edge.reshape %[[X]] {shape = array<i64: 3, 2>}
+// CHECK-NEXT: return %[[R]]
+func.func @identity_ops(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  %t = edge.transpose %x {perm = array<i64: 0, 1>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %a = edge.reshape %t {shape = array<i64: 6>} : (tensor<2x3xf32>) -> tensor<6xf32>
+  %b = edge.reshape %a {shape = array<i64: 3, 2>} : (tensor<6xf32>) -> tensor<3x2xf32>
+  return %b : tensor<3x2xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @dequantize_weights
+// CHECK: arith.constant dense<[-2.000000e+00, 0.000000e+00, 5.000000e-01]> : tensor<3xf32>
+func.func @dequantize_weights() -> tensor<3xf32> {
+  %q = arith.constant dense<[-4, 0, 1]> : tensor<3xi8>
+  %s = arith.constant dense<0.5> : tensor<f32>
+  %z = arith.constant dense<0> : tensor<i8>
+  %d = edge.dequantize_linear %q, %s, %z {axis = 0 : i64} : (tensor<3xi8>, tensor<f32>, tensor<i8>) -> tensor<3xf32>
+  return %d : tensor<3xf32>
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/python3
+"""Compares output_<i>.npy files in a run's folder with a model's references.
+
+Floats must satisfy max|got - ref| <= 1e-4 + 1e-3 * max|ref| (the tolerance of
+shared/models/README.md); integers may differ by at most 1. Exits 1 on any
+mismatch, missing file, or shape/type difference.
+"""
+import glob
+import os
+import sys
+
+import numpy as np
+
+
+def main(got_dir, ref_dir):
+    refs = sorted(glob.glob(os.path.join(ref_dir, "output_*.npy")))
+    if not refs:
+        print(f"no reference outputs in {ref_dir}")
+        return 1
+    ok = True
+    for ref_path in refs:
+        name = os.path.basename(ref_path)
+        got_path = os.path.join(got_dir, name)
+        if not os.path.exists(got_path):
+            print(f"{name}: missing")
+            ok = False
+            continue
+        got, ref = np.load(got_path), np.load(ref_path)
+        if got.shape != ref.shape or got.dtype != ref.dtype:
+            print(f"{name}: got {got.dtype}{list(got.shape)}, "
+                  f"expected {ref.dtype}{list(ref.shape)}")
+            ok = False
+            continue
+        if np.issubdtype(ref.dtype, np.floating):
+            diff = float(np.max(np.abs(got.astype(np.float64) - ref)))
+            tol = 1e-4 + 1e-3 * float(np.max(np.abs(ref)))
+        else:
+            diff = float(np.max(np.abs(got.astype(np.int64) - ref.astype(np.int64))))
+            tol = 1
+        status = "OK" if diff <= tol else "MISMATCH"
+        ok &= diff <= tol
+        print(f"{name}: max|diff| = {diff:.3g} (tolerance {tol:.3g}) {status}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,31 @@
+# lit configuration for edgec.
+import os
+import shutil
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "edgec"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.edgec_obj_root, "test")
+
+llvm_config.with_system_environment(["HOME", "TMPDIR", "PATH"])
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.edgec_tools_dir, append_path=True)
+
+config.substitutions.append(("%models", config.edgec_models_dir))
+config.substitutions.append(("%python", config.python))
+config.substitutions.append(("%runtime_include", config.edgec_runtime_include))
+config.substitutions.append(("%libdir", config.edgec_lib_dir))
+config.substitutions.append(("%testdir", os.path.dirname(__file__)))
+
+if os.path.isdir(config.edgec_models_dir):
+    config.available_features.add("models")
+if config.python and os.path.exists(config.python):
+    config.available_features.add("python-onnx")
+if os.getuid() == 0:
+    # root can write anywhere: permission tests use a path under a file.
+    config.available_features.add("root")
