@@ -19,6 +19,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
@@ -237,35 +238,44 @@ FailureOr<std::string> Importer::readExternal(const onnx::TensorProto &t,
       hasLength = true;
     }
   }
-  std::string what = "initializer '" + t.name() + "'";
+  std::string what = "tensor '" + t.name() + "'";
   if (location.empty()) {
     error(loc) << what << ": external data without a location";
     return failure();
   }
   // External data must stay inside the model's folder: no absolute paths, no
-  // escaping through '..' or symbolic links.
+  // escaping through '..', and none through symbolic links either.
+  if (llvm::sys::path::is_absolute(location)) {
+    error(loc) << what << ": external data location '" << location
+               << "' is an absolute path; it must be relative to the model's "
+                  "folder";
+    return failure();
+  }
   SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
   if (dir.empty())
     dir = ".";
   SmallString<256> full(dir);
   llvm::sys::path::append(full, location);
+  SmallString<256> lexicalDir(dir), lexicalFile(full);
+  llvm::sys::path::remove_dots(lexicalDir, /*remove_dot_dot=*/true);
+  llvm::sys::path::remove_dots(lexicalFile, /*remove_dot_dot=*/true);
+  auto inside = [](StringRef file, StringRef folder) {
+    if (folder.empty() || folder == ".")
+      return !file.starts_with("..") && !llvm::sys::path::is_absolute(file);
+    return file.starts_with((folder + "/").str());
+  };
   SmallString<256> realDir, realFile;
-  if (llvm::sys::path::is_absolute(location) ||
-      llvm::sys::fs::real_path(dir, realDir) ||
-      llvm::sys::fs::real_path(full, realFile)) {
-    if (llvm::sys::path::is_absolute(location)) {
-      error(loc) << what << ": external data location '" << location
-                 << "' is an absolute path; it must be relative to the "
-                    "model's folder";
-      return failure();
-    }
-    error(loc) << what << ": cannot open external data file '" << full << "'";
-    return failure();
-  }
-  if (!StringRef(realFile).starts_with((realDir + "/").str())) {
+  if (!inside(lexicalFile, lexicalDir) ||
+      (!llvm::sys::fs::real_path(dir, realDir) &&
+       !llvm::sys::fs::real_path(full, realFile) &&
+       !inside(realFile, realDir))) {
     error(loc) << what << ": external data location '" << location
                << "' points outside the model's folder";
+    return failure();
+  }
+  if (realFile.empty()) {
+    error(loc) << what << ": cannot open external data file '" << full << "'";
     return failure();
   }
   auto buffer = llvm::MemoryBuffer::getFile(realFile, /*IsText=*/false,
@@ -400,11 +410,11 @@ FailureOr<Value> Importer::lookup(const std::string &name) {
   auto init = initializers.find(name);
   if (init == initializers.end())
     return failure();
-  Location loc = NameLoc::get(builder.getStringAttr(name), fileLoc);
-  auto attr = tensorAttr(*init->second, loc);
+  auto attr = tensorAttr(*init->second, fileLoc); // messages name the tensor
   if (failed(attr))
     throw Failed();
-  Value v = arith::ConstantOp::create(builder, loc, *attr);
+  Value v = arith::ConstantOp::create(
+      builder, NameLoc::get(builder.getStringAttr(name), fileLoc), *attr);
   values[name] = v;
   return v;
 }
@@ -1045,7 +1055,7 @@ OwningOpRef<ModuleOp> Importer::run() {
     for (const auto &in : graph.input()) {
       if (initializers.count(in.name()))
         continue;
-      Location loc = NameLoc::get(builder.getStringAttr(in.name()), fileLoc);
+      Location loc = fileLoc; // the messages name the input
       if (!in.type().has_tensor_type()) {
         error(loc) << "graph input '" << in.name()
                    << "' is not a tensor; only tensor inputs are supported";
@@ -1160,6 +1170,10 @@ OwningOpRef<ModuleOp> Importer::run() {
     }
     func::ReturnOp::create(builder, fileLoc, results);
     func.setType(builder.getFunctionType(argTypes, resultTypes));
+    // Drop what folding left unused (intermediate shape constants, ...).
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
+      if (isOpTriviallyDead(&op))
+        op.erase();
     for (auto [i, out] : llvm::enumerate(graph.output()))
       func.setResultAttr(i, "edge.name", builder.getStringAttr(out.name()));
   } catch (Failed &) {

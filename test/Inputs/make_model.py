@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""Writes one small ONNX model for a test: make_model.py NAME OUT.onnx.
+
+Each model exercises one importer path or one error. Models are made with
+onnx.helper at test time so the tests carry no binary files.
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def model(nodes, inputs, outputs, inits=(), opset=13):
+    graph = helper.make_graph(nodes, "g", inputs, outputs, list(inits))
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 8
+    return m
+
+
+def vi(name, shape, t=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, t, shape)
+
+
+def const(name, arr):
+    return numpy_helper.from_array(np.asarray(arr), name)
+
+
+MODELS = {}
+
+
+def register(f):
+    MODELS[f.__name__] = f
+    return f
+
+
+@register
+def symbolic():
+    return model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                 [vi("x", ["N", 3])], [vi("y", ["N", 3])])
+
+
+@register
+def unsupported_op():
+    return model([helper.make_node("Einsum", ["x", "x"], ["y"], name="the_einsum",
+                                   equation="ij,ij->ij")],
+                 [vi("x", [2, 2])], [vi("y", [2, 2])], opset=13)
+
+
+@register
+def dynamic_reshape():
+    # The target shape is a graph input: not computable at compile time.
+    return model([helper.make_node("Reshape", ["x", "s"], ["y"], name="reshape")],
+                 [vi("x", [2, 3]), vi("s", [2], TensorProto.INT64)],
+                 [vi("y", [3, 2])])
+
+
+@register
+def bad_conv():
+    w = const("w", np.ones((4, 5, 3, 3), np.float32))
+    return model([helper.make_node("Conv", ["x", "w"], ["y"], name="conv")],
+                 [vi("x", [1, 3, 8, 8])], [vi("y", [1, 4, 6, 6])], [w])
+
+
+@register
+def shape_subgraph():
+    # y = reshape(x, concat(shape(x)[0:1], [-1])): folded at import.
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "zero"], ["n"], name="gather", axis=0),
+        helper.make_node("Unsqueeze", ["n", "axes"], ["n1"], name="unsqueeze"),
+        helper.make_node("Concat", ["n1", "minus1"], ["target"], name="concat", axis=0),
+        helper.make_node("Reshape", ["x", "target"], ["y"], name="reshape"),
+    ]
+    inits = [const("zero", np.array(0, np.int64)), const("axes", np.array([0], np.int64)),
+             const("minus1", np.array([-1], np.int64))]
+    return model(nodes, [vi("x", [2, 3, 4])], [vi("y", [2, 12])], inits)
+
+
+@register
+def opset_variants():
+    # Opset 10: Clip min/max attributes, Softmax coerced to 2-D, Unsqueeze axes attribute.
+    nodes = [
+        helper.make_node("Clip", ["x"], ["c"], name="clip", min=0.0, max=6.0),
+        helper.make_node("Softmax", ["c"], ["s"], name="softmax", axis=1),
+        helper.make_node("Unsqueeze", ["s"], ["y"], name="unsqueeze", axes=[0]),
+    ]
+    return model(nodes, [vi("x", [2, 3, 4])], [vi("y", [1, 2, 3, 4])], opset=10)
+
+
+@register
+def auto_pad():
+    w = const("w", np.ones((2, 1, 3, 3), np.float32))
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv",
+                              auto_pad="SAME_UPPER", strides=[2, 2])]
+    return model(nodes, [vi("x", [1, 1, 6, 6])], [vi("y", [1, 2, 3, 3])], [w])
+
+
+def external(location):
+    w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[4],
+                    data_location=TensorProto.EXTERNAL)
+    for k, v in (("location", location), ("offset", "0"), ("length", "16")):
+        w.external_data.add(key=k, value=v)
+    return model([helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+                 [vi("x", [4])], [vi("y", [4])], [w])
+
+
+@register
+def external_data():
+    # weights.bin beside the model holds 1, 2, 3, 4.
+    out_dir = os.path.dirname(os.path.abspath(sys.argv[2]))
+    np.array([1, 2, 3, 4], np.float32).tofile(os.path.join(out_dir, "weights.bin"))
+    return external("weights.bin")
+
+
+@register
+def external_escape():
+    return external("../outside.bin")
+
+
+@register
+def external_absolute():
+    return external("/etc/passwd")
+
+
+def main():
+    name, out = sys.argv[1], sys.argv[2]
+    onnx.save(MODELS[name](), out)
+
+
+if __name__ == "__main__":
+    main()
