@@ -21,6 +21,10 @@ config.substitutions.append(("%python", config.python))
 config.substitutions.append(("%runtime_include", config.edgec_runtime_include))
 config.substitutions.append(("%libdir", config.edgec_lib_dir))
 config.substitutions.append(("%testdir", os.path.dirname(__file__)))
+config.substitutions.append(("%edgec_bindir", config.edgec_tools_dir))
+config.substitutions.append(
+    ("%onnx_node_tests",
+     os.path.join(os.path.dirname(config.edgec_models_dir), "onnx-backend-tests", "node")))
 
 if os.path.isdir(config.edgec_models_dir):
     config.available_features.add("models")

@@ -180,6 +180,7 @@ int runCompiler(const CompileOptions &o) {
   registerEdgecDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  context.printOpOnDiagnostic(false); // messages name the ONNX node instead
   Reporter reporter(context);
   registerEdgecPassesAndPipelines();
 

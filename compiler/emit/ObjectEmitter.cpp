@@ -149,7 +149,12 @@ void optimizeLLVMIR(Module &module, const TargetDescription &target,
   FunctionAnalysisManager fam;
   CGSCCAnalysisManager cgam;
   ModuleAnalysisManager mam;
-  PassBuilder pb(target.machine.get());
+  // The kernels arrive vectorized by MLIR; LLVM's SLP vectorizer re-packs
+  // their scalar broadcast operands (measured: mobilenet-v2 7.0 ms with it,
+  // 6.2 ms without). Loop vectorization still serves the elementwise loops.
+  PipelineTuningOptions tuning;
+  tuning.SLPVectorization = false;
+  PassBuilder pb(target.machine.get(), tuning);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);

@@ -214,12 +214,16 @@ FailureOr<Type> Importer::elementType(int32_t dtype, Location loc,
     return Type(IntegerType::get(c, 32, IntegerType::Unsigned));
   case onnx::TensorProto::UINT64:
     return Type(IntegerType::get(c, 64, IntegerType::Unsigned));
-  default:
+  default: {
+    std::string name = onnx::TensorProto::DataType_IsValid(dtype)
+                           ? onnx::TensorProto::DataType_Name(
+                                 static_cast<onnx::TensorProto::DataType>(dtype))
+                           : "";
     error(loc) << what << ": element type "
-               << onnx::TensorProto::DataType_Name(
-                      static_cast<onnx::TensorProto::DataType>(dtype))
-               << " (" << dtype << ") is not supported";
+               << (name.empty() ? "with code " + std::to_string(dtype) : name)
+               << " is not supported";
     return failure();
+  }
   }
 }
 
@@ -1005,12 +1009,14 @@ void Importer::registerHandlers() {
   handlers["DequantizeLinear"] = [this](const onnx::NodeProto &n) -> Values {
     if (intAttr(n, "block_size", 0) != 0)
       fail("blocked DequantizeLinear is not supported");
-    Value x = input(n, 0);
-    SmallVector<Value> ops{x, input(n, 1)};
+    Value x = input(n, 0), scale = input(n, 1);
+    SmallVector<Value> ops{x, scale};
     if (Value zp = optInput(n, 2))
       ops.push_back(zp);
-    int64_t axis = normAxis(intAttr(n, "axis", 1),
-                            std::max<int64_t>(1, typeOf(x).getRank()), "axis");
+    // The axis only matters for a per-axis (1-D) scale.
+    int64_t axis = 0;
+    if (typeOf(scale).getNumElements() > 1)
+      axis = normAxis(intAttr(n, "axis", 1), typeOf(x).getRank(), "axis");
     return {make<edge::DequantizeLinearOp>(ops, {named("axis", builder.getI64IntegerAttr(axis))})};
   };
   handlers["ConstantOfShape"] = [this](const onnx::NodeProto &n) -> Values {

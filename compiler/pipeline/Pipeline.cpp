@@ -84,7 +84,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
   case Phase::LLVM:
     addPipeline(
         pm,
-        "func.func(edge-cpu-expand-copies,convert-linalg-to-loops),"
+        "func.func(edge-cpu-scalarize-transfers,canonicalize,"
+        "edge-cpu-expand-copies,convert-linalg-to-loops),"
         "func.func(convert-vector-to-scf{full-unroll=true}),lower-affine,"
         "convert-scf-to-cf,canonicalize,expand-strided-metadata,lower-affine,"
         "func.func(math-expand-ops{ops=tanh}),"

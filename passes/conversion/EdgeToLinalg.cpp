@@ -328,14 +328,11 @@ struct DequantizeLowering : OpConversionPattern<DequantizeLinearOp> {
                            reshapeTo(rewriter, loc, adaptor.getScale(), paramShape)};
     if (Value zp = adaptor.getZeroPoint())
       ins.push_back(reshapeTo(rewriter, loc, zp, paramShape));
-    bool isUnsigned = intType.isUnsigned();
     Type f32 = rewriter.getF32Type();
     Value r = elementwise(
         rewriter, loc, ins, type.getShape(), f32,
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           auto toF = [&](Value v) -> Value {
-            if (isUnsigned)
-              return arith::UIToFPOp::create(b, l, f32, v);
             return arith::SIToFPOp::create(b, l, f32, v);
           };
           Value x = toF(a[0]);
@@ -1015,10 +1012,31 @@ struct ShapeLowering : OpConversionPattern<ShapeOp> {
   }
 };
 
+/// Unsigned integers have no arith ops: run-time unsigned data is reported
+/// once, before conversion (constant unsigned data folds at import).
+LogicalResult checkSupported(Operation *op) {
+  if (!isa<EdgeDialect>(op->getDialect()) || isa<ReshapeOp, TransposeOp,
+                                                  ConcatOp, ShapeOp>(op))
+    return success();
+  for (Type t : op->getOperandTypes())
+    if (auto it = dyn_cast<IntegerType>(getElementTypeOrSelf(t));
+        it && !it.isSignless())
+      return op->emitOpError("on run-time unsigned integer data (")
+             << it << ") is not supported yet";
+  return success();
+}
+
 struct ConvertEdgeToLinalgPass
     : edgec::impl::ConvertEdgeToLinalgBase<ConvertEdgeToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    if (getOperation()
+            ->walk([](Operation *op) {
+              return failed(checkSupported(op)) ? WalkResult::interrupt()
+                                                : WalkResult::advance();
+            })
+            .wasInterrupted())
+      return signalPassFailure();
     RewritePatternSet patterns(ctx);
     edgec::populateEdgeToLinalgPatterns(patterns);
     ConversionTarget target(*ctx);

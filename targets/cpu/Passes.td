@@ -67,4 +67,16 @@ def EdgeCpuExpandCopies : Pass<"edge-cpu-expand-copies", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def EdgeCpuScalarizeTransfers
+    : Pass<"edge-cpu-scalarize-transfers", "mlir::func::FuncOp"> {
+  let summary = "Read the scalars a kernel extracts from a vector read directly";
+  let description = [{
+    A vectorized convolution reads its input window as a (strided) vector and
+    extracts scalars to broadcast. After bufferization, each such extract of
+    a transfer_read becomes a scalar load, which LLVM turns into a broadcast
+    load instead of assembling the vector element by element.
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 #endif

@@ -38,15 +38,18 @@ struct DirectPatternRewriter : PatternRewriter {
   explicit DirectPatternRewriter(MLIRContext *ctx) : PatternRewriter(ctx) {}
 };
 
-/// A tile size for `dim`: the whole dim when it fits in `limit`, else the
-/// first preferred size dividing it, else the largest divisor <= limit.
-int64_t pickTile(int64_t dim, ArrayRef<int64_t> preferred, int64_t limit) {
-  if (dim <= limit)
+/// The tile of a vectorized (innermost) dimension: the largest of
+/// 2 vectors, 1 vector, 1/2, 1/4 vector that divides it, so that every vector
+/// op is a whole register (a 24-wide tile, 1.5 registers, measured 10x
+/// slower: LLVM assembles it lane by lane). Otherwise the whole dim when it
+/// is small, else its largest divisor up to 2 vectors.
+int64_t vectorTile(int64_t dim, int64_t lanes) {
+  for (int64_t t : {2 * lanes, lanes, lanes / 2, lanes / 4})
+    if (t > 1 && dim % t == 0)
+      return t;
+  if (dim <= 2 * lanes)
     return dim;
-  for (int64_t p : preferred)
-    if (p > 0 && dim % p == 0)
-      return p;
-  for (int64_t t = limit; t > 1; --t)
+  for (int64_t t = 2 * lanes; t > 1; --t)
     if (dim % t == 0)
       return t;
   return 1;
@@ -81,7 +84,14 @@ struct VectorizeKernelsPass
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
     int64_t lanes = std::max<int64_t>(vectorBits / 32, 4);
-    SmallVector<int64_t> fPref{2 * lanes, lanes, lanes / 2};
+    // Accumulator registers of a register block (of 32 on AVX-512, 16 on
+    // AVX2 and NEON): 16, leaving room for operands, as measured.
+    const int64_t accumulators = vectorBits >= 512 ? 16 : 8;
+    // Rows of a block: as many as the accumulator budget allows for `cols`.
+    auto rowsFor = [&](int64_t dim, int64_t cols) {
+      int64_t regs = std::max<int64_t>(1, (cols + lanes - 1) / lanes);
+      return divisorAtMost(dim, std::max<int64_t>(1, accumulators / regs));
+    };
 
     SmallVector<Operation *> kernels;
     func.walk([&](linalg::LinalgOp op) {
@@ -99,9 +109,8 @@ struct VectorizeKernelsPass
       SmallVector<int64_t> r = cast<linalg::LinalgOp>(op).getStaticLoopRanges();
       if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op)) {
         // (n, oh, ow, f, kh, kw, c): one output row segment x 2 vectors.
-        auto t = tile(rewriter, op,
-                      {1, 1, divisorAtMost(r[2], 8), pickTile(r[3], fPref, 2 * lanes),
-                       1, 1, 1});
+        int64_t ft = vectorTile(r[3], lanes);
+        auto t = tile(rewriter, op, {1, 1, rowsFor(r[2], ft), ft, 1, 1, 1});
         if (failed(t))
           continue;
         auto tiled = cast<linalg::Conv2DNhwcHwcfOp>(t->tiledOps.back());
@@ -114,9 +123,9 @@ struct VectorizeKernelsPass
                                               : tiled.getOperation());
       } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op)) {
         // (n, oh, ow, c, kh, kw), kw left whole for the 1-D vectorizer.
-        auto t = tile(rewriter, op,
-                      {1, 1, divisorAtMost(r[2], 8),
-                       pickTile(r[3], {lanes, lanes / 2}, lanes), 1, 0});
+        int64_t ct = std::min(vectorTile(r[3], lanes), lanes);
+        auto t = tile(rewriter, op, {1, 1, std::min<int64_t>(rowsFor(r[2], ct), 8),
+                                     ct, 1, 0});
         if (failed(t))
           continue;
         auto tiled = cast<linalg::DepthwiseConv2DNhwcHwcOp>(t->tiledOps.back());
@@ -127,8 +136,8 @@ struct VectorizeKernelsPass
                                               : tiled.getOperation());
       } else {
         // (m, n, k): cache tile for large operands, then 8 x 2 vectors x 1.
-        int64_t mt = divisorAtMost(r[0], 8);
-        int64_t nt = pickTile(r[1], fPref, 2 * lanes);
+        int64_t nt = vectorTile(r[1], lanes);
+        int64_t mt = std::min<int64_t>(rowsFor(r[0], nt), 8);
         Operation *target = op;
         if (r[0] >= 192 && r[1] >= 256) {
           auto outer = tile(rewriter, op,

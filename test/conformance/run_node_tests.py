@@ -85,8 +85,13 @@ def main():
     ap.add_argument("--bindir", required=True)
     ap.add_argument("--tests", required=True, help="onnx-backend-tests/node")
     ap.add_argument("--expected-failures", required=True)
-    ap.add_argument("patterns", nargs="+", help="test name globs")
+    ap.add_argument("--patterns-file", help="a file of test name globs, one a line")
+    ap.add_argument("patterns", nargs="*", help="test name globs")
     args = ap.parse_args()
+    if args.patterns_file:
+        with open(args.patterns_file) as f:
+            args.patterns += [l.strip() for l in f
+                              if l.strip() and not l.startswith("#")]
     expected = load_expected_failures(args.expected_failures)
     names = sorted(n for n in os.listdir(args.tests)
                    if any(fnmatch.fnmatch(n, p) for p in args.patterns))

@@ -1,0 +1,47 @@
+// Times ONNX Runtime (CPU, one thread) on a model:
+//   node ort_bench.mjs MODEL.onnx RUNS INPUT_0.npy [INPUT_1.npy ...]
+// Prints `median_us=<float>` (and min, mean) like edgec's runner.
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+
+const kTypes = {
+  '<f4': ['float32', Float32Array], '<f8': ['float64', Float64Array],
+  '<i8': ['int64', BigInt64Array], '<i4': ['int32', Int32Array],
+  '|i1': ['int8', Int8Array], '|u1': ['uint8', Uint8Array],
+};
+
+function readNpy(path) {
+  const buf = readFileSync(path);
+  const major = buf[6];
+  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const start = major === 1 ? 10 : 12;
+  const header = buf.toString('latin1', start, start + headerLen);
+  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1]
+    .split(',').map((s) => s.trim()).filter((s) => s).map(Number);
+  const [type, Ctor] = kTypes[descr];
+  const data = buf.subarray(start + headerLen);
+  const copy = new Uint8Array(data.length);
+  copy.set(data);
+  return new ort.Tensor(type, new Ctor(copy.buffer), shape);
+}
+
+const [model, runsText, ...inputPaths] = process.argv.slice(2);
+const runs = Number(runsText);
+const session = await ort.InferenceSession.create(model, {
+  intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential',
+  graphOptimizationLevel: 'all',
+});
+const feeds = {};
+session.inputNames.forEach((name, i) => { feeds[name] = readNpy(inputPaths[i]); });
+for (let i = 0; i < Math.min(runs, 20); ++i) await session.run(feeds);
+const times = [];
+for (let i = 0; i < runs; ++i) {
+  const t0 = process.hrtime.bigint();
+  await session.run(feeds);
+  times.push(Number(process.hrtime.bigint() - t0) / 1000);
+}
+times.sort((a, b) => a - b);
+const median = runs % 2 ? times[(runs - 1) / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+const mean = times.reduce((a, b) => a + b, 0) / runs;
+console.log(`ort: runs=${runs} median_us=${median.toFixed(3)} min_us=${times[0].toFixed(3)} mean_us=${mean.toFixed(3)}`);
