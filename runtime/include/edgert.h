@@ -1,8 +1,10 @@
 /* edgert.h - the edgec runtime: model descriptors and the run entry point.
  *
  * C99, no dynamic allocation, no I/O. A compiled model is a constant
- * edgert_model_t (declared in the model's generated header) plus code; the
- * caller owns every buffer: inputs, outputs and the scratch arena.
+ * edgert_model_t (emitted by edgec, declared in the model's generated header)
+ * plus its code. The caller owns every buffer: inputs, outputs and the
+ * scratch arena. The layout of edgert_tensor_desc_t and edgert_model_t is
+ * the ABI shared with the compiler (EDGERT_ABI_VERSION); do not reorder.
  */
 #ifndef EDGERT_H
 #define EDGERT_H
@@ -20,16 +22,20 @@ extern "C" {
 typedef enum edgert_status {
   EDGERT_OK = 0,
   EDGERT_ERR_NULL_ARGUMENT,   /* a required pointer is NULL */
-  EDGERT_ERR_BAD_MODEL,       /* descriptor from another ABI version */
+  EDGERT_ERR_BAD_MODEL,       /* descriptor of another ABI version, or invalid */
   EDGERT_ERR_ARENA_ALIGNMENT, /* arena not aligned to arena_alignment */
   EDGERT_ERR_INPUT_COUNT,     /* wrong number of inputs */
   EDGERT_ERR_INPUT_SHAPE,     /* an input's shape differs from the model's */
   EDGERT_ERR_INPUT_TYPE,      /* an input's element type differs */
   EDGERT_ERR_IO,              /* a file could not be read or written */
-  EDGERT_ERR_FORMAT           /* a file is not a valid .npy / TensorProto */
+  EDGERT_ERR_FORMAT,          /* a file is not a valid .npy / TensorProto */
+  EDGERT_ERR_OUT_OF_MEMORY,   /* a host-side allocation failed (runner only) */
+  EDGERT_ERR_UNSUPPORTED      /* a valid but unsupported feature or type */
 } edgert_status_t;
 
-/* A static, human-readable message for `status`; never NULL. */
+/* A human-readable message for `status`. Returns a static string, never NULL
+ * ("unknown status" for a value outside edgert_status_t); the caller must
+ * not free it. */
 const char *edgert_status_message(edgert_status_t status);
 
 /* Element types: the values of ONNX TensorProto.DataType. */
@@ -49,19 +55,23 @@ typedef enum edgert_dtype {
   EDGERT_BF16 = 16
 } edgert_dtype_t;
 
-/* Bytes per element of `dtype`; 0 for an unknown type. */
+/* Bytes per element of `dtype` (an edgert_dtype_t value); 0 if unknown. */
 size_t edgert_dtype_size(int32_t dtype);
-/* "float32", "int64", ...; "unknown" for an unknown type. Static string. */
+
+/* The numpy-style name of `dtype`: "float32", "int64", "bool", ...;
+ * "unknown" for an unknown type. Returns a static string, never NULL. */
 const char *edgert_dtype_name(int32_t dtype);
 
 typedef struct edgert_tensor_desc {
   const char *name;     /* ONNX graph input/output name */
   int32_t dtype;        /* edgert_dtype_t */
   int32_t rank;
-  const int64_t *shape; /* rank entries (NULL when rank == 0) */
+  const int64_t *shape; /* rank entries (may be NULL when rank == 0) */
   uint64_t size_bytes;  /* product(shape) * edgert_dtype_size(dtype) */
 } edgert_tensor_desc_t;
 
+/* The compiled model's code: reads inputs[i], writes outputs[i] and uses
+ * `arena` as scratch. */
 typedef void (*edgert_entry_fn_t)(void *const *inputs, void *const *outputs,
                                   void *arena);
 
@@ -69,22 +79,29 @@ typedef struct edgert_model {
   uint32_t abi_version;     /* EDGERT_ABI_VERSION */
   int32_t num_inputs;
   int32_t num_outputs;
-  uint32_t arena_alignment; /* bytes */
-  uint64_t arena_size;      /* bytes of scratch memory for each run */
+  uint32_t arena_alignment; /* bytes; the arena must be aligned to this */
+  uint64_t arena_size;      /* bytes of scratch the caller provides (may be 0) */
   const char *name;         /* the model's C prefix */
-  const edgert_tensor_desc_t *inputs;
-  const edgert_tensor_desc_t *outputs;
+  const edgert_tensor_desc_t *inputs;  /* num_inputs entries */
+  const edgert_tensor_desc_t *outputs; /* num_outputs entries */
   edgert_entry_fn_t entry;
 } edgert_model_t;
 
 /* Runs `model` once.
- * inputs[i] / outputs[i]: caller-owned buffers of inputs[i].size_bytes /
- *   outputs[i].size_bytes; inputs are only read.
- * arena: caller-owned scratch of model->arena_size bytes aligned to
- *   model->arena_alignment (may be NULL when arena_size is 0); its contents
- *   need not survive between runs.
- * Checks the descriptor's ABI version, NULL pointers and the arena alignment;
- * never allocates. Not reentrant on the same arena. */
+ * Ownership: everything is borrowed from the caller for the duration of the
+ * call; nothing is retained or allocated.
+ *   model:   the (usually constant) descriptor emitted by edgec.
+ *   inputs:  num_inputs pointers to buffers of inputs[i].size_bytes, only
+ *            read.
+ *   outputs: num_outputs pointers to buffers of outputs[i].size_bytes,
+ *            written.
+ *   arena:   scratch of arena_size bytes aligned to arena_alignment (may be
+ *            NULL when arena_size is 0); its contents need not survive
+ *            between runs. One arena serves one run at a time.
+ * Returns EDGERT_ERR_NULL_ARGUMENT (NULL model, model->entry, inputs,
+ * outputs, any inputs[i]/outputs[i], or a NULL arena when arena_size > 0),
+ * EDGERT_ERR_BAD_MODEL (ABI mismatch or negative counts),
+ * EDGERT_ERR_ARENA_ALIGNMENT, or EDGERT_OK after running the model. */
 edgert_status_t edgert_run(const edgert_model_t *model,
                            const void *const *inputs, void *const *outputs,
                            void *arena);

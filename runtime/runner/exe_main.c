@@ -1,5 +1,5 @@
-/* exe_main.c - main() of executables built with `edgec --emit=exe`: the
- * model object defines edgert_entry_model. */
+/* exe_main.c - main() of the executables built by `edgec --emit=exe`: the
+ * model object linked beside it defines edgert_entry_model. */
 #include "edgert_runner.h"
 
 extern const edgert_model_t edgert_entry_model;

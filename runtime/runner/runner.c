@@ -1,43 +1,252 @@
-/* runner.c - the command line behind `edgec --emit=exe` and edgec-run. */
+/* runner.c - the command line behind `edgec --emit=exe` and edgec-run, plus
+ * the helpers shared by the runner's file readers. */
 #define _POSIX_C_SOURCE 200809L
-#include "edgert_runner.h"
+#define _ISOC11_SOURCE /* aligned_alloc under -std=c99 (glibc) */
+#include "runner_internal.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <time.h>
 
-static void usage(const edgert_model_t *m, const char *argv0) {
-  int32_t i, d;
-  printf("usage: %s [--input=FILE]... [--output-dir=DIR] [--benchmark=N]\n"
-         "Runs model '%s'. Inputs are .npy or ONNX TensorProto (.pb) files,\n"
-         "in graph input order (all zeros when none is given):\n",
-         argv0, m->name);
-  for (i = 0; i < m->num_inputs; ++i) {
-    printf("  input %d '%s': %s [", i, m->inputs[i].name,
-           edgert_dtype_name(m->inputs[i].dtype));
-    for (d = 0; d < m->inputs[i].rank; ++d)
-      printf("%s%lld", d ? ", " : "", (long long)m->inputs[i].shape[d]);
-    printf("]\n");
+#define WARMUP_RUNS 3
+#define MAX_BENCHMARK_RUNS 10000000L
+
+/* ---- shared helpers ----------------------------------------------------- */
+
+edgert_status_t edgert_internal_fail(edgert_error_t *out_error,
+                                     edgert_status_t status, const char *fmt,
+                                     ...) {
+  va_list ap;
+  if (out_error != NULL) {
+    va_start(ap, fmt);
+    vsnprintf(out_error->message, sizeof out_error->message, fmt, ap);
+    va_end(ap);
   }
-  printf("  --output-dir=DIR  write output_<i>.npy files into DIR\n"
-         "  --benchmark=N     time N runs and print median_us=...\n");
+  return status;
 }
 
-static void shape_text(char *buf, size_t size, int32_t rank,
-                       const int64_t *shape) {
+void *edgert_internal_alloc(uint64_t size) {
+  const uint64_t align = EDGERT_ARENA_ALIGNMENT;
+  uint64_t rounded;
+  void *p;
+  if (size > (uint64_t)SIZE_MAX - align)
+    return NULL;
+  rounded = size == 0 ? align : (size + align - 1) / align * align;
+  p = aligned_alloc((size_t)align, (size_t)rounded);
+  if (p != NULL)
+    memset(p, 0, (size_t)rounded);
+  return p;
+}
+
+int edgert_internal_tensor_size(int32_t dtype, int32_t rank,
+                                const int64_t *shape, uint64_t *out_count,
+                                uint64_t *out_bytes) {
+  uint64_t count = 1, elem = edgert_dtype_size(dtype);
   int32_t i;
+  if (elem == 0 || rank < 0 || (rank > 0 && shape == NULL))
+    return 0;
+  for (i = 0; i < rank; ++i) {
+    if (shape[i] < 0)
+      return 0;
+    if (shape[i] != 0 && count > UINT64_MAX / (uint64_t)shape[i])
+      return 0;
+    count *= (uint64_t)shape[i];
+  }
+  if (count > UINT64_MAX / elem)
+    return 0;
+  *out_count = count;
+  *out_bytes = count * elem;
+  return 1;
+}
+
+void edgert_internal_shape_string(int32_t rank, const int64_t *shape,
+                                  char *buf, size_t size) {
   size_t n = 0;
-  if (rank == 0) {
+  int32_t i;
+  if (size == 0)
+    return;
+  buf[0] = '\0';
+  if (rank <= 0 || shape == NULL) {
     snprintf(buf, size, "scalar");
     return;
   }
-  buf[0] = '\0';
-  for (i = 0; i < rank && n < size; ++i)
-    n += (size_t)snprintf(buf + n, size - n, "%s%lld", i ? "x" : "",
-                          (long long)shape[i]);
+  for (i = 0; i < rank && n < size; ++i) {
+    int w = snprintf(buf + n, size - n, "%s%lld", i ? "x" : "",
+                     (long long)shape[i]);
+    if (w < 0)
+      break;
+    n += (size_t)w;
+  }
+}
+
+void edgert_host_tensor_free(edgert_host_tensor_t *tensor) {
+  if (tensor != NULL) {
+    free(tensor->data);
+    memset(tensor, 0, sizeof *tensor);
+  }
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+edgert_status_t edgert_tensor_read_file(const char *path,
+                                        edgert_host_tensor_t *out_tensor,
+                                        edgert_error_t *out_error) {
+  FILE *f;
+  unsigned char *bytes = NULL;
+  size_t size = 0, cap = 0;
+  edgert_status_t st;
+  edgert_error_t why;
+
+  if (path == NULL || out_tensor == NULL)
+    return edgert_internal_fail(out_error, EDGERT_ERR_NULL_ARGUMENT,
+                                "NULL argument");
+  memset(out_tensor, 0, sizeof *out_tensor);
+  errno = 0;
+  f = fopen(path, "rb");
+  if (f == NULL)
+    return edgert_internal_fail(out_error, EDGERT_ERR_IO,
+                                "cannot open '%s': %s", path,
+                                strerror(errno ? errno : EIO));
+  for (;;) {
+    size_t got;
+    if (size == cap) {
+      size_t new_cap = cap ? cap * 2 : 65536;
+      unsigned char *grown;
+      if (new_cap < cap ||
+          (grown = (unsigned char *)realloc(bytes, new_cap)) == NULL) {
+        free(bytes);
+        fclose(f);
+        return edgert_internal_fail(out_error, EDGERT_ERR_OUT_OF_MEMORY,
+                                    "cannot read '%s': out of memory", path);
+      }
+      bytes = grown;
+      cap = new_cap;
+    }
+    errno = 0;
+    got = fread(bytes + size, 1, cap - size, f);
+    size += got;
+    if (got == 0 || size < cap) {
+      if (ferror(f)) {
+        int saved = errno;
+        free(bytes);
+        fclose(f);
+        return edgert_internal_fail(out_error, EDGERT_ERR_IO,
+                                    "cannot read '%s': %s", path,
+                                    strerror(saved ? saved : EIO));
+      }
+      if (feof(f))
+        break;
+    }
+  }
+  fclose(f);
+
+  if ((size >= 6 && memcmp(bytes, "\x93NUMPY", 6) == 0) ||
+      ends_with(path, ".npy")) {
+    st = edgert_npy_parse(bytes, size, out_tensor, &why);
+    if (st != EDGERT_OK)
+      edgert_internal_fail(out_error, st, "'%s': %s .npy file: %s", path,
+                           st == EDGERT_ERR_UNSUPPORTED ? "unsupported"
+                                                        : "not a valid",
+                           why.message);
+  } else {
+    st = edgert_tensor_pb_parse(bytes, size, out_tensor, &why);
+    if (st != EDGERT_OK)
+      edgert_internal_fail(out_error, st, "'%s': %s TensorProto (.pb) file: %s",
+                           path,
+                           st == EDGERT_ERR_UNSUPPORTED ? "unsupported"
+                                                        : "not a valid",
+                           why.message);
+  }
+  free(bytes);
+  return st;
+}
+
+/* ---- the command line --------------------------------------------------- */
+
+static void print_usage(const edgert_model_t *m, const char *argv0) {
+  int32_t i;
+  printf("usage: %s [--input=FILE]... [--output-dir=DIR] [--benchmark=N]\n"
+         "Runs the model '%s' compiled by edgec.\n"
+         "  --input=FILE      a .npy or ONNX TensorProto (.pb) file per graph "
+         "input,\n"
+         "                    in graph input order (zeros when none is "
+         "given)\n"
+         "  --output-dir=DIR  write DIR/output_<i>.npy for each output\n"
+         "  --benchmark=N     time N runs after %d warm-up runs\n"
+         "  --help            show this help\n",
+         argv0, m->name ? m->name : "?", WARMUP_RUNS);
+  for (i = 0; i < m->num_inputs; ++i) {
+    char shape[256];
+    edgert_internal_shape_string(m->inputs[i].rank, m->inputs[i].shape, shape,
+                                 sizeof shape);
+    printf("input %d '%s': %s %s\n", (int)i,
+           m->inputs[i].name ? m->inputs[i].name : "", 
+           edgert_dtype_name(m->inputs[i].dtype), shape);
+  }
+  for (i = 0; i < m->num_outputs; ++i) {
+    char shape[256];
+    edgert_internal_shape_string(m->outputs[i].rank, m->outputs[i].shape,
+                                 shape, sizeof shape);
+    printf("output %d '%s': %s %s\n", (int)i,
+           m->outputs[i].name ? m->outputs[i].name : "",
+           edgert_dtype_name(m->outputs[i].dtype), shape);
+  }
+}
+
+/* Checks a descriptor that may come from an arbitrary shared object before
+ * its tensor tables are trusted. Writes a reason into *out_error. */
+static int check_tensor_table(const char *what, int32_t n,
+                              const edgert_tensor_desc_t *descs,
+                              edgert_error_t *out_error) {
+  int32_t i;
+  if (n > 0 && descs == NULL) {
+    edgert_internal_fail(out_error, EDGERT_ERR_BAD_MODEL, "no %s table", what);
+    return 0;
+  }
+  for (i = 0; i < n; ++i) {
+    uint64_t count, bytes;
+    if (!edgert_internal_tensor_size(descs[i].dtype, descs[i].rank,
+                                     descs[i].shape, &count, &bytes) ||
+        bytes != descs[i].size_bytes || descs[i].rank > EDGERT_RUNNER_MAX_RANK ||
+        (uint64_t)(size_t)bytes != bytes) {
+      edgert_internal_fail(out_error, EDGERT_ERR_BAD_MODEL,
+                           "%s %d has an invalid type, shape or size", what,
+                           (int)i);
+      return 0;
+    }
+  }
+  return 1;
+}
+
+static int check_model(const edgert_model_t *m, edgert_error_t *out_error) {
+  if (m == NULL) {
+    edgert_internal_fail(out_error, EDGERT_ERR_NULL_ARGUMENT, "%s",
+                         edgert_status_message(EDGERT_ERR_NULL_ARGUMENT));
+    return 0;
+  }
+  if (m->abi_version != EDGERT_ABI_VERSION) {
+    edgert_internal_fail(out_error, EDGERT_ERR_BAD_MODEL,
+                         "the model was built for runtime ABI version %u, "
+                         "this runner supports %u",
+                         (unsigned)m->abi_version, (unsigned)EDGERT_ABI_VERSION);
+    return 0;
+  }
+  if (m->num_inputs < 0 || m->num_outputs < 0 || m->entry == NULL ||
+      (m->arena_alignment & (m->arena_alignment - 1)) != 0) {
+    edgert_internal_fail(out_error, EDGERT_ERR_BAD_MODEL,
+                         "the model descriptor is invalid");
+    return 0;
+  }
+  return check_tensor_table("input", m->num_inputs, m->inputs, out_error) &&
+         check_tensor_table("output", m->num_outputs, m->outputs, out_error);
 }
 
 static double now_us(void) {
@@ -51,127 +260,337 @@ static int compare_doubles(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-static void print_values(const edgert_tensor_desc_t *d, const void *data) {
-  uint64_t n = d->size_bytes / (edgert_dtype_size(d->dtype) ? edgert_dtype_size(d->dtype) : 1);
-  uint64_t k;
-  for (k = 0; k < n && k < 8; ++k) {
-    switch (d->dtype) {
-    case EDGERT_F32: printf(" %g", ((const float *)data)[k]); break;
-    case EDGERT_F64: printf(" %g", ((const double *)data)[k]); break;
-    case EDGERT_I64: printf(" %lld", (long long)((const int64_t *)data)[k]); break;
-    case EDGERT_I32: printf(" %d", ((const int32_t *)data)[k]); break;
-    case EDGERT_I8: printf(" %d", ((const int8_t *)data)[k]); break;
-    case EDGERT_U8: case EDGERT_BOOL: printf(" %u", ((const uint8_t *)data)[k]); break;
-    default: printf(" ?"); break;
+/* IEEE half / bfloat16 bit patterns to float, without libm. */
+static float half_to_float(uint16_t h) {
+  uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1f,
+           mant = h & 0x3ff, bits;
+  float f;
+  if (exp == 0x1f) {
+    bits = sign | 0x7f800000u | mant << 13;
+  } else if (exp != 0) {
+    bits = sign | (exp + 112) << 23 | mant << 13;
+  } else if (mant == 0) {
+    bits = sign;
+  } else { /* subnormal: normalize */
+    exp = 113;
+    while ((mant & 0x400) == 0) {
+      mant <<= 1;
+      --exp;
     }
+    bits = sign | exp << 23 | (mant & 0x3ff) << 13;
   }
-  printf("%s\n", n > 8 ? " ..." : "");
+  memcpy(&f, &bits, 4);
+  return f;
 }
 
-int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
-  const char *inputs_given[64];
-  int num_given = 0, i, status = 1;
-  const char *output_dir = NULL;
-  long benchmark = 0;
-  edgert_host_tensor_t tensors[64];
-  void *in_ptrs[64], *out_ptrs[64];
-  void *arena = NULL;
-  edgert_status_t st;
-  char error[512];
+static float bf16_to_float(uint16_t h) {
+  uint32_t bits = (uint32_t)h << 16;
+  float f;
+  memcpy(&f, &bits, 4);
+  return f;
+}
 
-  memset(tensors, 0, sizeof tensors);
-  memset(out_ptrs, 0, sizeof out_ptrs);
-  if (!m || m->abi_version != EDGERT_ABI_VERSION) {
-    fprintf(stderr, "error: %s\n", edgert_status_message(EDGERT_ERR_BAD_MODEL));
-    return 1;
+static void print_value(int32_t dtype, const unsigned char *p) {
+  union {
+    float f32;
+    double f64;
+    int8_t i8;
+    uint8_t u8;
+    int16_t i16;
+    uint16_t u16;
+    int32_t i32;
+    uint32_t u32;
+    int64_t i64;
+    uint64_t u64;
+  } v;
+  memcpy(&v, p, edgert_dtype_size(dtype));
+  switch (dtype) {
+  case EDGERT_F32: printf("%g", (double)v.f32); break;
+  case EDGERT_F64: printf("%g", v.f64); break;
+  case EDGERT_F16: printf("%g", (double)half_to_float(v.u16)); break;
+  case EDGERT_BF16: printf("%g", (double)bf16_to_float(v.u16)); break;
+  case EDGERT_I8: printf("%d", (int)v.i8); break;
+  case EDGERT_U8: printf("%u", (unsigned)v.u8); break;
+  case EDGERT_BOOL: printf("%s", v.u8 ? "true" : "false"); break;
+  case EDGERT_I16: printf("%d", (int)v.i16); break;
+  case EDGERT_U16: printf("%u", (unsigned)v.u16); break;
+  case EDGERT_I32: printf("%ld", (long)v.i32); break;
+  case EDGERT_U32: printf("%lu", (unsigned long)v.u32); break;
+  case EDGERT_I64: printf("%lld", (long long)v.i64); break;
+  case EDGERT_U64: printf("%llu", (unsigned long long)v.u64); break;
+  default: printf("?"); break;
   }
-  if (m->num_inputs > 64 || m->num_outputs > 64) {
-    fprintf(stderr, "error: the runner supports at most 64 inputs and outputs\n");
-    return 1;
+}
+
+static void print_output(int32_t index, const edgert_tensor_desc_t *d,
+                         const void *data) {
+  char shape[256];
+  size_t elem = edgert_dtype_size(d->dtype);
+  uint64_t count = d->size_bytes / elem, k;
+  edgert_internal_shape_string(d->rank, d->shape, shape, sizeof shape);
+  printf("output %d '%s': %s %s [", (int)index, d->name ? d->name : "",
+         edgert_dtype_name(d->dtype), shape);
+  for (k = 0; k < count && k < 8; ++k) {
+    if (k)
+      printf(", ");
+    print_value(d->dtype, (const unsigned char *)data + k * elem);
   }
+  printf("%s]\n", count > 8 ? ", ..." : "");
+}
+
+/* Parses --benchmark's value: a decimal integer in [1, MAX_BENCHMARK_RUNS]. */
+static int parse_runs(const char *text, long *out_runs) {
+  long v = 0;
+  if (*text == '\0')
+    return 0;
+  for (; *text; ++text) {
+    if (*text < '0' || *text > '9')
+      return 0;
+    v = v * 10 + (*text - '0');
+    if (v > MAX_BENCHMARK_RUNS)
+      return 0;
+  }
+  if (v < 1)
+    return 0;
+  *out_runs = v;
+  return 1;
+}
+
+/* Creates `dir` (one level) unless it already is a directory. */
+static int make_output_dir(const char *dir) {
+  struct stat sb;
+  if (mkdir(dir, 0777) == 0)
+    return 1;
+  if (errno == EEXIST) {
+    if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+      return 1;
+    errno = ENOTDIR;
+  }
+  fprintf(stderr, "error: cannot create output directory '%s': %s\n", dir,
+          strerror(errno));
+  return 0;
+}
+
+typedef struct {
+  const char *inputs[256];
+  int num_inputs;
+  const char *output_dir;
+  long benchmark;
+} options_t;
+
+/* Returns -1 to continue, or an exit code (0 after --help, 1 on error). */
+static int parse_options(const edgert_model_t *m, int argc, char **argv,
+                         options_t *o) {
+  int i;
   for (i = 1; i < argc; ++i) {
     const char *a = argv[i];
-    if (strncmp(a, "--input=", 8) == 0 && a[8]) {
-      if (num_given == 64) {
-        fprintf(stderr, "error: too many --input options\n");
-        return 1;
-      }
-      inputs_given[num_given++] = a + 8;
-    } else if (strncmp(a, "--output-dir=", 13) == 0 && a[13]) {
-      output_dir = a + 13;
-    } else if (strncmp(a, "--benchmark=", 12) == 0) {
-      char *end;
-      errno = 0;
-      benchmark = strtol(a + 12, &end, 10);
-      if (end == a + 12 || *end || benchmark <= 0 || benchmark > 1000000 || errno) {
-        fprintf(stderr, "error: --benchmark needs a run count from 1 to 1000000, got '%s'\n",
-                a + 12);
-        return 1;
-      }
-    } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-      usage(m, argv[0]);
+    if (a == NULL)
+      continue;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      print_usage(m, argc > 0 && argv[0] ? argv[0] : "runner");
       return 0;
-    } else {
+    } else if (strcmp(a, "--input") == 0 || strcmp(a, "--input=") == 0) {
+      fprintf(stderr, "error: option '--input' needs a value: --input=FILE\n");
+      return 1;
+    } else if (strncmp(a, "--input=", 8) == 0) {
+      if (o->num_inputs == (int)(sizeof o->inputs / sizeof o->inputs[0])) {
+        fprintf(stderr, "error: too many --input options (at most %d)\n",
+                (int)(sizeof o->inputs / sizeof o->inputs[0]));
+        return 1;
+      }
+      o->inputs[o->num_inputs++] = a + 8;
+    } else if (strcmp(a, "--output-dir") == 0 ||
+               strcmp(a, "--output-dir=") == 0) {
+      fprintf(stderr,
+              "error: option '--output-dir' needs a value: --output-dir=DIR\n");
+      return 1;
+    } else if (strncmp(a, "--output-dir=", 13) == 0) {
+      o->output_dir = a + 13;
+    } else if (strcmp(a, "--benchmark") == 0 ||
+               strcmp(a, "--benchmark=") == 0) {
+      fprintf(stderr,
+              "error: option '--benchmark' needs a value: --benchmark=N\n");
+      return 1;
+    } else if (strncmp(a, "--benchmark=", 12) == 0) {
+      if (!parse_runs(a + 12, &o->benchmark)) {
+        fprintf(stderr,
+                "error: invalid --benchmark value '%s': expected a run count "
+                "from 1 to %ld\n",
+                a + 12, MAX_BENCHMARK_RUNS);
+        return 1;
+      }
+    } else if (a[0] == '-') {
       fprintf(stderr, "error: unknown option '%s' (see --help)\n", a);
+      return 1;
+    } else {
+      fprintf(stderr, "error: unexpected argument '%s' (see --help)\n", a);
       return 1;
     }
   }
-  if (num_given && num_given != m->num_inputs) {
+  return -1;
+}
+
+/* Reads input i from `path` and checks it against the model. */
+static int load_input(const edgert_model_t *m, int32_t i, const char *path,
+                      edgert_host_tensor_t *out_tensor) {
+  const edgert_tensor_desc_t *d = &m->inputs[i];
+  const char *name = d->name ? d->name : "";
+  edgert_error_t err;
+  int32_t k;
+  int same;
+  if (edgert_tensor_read_file(path, out_tensor, &err) != EDGERT_OK) {
+    fprintf(stderr, "error: %s\n", err.message);
+    return 0;
+  }
+  if (out_tensor->dtype != d->dtype) {
+    fprintf(stderr,
+            "error: input %d ('%s') from '%s': element type %s does not match "
+            "the model's %s\n",
+            (int)i, name, path, edgert_dtype_name(out_tensor->dtype),
+            edgert_dtype_name(d->dtype));
+    return 0;
+  }
+  same = out_tensor->rank == d->rank;
+  for (k = 0; same && k < d->rank; ++k)
+    same = out_tensor->shape[k] == d->shape[k];
+  if (!same) {
+    char got[512], want[512];
+    edgert_internal_shape_string(out_tensor->rank, out_tensor->shape, got,
+                                 sizeof got);
+    edgert_internal_shape_string(d->rank, d->shape, want, sizeof want);
+    fprintf(stderr,
+            "error: input %d ('%s') from '%s': shape %s does not match the "
+            "model's %s\n",
+            (int)i, name, path, got, want);
+    return 0;
+  }
+  return 1;
+}
+
+static int run_benchmark(const edgert_model_t *m, long runs,
+                         const void *const *inputs, void *const *outputs,
+                         void *arena) {
+  double *times = (double *)malloc(sizeof(double) * (size_t)runs);
+  double sum = 0, median;
+  long k;
+  edgert_status_t st = EDGERT_OK;
+  if (times == NULL) {
+    fprintf(stderr, "error: out of memory\n");
+    return 0;
+  }
+  for (k = 0; k < WARMUP_RUNS && st == EDGERT_OK; ++k)
+    st = edgert_run(m, inputs, outputs, arena);
+  for (k = 0; k < runs && st == EDGERT_OK; ++k) {
+    double start = now_us();
+    st = edgert_run(m, inputs, outputs, arena);
+    times[k] = now_us() - start;
+    sum += times[k];
+  }
+  if (st != EDGERT_OK) {
+    free(times);
+    fprintf(stderr, "error: %s\n", edgert_status_message(st));
+    return 0;
+  }
+  qsort(times, (size_t)runs, sizeof(double), compare_doubles);
+  median = runs % 2 ? times[runs / 2]
+                    : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+  printf("benchmark: model=%s runs=%ld median_us=%.3f min_us=%.3f "
+         "mean_us=%.3f\n",
+         m->name ? m->name : "?", runs, median, times[0], sum / (double)runs);
+  free(times);
+  return 1;
+}
+
+static int write_outputs(const edgert_model_t *m, const char *dir,
+                         void *const *outputs) {
+  size_t dir_len = strlen(dir);
+  char *path = (char *)malloc(dir_len + 32);
+  int32_t i;
+  edgert_error_t err;
+  if (path == NULL) {
+    fprintf(stderr, "error: out of memory\n");
+    return 0;
+  }
+  if (!make_output_dir(dir)) {
+    free(path);
+    return 0;
+  }
+  for (i = 0; i < m->num_outputs; ++i) {
+    sprintf(path, "%s%soutput_%d.npy", dir,
+            dir_len > 0 && dir[dir_len - 1] == '/' ? "" : "/", (int)i);
+    if (edgert_npy_write(path, &m->outputs[i], outputs[i], &err) !=
+        EDGERT_OK) {
+      fprintf(stderr, "error: %s\n", err.message);
+      free(path);
+      return 0;
+    }
+  }
+  free(path);
+  return 1;
+}
+
+int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
+  options_t o;
+  edgert_host_tensor_t *tensors = NULL;
+  void **in_ptrs = NULL, **out_ptrs = NULL, *arena = NULL;
+  int32_t i;
+  int rc, exit_code = 1;
+  edgert_status_t st;
+  edgert_error_t err;
+
+  if (!check_model(m, &err)) {
+    fprintf(stderr, "error: %s\n", err.message);
+    return 1;
+  }
+  memset(&o, 0, sizeof o);
+  if ((rc = parse_options(m, argc, argv, &o)) >= 0) {
+    fflush(stdout);
+    return rc;
+  }
+  if (o.num_inputs > 0 && o.num_inputs != m->num_inputs) {
     fprintf(stderr, "error: model '%s' takes %d input(s) but %d were given\n",
-            m->name, m->num_inputs, num_given);
+            m->name ? m->name : "?", (int)m->num_inputs, o.num_inputs);
     return 1;
   }
 
+  /* calloc(n + 1): never a zero-size request. */
+  tensors = (edgert_host_tensor_t *)calloc((size_t)m->num_inputs + 1,
+                                           sizeof *tensors);
+  in_ptrs = (void **)calloc((size_t)m->num_inputs + 1, sizeof *in_ptrs);
+  out_ptrs = (void **)calloc((size_t)m->num_outputs + 1, sizeof *out_ptrs);
+  if (tensors == NULL || in_ptrs == NULL || out_ptrs == NULL) {
+    fprintf(stderr, "error: out of memory\n");
+    goto done;
+  }
   for (i = 0; i < m->num_inputs; ++i) {
-    const edgert_tensor_desc_t *d = &m->inputs[i];
-    if (!num_given) { /* zeros, for benchmarking without data */
-      tensors[i].data = calloc(1, d->size_bytes ? d->size_bytes : 1);
-      if (!tensors[i].data) {
-        fprintf(stderr, "error: out of memory\n");
+    if (o.num_inputs > 0) {
+      if (!load_input(m, i, o.inputs[i], &tensors[i]))
         goto done;
-      }
-    } else {
-      char got[256], want[256];
-      int32_t k;
-      int same = 1;
-      if (edgert_tensor_read(inputs_given[i], error, sizeof error, &tensors[i]) != EDGERT_OK) {
-        fprintf(stderr, "error: %s\n", error);
-        goto done;
-      }
-      if (tensors[i].dtype != d->dtype) {
-        fprintf(stderr,
-                "error: input %d ('%s') from '%s': element type %s does not match the model's %s\n",
-                i, d->name, inputs_given[i], edgert_dtype_name(tensors[i].dtype),
-                edgert_dtype_name(d->dtype));
-        goto done;
-      }
-      same = tensors[i].rank == d->rank;
-      for (k = 0; same && k < d->rank; ++k)
-        same = tensors[i].shape[k] == d->shape[k];
-      if (!same) {
-        shape_text(got, sizeof got, tensors[i].rank, tensors[i].shape);
-        shape_text(want, sizeof want, d->rank, d->shape);
-        fprintf(stderr,
-                "error: input %d ('%s') from '%s': shape %s does not match the model's %s\n",
-                i, d->name, inputs_given[i], got, want);
+    } else { /* zeros, e.g. for benchmarking without data */
+      tensors[i].data = edgert_internal_alloc(m->inputs[i].size_bytes);
+      if (tensors[i].data == NULL) {
+        fprintf(stderr, "error: cannot allocate input %d (%llu bytes)\n",
+                (int)i, (unsigned long long)m->inputs[i].size_bytes);
         goto done;
       }
     }
     in_ptrs[i] = tensors[i].data;
   }
   for (i = 0; i < m->num_outputs; ++i) {
-    out_ptrs[i] = calloc(1, m->outputs[i].size_bytes ? m->outputs[i].size_bytes : 1);
-    if (!out_ptrs[i]) {
-      fprintf(stderr, "error: out of memory\n");
+    out_ptrs[i] = edgert_internal_alloc(m->outputs[i].size_bytes);
+    if (out_ptrs[i] == NULL) {
+      fprintf(stderr, "error: cannot allocate output %d (%llu bytes)\n",
+              (int)i, (unsigned long long)m->outputs[i].size_bytes);
       goto done;
     }
   }
-  {
-    size_t align = m->arena_alignment ? m->arena_alignment : 1;
-    size_t size = (size_t)((m->arena_size + align - 1) / align * align);
-    arena = aligned_alloc(align < sizeof(void *) ? sizeof(void *) : align,
-                          size ? size : align);
-    if (!arena) {
+  if (m->arena_size > 0) {
+    uint64_t align = m->arena_alignment > sizeof(void *)
+                         ? m->arena_alignment
+                         : (uint64_t)sizeof(void *);
+    uint64_t rounded = (m->arena_size + align - 1) / align * align;
+    if (m->arena_size > (uint64_t)SIZE_MAX - align ||
+        (arena = aligned_alloc((size_t)align, (size_t)rounded)) == NULL) {
       fprintf(stderr, "error: cannot allocate the %llu-byte arena\n",
               (unsigned long long)m->arena_size);
       goto done;
@@ -183,59 +602,30 @@ int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
     fprintf(stderr, "error: %s\n", edgert_status_message(st));
     goto done;
   }
-
-  if (benchmark > 0) {
-    double *t = (double *)malloc(sizeof(double) * (size_t)benchmark), sum = 0;
-    long k, warmup = benchmark < 10 ? benchmark : 10;
-    if (!t) {
-      fprintf(stderr, "error: out of memory\n");
+  if (o.benchmark > 0 &&
+      !run_benchmark(m, o.benchmark, (const void *const *)in_ptrs, out_ptrs,
+                     arena))
+    goto done;
+  if (o.output_dir != NULL) {
+    if (!write_outputs(m, o.output_dir, out_ptrs))
       goto done;
-    }
-    for (k = 0; k < warmup; ++k)
-      m->entry(in_ptrs, out_ptrs, arena);
-    for (k = 0; k < benchmark; ++k) {
-      double start = now_us();
-      m->entry(in_ptrs, out_ptrs, arena);
-      t[k] = now_us() - start;
-      sum += t[k];
-    }
-    qsort(t, (size_t)benchmark, sizeof(double), compare_doubles);
-    printf("benchmark: model=%s runs=%ld median_us=%.3f min_us=%.3f mean_us=%.3f\n",
-           m->name, benchmark,
-           benchmark % 2 ? t[benchmark / 2] : (t[benchmark / 2 - 1] + t[benchmark / 2]) / 2,
-           t[0], sum / (double)benchmark);
-    free(t);
+  } else if (o.benchmark == 0) {
+    for (i = 0; i < m->num_outputs; ++i)
+      print_output(i, &m->outputs[i], out_ptrs[i]);
   }
+  exit_code = 0;
 
-  if (output_dir) {
-    struct stat sb;
-    if (stat(output_dir, &sb) != 0 && mkdir(output_dir, 0777) != 0) {
-      fprintf(stderr, "error: cannot create '%s': %s\n", output_dir, strerror(errno));
-      goto done;
-    }
-    for (i = 0; i < m->num_outputs; ++i) {
-      char path[4096];
-      snprintf(path, sizeof path, "%s/output_%d.npy", output_dir, i);
-      if (edgert_npy_write(path, &m->outputs[i], out_ptrs[i], error, sizeof error) != EDGERT_OK) {
-        fprintf(stderr, "error: %s\n", error);
-        goto done;
-      }
-    }
-  } else if (benchmark == 0) {
-    for (i = 0; i < m->num_outputs; ++i) {
-      char shape[256];
-      shape_text(shape, sizeof shape, m->outputs[i].rank, m->outputs[i].shape);
-      printf("output %d '%s' %s %s:", i, m->outputs[i].name,
-             edgert_dtype_name(m->outputs[i].dtype), shape);
-      print_values(&m->outputs[i], out_ptrs[i]);
-    }
-  }
-  status = 0;
 done:
-  for (i = 0; i < 64; ++i) {
-    edgert_tensor_free(&tensors[i]);
-    free(out_ptrs[i]);
-  }
+  if (tensors != NULL)
+    for (i = 0; i < m->num_inputs; ++i)
+      edgert_host_tensor_free(&tensors[i]);
+  if (out_ptrs != NULL)
+    for (i = 0; i < m->num_outputs; ++i)
+      free(out_ptrs[i]);
+  free(tensors);
+  free(in_ptrs);
+  free(out_ptrs);
   free(arena);
-  return status;
+  fflush(stdout);
+  return exit_code;
 }

@@ -1,31 +1,57 @@
-/* edgert.c - descriptor checks and the run entry point (no allocation). */
+/* edgert.c - status messages, element types and the run entry point.
+ * No allocation and no I/O: this is the part that runs on the device. */
 #include "edgert.h"
 
 const char *edgert_status_message(edgert_status_t status) {
   switch (status) {
-  case EDGERT_OK: return "ok";
-  case EDGERT_ERR_NULL_ARGUMENT: return "a required pointer argument is NULL";
+  case EDGERT_OK:
+    return "ok";
+  case EDGERT_ERR_NULL_ARGUMENT:
+    return "a required pointer argument is NULL";
   case EDGERT_ERR_BAD_MODEL:
-    return "the model descriptor was built for another runtime ABI version";
+    return "the model descriptor is invalid or was built for another runtime "
+           "ABI version";
   case EDGERT_ERR_ARENA_ALIGNMENT:
     return "the arena is not aligned to the model's arena_alignment";
-  case EDGERT_ERR_INPUT_COUNT: return "wrong number of inputs";
-  case EDGERT_ERR_INPUT_SHAPE: return "an input's shape does not match the model";
+  case EDGERT_ERR_INPUT_COUNT:
+    return "wrong number of inputs";
+  case EDGERT_ERR_INPUT_SHAPE:
+    return "an input's shape does not match the model";
   case EDGERT_ERR_INPUT_TYPE:
     return "an input's element type does not match the model";
-  case EDGERT_ERR_IO: return "a file could not be read or written";
-  case EDGERT_ERR_FORMAT: return "a file is not a valid tensor file";
+  case EDGERT_ERR_IO:
+    return "a file could not be read or written";
+  case EDGERT_ERR_FORMAT:
+    return "a file is not a valid tensor file";
+  case EDGERT_ERR_OUT_OF_MEMORY:
+    return "out of memory";
+  case EDGERT_ERR_UNSUPPORTED:
+    return "unsupported feature or element type";
   }
   return "unknown status";
 }
 
 size_t edgert_dtype_size(int32_t dtype) {
   switch (dtype) {
-  case EDGERT_U8: case EDGERT_I8: case EDGERT_BOOL: return 1;
-  case EDGERT_U16: case EDGERT_I16: case EDGERT_F16: case EDGERT_BF16: return 2;
-  case EDGERT_F32: case EDGERT_I32: case EDGERT_U32: return 4;
-  case EDGERT_I64: case EDGERT_F64: case EDGERT_U64: return 8;
-  default: return 0;
+  case EDGERT_U8:
+  case EDGERT_I8:
+  case EDGERT_BOOL:
+    return 1;
+  case EDGERT_U16:
+  case EDGERT_I16:
+  case EDGERT_F16:
+  case EDGERT_BF16:
+    return 2;
+  case EDGERT_F32:
+  case EDGERT_I32:
+  case EDGERT_U32:
+    return 4;
+  case EDGERT_I64:
+  case EDGERT_F64:
+  case EDGERT_U64:
+    return 8;
+  default:
+    return 0;
   }
 }
 
@@ -52,25 +78,31 @@ edgert_status_t edgert_run(const edgert_model_t *model,
                            const void *const *inputs, void *const *outputs,
                            void *arena) {
   int32_t i;
-  if (!model || !model->entry)
+  if (model == NULL)
     return EDGERT_ERR_NULL_ARGUMENT;
-  if (model->abi_version != EDGERT_ABI_VERSION)
+  if (model->abi_version != EDGERT_ABI_VERSION || model->num_inputs < 0 ||
+      model->num_outputs < 0)
     return EDGERT_ERR_BAD_MODEL;
-  if ((model->num_inputs > 0 && !inputs) || (model->num_outputs > 0 && !outputs))
+  if (model->entry == NULL)
+    return EDGERT_ERR_NULL_ARGUMENT;
+  if ((model->num_inputs > 0 && inputs == NULL) ||
+      (model->num_outputs > 0 && outputs == NULL))
     return EDGERT_ERR_NULL_ARGUMENT;
   for (i = 0; i < model->num_inputs; ++i)
-    if (!inputs[i])
+    if (inputs[i] == NULL)
       return EDGERT_ERR_NULL_ARGUMENT;
   for (i = 0; i < model->num_outputs; ++i)
-    if (!outputs[i])
+    if (outputs[i] == NULL)
       return EDGERT_ERR_NULL_ARGUMENT;
   if (model->arena_size > 0) {
-    if (!arena)
+    if (arena == NULL)
       return EDGERT_ERR_NULL_ARGUMENT;
     if (model->arena_alignment > 1 &&
         ((uintptr_t)arena % model->arena_alignment) != 0)
       return EDGERT_ERR_ARENA_ALIGNMENT;
   }
+  /* The entry point takes non-const input pointers for ABI simplicity; the
+   * generated code only reads them. */
   model->entry((void *const *)inputs, outputs, arena);
   return EDGERT_OK;
 }

@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
@@ -76,6 +77,87 @@ FailureOr<scf::SCFTilingResult> tile(RewriterBase &rewriter, Operation *op,
   return result;
 }
 
+/// Zero-pads the last dimension of a constant to `size`, at compile time.
+Value padConstantLastDim(RewriterBase &rewriter, Location loc,
+                         DenseElementsAttr attr, int64_t size) {
+  auto type = cast<RankedTensorType>(attr.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  int64_t inner = shape.back();
+  shape.back() = size;
+  auto newType = type.clone(shape);
+  if (attr.isSplat() && attr.getSplatValue<APFloat>().isZero())
+    return arith::ConstantOp::create(rewriter, loc, attr.reshape(newType));
+  size_t elem = type.getElementTypeBitWidth() / 8;
+  ArrayRef<char> raw = attr.getRawData();
+  int64_t rows = type.getNumElements() / inner;
+  std::vector<char> out(size_t(rows * size) * elem, 0);
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t k = 0; k < inner; ++k)
+      std::memcpy(&out[(r * size + k) * elem],
+                  &raw[(attr.isSplat() ? 0 : r * inner + k) * elem], elem);
+  return arith::ConstantOp::create(
+      rewriter, loc, DenseElementsAttr::getFromRawBuffer(newType, out));
+}
+
+/// Recomputes a channels-last convolution on padded shapes and slices the
+/// valid part out: the output width up to a multiple of `rows` (the input is
+/// zero-padded to match) and the filter count up to `filters` (constant
+/// filters only, padded at compile time). For widths like 55 or 13 and filter
+/// counts like 1000 this trades a little wasted work for full register
+/// blocks of whole vectors.
+Operation *padConv(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
+                   int64_t rows, int64_t filters) {
+  Location loc = conv.getLoc();
+  Value input = conv.getDpsInputs()[0], filter = conv.getDpsInputs()[1];
+  Value init = conv.getDpsInits()[0];
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto outType = cast<RankedTensorType>(init.getType());
+  auto filterType = cast<RankedTensorType>(filter.getType());
+  int64_t ow = outType.getDimSize(2), f = outType.getDimSize(3);
+  int64_t padded = (ow + rows - 1) / rows * rows;
+  int64_t sw = conv.getStrides().getValues<int64_t>()[1];
+  int64_t dw = conv.getDilations().getValues<int64_t>()[1];
+  int64_t kw = filterType.getDimSize(1);
+  int64_t needW = (padded - 1) * sw + (kw - 1) * dw + 1;
+  auto padHigh = [&](Value v, SmallVector<int64_t> amounts) -> Value {
+    if (llvm::all_of(amounts, [](int64_t a) { return a <= 0; }))
+      return v;
+    auto t = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape(t.getShape());
+    SmallVector<OpFoldResult> lo(t.getRank(), rewriter.getIndexAttr(0)), hi;
+    for (int64_t d = 0; d < t.getRank(); ++d) {
+      int64_t a = std::max<int64_t>(0, amounts[d]);
+      shape[d] += a;
+      hi.push_back(rewriter.getIndexAttr(a));
+    }
+    Value zero = arith::ConstantOp::create(
+        rewriter, loc, rewriter.getZeroAttr(t.getElementType()));
+    return tensor::PadOp::create(rewriter, loc, t.clone(shape), v, lo, hi, zero);
+  };
+  rewriter.setInsertionPoint(conv);
+  Value newInput = padHigh(input, {0, 0, needW - inType.getDimSize(2), 0});
+  Value newInit = padHigh(init, {0, 0, padded - ow, filters - f});
+  Value newFilter = filter;
+  if (filters > f) {
+    DenseElementsAttr attr;
+    if (!matchPattern(filter, m_Constant(&attr)))
+      return conv;
+    newFilter = padConstantLastDim(rewriter, loc, attr, filters);
+  }
+  auto newConv = linalg::Conv2DNhwcHwcfOp::create(
+      rewriter, loc, TypeRange{newInit.getType()}, ValueRange{newInput, newFilter},
+      ValueRange{newInit}, conv.getStrides(), conv.getDilations());
+  SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes, strides(4, rewriter.getIndexAttr(1));
+  for (int64_t d : outType.getShape())
+    sizes.push_back(rewriter.getIndexAttr(d));
+  Value valid = tensor::ExtractSliceOp::create(rewriter, loc, outType,
+                                               newConv.getResult(0), offsets,
+                                               sizes, strides);
+  rewriter.replaceOp(conv, valid);
+  return newConv;
+}
+
 struct VectorizeKernelsPass
     : edgec::impl::EdgeCpuVectorizeKernelsBase<VectorizeKernelsPass> {
   using Base::Base;
@@ -109,7 +191,32 @@ struct VectorizeKernelsPass
       SmallVector<int64_t> r = cast<linalg::LinalgOp>(op).getStaticLoopRanges();
       if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op)) {
         // (n, oh, ow, f, kh, kw, c): one output row segment x 2 vectors.
-        int64_t ft = vectorTile(r[3], lanes);
+        // Filter counts that are not whole vectors (1000 = 8 x 125) are
+        // padded to whole vectors when that wastes under 1/8 of the work.
+        int64_t filters = r[3];
+        if (vectorTile(r[3], lanes) < lanes && r[3] > lanes) {
+          int64_t up = (r[3] + lanes - 1) / lanes * lanes;
+          if ((up - r[3]) * 8 <= r[3])
+            filters = up;
+        }
+        int64_t ft = vectorTile(filters, lanes);
+        // Widths without a good divisor are padded to a full register block
+        // when that wastes under 1/8 of the work (or the block is tiny).
+        int64_t budget =
+            std::max<int64_t>(1, accumulators / ((ft + lanes - 1) / lanes));
+        int64_t best = std::min(budget, r[2]);
+        int64_t rows = rowsFor(r[2], ft);
+        if (rows * 2 <= best) {
+          int64_t waste = (r[2] + best - 1) / best * best - r[2];
+          if (waste * 8 > r[2] && rows > 2)
+            best = rows;
+        } else {
+          best = rows;
+        }
+        if (best != rows || filters != r[3]) {
+          op = padConv(rewriter, conv, best, filters);
+          r = cast<linalg::LinalgOp>(op).getStaticLoopRanges();
+        }
         auto t = tile(rewriter, op, {1, 1, rowsFor(r[2], ft), ft, 1, 1, 1});
         if (failed(t))
           continue;

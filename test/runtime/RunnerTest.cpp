@@ -1,226 +1,323 @@
-// Unit tests of the host runner: .npy / TensorProto files and the command
-// line, on the fake model.
+// End-to-end tests of edgert_runner_main on the fake model, through files in
+// a temporary folder.
 #include "FakeModel.h"
+#include "TestUtil.h"
 
 #include "edgert_runner.h"
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <string>
 #include <vector>
 
+using testing::internal::CaptureStderr;
+using testing::internal::CaptureStdout;
+using testing::internal::GetCapturedStderr;
+using testing::internal::GetCapturedStdout;
+using namespace testutil;
+
 namespace {
-std::string tempDir() {
-  char tmpl[] = "/tmp/edgert-test-XXXXXX";
-  return mkdtemp(tmpl);
-}
 
-void writeFile(const std::string &path, const std::string &bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
+struct Result {
+  int code;
+  std::string out, err;
+};
 
-std::string readFile(const std::string &path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
-int runMain(std::vector<std::string> args) {
+Result runMain(std::vector<std::string> args,
+               const edgert_model_t *model = &fake::kModel) {
   args.insert(args.begin(), "runner");
   std::vector<char *> argv;
   for (auto &a : args)
     argv.push_back(a.data());
-  return edgert_runner_main(&fake::kModel, int(argv.size()), argv.data());
+  argv.push_back(nullptr);
+  CaptureStdout();
+  CaptureStderr();
+  Result r;
+  r.code = edgert_runner_main(model, int(args.size()), argv.data());
+  r.err = GetCapturedStderr();
+  r.out = GetCapturedStdout();
+  return r;
 }
 
-std::string varint(uint64_t v) {
-  std::string s;
-  do {
-    unsigned char b = v & 0x7f;
-    v >>= 7;
-    s += char(b | (v ? 0x80 : 0));
-  } while (v);
-  return s;
+// Writes a .npy file with the given type and shape via the library.
+void writeNpy(const std::string &path, int32_t dtype,
+              std::vector<int64_t> shape, const void *data) {
+  uint64_t bytes = edgert_dtype_size(dtype);
+  for (int64_t d : shape)
+    bytes *= uint64_t(d);
+  edgert_tensor_desc_t desc = {"t", dtype, int32_t(shape.size()),
+                               shape.empty() ? nullptr : shape.data(), bytes};
+  edgert_error_t err;
+  ASSERT_EQ(edgert_npy_write(path.c_str(), &desc, data, &err), EDGERT_OK)
+      << err.message;
 }
-} // namespace
 
-TEST(Npy, WriteThenReadRoundTrips) {
-  std::string dir = tempDir();
-  float data[6] = {1, -2, 3.5f, 4, 5, 6};
-  char error[256];
-  ASSERT_EQ(edgert_npy_write((dir + "/a.npy").c_str(), &fake::kInputs[0], data,
-                             error, sizeof error),
-            EDGERT_OK);
+const float kX[6] = {0.5f, 1, 2, 3, 4, 5};
+
+// "<digits>.<3 digits>"
+bool isMicroseconds(const std::string &s) {
+  size_t dot = s.find('.');
+  if (dot == std::string::npos || dot == 0 || s.size() - dot - 1 != 3)
+    return false;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (i != dot && !std::isdigit(static_cast<unsigned char>(s[i])))
+      return false;
+  return true;
+}
+
+// Exactly "benchmark: model=M runs=N median_us=X min_us=X mean_us=X\n".
+bool isBenchmarkLine(const std::string &out, const std::string &model,
+                     int runs) {
+  std::string prefix = "benchmark: model=" + model +
+                       " runs=" + std::to_string(runs) + " ";
+  if (out.compare(0, prefix.size(), prefix) != 0 || out.back() != '\n')
+    return false;
+  std::string rest = out.substr(prefix.size(), out.size() - prefix.size() - 1);
+  const char *keys[] = {"median_us=", "min_us=", "mean_us="};
+  for (int k = 0; k < 3; ++k) {
+    std::string key = keys[k];
+    if (rest.compare(0, key.size(), key) != 0)
+      return false;
+    size_t end = rest.find(' ');
+    if ((k < 2) != (end != std::string::npos))
+      return false;
+    if (!isMicroseconds(rest.substr(key.size(), end - key.size())))
+      return false;
+    rest = end == std::string::npos ? "" : rest.substr(end + 1);
+  }
+  return rest.empty();
+}
+
+TEST(Runner, WritesOutputFiles) {
+  TempDir dir;
+  std::string in = dir.file("x.npy"), out = dir.file("out");
+  writeNpy(in, EDGERT_F32, {2, 3}, kX);
+  Result r = runMain({"--input=" + in, "--output-dir=" + out});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out, "");
+
   edgert_host_tensor_t t;
-  ASSERT_EQ(edgert_tensor_read((dir + "/a.npy").c_str(), error, sizeof error, &t),
+  edgert_error_t err;
+  ASSERT_EQ(edgert_tensor_read_file((out + "/output_0.npy").c_str(), &t, &err),
             EDGERT_OK)
-      << error;
+      << err.message;
   EXPECT_EQ(t.dtype, EDGERT_F32);
   ASSERT_EQ(t.rank, 2);
   EXPECT_EQ(t.shape[0], 2);
   EXPECT_EQ(t.shape[1], 3);
-  ASSERT_EQ(t.size_bytes, 24u);
-  EXPECT_EQ(std::memcmp(t.data, data, 24), 0);
-  edgert_tensor_free(&t);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(static_cast<float *>(t.data)[i], kX[i] + 1) << i;
+  edgert_host_tensor_free(&t);
 
-  int64_t n = 42;
-  edgert_tensor_desc_t scalar = {"s", EDGERT_I64, 0, nullptr, 8};
-  ASSERT_EQ(edgert_npy_write((dir + "/s.npy").c_str(), &scalar, &n, error,
-                             sizeof error),
-            EDGERT_OK);
-  ASSERT_EQ(edgert_tensor_read((dir + "/s.npy").c_str(), error, sizeof error, &t),
-            EDGERT_OK);
-  EXPECT_EQ(t.rank, 0);
-  EXPECT_EQ(t.dtype, EDGERT_I64);
-  EXPECT_EQ(*static_cast<int64_t *>(t.data), 42);
-  edgert_tensor_free(&t);
+  std::string bytes = readFile(out + "/output_1.npy");
+  EXPECT_NE(bytes.find("{'descr': '<i8', 'fortran_order': False, "
+                       "'shape': (2,), }"),
+            std::string::npos);
+  ASSERT_GE(bytes.size(), 10u);
+  size_t dataStart = 10 + (uint8_t(bytes[8]) | uint8_t(bytes[9]) << 8);
+  EXPECT_EQ(dataStart % 64, 0u);
+  ASSERT_EQ(bytes.size(), dataStart + 16);
+  int64_t sums[2];
+  std::memcpy(sums, bytes.data() + dataStart, 16);
+  EXPECT_EQ(sums[0], 6); // int(1.5 + 2 + 3)
+  EXPECT_EQ(sums[1], 15);
+
+  // An existing folder (with a trailing '/') is fine too.
+  r = runMain({"--input=" + in, "--output-dir=" + out + "/"});
+  EXPECT_EQ(r.code, 0) << r.err;
 }
 
-TEST(Npy, RejectsMalformedFiles) {
-  std::string good = "\x93NUMPY\x01";
-  good += '\0';
-  std::string header =
-      "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }\n";
-  good += char(header.size());
-  good += '\0';
-  good += header + std::string(8, '\0');
+TEST(Runner, AcceptsTensorProtoInput) {
+  TempDir dir;
+  std::string in = dir.file("input_0.pb"), out = dir.file("out");
+  writeFile(in, fieldVarint(1, 2) + fieldVarint(1, 3) +
+                    fieldVarint(2, EDGERT_F32) + fieldBytes(9, bytesOf(kX, 6)));
+  Result r = runMain({"--input=" + in, "--output-dir=" + out});
+  ASSERT_EQ(r.code, 0) << r.err;
   edgert_host_tensor_t t;
-  char error[256];
-  auto parse = [&](const std::string &s) {
-    return edgert_npy_parse(reinterpret_cast<const unsigned char *>(s.data()),
-                            s.size(), error, sizeof error, &t);
-  };
-  ASSERT_EQ(parse(good), EDGERT_OK) << error;
-  edgert_tensor_free(&t);
-  EXPECT_EQ(parse(good.substr(0, good.size() - 1)), EDGERT_ERR_FORMAT);
-  EXPECT_NE(std::string(error).find("data bytes"), std::string::npos) << error;
-  std::string fortran = good;
-  fortran.replace(fortran.find("False"), 5, "True ");
-  EXPECT_EQ(parse(fortran), EDGERT_ERR_FORMAT);
-  EXPECT_NE(std::string(error).find("Fortran"), std::string::npos) << error;
-  std::string magic = good;
-  magic[1] = 'X';
-  EXPECT_EQ(parse(magic), EDGERT_ERR_FORMAT);
-  std::string bigEndian = good;
-  bigEndian.replace(bigEndian.find("<f4"), 3, ">f4");
-  EXPECT_EQ(parse(bigEndian), EDGERT_ERR_FORMAT);
-}
-
-TEST(TensorProto, ParsesRawAndTypedData) {
-  edgert_host_tensor_t t;
-  char error[256];
-  // dims: 2, 2 (unpacked); data_type FLOAT; raw_data 16 bytes.
-  float values[4] = {1, 2, 3, 4};
-  std::string raw = varint(1 << 3) + varint(2) + varint(1 << 3) + varint(2) +
-                    varint(2 << 3) + varint(1) + varint(9 << 3 | 2) + varint(16) +
-                    std::string(reinterpret_cast<char *>(values), 16);
-  ASSERT_EQ(edgert_tensor_proto_parse(
-                reinterpret_cast<const unsigned char *>(raw.data()), raw.size(),
-                error, sizeof error, &t),
-            EDGERT_OK)
-      << error;
-  EXPECT_EQ(t.rank, 2);
-  EXPECT_EQ(static_cast<float *>(t.data)[3], 4.0f);
-  edgert_tensor_free(&t);
-
-  // Packed float_data (field 4) and unpacked int64_data (field 7).
-  std::string packed = varint(1 << 3) + varint(4) + varint(2 << 3) + varint(1) +
-                       varint(4 << 3 | 2) + varint(16) +
-                       std::string(reinterpret_cast<char *>(values), 16);
-  ASSERT_EQ(edgert_tensor_proto_parse(
-                reinterpret_cast<const unsigned char *>(packed.data()),
-                packed.size(), error, sizeof error, &t),
-            EDGERT_OK)
-      << error;
-  EXPECT_EQ(static_cast<float *>(t.data)[2], 3.0f);
-  edgert_tensor_free(&t);
-  std::string ints = varint(1 << 3) + varint(2) + varint(2 << 3) + varint(7) +
-                     varint(7 << 3) + varint(5) + varint(7 << 3) +
-                     varint(uint64_t(-3));
-  ASSERT_EQ(edgert_tensor_proto_parse(
-                reinterpret_cast<const unsigned char *>(ints.data()), ints.size(),
-                error, sizeof error, &t),
-            EDGERT_OK)
-      << error;
-  EXPECT_EQ(static_cast<int64_t *>(t.data)[1], -3);
-  edgert_tensor_free(&t);
-
-  // Truncated: the raw_data length runs past the end.
-  EXPECT_EQ(edgert_tensor_proto_parse(
-                reinterpret_cast<const unsigned char *>(raw.data()),
-                raw.size() - 3, error, sizeof error, &t),
-            EDGERT_ERR_FORMAT);
-  EXPECT_NE(std::string(error).find("truncated"), std::string::npos) << error;
-}
-
-TEST(RunnerMain, WritesOutputs) {
-  std::string dir = tempDir();
-  float x[6] = {0, 1, 2, 3, 4, 5};
-  char error[256];
-  ASSERT_EQ(edgert_npy_write((dir + "/x.npy").c_str(), &fake::kInputs[0], x,
-                             error, sizeof error),
-            EDGERT_OK);
-  ASSERT_EQ(runMain({"--input=" + dir + "/x.npy", "--output-dir=" + dir + "/out"}),
-            0);
-  edgert_host_tensor_t t;
-  ASSERT_EQ(edgert_tensor_read((dir + "/out/output_0.npy").c_str(), error,
-                               sizeof error, &t),
+  edgert_error_t err;
+  ASSERT_EQ(edgert_tensor_read_file((out + "/output_0.npy").c_str(), &t, &err),
             EDGERT_OK);
   EXPECT_EQ(static_cast<float *>(t.data)[5], 6.0f);
-  edgert_tensor_free(&t);
-  ASSERT_EQ(edgert_tensor_read((dir + "/out/output_1.npy").c_str(), error,
-                               sizeof error, &t),
-            EDGERT_OK);
-  EXPECT_EQ(*static_cast<int64_t *>(t.data), 6);
-  edgert_tensor_free(&t);
+  edgert_host_tensor_free(&t);
 }
 
-TEST(RunnerMain, ReportsWrongInputs) {
-  std::string dir = tempDir();
-  float x[6] = {};
-  int64_t wrongType[6] = {};
-  char error[256];
-  ASSERT_EQ(edgert_npy_write((dir + "/x.npy").c_str(), &fake::kInputs[0], x,
-                             error, sizeof error),
-            EDGERT_OK);
-  const int64_t wrongShape[] = {3, 2};
-  edgert_tensor_desc_t shapeDesc = {"x", EDGERT_F32, 2, wrongShape, 24};
-  ASSERT_EQ(edgert_npy_write((dir + "/shape.npy").c_str(), &shapeDesc, x, error,
-                             sizeof error),
-            EDGERT_OK);
-  edgert_tensor_desc_t typeDesc = {"x", EDGERT_I64, 2, fake::kInShape, 48};
-  ASSERT_EQ(edgert_npy_write((dir + "/type.npy").c_str(), &typeDesc, wrongType,
-                             error, sizeof error),
-            EDGERT_OK);
+TEST(Runner, PrintsOutputsWithZeroInputs) {
+  Result r = runMain({});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "output 0 'y': float32 2x3 [1, 1, 1, 1, 1, 1]\n"
+                   "output 1 'sums': int64 2 [3, 3]\n");
+  EXPECT_EQ(r.err, "");
+}
 
-  auto expectError = [&](std::vector<std::string> args, const std::string &msg) {
-    testing::internal::CaptureStderr();
-    EXPECT_EQ(runMain(args), 1);
-    std::string err = testing::internal::GetCapturedStderr();
-    EXPECT_NE(err.find(msg), std::string::npos) << err;
+TEST(Runner, BenchmarkLine) {
+  int before = fake::runs;
+  Result r = runMain({"--benchmark=7"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(isBenchmarkLine(r.out, "fake", 7)) << r.out;
+  // The checker itself rejects near misses.
+  EXPECT_FALSE(isBenchmarkLine("benchmark: model=fake runs=7 median_us=1.23 "
+                               "min_us=1.000 mean_us=1.000\n", "fake", 7));
+  EXPECT_FALSE(isBenchmarkLine("benchmark: model=fake runs=7 median_us=1.230 "
+                               "min_us=1.000 mean_us=1.000 x\n", "fake", 7));
+  EXPECT_TRUE(isBenchmarkLine("benchmark: model=fake runs=7 median_us=1.230 "
+                              "min_us=1.000 mean_us=12.500\n", "fake", 7));
+  EXPECT_GE(fake::runs - before, 1 + 7); // the run, warm-ups, timed runs
+  EXPECT_FALSE(fake::sawBadArena);
+}
+
+TEST(Runner, WrongInputCount) {
+  TempDir dir;
+  std::string in = dir.file("x.npy");
+  writeNpy(in, EDGERT_F32, {2, 3}, kX);
+  Result r = runMain({"--input=" + in, "--input=" + in});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: model 'fake' takes 1 input(s) but 2 were given\n");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Runner, WrongShape) {
+  TempDir dir;
+  std::string in = dir.file("x.npy");
+  float data[8] = {};
+  writeNpy(in, EDGERT_F32, {2, 4}, data);
+  Result r = runMain({"--input=" + in});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: input 0 ('x') from '" + in +
+                       "': shape 2x4 does not match the model's 2x3\n");
+
+  writeNpy(in, EDGERT_F32, {}, data);
+  r = runMain({"--input=" + in});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: input 0 ('x') from '" + in +
+                       "': shape scalar does not match the model's 2x3\n");
+}
+
+TEST(Runner, WrongElementType) {
+  TempDir dir;
+  std::string in = dir.file("x.npy");
+  int64_t data[6] = {};
+  writeNpy(in, EDGERT_I64, {2, 3}, data);
+  Result r = runMain({"--input=" + in});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: input 0 ('x') from '" + in +
+                       "': element type int64 does not match the model's "
+                       "float32\n");
+}
+
+TEST(Runner, UnreadableAndMalformedFiles) {
+  TempDir dir;
+  std::string missing = dir.file("missing.npy");
+  Result r = runMain({"--input=" + missing});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: cannot open '" + missing +
+                       "': No such file or directory\n");
+
+  std::string in = dir.file("x.npy");
+  writeNpy(in, EDGERT_F32, {2, 3}, kX);
+  std::string bytes = readFile(in);
+  writeFile(in, bytes.substr(0, bytes.size() - 1));
+  r = runMain({"--input=" + in});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: '" + in +
+                       "': not a valid .npy file: holds 23 data bytes, its "
+                       "shape needs 24\n");
+
+  std::string pb = dir.file("x.pb");
+  writeFile(pb, std::string("\x0a\x05\x01", 3));
+  r = runMain({"--input=" + pb});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err.find("error: '" + pb + "': not a valid TensorProto"), 0u)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+TEST(Runner, BadOptions) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string err;
+  } cases[] = {
+      {{"--frobnicate"}, "error: unknown option '--frobnicate' (see --help)\n"},
+      {{"model.npy"}, "error: unexpected argument 'model.npy' (see --help)\n"},
+      {{"--input"}, "error: option '--input' needs a value: --input=FILE\n"},
+      {{"--output-dir="},
+       "error: option '--output-dir' needs a value: --output-dir=DIR\n"},
+      {{"--benchmark"},
+       "error: option '--benchmark' needs a value: --benchmark=N\n"},
+      {{"--benchmark=abc"}, "error: invalid --benchmark value 'abc': expected "
+                            "a run count from 1 to 10000000\n"},
+      {{"--benchmark=0"}, "error: invalid --benchmark value '0': expected a "
+                          "run count from 1 to 10000000\n"},
+      {{"--benchmark=-3"}, "error: invalid --benchmark value '-3': expected a "
+                           "run count from 1 to 10000000\n"},
+      {{"--benchmark=99999999999999999999"},
+       "error: invalid --benchmark value '99999999999999999999': expected a "
+       "run count from 1 to 10000000\n"},
   };
-  expectError({"--input=" + dir + "/x.npy", "--input=" + dir + "/x.npy"},
-              "error: model 'fake' takes 1 input(s) but 2 were given");
-  expectError({"--input=" + dir + "/shape.npy"},
-              "error: input 0 ('x') from '" + dir +
-                  "/shape.npy': shape 3x2 does not match the model's 2x3");
-  expectError({"--input=" + dir + "/type.npy"},
-              "element type int64 does not match the model's float32");
-  expectError({"--input=" + dir + "/missing.npy"}, "error: cannot open '");
-  expectError({"--benchmark=zero"}, "--benchmark needs a run count");
-  expectError({"--bogus"}, "error: unknown option '--bogus'");
-  writeFile(dir + "/garbage.npy", "\x93NUMPYgarbage");
-  expectError({"--input=" + dir + "/garbage.npy"}, "not a valid .npy file");
-  expectError({"--output-dir=/proc/edgert-no-such/dir"}, "error: cannot create");
+  for (const Case &c : cases) {
+    Result r = runMain(c.args);
+    EXPECT_EQ(r.code, 1) << c.args[0];
+    EXPECT_EQ(r.err, c.err);
+    EXPECT_EQ(r.out, "");
+  }
 }
 
-TEST(RunnerMain, BenchmarkLine) {
-  testing::internal::CaptureStdout();
-  ASSERT_EQ(runMain({"--benchmark=7"}), 0);
-  std::string out = testing::internal::GetCapturedStdout();
-  EXPECT_EQ(out.rfind("benchmark: model=fake runs=7 median_us=", 0), 0u) << out;
-  EXPECT_NE(out.find(" min_us="), std::string::npos);
+TEST(Runner, Help) {
+  Result r = runMain({"--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("usage: runner"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("input 0 'x': float32 2x3"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err, "");
 }
+
+TEST(Runner, UnwritableOutput) {
+  TempDir dir;
+  // The output folder's parent is a regular file.
+  writeFile(dir.file("file"), "x");
+  std::string out = dir.file("file/out");
+  Result r = runMain({"--output-dir=" + out});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: cannot create output directory '" + out +
+                       "': Not a directory\n");
+  // The output folder is a regular file.
+  r = runMain({"--output-dir=" + dir.file("file")});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: cannot create output directory '" +
+                       dir.file("file") + "': Not a directory\n");
+  // The output file cannot be created (a folder is in the way).
+  std::string out2 = dir.file("out2");
+  ASSERT_EQ(mkdir(out2.c_str(), 0777), 0);
+  ASSERT_EQ(mkdir((out2 + "/output_0.npy").c_str(), 0777), 0);
+  r = runMain({"--output-dir=" + out2});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: cannot write '" + out2 +
+                       "/output_0.npy': Is a directory\n");
+}
+
+TEST(Runner, RejectsBadDescriptors) {
+  edgert_model_t other = fake::kModel;
+  other.abi_version = 7;
+  Result r = runMain({}, &other);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: the model was built for runtime ABI version 7, "
+                   "this runner supports 1\n");
+
+  edgert_tensor_desc_t badOutputs[2] = {fake::kOutputs[0], fake::kOutputs[1]};
+  badOutputs[1].size_bytes = 17;
+  edgert_model_t bad = fake::kModel;
+  bad.outputs = badOutputs;
+  r = runMain({}, &bad);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: output 1 has an invalid type, shape or size\n");
+
+  r = runMain({}, nullptr);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+} // namespace
