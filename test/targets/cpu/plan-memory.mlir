@@ -1,0 +1,47 @@
+// RUN: edgec-opt %s -split-input-file -edge-plan-memory | FileCheck %s
+
+// %a dies before %c is allocated, so they share offset 0; %b, live with both,
+// goes after the larger of them. Buffers are aligned to 64 bytes.
+// CHECK-LABEL: func.func @plan
+// CHECK-SAME: (%[[IN:.+]]: memref<16xf32>, %[[OUT:.+]]: memref<16xf32>, %[[ARENA:.+]]: memref<320xi8> {edge.arena})
+// CHECK-SAME: attributes {edge.arena_size = 320 : i64}
+// CHECK-NOT: memref.alloc
+// CHECK: %[[A_OFF:.+]] = arith.constant 0 : index
+// CHECK: memref.view %[[ARENA]][%[[A_OFF]]][] : memref<320xi8> to memref<64xf32>
+// CHECK: %[[B_OFF:.+]] = arith.constant 256 : index
+// CHECK: memref.view %[[ARENA]][%[[B_OFF]]][] : memref<320xi8> to memref<16xf32>
+// CHECK: %[[C_OFF:.+]] = arith.constant 0 : index
+// CHECK: memref.view %[[ARENA]][%[[C_OFF]]][] : memref<320xi8> to memref<16xf32>
+// CHECK-NOT: memref.dealloc
+func.func @plan(%in: memref<16xf32>, %out: memref<16xf32>) {
+  %a = memref.alloc() : memref<64xf32>
+  %b = memref.alloc() : memref<16xf32>
+  %sa = memref.subview %a[0] [16] [1] : memref<64xf32> to memref<16xf32, strided<[1]>>
+  memref.copy %in, %sa : memref<16xf32> to memref<16xf32, strided<[1]>>
+  memref.copy %sa, %b : memref<16xf32, strided<[1]>> to memref<16xf32>
+  %c = memref.alloc() : memref<16xf32>
+  memref.copy %b, %c : memref<16xf32> to memref<16xf32>
+  memref.copy %c, %out : memref<16xf32> to memref<16xf32>
+  memref.copy %b, %out : memref<16xf32> to memref<16xf32>
+  memref.dealloc %a : memref<64xf32>
+  return
+}
+
+// -----
+
+// A buffer allocated inside a loop lives on the stack, hoisted to the entry.
+// CHECK-LABEL: func.func @nested
+// CHECK-SAME: memref<0xi8> {edge.arena}
+// CHECK-NEXT: memref.alloca() : memref<4xf32>
+// CHECK: scf.for
+// CHECK-NOT: memref.alloc(
+func.func @nested(%in: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  scf.for %i = %c0 to %c4 step %c1 {
+    %t = memref.alloc() : memref<4xf32>
+    memref.copy %in, %t : memref<4xf32> to memref<4xf32>
+  }
+  return
+}

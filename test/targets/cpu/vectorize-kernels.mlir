@@ -1,0 +1,73 @@
+// RUN: edgec-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(edge-cpu-vectorize-kernels{vector-bits=512}))' | FileCheck %s
+
+// NHWC conv, 16 filters (1 zmm): 16-row register block over ow, reductions
+// (kh, kw, c) as loops carrying the accumulator vector, no linalg left.
+// CHECK-LABEL: func.func @conv
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+// CHECK: scf.for
+// CHECK: vector.transfer_read {{.*}} vector<1x16x16xf32>
+// CHECK: scf.for {{.*}} -> ({{.*}}vector<1x16x16xf32>)
+// CHECK: vector.contract
+// CHECK: vector.transfer_write {{.*}} : vector<1x16x16xf32>
+func.func @conv(%i: tensor<1x18x18x8xf32>, %f: tensor<3x3x8x16xf32>, %o: tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x18x18x8xf32>, tensor<3x3x8x16xf32>) outs(%o : tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
+  return %r : tensor<1x16x16x16xf32>
+}
+
+// -----
+
+// 1000 filters become 1008, whole vectors (the constant filter is padded at
+// compile time), and the valid part is sliced out.
+// CHECK-LABEL: func.func @pad_filters
+// CHECK: arith.constant dense<{{.*}}> : tensor<1x1x4x1008xf32>
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 8]
+// CHECK: vector<1x16x16xf32>
+// CHECK: tensor.extract_slice {{.*}}[1, 1, 16, 1000] [1, 1, 1, 1] : tensor<1x1x16x1008xf32> to tensor<1x1x16x1000xf32>
+func.func @pad_filters(%i: tensor<1x1x16x4xf32>, %o: tensor<1x1x16x1000xf32>) -> tensor<1x1x16x1000xf32> {
+  %f = arith.constant dense<1.0> : tensor<1x1x4x1000xf32>
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x1x16x4xf32>, tensor<1x1x4x1000xf32>) outs(%o : tensor<1x1x16x1000xf32>) -> tensor<1x1x16x1000xf32>
+  return %r : tensor<1x1x16x1000xf32>
+}
+
+// -----
+
+// With 64 filters (2 vectors: 8-column blocks), an output width of 13 would
+// give a 1-column block: it is computed as 16 columns (input padded to
+// match) and sliced.
+// CHECK-LABEL: func.func @pad_width
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 3, 0]
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 3, 0]
+// CHECK: vector<1x8x32xf32>
+// CHECK: tensor.extract_slice {{.*}}[1, 1, 13, 64] [1, 1, 1, 1] : tensor<1x1x16x64xf32> to tensor<1x1x13x64xf32>
+func.func @pad_width(%i: tensor<1x3x15x4xf32>, %f: tensor<3x3x4x64xf32>, %o: tensor<1x1x13x64xf32>) -> tensor<1x1x13x64xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x3x15x4xf32>, tensor<3x3x4x64xf32>) outs(%o : tensor<1x1x13x64xf32>) -> tensor<1x1x13x64xf32>
+  return %r : tensor<1x1x13x64xf32>
+}
+
+// -----
+
+// Depthwise: 8 output columns x 16 channels, kw unrolled by the 1-D vectorizer.
+// CHECK-LABEL: func.func @depthwise
+// CHECK-NOT: linalg.depthwise_conv_2d_nhwc_hwc
+// CHECK: vector.transfer_read {{.*}} vector<1x8x16xf32>
+// CHECK: vector.fma {{.*}} : vector<1x8x16xf32>
+func.func @depthwise(%i: tensor<1x10x10x32xf32>, %f: tensor<3x3x32xf32>, %o: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
+  %r = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x10x10x32xf32>, tensor<3x3x32xf32>) outs(%o : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  return %r : tensor<1x8x8x32xf32>
+}
+
+// -----
+
+// Matmul: 8 rows x 2 vectors, the k loop carries the accumulator.
+// CHECK-LABEL: func.func @matmul
+// CHECK-NOT: linalg.matmul
+// CHECK: scf.for {{.*}} -> ({{.*}}vector<8x32xf32>)
+// CHECK: vector.contract
+func.func @matmul(%a: tensor<16x64xf32>, %b: tensor<64x64xf32>, %c: tensor<16x64xf32>) -> tensor<16x64xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<16x64xf32>, tensor<64x64xf32>) outs(%c : tensor<16x64xf32>) -> tensor<16x64xf32>
+  return %r : tensor<16x64xf32>
+}
