@@ -61,6 +61,15 @@ std::unique_ptr<TargetDescription> describeTarget(const TargetSpec &spec,
     error = "no code generator for target '" + desc->triple + "'";
     return nullptr;
   }
+  // Check the CPU before LLVM would warn about it (and carry on).
+  if (desc->cpu != "generic") {
+    std::unique_ptr<MCSubtargetInfo> probe(
+        target->createMCSubtargetInfo(triple, "", ""));
+    if (probe && !probe->isCPUStringValid(desc->cpu)) {
+      error = "unknown cpu '" + desc->cpu + "' for target '" + desc->triple + "'";
+      return nullptr;
+    }
+  }
   TargetOptions options;
   CodeGenOptLevel level = spec.optLevel <= 0   ? CodeGenOptLevel::None
                           : spec.optLevel == 1 ? CodeGenOptLevel::Less
@@ -75,11 +84,6 @@ std::unique_ptr<TargetDescription> describeTarget(const TargetSpec &spec,
     return nullptr;
   }
   const MCSubtargetInfo *sti = desc->machine->getMCSubtargetInfo();
-  if (!desc->cpu.empty() && desc->cpu != "generic" &&
-      !sti->isCPUStringValid(desc->cpu)) {
-    error = "unknown cpu '" + desc->cpu + "' for target '" + desc->triple + "'";
-    return nullptr;
-  }
   // SIMD width: from the features the subtarget ends up with.
   std::string all = desc->features;
   if (triple.isX86()) {
