@@ -65,8 +65,19 @@ std::string parseInputShape(const std::string &text, InputShape &out) {
 
 namespace {
 
-/// Error marker: the diagnostic has already been emitted.
-struct Failed {};
+/// Evaluates `expr`, a FailureOr, and returns failure from the enclosing
+/// function if it failed (its diagnostic has already been emitted); otherwise
+/// initializes or assigns `lhs` with its value. It expands to several
+/// statements, so it must stand alone as a statement, inside braces.
+#define ASSIGN_OR_FAIL(lhs, expr)                                              \
+  ASSIGN_OR_FAIL_IMPL(EDGEC_CONCAT(orFailure, __COUNTER__), lhs, expr)
+#define ASSIGN_OR_FAIL_IMPL(tmp, lhs, expr)                                    \
+  auto tmp = (expr);                                                           \
+  if (failed(tmp))                                                             \
+    return failure();                                                          \
+  lhs = std::move(*tmp)
+#define EDGEC_CONCAT(a, b) EDGEC_CONCAT_IMPL(a, b)
+#define EDGEC_CONCAT_IMPL(a, b) a##b
 
 class Importer {
 public:
@@ -79,77 +90,97 @@ public:
 
 private:
   using Values = SmallVector<Value>;
-  using Handler = std::function<Values(const onnx::NodeProto &)>;
+  using Handler = std::function<FailureOr<Values>(const onnx::NodeProto &)>;
 
   // --- diagnostics ---------------------------------------------------------
   InFlightDiagnostic error(Location loc) { return emitError(loc); }
   InFlightDiagnostic nodeError() { return emitError(nodeLoc); }
+  /// Reports `msg` at the current node and returns failure.
+  LogicalResult fail(const Twine &msg) { return nodeError() << msg; }
 
   // --- model-level ---------------------------------------------------------
   LogicalResult readModel(onnx::ModelProto &model);
+  LogicalResult importGraph(const onnx::GraphProto &graph, ModuleOp module);
   FailureOr<Type> elementType(int32_t dtype, Location loc, StringRef what);
   FailureOr<DenseElementsAttr> tensorAttr(const onnx::TensorProto &t,
                                           Location loc);
-  FailureOr<std::string> readExternal(const onnx::TensorProto &t,
-                                      Location loc);
+  FailureOr<std::string> readExternal(const onnx::TensorProto &t, Location loc);
+  /// The value named `name`, a null Value if nothing defines it, or failure if
+  /// it is a malformed initializer (diagnosed).
   FailureOr<Value> lookup(const std::string &name);
   void registerHandlers();
 
-  // --- node helpers (throw Failed after emitting a diagnostic) --------------
+  // --- node helpers (on failure: a diagnostic at the node, then failure) ----
   const onnx::AttributeProto *attr(const onnx::NodeProto &n, StringRef name);
-  int64_t intAttr(const onnx::NodeProto &n, StringRef name, int64_t dflt);
-  float floatAttr(const onnx::NodeProto &n, StringRef name, float dflt);
-  std::string strAttr(const onnx::NodeProto &n, StringRef name,
-                      StringRef dflt);
+  FailureOr<int64_t> intAttr(const onnx::NodeProto &n, StringRef name,
+                             int64_t dflt);
+  FailureOr<float> floatAttr(const onnx::NodeProto &n, StringRef name,
+                             float dflt);
+  std::string strAttr(const onnx::NodeProto &n, StringRef name, StringRef dflt);
   SmallVector<int64_t> intsAttr(const onnx::NodeProto &n, StringRef name,
                                 ArrayRef<int64_t> dflt = {});
+  /// The 'axis' attribute (default `dflt`) normalized to [0, rank).
+  FailureOr<int64_t> axisAttr(const onnx::NodeProto &n, int64_t dflt,
+                              int64_t rank);
   bool hasInput(const onnx::NodeProto &n, int i) {
     return i < n.input_size() && !n.input(i).empty();
   }
-  Value input(const onnx::NodeProto &n, int i);
-  Value optInput(const onnx::NodeProto &n, int i) {
-    return hasInput(n, i) ? input(n, i) : Value();
+  FailureOr<Value> input(const onnx::NodeProto &n, int i);
+  /// Node input `i`, or a null Value if the node leaves it out.
+  FailureOr<Value> optInput(const onnx::NodeProto &n, int i) {
+    return hasInput(n, i) ? input(n, i) : FailureOr<Value>(Value());
   }
+  /// The required node inputs 0 to `count` - 1.
+  FailureOr<Values> inputs(const onnx::NodeProto &n, int count);
   /// The constant value of node input `i`, which the op needs at compile time.
-  DenseElementsAttr constInput(const onnx::NodeProto &n, int i,
-                               StringRef what);
-  SmallVector<int64_t> constInts(const onnx::NodeProto &n, int i,
-                                 StringRef what);
-  RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-  int64_t normAxis(int64_t axis, int64_t rank, StringRef what);
-  [[noreturn]] void fail(const Twine &msg) {
-    nodeError() << msg;
-    throw Failed();
+  FailureOr<DenseElementsAttr> constInput(const onnx::NodeProto &n, int i,
+                                          StringRef what);
+  FailureOr<SmallVector<int64_t>> constInts(const onnx::NodeProto &n, int i,
+                                            StringRef what);
+  RankedTensorType typeOf(Value v) {
+    return cast<RankedTensorType>(v.getType());
   }
-  void noExtraOutputs(const onnx::NodeProto &n, int used, StringRef what);
+  FailureOr<int64_t> normAxis(int64_t axis, int64_t rank, StringRef what);
+  LogicalResult noExtraOutputs(const onnx::NodeProto &n, int used,
+                               StringRef what);
 
   /// Builds OpTy with inferred result types, folds it, and returns its result.
   template <typename OpTy>
-  Value make(ValueRange operands, ArrayRef<NamedAttribute> attrs = {});
+  FailureOr<Value> make(ValueRange operands,
+                        ArrayRef<NamedAttribute> attrs = {});
   NamedAttribute named(StringRef name, Attribute a) {
     return builder.getNamedAttr(name, a);
   }
-  Value reshape(Value v, ArrayRef<int64_t> shape) {
-    return make<edge::ReshapeOp>(v, {named("shape", builder.getDenseI64ArrayAttr(shape))});
+  FailureOr<Value> reshape(Value v, ArrayRef<int64_t> shape) {
+    return make<edge::ReshapeOp>(
+        v, {named("shape", builder.getDenseI64ArrayAttr(shape))});
   }
   Value constant(DenseElementsAttr a) {
     return arith::ConstantOp::create(builder, nodeLoc, a);
   }
+  /// The results of a node with a single result.
+  static FailureOr<Values> single(FailureOr<Value> v) {
+    if (failed(v))
+      return failure();
+    return Values{*v};
+  }
 
-  // --- per-op importers -------------------------------------------------------
-  Values importConv(const onnx::NodeProto &n);
-  Values importPool(const onnx::NodeProto &n, bool isMax);
-  Values importGemm(const onnx::NodeProto &n);
-  Values importSoftmax(const onnx::NodeProto &n);
-  Values importClip(const onnx::NodeProto &n);
-  Values importBatchNorm(const onnx::NodeProto &n);
-  Values importReshape(const onnx::NodeProto &n);
-  Values importSqueeze(const onnx::NodeProto &n, bool unsqueeze);
-  Values importConstant(const onnx::NodeProto &n);
-  Values importPad(const onnx::NodeProto &n);
-  void resolvePads(const onnx::NodeProto &n, ArrayRef<int64_t> in,
-                   ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                   ArrayRef<int64_t> dilations, SmallVectorImpl<int64_t> &pads);
+  // --- per-op importers
+  // -------------------------------------------------------
+  FailureOr<Values> importConv(const onnx::NodeProto &n);
+  FailureOr<Values> importPool(const onnx::NodeProto &n, bool isMax);
+  FailureOr<Values> importGemm(const onnx::NodeProto &n);
+  FailureOr<Values> importSoftmax(const onnx::NodeProto &n);
+  FailureOr<Values> importClip(const onnx::NodeProto &n);
+  FailureOr<Values> importBatchNorm(const onnx::NodeProto &n);
+  FailureOr<Values> importReshape(const onnx::NodeProto &n);
+  FailureOr<Values> importSqueeze(const onnx::NodeProto &n, bool unsqueeze);
+  FailureOr<Values> importConstant(const onnx::NodeProto &n);
+  FailureOr<Values> importPad(const onnx::NodeProto &n);
+  LogicalResult resolvePads(const onnx::NodeProto &n, ArrayRef<int64_t> in,
+                            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilations,
+                            SmallVectorImpl<int64_t> &pads);
 
   MLIRContext &ctx;
   OpBuilder builder;
@@ -197,15 +228,24 @@ FailureOr<Type> Importer::elementType(int32_t dtype, Location loc,
                                       StringRef what) {
   MLIRContext *c = &ctx;
   switch (dtype) {
-  case onnx::TensorProto::FLOAT: return Type(Float32Type::get(c));
-  case onnx::TensorProto::DOUBLE: return Type(Float64Type::get(c));
-  case onnx::TensorProto::FLOAT16: return Type(Float16Type::get(c));
-  case onnx::TensorProto::BFLOAT16: return Type(BFloat16Type::get(c));
-  case onnx::TensorProto::INT8: return Type(IntegerType::get(c, 8));
-  case onnx::TensorProto::INT16: return Type(IntegerType::get(c, 16));
-  case onnx::TensorProto::INT32: return Type(IntegerType::get(c, 32));
-  case onnx::TensorProto::INT64: return Type(IntegerType::get(c, 64));
-  case onnx::TensorProto::BOOL: return Type(IntegerType::get(c, 1));
+  case onnx::TensorProto::FLOAT:
+    return Type(Float32Type::get(c));
+  case onnx::TensorProto::DOUBLE:
+    return Type(Float64Type::get(c));
+  case onnx::TensorProto::FLOAT16:
+    return Type(Float16Type::get(c));
+  case onnx::TensorProto::BFLOAT16:
+    return Type(BFloat16Type::get(c));
+  case onnx::TensorProto::INT8:
+    return Type(IntegerType::get(c, 8));
+  case onnx::TensorProto::INT16:
+    return Type(IntegerType::get(c, 16));
+  case onnx::TensorProto::INT32:
+    return Type(IntegerType::get(c, 32));
+  case onnx::TensorProto::INT64:
+    return Type(IntegerType::get(c, 64));
+  case onnx::TensorProto::BOOL:
+    return Type(IntegerType::get(c, 1));
   case onnx::TensorProto::UINT8:
     return Type(IntegerType::get(c, 8, IntegerType::Unsigned));
   case onnx::TensorProto::UINT16:
@@ -215,10 +255,11 @@ FailureOr<Type> Importer::elementType(int32_t dtype, Location loc,
   case onnx::TensorProto::UINT64:
     return Type(IntegerType::get(c, 64, IntegerType::Unsigned));
   default: {
-    std::string name = onnx::TensorProto::DataType_IsValid(dtype)
-                           ? onnx::TensorProto::DataType_Name(
-                                 static_cast<onnx::TensorProto::DataType>(dtype))
-                           : "";
+    std::string name =
+        onnx::TensorProto::DataType_IsValid(dtype)
+            ? onnx::TensorProto::DataType_Name(
+                  static_cast<onnx::TensorProto::DataType>(dtype))
+            : "";
     error(loc) << what << ": element type "
                << (name.empty() ? "with code " + std::to_string(dtype) : name)
                << " is not supported";
@@ -413,10 +454,10 @@ FailureOr<Value> Importer::lookup(const std::string &name) {
     return it->second;
   auto init = initializers.find(name);
   if (init == initializers.end())
-    return failure();
+    return Value();
   auto attr = tensorAttr(*init->second, fileLoc); // messages name the tensor
   if (failed(attr))
-    throw Failed();
+    return failure();
   Value v = arith::ConstantOp::create(
       builder, NameLoc::get(builder.getStringAttr(name), fileLoc), *attr);
   values[name] = v;
@@ -435,23 +476,23 @@ const onnx::AttributeProto *Importer::attr(const onnx::NodeProto &n,
   return nullptr;
 }
 
-int64_t Importer::intAttr(const onnx::NodeProto &n, StringRef name,
-                          int64_t dflt) {
+FailureOr<int64_t> Importer::intAttr(const onnx::NodeProto &n, StringRef name,
+                                     int64_t dflt) {
   const auto *a = attr(n, name);
   if (!a)
     return dflt;
   if (a->type() != onnx::AttributeProto::INT && !a->has_i())
-    fail("attribute '" + name + "' must be an integer");
+    return fail("attribute '" + name + "' must be an integer");
   return a->i();
 }
 
-float Importer::floatAttr(const onnx::NodeProto &n, StringRef name,
-                          float dflt) {
+FailureOr<float> Importer::floatAttr(const onnx::NodeProto &n, StringRef name,
+                                     float dflt) {
   const auto *a = attr(n, name);
   if (!a)
     return dflt;
   if (a->type() != onnx::AttributeProto::FLOAT && !a->has_f())
-    fail("attribute '" + name + "' must be a float");
+    return fail("attribute '" + name + "' must be a float");
   return a->f();
 }
 
@@ -472,71 +513,91 @@ SmallVector<int64_t> Importer::intsAttr(const onnx::NodeProto &n,
   return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
 }
 
-Value Importer::input(const onnx::NodeProto &n, int i) {
-  if (!hasInput(n, i))
-    fail("required input " + Twine(i) + " is missing");
-  auto v = lookup(n.input(i));
-  if (failed(v))
-    fail("input '" + n.input(i) +
-         "' is not produced by any earlier node, initializer or graph input");
-  return *v;
+FailureOr<int64_t> Importer::axisAttr(const onnx::NodeProto &n, int64_t dflt,
+                                      int64_t rank) {
+  ASSIGN_OR_FAIL(int64_t axis, intAttr(n, "axis", dflt));
+  return normAxis(axis, rank, "axis");
 }
 
-DenseElementsAttr Importer::constInput(const onnx::NodeProto &n, int i,
-                                       StringRef what) {
-  Value v = input(n, i);
+FailureOr<Value> Importer::input(const onnx::NodeProto &n, int i) {
+  if (!hasInput(n, i))
+    return fail("required input " + Twine(i) + " is missing");
+  auto v = lookup(n.input(i));
+  if (succeeded(v) && !*v)
+    return fail(
+        "input '" + n.input(i) +
+        "' is not produced by any earlier node, initializer or graph input");
+  return v;
+}
+
+FailureOr<Importer::Values> Importer::inputs(const onnx::NodeProto &n,
+                                             int count) {
+  Values out;
+  for (int i = 0; i < count; ++i) {
+    ASSIGN_OR_FAIL(Value v, input(n, i));
+    out.push_back(v);
+  }
+  return out;
+}
+
+FailureOr<DenseElementsAttr> Importer::constInput(const onnx::NodeProto &n,
+                                                  int i, StringRef what) {
+  ASSIGN_OR_FAIL(Value v, input(n, i));
   DenseElementsAttr a;
   if (!matchPattern(v, m_Constant(&a)))
-    fail(what + " (input '" + n.input(i) +
-         "') must be a constant or computable at compile time");
+    return fail(what + " (input '" + n.input(i) +
+                "') must be a constant or computable at compile time");
   return a;
 }
 
-SmallVector<int64_t> Importer::constInts(const onnx::NodeProto &n, int i,
-                                         StringRef what) {
-  DenseElementsAttr a = constInput(n, i, what);
+FailureOr<SmallVector<int64_t>> Importer::constInts(const onnx::NodeProto &n,
+                                                    int i, StringRef what) {
+  ASSIGN_OR_FAIL(DenseElementsAttr a, constInput(n, i, what));
   if (!isa<IntegerType>(a.getElementType()))
-    fail(what + " must be an integer tensor");
+    return fail(what + " must be an integer tensor");
   SmallVector<int64_t> out;
   for (APInt x : a.getValues<APInt>())
     out.push_back(x.getSExtValue());
   return out;
 }
 
-int64_t Importer::normAxis(int64_t axis, int64_t rank, StringRef what) {
+FailureOr<int64_t> Importer::normAxis(int64_t axis, int64_t rank,
+                                      StringRef what) {
   if (axis < -rank || axis >= rank)
-    fail(what + " " + Twine(axis) + " is out of range for rank " +
-         Twine(rank));
+    return fail(what + " " + Twine(axis) + " is out of range for rank " +
+                Twine(rank));
   return axis < 0 ? axis + rank : axis;
 }
 
-void Importer::noExtraOutputs(const onnx::NodeProto &n, int used,
-                              StringRef what) {
+LogicalResult Importer::noExtraOutputs(const onnx::NodeProto &n, int used,
+                                       StringRef what) {
   for (int i = used; i < n.output_size(); ++i)
     if (!n.output(i).empty())
-      fail("output " + Twine(i) + " ('" + n.output(i) + "') " + what +
-           " is not supported");
+      return fail("output " + Twine(i) + " ('" + n.output(i) + "') " + what +
+                  " is not supported");
+  return success();
 }
 
 template <typename OpTy>
-Value Importer::make(ValueRange operands, ArrayRef<NamedAttribute> attrs) {
+FailureOr<Value> Importer::make(ValueRange operands,
+                                ArrayRef<NamedAttribute> attrs) {
   DictionaryAttr dict = DictionaryAttr::get(&ctx, attrs);
   typename OpTy::Properties props;
   auto emit = [&]() { return nodeError(); };
   if (failed(OpTy::setPropertiesFromAttr(props, dict, emit)))
-    throw Failed();
+    return failure();
   SmallVector<Type> types;
   // Inference reports why the node is malformed (at the node's location).
   if (failed(OpTy::inferReturnTypes(&ctx, nodeLoc, operands, dict,
                                     OpaqueProperties(&props), {}, types)))
-    throw Failed();
+    return failure();
   OperationState state(nodeLoc, OpTy::getOperationName());
   state.addOperands(operands);
   state.addAttributes(attrs);
   state.addTypes(types);
   Operation *op = builder.create(state);
   if (failed(mlir::verify(op)))
-    throw Failed();
+    return failure();
   SmallVector<OpFoldResult> folded;
   if (succeeded(op->fold(folded)) && folded.size() == 1) {
     Value result;
@@ -557,25 +618,27 @@ Value Importer::make(ValueRange operands, ArrayRef<NamedAttribute> attrs) {
 // Per-op importers
 //===----------------------------------------------------------------------===//
 
-void Importer::resolvePads(const onnx::NodeProto &n, ArrayRef<int64_t> in,
-                           ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                           ArrayRef<int64_t> dilations,
-                           SmallVectorImpl<int64_t> &pads) {
+LogicalResult Importer::resolvePads(const onnx::NodeProto &n,
+                                    ArrayRef<int64_t> in,
+                                    ArrayRef<int64_t> kernel,
+                                    ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> dilations,
+                                    SmallVectorImpl<int64_t> &pads) {
   size_t k = kernel.size();
   std::string autoPad = strAttr(n, "auto_pad", "NOTSET");
   if (autoPad == "NOTSET") {
     auto p = intsAttr(n, "pads", SmallVector<int64_t>(2 * k, 0));
     if (p.size() != 2 * k)
-      fail("'pads' has " + Twine(p.size()) + " entries, expected " +
-           Twine(2 * k));
+      return fail("'pads' has " + Twine(p.size()) + " entries, expected " +
+                  Twine(2 * k));
     pads.assign(p.begin(), p.end());
-    return;
+    return success();
   }
   pads.assign(2 * k, 0);
   if (autoPad == "VALID")
-    return;
+    return success();
   if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
-    fail("unknown auto_pad '" + autoPad + "'");
+    return fail("unknown auto_pad '" + autoPad + "'");
   for (size_t i = 0; i < k; ++i) {
     int64_t out = (in[i] + strides[i] - 1) / strides[i];
     int64_t total = std::max<int64_t>(
@@ -584,36 +647,41 @@ void Importer::resolvePads(const onnx::NodeProto &n, ArrayRef<int64_t> in,
     pads[i] = autoPad == "SAME_UPPER" ? small : large;
     pads[i + k] = autoPad == "SAME_UPPER" ? large : small;
   }
+  return success();
 }
 
-Importer::Values Importer::importConv(const onnx::NodeProto &n) {
-  Value x = input(n, 0), w = input(n, 1), b = optInput(n, 2);
+FailureOr<Importer::Values> Importer::importConv(const onnx::NodeProto &n) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
+  ASSIGN_OR_FAIL(Value w, input(n, 1));
+  ASSIGN_OR_FAIL(Value b, optInput(n, 2));
   int64_t rank = typeOf(x).getRank();
   if (rank != 3 && rank != 4)
-    fail("only 1-D and 2-D convolutions are supported, the input has rank " +
-         Twine(rank));
+    return fail(
+        "only 1-D and 2-D convolutions are supported, the input has rank " +
+        Twine(rank));
   if (typeOf(w).getRank() != rank)
-    fail("the filter has rank " + Twine(typeOf(w).getRank()) +
-         ", expected " + Twine(rank));
+    return fail("the filter has rank " + Twine(typeOf(w).getRank()) +
+                ", expected " + Twine(rank));
   // A 1-D convolution runs as a 2-D one with a unit height.
   bool oneD = rank == 3;
   if (oneD) {
     auto xs = typeOf(x).getShape(), ws = typeOf(w).getShape();
-    x = reshape(x, {xs[0], xs[1], 1, xs[2]});
-    w = reshape(w, {ws[0], ws[1], 1, ws[2]});
+    ASSIGN_OR_FAIL(x, reshape(x, {xs[0], xs[1], 1, xs[2]}));
+    ASSIGN_OR_FAIL(w, reshape(w, {ws[0], ws[1], 1, ws[2]}));
   }
   size_t k = oneD ? 1 : 2;
   auto kernelDefault = typeOf(w).getShape().drop_front(oneD ? 3 : 2);
   auto kernel = intsAttr(n, "kernel_shape", kernelDefault);
   if (!llvm::equal(kernel, kernelDefault))
-    fail("kernel_shape does not match the filter's spatial shape");
+    return fail("kernel_shape does not match the filter's spatial shape");
   auto strides = intsAttr(n, "strides", SmallVector<int64_t>(k, 1));
   auto dilations = intsAttr(n, "dilations", SmallVector<int64_t>(k, 1));
   if (strides.size() != k || dilations.size() != k)
-    fail("strides and dilations need " + Twine(k) + " entries");
+    return fail("strides and dilations need " + Twine(k) + " entries");
   SmallVector<int64_t> pads;
   auto spatial = typeOf(x).getShape().drop_front(oneD ? 3 : 2);
-  resolvePads(n, spatial, kernel, strides, dilations, pads);
+  if (failed(resolvePads(n, spatial, kernel, strides, dilations, pads)))
+    return failure();
   if (oneD) {
     strides.insert(strides.begin(), 1);
     dilations.insert(dilations.begin(), 1);
@@ -622,173 +690,206 @@ Importer::Values Importer::importConv(const onnx::NodeProto &n) {
   SmallVector<Value> operands{x, w};
   if (b)
     operands.push_back(b);
-  Value y = make<edge::ConvOp>(
-      operands, {named("strides", builder.getDenseI64ArrayAttr(strides)),
-                 named("pads", builder.getDenseI64ArrayAttr(pads)),
-                 named("dilations", builder.getDenseI64ArrayAttr(dilations)),
-                 named("group", builder.getI64IntegerAttr(
-                                    intAttr(n, "group", 1)))});
+  ASSIGN_OR_FAIL(int64_t group, intAttr(n, "group", 1));
+  ASSIGN_OR_FAIL(
+      Value y, make<edge::ConvOp>(
+                   operands,
+                   {named("strides", builder.getDenseI64ArrayAttr(strides)),
+                    named("pads", builder.getDenseI64ArrayAttr(pads)),
+                    named("dilations", builder.getDenseI64ArrayAttr(dilations)),
+                    named("group", builder.getI64IntegerAttr(group))}));
   if (oneD) {
     auto ys = typeOf(y).getShape();
-    y = reshape(y, {ys[0], ys[1], ys[3]});
+    ASSIGN_OR_FAIL(y, reshape(y, {ys[0], ys[1], ys[3]}));
   }
-  return {y};
+  return Values{y};
 }
 
-Importer::Values Importer::importPool(const onnx::NodeProto &n, bool isMax) {
-  Value x = input(n, 0);
-  if (isMax)
-    noExtraOutputs(n, 1, "(the indices of MaxPool)");
+FailureOr<Importer::Values> Importer::importPool(const onnx::NodeProto &n,
+                                                 bool isMax) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
+  if (isMax && failed(noExtraOutputs(n, 1, "(the indices of MaxPool)")))
+    return failure();
   if (typeOf(x).getRank() != 4)
-    fail("only 2-D pooling (rank-4 input) is supported, the input has rank " +
-         Twine(typeOf(x).getRank()));
+    return fail(
+        "only 2-D pooling (rank-4 input) is supported, the input has rank " +
+        Twine(typeOf(x).getRank()));
   auto kernel = intsAttr(n, "kernel_shape");
   if (kernel.size() != 2)
-    fail("kernel_shape must have 2 entries");
+    return fail("kernel_shape must have 2 entries");
   auto strides = intsAttr(n, "strides", {1, 1});
   auto dilations = intsAttr(n, "dilations", {1, 1});
   if (strides.size() != 2 || dilations.size() != 2)
-    fail("strides and dilations need 2 entries");
-  if (intAttr(n, "storage_order", 0) != 0)
-    fail("storage_order=1 is not supported");
+    return fail("strides and dilations need 2 entries");
+  ASSIGN_OR_FAIL(int64_t storageOrder, intAttr(n, "storage_order", 0));
+  if (storageOrder != 0)
+    return fail("storage_order=1 is not supported");
   SmallVector<int64_t> pads;
-  resolvePads(n, typeOf(x).getShape().drop_front(2), kernel, strides,
-              dilations, pads);
-  bool ceil = intAttr(n, "ceil_mode", 0) != 0;
+  if (failed(resolvePads(n, typeOf(x).getShape().drop_front(2), kernel, strides,
+                         dilations, pads)))
+    return failure();
+  ASSIGN_OR_FAIL(bool ceil, intAttr(n, "ceil_mode", 0));
   SmallVector<NamedAttribute> attrs{
       named("kernel_shape", builder.getDenseI64ArrayAttr(kernel)),
       named("strides", builder.getDenseI64ArrayAttr(strides)),
       named("pads", builder.getDenseI64ArrayAttr(pads)),
       named("ceil_mode", builder.getBoolAttr(ceil))};
   if (isMax) {
-    attrs.push_back(named("dilations", builder.getDenseI64ArrayAttr(dilations)));
-    return {make<edge::MaxPoolOp>(x, attrs)};
+    attrs.push_back(
+        named("dilations", builder.getDenseI64ArrayAttr(dilations)));
+    return single(make<edge::MaxPoolOp>(x, attrs));
   }
   if (!llvm::all_of(dilations, [](int64_t d) { return d == 1; }))
-    fail("AveragePool with dilations is not supported");
-  attrs.push_back(named("count_include_pad",
-                        builder.getBoolAttr(intAttr(n, "count_include_pad", 0))));
-  return {make<edge::AveragePoolOp>(x, attrs)};
+    return fail("AveragePool with dilations is not supported");
+  ASSIGN_OR_FAIL(bool countIncludePad, intAttr(n, "count_include_pad", 0));
+  attrs.push_back(
+      named("count_include_pad", builder.getBoolAttr(countIncludePad)));
+  return single(make<edge::AveragePoolOp>(x, attrs));
 }
 
-Importer::Values Importer::importGemm(const onnx::NodeProto &n) {
-  SmallVector<Value> operands{input(n, 0), input(n, 1)};
-  if (Value c = optInput(n, 2))
+FailureOr<Importer::Values> Importer::importGemm(const onnx::NodeProto &n) {
+  ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+  ASSIGN_OR_FAIL(Value c, optInput(n, 2));
+  if (c)
     operands.push_back(c);
-  if (opset < 7 && intAttr(n, "broadcast", 0) == 0 && operands.size() == 3 &&
-      typeOf(operands[2]).getRank() != 2)
-    fail("Gemm before opset 7 without broadcast needs a 2-D C");
-  return {make<edge::GemmOp>(
-      operands,
-      {named("alpha", builder.getF32FloatAttr(floatAttr(n, "alpha", 1.0f))),
-       named("beta", builder.getF32FloatAttr(floatAttr(n, "beta", 1.0f))),
-       named("transA", builder.getBoolAttr(intAttr(n, "transA", 0))),
-       named("transB", builder.getBoolAttr(intAttr(n, "transB", 0)))})};
+  if (opset < 7) {
+    ASSIGN_OR_FAIL(int64_t broadcast, intAttr(n, "broadcast", 0));
+    if (broadcast == 0 && operands.size() == 3 &&
+        typeOf(operands[2]).getRank() != 2)
+      return fail("Gemm before opset 7 without broadcast needs a 2-D C");
+  }
+  ASSIGN_OR_FAIL(float alpha, floatAttr(n, "alpha", 1.0f));
+  ASSIGN_OR_FAIL(float beta, floatAttr(n, "beta", 1.0f));
+  ASSIGN_OR_FAIL(bool transA, intAttr(n, "transA", 0));
+  ASSIGN_OR_FAIL(bool transB, intAttr(n, "transB", 0));
+  return single(make<edge::GemmOp>(
+      operands, {named("alpha", builder.getF32FloatAttr(alpha)),
+                 named("beta", builder.getF32FloatAttr(beta)),
+                 named("transA", builder.getBoolAttr(transA)),
+                 named("transB", builder.getBoolAttr(transB))}));
 }
 
-Importer::Values Importer::importSoftmax(const onnx::NodeProto &n) {
-  Value x = input(n, 0);
+FailureOr<Importer::Values> Importer::importSoftmax(const onnx::NodeProto &n) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
   auto shape = typeOf(x).getShape();
   int64_t rank = shape.size();
   if (opset >= 13) {
-    int64_t axis = normAxis(intAttr(n, "axis", -1), rank, "axis");
-    return {make<edge::SoftmaxOp>(x, {named("axis", builder.getI64IntegerAttr(axis))})};
+    ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, -1, rank));
+    return single(make<edge::SoftmaxOp>(
+        x, {named("axis", builder.getI64IntegerAttr(axis))}));
   }
   // Before opset 13 the input is coerced to 2-D at `axis`.
-  int64_t axis = normAxis(intAttr(n, "axis", 1), rank, "axis");
+  ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 1, rank));
   int64_t outer = 1, inner = 1;
   for (int64_t i = 0; i < rank; ++i)
     (i < axis ? outer : inner) *= shape[i];
-  Value flat = reshape(x, {outer, inner});
-  Value y = make<edge::SoftmaxOp>(flat, {named("axis", builder.getI64IntegerAttr(1))});
-  return {reshape(y, shape)};
+  ASSIGN_OR_FAIL(Value flat, reshape(x, {outer, inner}));
+  ASSIGN_OR_FAIL(Value y,
+                 make<edge::SoftmaxOp>(
+                     flat, {named("axis", builder.getI64IntegerAttr(1))}));
+  return single(reshape(y, shape));
 }
 
-Importer::Values Importer::importClip(const onnx::NodeProto &n) {
-  Value x = input(n, 0);
+FailureOr<Importer::Values> Importer::importClip(const onnx::NodeProto &n) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
   float lo = -std::numeric_limits<float>::infinity();
   float hi = std::numeric_limits<float>::infinity();
   if (opset < 11) {
-    lo = floatAttr(n, "min", lo);
-    hi = floatAttr(n, "max", hi);
+    ASSIGN_OR_FAIL(lo, floatAttr(n, "min", lo));
+    ASSIGN_OR_FAIL(hi, floatAttr(n, "max", hi));
   } else {
-    auto scalar = [&](int i, StringRef what, float dflt) {
+    auto scalar = [&](int i, StringRef what, float dflt) -> FailureOr<float> {
       if (!hasInput(n, i))
         return dflt;
-      DenseElementsAttr a = constInput(n, i, what);
+      ASSIGN_OR_FAIL(DenseElementsAttr a, constInput(n, i, what));
       if (a.getNumElements() != 1 || !isa<FloatType>(a.getElementType()))
-        fail(what + " must be a floating-point scalar");
+        return fail(what + " must be a floating-point scalar");
       return float((*a.getValues<APFloat>().begin()).convertToDouble());
     };
-    lo = scalar(1, "Clip min", lo);
-    hi = scalar(2, "Clip max", hi);
+    ASSIGN_OR_FAIL(lo, scalar(1, "Clip min", lo));
+    ASSIGN_OR_FAIL(hi, scalar(2, "Clip max", hi));
   }
-  return {make<edge::ClipOp>(x, {named("min", builder.getF32FloatAttr(lo)),
-                                 named("max", builder.getF32FloatAttr(hi))})};
+  return single(
+      make<edge::ClipOp>(x, {named("min", builder.getF32FloatAttr(lo)),
+                             named("max", builder.getF32FloatAttr(hi))}));
 }
 
-Importer::Values Importer::importBatchNorm(const onnx::NodeProto &n) {
-  if (opset < 9 && intAttr(n, "spatial", 1) == 0)
-    fail("BatchNormalization with spatial=0 is not supported");
-  if (intAttr(n, "training_mode", 0) != 0)
-    fail("BatchNormalization in training mode is not supported");
-  noExtraOutputs(n, 1, "(training statistics)");
-  return {make<edge::BatchNormOp>(
-      ValueRange{input(n, 0), input(n, 1), input(n, 2), input(n, 3), input(n, 4)},
-      {named("epsilon", builder.getF32FloatAttr(floatAttr(n, "epsilon", 1e-5f)))})};
+FailureOr<Importer::Values>
+Importer::importBatchNorm(const onnx::NodeProto &n) {
+  if (opset < 9) {
+    ASSIGN_OR_FAIL(int64_t spatial, intAttr(n, "spatial", 1));
+    if (spatial == 0)
+      return fail("BatchNormalization with spatial=0 is not supported");
+  }
+  ASSIGN_OR_FAIL(int64_t training, intAttr(n, "training_mode", 0));
+  if (training != 0)
+    return fail("BatchNormalization in training mode is not supported");
+  if (failed(noExtraOutputs(n, 1, "(training statistics)")))
+    return failure();
+  ASSIGN_OR_FAIL(float epsilon, floatAttr(n, "epsilon", 1e-5f));
+  ASSIGN_OR_FAIL(Values operands, inputs(n, 5));
+  return single(make<edge::BatchNormOp>(
+      operands, {named("epsilon", builder.getF32FloatAttr(epsilon))}));
 }
 
-Importer::Values Importer::importReshape(const onnx::NodeProto &n) {
-  Value x = input(n, 0);
-  SmallVector<int64_t> target =
-      opset < 5 ? intsAttr(n, "shape") : constInts(n, 1, "the target shape");
-  bool allowZero = intAttr(n, "allowzero", 0) != 0;
+FailureOr<Importer::Values> Importer::importReshape(const onnx::NodeProto &n) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
+  SmallVector<int64_t> target;
+  if (opset < 5) {
+    target = intsAttr(n, "shape");
+  } else {
+    ASSIGN_OR_FAIL(target, constInts(n, 1, "the target shape"));
+  }
+  ASSIGN_OR_FAIL(bool allowZero, intAttr(n, "allowzero", 0));
   auto in = typeOf(x).getShape();
   int64_t known = 1, inferred = -1;
   for (auto [i, d] : llvm::enumerate(target)) {
     if (d == 0 && !allowZero) {
       if (i >= in.size())
-        fail("target dimension " + Twine(i) + " is 0 (copy) but the input "
-             "has only " + Twine(in.size()) + " dimensions");
+        return fail("target dimension " + Twine(i) +
+                    " is 0 (copy) but the "
+                    "input has only " +
+                    Twine(in.size()) + " dimensions");
       d = in[i];
     }
     if (d == -1) {
       if (inferred >= 0)
-        fail("the target shape has more than one -1");
+        return fail("the target shape has more than one -1");
       inferred = i;
       continue;
     }
     if (d < 0)
-      fail("invalid target dimension " + Twine(d));
+      return fail("invalid target dimension " + Twine(d));
     known *= d;
   }
   int64_t count = typeOf(x).getNumElements();
   if (inferred >= 0) {
     if (known == 0 || count % known != 0)
-      fail("cannot infer the -1 dimension: " + Twine(count) +
-           " elements are not divisible by " + Twine(known));
+      return fail("cannot infer the -1 dimension: " + Twine(count) +
+                  " elements are not divisible by " + Twine(known));
     target[inferred] = count / known;
   }
-  return {reshape(x, target)};
+  return single(reshape(x, target));
 }
 
-Importer::Values Importer::importSqueeze(const onnx::NodeProto &n,
-                                         bool unsqueeze) {
-  Value x = input(n, 0);
+FailureOr<Importer::Values> Importer::importSqueeze(const onnx::NodeProto &n,
+                                                    bool unsqueeze) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
   auto in = typeOf(x).getShape();
   SmallVector<int64_t> axes;
-  if (opset < 13)
+  if (opset < 13) {
     axes = intsAttr(n, "axes");
-  else if (hasInput(n, 1))
-    axes = constInts(n, 1, "axes");
+  } else if (hasInput(n, 1)) {
+    ASSIGN_OR_FAIL(axes, constInts(n, 1, "axes"));
+  }
   SmallVector<int64_t> out;
   if (unsqueeze) {
     int64_t rank = in.size() + axes.size();
     SmallVector<bool> isNew(rank, false);
     for (int64_t a : axes) {
-      a = normAxis(a, rank, "axis");
+      ASSIGN_OR_FAIL(a, normAxis(a, rank, "axis"));
       if (isNew[a])
-        fail("axis " + Twine(a) + " is repeated");
+        return fail("axis " + Twine(a) + " is repeated");
       isNew[a] = true;
     }
     for (int64_t i = 0, j = 0; i < rank; ++i)
@@ -800,78 +901,77 @@ Importer::Values Importer::importSqueeze(const onnx::NodeProto &n,
         drop[i] = in[i] == 1;
     }
     for (int64_t a : axes) {
-      a = normAxis(a, in.size(), "axis");
+      ASSIGN_OR_FAIL(a, normAxis(a, in.size(), "axis"));
       if (in[a] != 1)
-        fail("cannot squeeze dimension " + Twine(a) + " of size " +
-             Twine(in[a]));
+        return fail("cannot squeeze dimension " + Twine(a) + " of size " +
+                    Twine(in[a]));
       drop[a] = true;
     }
     for (size_t i = 0; i < in.size(); ++i)
       if (!drop[i])
         out.push_back(in[i]);
   }
-  return {reshape(x, out)};
+  return single(reshape(x, out));
 }
 
-Importer::Values Importer::importConstant(const onnx::NodeProto &n) {
+FailureOr<Importer::Values> Importer::importConstant(const onnx::NodeProto &n) {
   if (n.attribute_size() != 1)
-    fail("Constant needs exactly one value attribute");
+    return fail("Constant needs exactly one value attribute");
   const auto &a = n.attribute(0);
   const std::string &name = a.name();
   if (name == "value") {
-    auto t = tensorAttr(a.t(), nodeLoc);
-    if (failed(t))
-      throw Failed();
-    return {constant(*t)};
+    ASSIGN_OR_FAIL(DenseElementsAttr t, tensorAttr(a.t(), nodeLoc));
+    return Values{constant(t)};
   }
   if (name == "value_float")
-    return {constant(DenseElementsAttr::get(
+    return Values{constant(DenseElementsAttr::get(
         RankedTensorType::get({}, builder.getF32Type()), a.f()))};
   if (name == "value_floats") {
     SmallVector<float> v(a.floats().begin(), a.floats().end());
-    return {constant(DenseElementsAttr::get(
+    return Values{constant(DenseElementsAttr::get(
         RankedTensorType::get({int64_t(v.size())}, builder.getF32Type()),
         ArrayRef<float>(v)))};
   }
   if (name == "value_int")
-    return {constant(DenseElementsAttr::get(
+    return Values{constant(DenseElementsAttr::get(
         RankedTensorType::get({}, builder.getI64Type()), int64_t(a.i())))};
   if (name == "value_ints") {
     SmallVector<int64_t> v(a.ints().begin(), a.ints().end());
-    return {constant(DenseElementsAttr::get(
+    return Values{constant(DenseElementsAttr::get(
         RankedTensorType::get({int64_t(v.size())}, builder.getI64Type()),
         ArrayRef<int64_t>(v)))};
   }
-  fail("Constant with attribute '" + name + "' is not supported");
+  return fail("Constant with attribute '" + name + "' is not supported");
 }
 
-Importer::Values Importer::importPad(const onnx::NodeProto &n) {
-  Value x = input(n, 0);
+FailureOr<Importer::Values> Importer::importPad(const onnx::NodeProto &n) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
   int64_t rank = typeOf(x).getRank();
   std::string mode = strAttr(n, "mode", "constant");
   SmallVector<int64_t> pads;
   double value = 0;
   if (opset < 11) {
     pads = intsAttr(n, opset < 2 ? "paddings" : "pads");
-    value = floatAttr(n, "value", 0.0f);
+    ASSIGN_OR_FAIL(value, floatAttr(n, "value", 0.0f));
   } else {
-    pads = constInts(n, 1, "the pads");
+    ASSIGN_OR_FAIL(pads, constInts(n, 1, "the pads"));
     if (hasInput(n, 2)) {
-      DenseElementsAttr v = constInput(n, 2, "the constant value");
+      ASSIGN_OR_FAIL(DenseElementsAttr v,
+                     constInput(n, 2, "the constant value"));
       if (v.getNumElements() != 1)
-        fail("the constant value must be a scalar");
+        return fail("the constant value must be a scalar");
       if (isa<FloatType>(v.getElementType()))
         value = (*v.getValues<APFloat>().begin()).convertToDouble();
       else
         value = double((*v.getValues<APInt>().begin()).getSExtValue());
     }
     if (hasInput(n, 3)) { // opset 18: pads only for the listed axes
-      auto axes = constInts(n, 3, "the axes");
+      ASSIGN_OR_FAIL(SmallVector<int64_t> axes, constInts(n, 3, "the axes"));
       if (pads.size() != 2 * axes.size())
-        fail("pads must have twice as many entries as axes");
+        return fail("pads must have twice as many entries as axes");
       SmallVector<int64_t> full(2 * rank, 0);
       for (auto [i, a] : llvm::enumerate(axes)) {
-        int64_t ax = normAxis(a, rank, "axis");
+        ASSIGN_OR_FAIL(int64_t ax, normAxis(a, rank, "axis"));
         full[ax] = pads[i];
         full[ax + rank] = pads[i + axes.size()];
       }
@@ -879,28 +979,35 @@ Importer::Values Importer::importPad(const onnx::NodeProto &n) {
     }
   }
   if (int64_t(pads.size()) != 2 * rank)
-    fail("pads has " + Twine(pads.size()) + " entries, expected " +
-         Twine(2 * rank));
+    return fail("pads has " + Twine(pads.size()) + " entries, expected " +
+                Twine(2 * rank));
   if (mode == "wrap")
-    fail("Pad mode 'wrap' is not supported");
-  return {make<edge::PadOp>(x, {named("pads", builder.getDenseI64ArrayAttr(pads)),
-                                named("mode", builder.getStringAttr(mode)),
-                                named("value", builder.getF64FloatAttr(value))})};
+    return fail("Pad mode 'wrap' is not supported");
+  return single(
+      make<edge::PadOp>(x, {named("pads", builder.getDenseI64ArrayAttr(pads)),
+                            named("mode", builder.getStringAttr(mode)),
+                            named("value", builder.getF64FloatAttr(value))}));
 }
 
 void Importer::registerHandlers() {
   auto unary = [&](auto tag) {
     using OpTy = decltype(tag);
-    return [this](const onnx::NodeProto &n) -> Values {
-      return {make<OpTy>(input(n, 0))};
+    return [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+      ASSIGN_OR_FAIL(Value x, input(n, 0));
+      return single(make<OpTy>(x));
     };
   };
   auto binary = [&](auto tag) {
     using OpTy = decltype(tag);
-    return [this](const onnx::NodeProto &n) -> Values {
-      if (opset < 7 && intAttr(n, "broadcast", 0) != 0 && attr(n, "axis"))
-        fail("legacy broadcasting with an axis (opset < 7) is not supported");
-      return {make<OpTy>(ValueRange{input(n, 0), input(n, 1)})};
+    return [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+      if (opset < 7) {
+        ASSIGN_OR_FAIL(int64_t broadcast, intAttr(n, "broadcast", 0));
+        if (broadcast != 0 && attr(n, "axis"))
+          return fail(
+              "legacy broadcasting with an axis (opset < 7) is not supported");
+      }
+      ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+      return single(make<OpTy>(operands));
     };
   };
   handlers["Relu"] = unary(edge::ReluOp());
@@ -913,124 +1020,153 @@ void Importer::registerHandlers() {
   handlers["Sub"] = binary(edge::SubOp());
   handlers["Mul"] = binary(edge::MulOp());
   handlers["Div"] = binary(edge::DivOp());
-  handlers["MatMul"] = [this](const onnx::NodeProto &n) -> Values {
-    return {make<edge::MatMulOp>(ValueRange{input(n, 0), input(n, 1)})};
+  handlers["MatMul"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+    return single(make<edge::MatMulOp>(operands));
   };
-  handlers["HardSigmoid"] = [this](const onnx::NodeProto &n) -> Values {
-    return {make<edge::HardSigmoidOp>(
-        input(n, 0),
-        {named("alpha", builder.getF32FloatAttr(floatAttr(n, "alpha", 0.2f))),
-         named("beta", builder.getF32FloatAttr(floatAttr(n, "beta", 0.5f)))})};
+  handlers["HardSigmoid"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(float alpha, floatAttr(n, "alpha", 0.2f));
+    ASSIGN_OR_FAIL(float beta, floatAttr(n, "beta", 0.5f));
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    return single(make<edge::HardSigmoidOp>(
+        x, {named("alpha", builder.getF32FloatAttr(alpha)),
+            named("beta", builder.getF32FloatAttr(beta))}));
   };
   handlers["Conv"] = [this](const onnx::NodeProto &n) { return importConv(n); };
   handlers["Gemm"] = [this](const onnx::NodeProto &n) { return importGemm(n); };
-  handlers["Softmax"] = [this](const onnx::NodeProto &n) { return importSoftmax(n); };
+  handlers["Softmax"] = [this](const onnx::NodeProto &n) {
+    return importSoftmax(n);
+  };
   handlers["Clip"] = [this](const onnx::NodeProto &n) { return importClip(n); };
-  handlers["MaxPool"] = [this](const onnx::NodeProto &n) { return importPool(n, true); };
-  handlers["AveragePool"] = [this](const onnx::NodeProto &n) { return importPool(n, false); };
-  handlers["GlobalAveragePool"] = [this](const onnx::NodeProto &n) -> Values {
-    return {make<edge::GlobalAveragePoolOp>(input(n, 0))};
+  handlers["MaxPool"] = [this](const onnx::NodeProto &n) {
+    return importPool(n, true);
+  };
+  handlers["AveragePool"] = [this](const onnx::NodeProto &n) {
+    return importPool(n, false);
+  };
+  handlers["GlobalAveragePool"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    return single(make<edge::GlobalAveragePoolOp>(x));
   };
   handlers["BatchNormalization"] = [this](const onnx::NodeProto &n) {
     return importBatchNorm(n);
   };
-  handlers["Reshape"] = [this](const onnx::NodeProto &n) { return importReshape(n); };
-  handlers["Flatten"] = [this](const onnx::NodeProto &n) -> Values {
-    Value x = input(n, 0);
+  handlers["Reshape"] = [this](const onnx::NodeProto &n) {
+    return importReshape(n);
+  };
+  handlers["Flatten"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
     auto shape = typeOf(x).getShape();
     int64_t rank = shape.size();
-    int64_t axis = intAttr(n, "axis", 1);
-    if (axis < 0)
-      axis += rank;
+    ASSIGN_OR_FAIL(int64_t given, intAttr(n, "axis", 1));
+    int64_t axis = given < 0 ? given + rank : given;
     if (axis < 0 || axis > rank)
-      fail("axis " + Twine(intAttr(n, "axis", 1)) +
-           " is out of range for rank " + Twine(rank));
+      return fail("axis " + Twine(given) + " is out of range for rank " +
+                  Twine(rank));
     int64_t outer = 1, inner = 1;
     for (int64_t i = 0; i < rank; ++i)
       (i < axis ? outer : inner) *= shape[i];
-    return {reshape(x, {outer, inner})};
+    return single(reshape(x, {outer, inner}));
   };
-  handlers["Squeeze"] = [this](const onnx::NodeProto &n) { return importSqueeze(n, false); };
-  handlers["Unsqueeze"] = [this](const onnx::NodeProto &n) { return importSqueeze(n, true); };
-  handlers["Transpose"] = [this](const onnx::NodeProto &n) -> Values {
-    Value x = input(n, 0);
+  handlers["Squeeze"] = [this](const onnx::NodeProto &n) {
+    return importSqueeze(n, false);
+  };
+  handlers["Unsqueeze"] = [this](const onnx::NodeProto &n) {
+    return importSqueeze(n, true);
+  };
+  handlers["Transpose"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
     int64_t rank = typeOf(x).getRank();
     SmallVector<int64_t> dflt;
     for (int64_t i = rank - 1; i >= 0; --i)
       dflt.push_back(i);
-    return {make<edge::TransposeOp>(
-        x, {named("perm", builder.getDenseI64ArrayAttr(intsAttr(n, "perm", dflt)))})};
+    return single(make<edge::TransposeOp>(
+        x, {named("perm",
+                  builder.getDenseI64ArrayAttr(intsAttr(n, "perm", dflt)))}));
   };
-  handlers["Concat"] = [this](const onnx::NodeProto &n) -> Values {
-    SmallVector<Value> ins;
-    for (int i = 0; i < n.input_size(); ++i)
-      ins.push_back(input(n, i));
+  handlers["Concat"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values ins, inputs(n, n.input_size()));
     if (ins.empty())
-      fail("Concat needs at least one input");
+      return fail("Concat needs at least one input");
     if (!attr(n, "axis"))
-      fail("Concat needs an 'axis' attribute");
-    int64_t axis = normAxis(intAttr(n, "axis", 0), typeOf(ins[0]).getRank(), "axis");
-    return {make<edge::ConcatOp>(ins, {named("axis", builder.getI64IntegerAttr(axis))})};
+      return fail("Concat needs an 'axis' attribute");
+    ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 0, typeOf(ins[0]).getRank()));
+    return single(make<edge::ConcatOp>(
+        ins, {named("axis", builder.getI64IntegerAttr(axis))}));
   };
-  handlers["Constant"] = [this](const onnx::NodeProto &n) { return importConstant(n); };
-  handlers["Identity"] = [this](const onnx::NodeProto &n) -> Values {
-    return {input(n, 0)};
+  handlers["Constant"] = [this](const onnx::NodeProto &n) {
+    return importConstant(n);
   };
-  handlers["Dropout"] = [this](const onnx::NodeProto &n) -> Values {
-    noExtraOutputs(n, 1, "(the dropout mask)");
-    return {input(n, 0)}; // inference: the identity
+  handlers["Identity"] = [this](const onnx::NodeProto &n) {
+    return single(input(n, 0));
+  };
+  handlers["Dropout"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    if (failed(noExtraOutputs(n, 1, "(the dropout mask)")))
+      return failure();
+    return single(input(n, 0)); // inference: the identity
   };
   handlers["Pad"] = [this](const onnx::NodeProto &n) { return importPad(n); };
-  handlers["Shape"] = [this](const onnx::NodeProto &n) -> Values {
-    Value x = input(n, 0);
+  handlers["Shape"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
     int64_t rank = typeOf(x).getRank();
     auto clampDim = [&](int64_t d) {
       if (d < 0)
         d += rank;
       return std::clamp<int64_t>(d, 0, rank);
     };
-    int64_t start = clampDim(intAttr(n, "start", 0));
-    int64_t end = clampDim(intAttr(n, "end", rank));
-    return {make<edge::ShapeOp>(x, {named("start", builder.getI64IntegerAttr(start)),
-                                    named("end", builder.getI64IntegerAttr(std::max(start, end)))})};
+    ASSIGN_OR_FAIL(int64_t start, intAttr(n, "start", 0));
+    ASSIGN_OR_FAIL(int64_t end, intAttr(n, "end", rank));
+    start = clampDim(start);
+    end = clampDim(end);
+    return single(make<edge::ShapeOp>(
+        x, {named("start", builder.getI64IntegerAttr(start)),
+            named("end", builder.getI64IntegerAttr(std::max(start, end)))}));
   };
-  handlers["Gather"] = [this](const onnx::NodeProto &n) -> Values {
-    Value data = input(n, 0);
-    int64_t axis = normAxis(intAttr(n, "axis", 0), typeOf(data).getRank(), "axis");
-    return {make<edge::GatherOp>(ValueRange{data, input(n, 1)},
-                                 {named("axis", builder.getI64IntegerAttr(axis))})};
+  handlers["Gather"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value data, input(n, 0));
+    ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 0, typeOf(data).getRank()));
+    ASSIGN_OR_FAIL(Value indices, input(n, 1));
+    return single(
+        make<edge::GatherOp>(ValueRange{data, indices},
+                             {named("axis", builder.getI64IntegerAttr(axis))}));
   };
-  handlers["Cast"] = [this](const onnx::NodeProto &n) -> Values {
-    auto to = elementType(intAttr(n, "to", 0), nodeLoc, "Cast 'to'");
-    if (failed(to))
-      throw Failed();
-    return {make<edge::CastOp>(input(n, 0), {named("to", TypeAttr::get(*to))})};
+  handlers["Cast"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(int64_t code, intAttr(n, "to", 0));
+    ASSIGN_OR_FAIL(Type to, elementType(code, nodeLoc, "Cast 'to'"));
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    return single(make<edge::CastOp>(x, {named("to", TypeAttr::get(to))}));
   };
-  handlers["DequantizeLinear"] = [this](const onnx::NodeProto &n) -> Values {
-    if (intAttr(n, "block_size", 0) != 0)
-      fail("blocked DequantizeLinear is not supported");
-    Value x = input(n, 0), scale = input(n, 1);
-    SmallVector<Value> ops{x, scale};
-    if (Value zp = optInput(n, 2))
+  handlers["DequantizeLinear"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(int64_t blockSize, intAttr(n, "block_size", 0));
+    if (blockSize != 0)
+      return fail("blocked DequantizeLinear is not supported");
+    ASSIGN_OR_FAIL(Values ops, inputs(n, 2));
+    ASSIGN_OR_FAIL(Value zp, optInput(n, 2));
+    if (zp)
       ops.push_back(zp);
     // The axis only matters for a per-axis (1-D) scale.
     int64_t axis = 0;
-    if (typeOf(scale).getNumElements() > 1)
-      axis = normAxis(intAttr(n, "axis", 1), typeOf(x).getRank(), "axis");
-    return {make<edge::DequantizeLinearOp>(ops, {named("axis", builder.getI64IntegerAttr(axis))})};
+    if (typeOf(ops[1]).getNumElements() > 1) {
+      ASSIGN_OR_FAIL(axis, axisAttr(n, 1, typeOf(ops[0]).getRank()));
+    }
+    return single(make<edge::DequantizeLinearOp>(
+        ops, {named("axis", builder.getI64IntegerAttr(axis))}));
   };
-  handlers["ConstantOfShape"] = [this](const onnx::NodeProto &n) -> Values {
-    SmallVector<int64_t> shape = constInts(n, 0, "the shape");
+  handlers["ConstantOfShape"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(SmallVector<int64_t> shape, constInts(n, 0, "the shape"));
     DenseElementsAttr value = DenseElementsAttr::get(
         RankedTensorType::get({1}, builder.getF32Type()), 0.0f);
     if (const auto *a = attr(n, "value")) {
-      auto t = tensorAttr(a->t(), nodeLoc);
-      if (failed(t))
-        throw Failed();
-      value = *t;
+      ASSIGN_OR_FAIL(value, tensorAttr(a->t(), nodeLoc));
     }
     auto type = RankedTensorType::get(shape, value.getElementType());
-    return {constant(DenseElementsAttr::get(type, *value.value_begin<Attribute>()))};
+    return Values{constant(
+        DenseElementsAttr::get(type, *value.value_begin<Attribute>()))};
   };
 }
 
@@ -1042,155 +1178,151 @@ OwningOpRef<ModuleOp> Importer::run() {
   onnx::ModelProto model;
   if (failed(readModel(model)))
     return nullptr;
-  const onnx::GraphProto &graph = model.graph();
   registerHandlers();
 
-  auto module = ModuleOp::create(fileLoc);
-  module->setAttr("edge.source", builder.getStringAttr(path));
-  module->setAttr("edge.opset", builder.getI64IntegerAttr(opset));
-  try {
-    for (const auto &t : graph.initializer())
-      initializers[t.name()] = &t;
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  (*module)->setAttr("edge.source", builder.getStringAttr(path));
+  (*module)->setAttr("edge.opset", builder.getI64IntegerAttr(opset));
+  if (failed(importGraph(model.graph(), *module)) ||
+      failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
+}
 
-    // Graph inputs (those that are not initializers) with static shapes.
-    llvm::StringMap<const InputShape *> overrides;
-    for (const auto &s : options.inputShapes)
-      overrides[s.name] = &s;
-    SmallVector<Type> argTypes;
-    SmallVector<std::string> argNames;
-    for (const auto &in : graph.input()) {
-      if (initializers.count(in.name()))
-        continue;
-      Location loc = fileLoc; // the messages name the input
-      if (!in.type().has_tensor_type()) {
-        error(loc) << "graph input '" << in.name()
-                   << "' is not a tensor; only tensor inputs are supported";
-        return nullptr;
-      }
-      const auto &tt = in.type().tensor_type();
-      auto et = elementType(tt.elem_type(), loc, "graph input '" + in.name() + "'");
-      if (failed(et))
-        return nullptr;
-      SmallVector<int64_t> dims;
-      auto it = overrides.find(in.name());
-      const InputShape *given = it == overrides.end() ? nullptr : it->second;
-      if (given && tt.has_shape() &&
-          tt.shape().dim_size() != int(given->dims.size())) {
-        error(loc) << "--input-shape gives rank " << given->dims.size()
-                   << " for input '" << in.name() << "', but the model "
-                   << "declares rank " << tt.shape().dim_size();
-        return nullptr;
-      }
-      if (given) {
-        if (tt.has_shape())
-          for (int i = 0; i < tt.shape().dim_size(); ++i) {
-            const auto &d = tt.shape().dim(i);
-            if (d.has_dim_value() && d.dim_value() != given->dims[i]) {
-              error(loc) << "--input-shape gives " << given->dims[i]
-                         << " for dimension " << i << " of input '"
-                         << in.name() << "', but the model fixes it to "
-                         << d.dim_value();
-              return nullptr;
-            }
-          }
-        dims.assign(given->dims.begin(), given->dims.end());
-      } else {
-        if (!tt.has_shape()) {
-          error(loc) << "graph input '" << in.name()
-                     << "' has no shape; give one with --input-shape="
-                     << in.name() << "=D0xD1x...";
-          return nullptr;
-        }
+LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
+                                    ModuleOp module) {
+  for (const auto &t : graph.initializer())
+    initializers[t.name()] = &t;
+
+  // Graph inputs (those that are not initializers) with static shapes.
+  llvm::StringMap<const InputShape *> overrides;
+  for (const auto &s : options.inputShapes)
+    overrides[s.name] = &s;
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const auto &in : graph.input()) {
+    if (initializers.count(in.name()))
+      continue;
+    Location loc = fileLoc; // the messages name the input
+    if (!in.type().has_tensor_type()) {
+      error(loc) << "graph input '" << in.name()
+                 << "' is not a tensor; only tensor inputs are supported";
+      return failure();
+    }
+    const auto &tt = in.type().tensor_type();
+    ASSIGN_OR_FAIL(Type et, elementType(tt.elem_type(), loc,
+                                        "graph input '" + in.name() + "'"));
+    SmallVector<int64_t> dims;
+    auto it = overrides.find(in.name());
+    const InputShape *given = it == overrides.end() ? nullptr : it->second;
+    if (given && tt.has_shape() &&
+        tt.shape().dim_size() != int(given->dims.size())) {
+      error(loc) << "--input-shape gives rank " << given->dims.size()
+                 << " for input '" << in.name() << "', but the model "
+                 << "declares rank " << tt.shape().dim_size();
+      return failure();
+    }
+    if (given) {
+      if (tt.has_shape())
         for (int i = 0; i < tt.shape().dim_size(); ++i) {
           const auto &d = tt.shape().dim(i);
-          if (!d.has_dim_value() || d.dim_value() <= 0) {
-            error(loc) << "dimension " << i << " of graph input '" << in.name()
-                       << "' is symbolic ('"
-                       << (d.has_dim_param() ? d.dim_param() : "?")
-                       << "'); fix it with --input-shape=" << in.name()
-                       << "=D0xD1x...";
-            return nullptr;
+          if (d.has_dim_value() && d.dim_value() != given->dims[i]) {
+            error(loc) << "--input-shape gives " << given->dims[i]
+                       << " for dimension " << i << " of input '" << in.name()
+                       << "', but the model fixes it to " << d.dim_value();
+            return failure();
           }
-          dims.push_back(d.dim_value());
         }
+      dims.assign(given->dims.begin(), given->dims.end());
+    } else {
+      if (!tt.has_shape()) {
+        error(loc) << "graph input '" << in.name()
+                   << "' has no shape; give one with --input-shape="
+                   << in.name() << "=D0xD1x...";
+        return failure();
       }
-      argTypes.push_back(RankedTensorType::get(dims, *et));
-      argNames.push_back(in.name());
+      for (int i = 0; i < tt.shape().dim_size(); ++i) {
+        const auto &d = tt.shape().dim(i);
+        if (!d.has_dim_value() || d.dim_value() <= 0) {
+          error(loc) << "dimension " << i << " of graph input '" << in.name()
+                     << "' is symbolic ('"
+                     << (d.has_dim_param() ? d.dim_param() : "?")
+                     << "'); fix it with --input-shape=" << in.name()
+                     << "=D0xD1x...";
+          return failure();
+        }
+        dims.push_back(d.dim_value());
+      }
     }
-    for (const auto &s : options.inputShapes)
-      if (!llvm::is_contained(argNames, s.name)) {
-        std::string names;
-        for (auto &a : argNames)
-          names += (names.empty() ? "'" : ", '") + a + "'";
-        error(fileLoc) << "--input-shape names '" << s.name
-                       << "', which is not a graph input (inputs: " << names
-                       << ")";
-        return nullptr;
-      }
-
-    builder.setInsertionPointToEnd(module.getBody());
-    auto func = func::FuncOp::create(builder, fileLoc, "main",
-                                     builder.getFunctionType(argTypes, {}));
-    Block *entry = func.addEntryBlock();
-    for (auto [i, name] : llvm::enumerate(argNames)) {
-      values[name] = entry->getArgument(i);
-      func.setArgAttr(i, "edge.name", builder.getStringAttr(name));
-    }
-    builder.setInsertionPointToEnd(entry);
-
-    // Nodes, in the graph's (topological) order.
-    for (auto [idx, node] : llvm::enumerate(graph.node())) {
-      std::string name = node.name().empty()
-                             ? node.op_type() + "_" + std::to_string(idx)
-                             : node.name();
-      nodeLoc = NameLoc::get(builder.getStringAttr(name), fileLoc);
-      if (!node.domain().empty() && node.domain() != "ai.onnx") {
-        nodeError() << "unsupported op '" << node.op_type() << "' of domain '"
-                    << node.domain() << "'";
-        return nullptr;
-      }
-      auto h = handlers.find(node.op_type());
-      if (h == handlers.end()) {
-        nodeError() << "unsupported op '" << node.op_type() << "' (opset "
-                    << opset << ")";
-        return nullptr;
-      }
-      Values outs = h->second(node);
-      for (auto [i, v] : llvm::enumerate(outs))
-        if (int(i) < node.output_size() && !node.output(i).empty())
-          values[node.output(i)] = v;
-    }
-
-    // Results.
-    SmallVector<Value> results;
-    SmallVector<Type> resultTypes;
-    for (const auto &out : graph.output()) {
-      auto v = lookup(out.name());
-      if (failed(v)) {
-        error(fileLoc) << "graph output '" << out.name()
-                       << "' is not produced by any node";
-        return nullptr;
-      }
-      results.push_back(*v);
-      resultTypes.push_back(v->getType());
-    }
-    func::ReturnOp::create(builder, fileLoc, results);
-    func.setType(builder.getFunctionType(argTypes, resultTypes));
-    // Drop what folding left unused (intermediate shape constants, ...).
-    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
-      if (isOpTriviallyDead(&op))
-        op.erase();
-    for (auto [i, out] : llvm::enumerate(graph.output()))
-      func.setResultAttr(i, "edge.name", builder.getStringAttr(out.name()));
-  } catch (Failed &) {
-    module->erase();
-    return nullptr;
+    argTypes.push_back(RankedTensorType::get(dims, et));
+    argNames.push_back(in.name());
   }
-  if (failed(mlir::verify(module))) {
-    module->erase();
-    return nullptr;
+  for (const auto &s : options.inputShapes)
+    if (!llvm::is_contained(argNames, s.name)) {
+      std::string names;
+      for (auto &a : argNames)
+        names += (names.empty() ? "'" : ", '") + a + "'";
+      error(fileLoc) << "--input-shape names '" << s.name
+                     << "', which is not a graph input (inputs: " << names
+                     << ")";
+      return failure();
+    }
+
+  builder.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(builder, fileLoc, "main",
+                                   builder.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    values[name] = entry->getArgument(i);
+    func.setArgAttr(i, "edge.name", builder.getStringAttr(name));
   }
-  return module;
+  builder.setInsertionPointToEnd(entry);
+
+  // Nodes, in the graph's (topological) order.
+  for (auto [idx, node] : llvm::enumerate(graph.node())) {
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(idx)
+                           : node.name();
+    nodeLoc = NameLoc::get(builder.getStringAttr(name), fileLoc);
+    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+      nodeError() << "unsupported op '" << node.op_type() << "' of domain '"
+                  << node.domain() << "'";
+      return failure();
+    }
+    auto h = handlers.find(node.op_type());
+    if (h == handlers.end()) {
+      nodeError() << "unsupported op '" << node.op_type() << "' (opset "
+                  << opset << ")";
+      return failure();
+    }
+    ASSIGN_OR_FAIL(Values outs, h->second(node));
+    for (auto [i, v] : llvm::enumerate(outs))
+      if (int(i) < node.output_size() && !node.output(i).empty())
+        values[node.output(i)] = v;
+  }
+
+  // Results.
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const auto &out : graph.output()) {
+    ASSIGN_OR_FAIL(Value v, lookup(out.name()));
+    if (!v) {
+      error(fileLoc) << "graph output '" << out.name()
+                     << "' is not produced by any node";
+      return failure();
+    }
+    results.push_back(v);
+    resultTypes.push_back(v.getType());
+  }
+  func::ReturnOp::create(builder, fileLoc, results);
+  func.setType(builder.getFunctionType(argTypes, resultTypes));
+  // Drop what folding left unused (intermediate shape constants, ...).
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
+    if (isOpTriviallyDead(&op))
+      op.erase();
+  for (auto [i, out] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "edge.name", builder.getStringAttr(out.name()));
+  return success();
 }
 
 } // namespace
@@ -1198,8 +1330,8 @@ OwningOpRef<ModuleOp> Importer::run() {
 OwningOpRef<ModuleOp> importOnnxModel(const std::string &path,
                                       const ImportOptions &options,
                                       MLIRContext &context) {
-  context.loadDialect<edge::EdgeDialect, arith::ArithDialect,
-                      func::FuncDialect>();
+  context
+      .loadDialect<edge::EdgeDialect, arith::ArithDialect, func::FuncDialect>();
   return Importer(context, path, options).run();
 }
 
