@@ -41,6 +41,13 @@ struct FuseElementwisePass
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+
+    // A padded convolution input: the elementwise producer writes straight
+    // into the interior of the padded buffer instead of a copy being made.
+    RewritePatternSet padPatterns(ctx);
+    linalg::populateFuseTensorPadWithProducerLinalgOpPatterns(padPatterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(padPatterns))))
       signalPassFailure();
   }
 };

@@ -12,7 +12,9 @@ def EdgeCpuFuseElementwise
     that only moves data (a transpose or copy) is fused into every consumer
     even when it has several, since recomputing an index is free. The NHWC
     <-> NCHW transposes around channels-last kernels thereby compose into
-    their neighbours, and identity generics that remain are erased.
+    their neighbours, and identity generics that remain are erased. Then a
+    `tensor.pad` of a parallel generic's result becomes the generic writing
+    into the interior of the padded tensor, so no padding copy is made.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }

@@ -66,3 +66,31 @@ func.func @multi_use(%x: tensor<4x8xf32>) -> (tensor<8x4xf32>, tensor<8x4xf32>) 
   } -> tensor<8x4xf32>
   return %a, %b : tensor<8x4xf32>, tensor<8x4xf32>
 }
+
+// -----
+
+// A padded producer writes into the interior of the padded tensor: no
+// tensor.pad (a copy once bufferized) is left.
+// CHECK-LABEL: func.func @pad_into_producer
+// CHECK: %[[FILL:.+]] = linalg.fill
+// CHECK: %[[SLICE:.+]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK: %[[G:.+]] = linalg.generic {{.*}} outs(%[[SLICE]] : tensor<1x4x4x8xf32>)
+// CHECK: arith.maximumf
+// CHECK: tensor.insert_slice %[[G]] into %[[FILL]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK-NOT: tensor.pad
+#id4 = affine_map<(a, b, c, d) -> (a, b, c, d)>
+func.func @pad_into_producer(%x: tensor<1x4x4x8xf32>) -> tensor<1x6x6x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x8xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x4x4x8xf32>) outs(%e : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x8xf32>
+  %p = tensor.pad %r low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
+  return %p : tensor<1x6x6x8xf32>
+}
