@@ -18,6 +18,9 @@ llvm_config.with_environment("PATH", config.edgec_tools_dir, append_path=True)
 
 config.substitutions.append(("%models", config.edgec_models_dir))
 config.substitutions.append(("%python", config.python))
+# %exit1 CMD: passes only when CMD exits with status 1 (the bad-input contract).
+config.substitutions.append(
+    ("%exit1", "%s %s" % (config.python, os.path.join(os.path.dirname(__file__), "exit1.py"))))
 config.substitutions.append(("%runtime_include", config.edgec_runtime_include))
 config.substitutions.append(("%libdir", config.edgec_lib_dir))
 config.substitutions.append(("%testdir", os.path.dirname(__file__)))
