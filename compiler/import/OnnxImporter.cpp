@@ -710,17 +710,21 @@ FailureOr<Importer::Values> Importer::importPool(const onnx::NodeProto &n,
   ASSIGN_OR_FAIL(Value x, input(n, 0));
   if (isMax && failed(noExtraOutputs(n, 1, "(the indices of MaxPool)")))
     return failure();
-  if (typeOf(x).getRank() != 4)
-    return fail(
-        "only 2-D pooling (rank-4 input) is supported, the input has rank " +
-        Twine(typeOf(x).getRank()));
+  int64_t rank = typeOf(x).getRank();
+  if (rank != 3 && rank != 4)
+    return fail("only 1-D and 2-D pooling (rank-3 or rank-4 input) is "
+                "supported, the input has rank " +
+                Twine(rank));
+  // 1-D pooling runs as 2-D pooling over an inserted height of 1.
+  bool oneD = rank == 3;
+  size_t k = rank - 2;
   auto kernel = intsAttr(n, "kernel_shape");
-  if (kernel.size() != 2)
-    return fail("kernel_shape must have 2 entries");
-  auto strides = intsAttr(n, "strides", {1, 1});
-  auto dilations = intsAttr(n, "dilations", {1, 1});
-  if (strides.size() != 2 || dilations.size() != 2)
-    return fail("strides and dilations need 2 entries");
+  if (kernel.size() != k)
+    return fail("kernel_shape must have " + Twine(k) + " entries");
+  auto strides = intsAttr(n, "strides", SmallVector<int64_t>(k, 1));
+  auto dilations = intsAttr(n, "dilations", SmallVector<int64_t>(k, 1));
+  if (strides.size() != k || dilations.size() != k)
+    return fail("strides and dilations need " + Twine(k) + " entries");
   ASSIGN_OR_FAIL(int64_t storageOrder, intAttr(n, "storage_order", 0));
   if (storageOrder != 0)
     return fail("storage_order=1 is not supported");
@@ -728,23 +732,34 @@ FailureOr<Importer::Values> Importer::importPool(const onnx::NodeProto &n,
   if (failed(resolvePads(n, typeOf(x).getShape().drop_front(2), kernel, strides,
                          dilations, pads)))
     return failure();
+  auto shape = typeOf(x).getShape();
+  if (oneD) {
+    kernel.insert(kernel.begin(), 1);
+    strides.insert(strides.begin(), 1);
+    dilations.insert(dilations.begin(), 1);
+    pads = {0, pads[0], 0, pads[1]};
+    ASSIGN_OR_FAIL(x, reshape(x, {shape[0], shape[1], 1, shape[2]}));
+  }
   ASSIGN_OR_FAIL(bool ceil, intAttr(n, "ceil_mode", 0));
   SmallVector<NamedAttribute> attrs{
       named("kernel_shape", builder.getDenseI64ArrayAttr(kernel)),
       named("strides", builder.getDenseI64ArrayAttr(strides)),
       named("pads", builder.getDenseI64ArrayAttr(pads)),
+      named("dilations", builder.getDenseI64ArrayAttr(dilations)),
       named("ceil_mode", builder.getBoolAttr(ceil))};
+  FailureOr<Value> y;
   if (isMax) {
+    y = make<edge::MaxPoolOp>(x, attrs);
+  } else {
+    ASSIGN_OR_FAIL(bool countIncludePad, intAttr(n, "count_include_pad", 0));
     attrs.push_back(
-        named("dilations", builder.getDenseI64ArrayAttr(dilations)));
-    return single(make<edge::MaxPoolOp>(x, attrs));
+        named("count_include_pad", builder.getBoolAttr(countIncludePad)));
+    y = make<edge::AveragePoolOp>(x, attrs);
   }
-  if (!llvm::all_of(dilations, [](int64_t d) { return d == 1; }))
-    return fail("AveragePool with dilations is not supported");
-  ASSIGN_OR_FAIL(bool countIncludePad, intAttr(n, "count_include_pad", 0));
-  attrs.push_back(
-      named("count_include_pad", builder.getBoolAttr(countIncludePad)));
-  return single(make<edge::AveragePoolOp>(x, attrs));
+  if (failed(y) || !oneD)
+    return single(y);
+  auto ys = typeOf(*y).getShape();
+  return single(reshape(*y, {ys[0], ys[1], ys[3]}));
 }
 
 FailureOr<Importer::Values> Importer::importGemm(const onnx::NodeProto &n) {
@@ -797,21 +812,52 @@ FailureOr<Importer::Values> Importer::importClip(const onnx::NodeProto &n) {
   if (opset < 11) {
     ASSIGN_OR_FAIL(lo, floatAttr(n, "min", lo));
     ASSIGN_OR_FAIL(hi, floatAttr(n, "max", hi));
-  } else {
-    auto scalar = [&](int i, StringRef what, float dflt) -> FailureOr<float> {
-      if (!hasInput(n, i))
-        return dflt;
-      ASSIGN_OR_FAIL(DenseElementsAttr a, constInput(n, i, what));
-      if (a.getNumElements() != 1 || !isa<FloatType>(a.getElementType()))
-        return fail(what + " must be a floating-point scalar");
-      return float((*a.getValues<APFloat>().begin()).convertToDouble());
-    };
-    ASSIGN_OR_FAIL(lo, scalar(1, "Clip min", lo));
-    ASSIGN_OR_FAIL(hi, scalar(2, "Clip max", hi));
+    return single(
+        make<edge::ClipOp>(x, {named("min", builder.getF32FloatAttr(lo)),
+                               named("max", builder.getF32FloatAttr(hi))}));
   }
-  return single(
-      make<edge::ClipOp>(x, {named("min", builder.getF32FloatAttr(lo)),
-                             named("max", builder.getF32FloatAttr(hi))}));
+  // From opset 11 the bounds are optional scalar inputs.
+  Value bounds[2];
+  for (int i = 1; i <= 2; ++i) {
+    if (!hasInput(n, i))
+      continue;
+    ASSIGN_OR_FAIL(Value v, input(n, i));
+    auto t = typeOf(v);
+    if (t.getNumElements() != 1)
+      return fail(Twine("Clip ") + (i == 1 ? "min" : "max") +
+                  " must be a scalar, it has " + Twine(t.getNumElements()) +
+                  " elements");
+    if (t.getElementType() != typeOf(x).getElementType())
+      return fail(Twine("Clip ") + (i == 1 ? "min" : "max") +
+                  " must have the element type of the input");
+    if (t.getRank() != 0) {
+      ASSIGN_OR_FAIL(v, reshape(v, {}));
+    }
+    bounds[i - 1] = v;
+  }
+  // Constant floating-point bounds make one edge.clip (which fuses into the
+  // producing convolution); integer or run-time bounds a max and a min.
+  DenseElementsAttr c[2];
+  bool constant = llvm::all_of(llvm::seq(0, 2), [&](int i) {
+    return !bounds[i] || matchPattern(bounds[i], m_Constant(&c[i]));
+  });
+  if (constant && isa<FloatType>(typeOf(x).getElementType())) {
+    if (c[0])
+      lo = float((*c[0].getValues<APFloat>().begin()).convertToDouble());
+    if (c[1])
+      hi = float((*c[1].getValues<APFloat>().begin()).convertToDouble());
+    return single(
+        make<edge::ClipOp>(x, {named("min", builder.getF32FloatAttr(lo)),
+                               named("max", builder.getF32FloatAttr(hi))}));
+  }
+  Value y = x;
+  if (bounds[0]) {
+    ASSIGN_OR_FAIL(y, make<edge::MaxOp>({y, bounds[0]}));
+  }
+  if (bounds[1]) {
+    ASSIGN_OR_FAIL(y, make<edge::MinOp>({y, bounds[1]}));
+  }
+  return Values{y};
 }
 
 FailureOr<Importer::Values>
@@ -1020,6 +1066,21 @@ void Importer::registerHandlers() {
   handlers["Sub"] = binary(edge::SubOp());
   handlers["Mul"] = binary(edge::MulOp());
   handlers["Div"] = binary(edge::DivOp());
+  auto variadic = [&](auto tag) {
+    using OpTy = decltype(tag);
+    return [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+      if (n.input_size() < 1)
+        return fail("expects at least one input");
+      ASSIGN_OR_FAIL(Value y, input(n, 0));
+      for (int i = 1; i < n.input_size(); ++i) {
+        ASSIGN_OR_FAIL(Value v, input(n, i));
+        ASSIGN_OR_FAIL(y, make<OpTy>({y, v}));
+      }
+      return Values{y};
+    };
+  };
+  handlers["Max"] = variadic(edge::MaxOp());
+  handlers["Min"] = variadic(edge::MinOp());
   handlers["MatMul"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
     return single(make<edge::MatMulOp>(operands));

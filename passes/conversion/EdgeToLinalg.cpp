@@ -14,6 +14,7 @@
 #include "dialects/Edge/IR/EdgeOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -48,8 +49,22 @@ Value empty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type et) {
 Value scalarConst(OpBuilder &b, Location loc, Type et, double v) {
   if (auto ft = dyn_cast<FloatType>(et))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(ft, v));
-  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(et, int64_t(v)));
+  unsigned width = et.getIntOrFloatBitWidth();
+  // Values are given as doubles; integer ones are exact up to 2^53 and are
+  // truncated to the element width (255 is 0xff for i8, as for ui8 data).
+  APInt bits(width, uint64_t(int64_t(v)), /*isSigned=*/v < 0,
+             /*implicitTrunc=*/true);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(et, bits));
 }
+
+/// Marks set on edge ops before lowering, when their unsigned integer types
+/// are rewritten to signless ones (arith has no unsigned types): the
+/// patterns pick unsigned division, comparison and conversion from them.
+constexpr StringLiteral kUnsignedIn = "edge.unsigned_in";
+constexpr StringLiteral kUnsignedOut = "edge.unsigned_out";
+
+bool unsignedIn(Operation *op) { return op->hasAttr(kUnsignedIn); }
+bool unsignedOut(Operation *op) { return op->hasAttr(kUnsignedOut); }
 
 Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type et,
              double v) {
@@ -246,7 +261,9 @@ struct UnaryLowering : OpConversionPattern<OpTy> {
   Body body;
 };
 
-template <typename OpTy, typename FOp, typename IOp>
+/// An elementwise binary op: FOp on floats, SIOp on signed (signless)
+/// integers, UIOp on unsigned ones.
+template <typename OpTy, typename FOp, typename SIOp, typename UIOp = SIOp>
 struct BinaryLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
@@ -254,13 +271,16 @@ struct BinaryLowering : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     auto type = tensorType(op.getResult());
     bool isFloat = isa<FloatType>(type.getElementType());
+    bool isUnsigned = unsignedIn(op);
     Value r = elementwise(rewriter, op.getLoc(),
                           ValueRange{adaptor.getLhs(), adaptor.getRhs()},
                           type.getShape(), type.getElementType(),
                           [&](OpBuilder &b, Location l, ValueRange a) -> Value {
                             if (isFloat)
                               return FOp::create(b, l, a[0], a[1]);
-                            return IOp::create(b, l, a[0], a[1]);
+                            if (isUnsigned)
+                              return UIOp::create(b, l, a[0], a[1]);
+                            return SIOp::create(b, l, a[0], a[1]);
                           });
     rewriter.replaceOp(op, r);
     return success();
@@ -277,26 +297,39 @@ struct CastLowering : OpConversionPattern<CastOp> {
     Type to = type.getElementType();
     auto fromInt = dyn_cast<IntegerType>(from);
     auto toInt = dyn_cast<IntegerType>(to);
-    bool supported = (fromInt || isa<FloatType>(from)) &&
-                     (toInt || isa<FloatType>(to));
-    if (!supported || (fromInt && !fromInt.isSignless()) ||
-        (toInt && !toInt.isSignless()))
+    if (!(fromInt || isa<FloatType>(from)) || !(toInt || isa<FloatType>(to)))
       return rewriter.notifyMatchFailure(op, "unsupported cast");
+    // bool is i1 holding 0 or 1: it widens without sign, and a conversion
+    // to bool tests for non-zero (ONNX Cast), it does not truncate.
+    bool fromUnsigned = unsignedIn(op) || (fromInt && fromInt.getWidth() == 1);
+    bool toUnsigned = unsignedOut(op);
+    bool toBool = toInt && toInt.getWidth() == 1;
     Value r = elementwise(
         rewriter, op.getLoc(), adaptor.getInput(), type.getShape(), to,
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value x = a[0];
+          if (toBool && !(fromInt && fromInt.getWidth() == 1)) {
+            Value zero = scalarConst(b, l, from, 0.0);
+            if (fromInt)
+              return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, x,
+                                           zero);
+            return arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNE, x,
+                                         zero);
+          }
           if (fromInt && toInt) {
             if (fromInt.getWidth() < toInt.getWidth())
-              return arith::ExtSIOp::create(b, l, to, x);
+              return fromUnsigned ? Value(arith::ExtUIOp::create(b, l, to, x))
+                                  : Value(arith::ExtSIOp::create(b, l, to, x));
             if (fromInt.getWidth() > toInt.getWidth())
               return arith::TruncIOp::create(b, l, to, x);
             return x;
           }
           if (fromInt)
-            return arith::SIToFPOp::create(b, l, to, x);
+            return fromUnsigned ? Value(arith::UIToFPOp::create(b, l, to, x))
+                                : Value(arith::SIToFPOp::create(b, l, to, x));
           if (toInt)
-            return arith::FPToSIOp::create(b, l, to, x);
+            return toUnsigned ? Value(arith::FPToUIOp::create(b, l, to, x))
+                              : Value(arith::FPToSIOp::create(b, l, to, x));
           if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
             return arith::ExtFOp::create(b, l, to, x);
           if (from.getIntOrFloatBitWidth() > to.getIntOrFloatBitWidth())
@@ -329,10 +362,13 @@ struct DequantizeLowering : OpConversionPattern<DequantizeLinearOp> {
     if (Value zp = adaptor.getZeroPoint())
       ins.push_back(reshapeTo(rewriter, loc, zp, paramShape));
     Type f32 = rewriter.getF32Type();
+    bool isUnsigned = unsignedIn(op);
     Value r = elementwise(
         rewriter, loc, ins, type.getShape(), f32,
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           auto toF = [&](Value v) -> Value {
+            if (isUnsigned)
+              return arith::UIToFPOp::create(b, l, f32, v);
             return arith::SIToFPOp::create(b, l, f32, v);
           };
           Value x = toF(a[0]);
@@ -483,14 +519,24 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
     for (int i = 0; i < 2; ++i)
       hi.push_back(effectiveEndPad(inT.getDimSize(2 + i), p[i], p[2 + i],
                                    outT.getDimSize(2 + i), k[i], s[i], d[i]));
+    // The padding and the initial value are the lowest value of the type.
+    bool isUnsigned = unsignedIn(op);
     double lowest = -std::numeric_limits<double>::infinity();
+    if (auto it = dyn_cast<IntegerType>(et))
+      lowest = isUnsigned ? 0.0 : -std::ldexp(1.0, it.getWidth() - 1);
     Value x = transposeGeneric(b, loc, adaptor.getInput(), kToNHWC);
     x = padConstant(b, loc, x, {0, p[0], p[1], 0}, {0, hi[0], hi[1], 0}, lowest);
     SmallVector<int64_t> outShape{outT.getDimSize(0), outT.getDimSize(2),
                                   outT.getDimSize(3), outT.getDimSize(1)};
     Value init = filled(b, loc, outShape, et, lowest);
     Value window = empty(b, loc, k, et);
-    Value y = linalg::PoolingNhwcMaxOp::create(
+    Value y =
+        isUnsigned
+            ? linalg::PoolingNhwcMaxUnsignedOp::create(
+                  b, loc, TypeRange{init.getType()}, ValueRange{x, window},
+                  ValueRange{init}, i64Vector(b, s), i64Vector(b, d))
+                  .getResult(0)
+            : linalg::PoolingNhwcMaxOp::create(
                   b, loc, TypeRange{init.getType()}, ValueRange{x, window},
                   ValueRange{init}, i64Vector(b, s), i64Vector(b, d))
                   .getResult(0);
@@ -509,11 +555,11 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
     auto inT = op.getInput().getType(), outT = op.getType();
     Type et = outT.getElementType();
     ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(),
-                      p = op.getPads();
+                      p = op.getPads(), d = op.getDilations();
     int64_t h = inT.getDimSize(2), w = inT.getDimSize(3);
     int64_t oh = outT.getDimSize(2), ow = outT.getDimSize(3);
-    SmallVector<int64_t> hi{effectiveEndPad(h, p[0], p[2], oh, k[0], s[0], 1),
-                            effectiveEndPad(w, p[1], p[3], ow, k[1], s[1], 1)};
+    SmallVector<int64_t> hi{effectiveEndPad(h, p[0], p[2], oh, k[0], s[0], d[0]),
+                            effectiveEndPad(w, p[1], p[3], ow, k[1], s[1], d[1])};
     Value x = transposeGeneric(b, loc, adaptor.getInput(), kToNHWC);
     x = padConstant(b, loc, x, {0, p[0], p[1], 0}, {0, hi[0], hi[1], 0}, 0.0);
     SmallVector<int64_t> outShape{outT.getDimSize(0), oh, ow, outT.getDimSize(1)};
@@ -521,26 +567,27 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
     Value window = empty(b, loc, k, et);
     Value sum = linalg::PoolingNhwcSumOp::create(
                     b, loc, TypeRange{init.getType()}, ValueRange{x, window},
-                    ValueRange{init}, i64Vector(b, s), i64Vector(b, {1, 1}))
+                    ValueRange{init}, i64Vector(b, s), i64Vector(b, d))
                     .getResult(0);
-    // The divisor of each output position, known at compile time: windows
-    // are clipped to the padded input, and to the input itself unless
-    // count_include_pad.
+    // The divisor of each output position, known at compile time: the taps
+    // of the (dilated) window that fall in the padded input, or in the input
+    // itself unless count_include_pad. Taps past the padding (ceil_mode)
+    // never count.
     bool includePad = op.getCountIncludePad();
+    auto taps = [&](int64_t o, int i, int64_t size) {
+      int64_t lo = includePad ? -p[i] : 0;
+      int64_t end = includePad ? size + p[i + 2] : size;
+      int64_t n = 0;
+      for (int64_t j = 0; j < k[i]; ++j) {
+        int64_t at = o * s[i] - p[i] + j * d[i];
+        n += at >= lo && at < end;
+      }
+      return std::max<int64_t>(n, 1);
+    };
     SmallVector<float> inv;
     for (int64_t y = 0; y < oh; ++y)
-      for (int64_t xq = 0; xq < ow; ++xq) {
-        auto span = [&](int64_t o, int i, int64_t size) {
-          int64_t start = o * s[i] - p[i];
-          int64_t end = std::min(start + k[i], size + p[i + 2]);
-          if (!includePad) {
-            start = std::max<int64_t>(start, 0);
-            end = std::min(end, size);
-          }
-          return std::max<int64_t>(end - start, 1);
-        };
-        inv.push_back(1.0f / float(span(y, 0, h) * span(xq, 1, w)));
-      }
+      for (int64_t xq = 0; xq < ow; ++xq)
+        inv.push_back(1.0f / float(taps(y, 0, h) * taps(xq, 1, w)));
     Value divisor = arith::ConstantOp::create(
         b, loc,
         DenseElementsAttr::get(RankedTensorType::get({1, oh, ow, 1}, et),
@@ -1012,31 +1059,63 @@ struct ShapeLowering : OpConversionPattern<ShapeOp> {
   }
 };
 
-/// Unsigned integers have no arith ops: run-time unsigned data is reported
-/// once, before conversion (constant unsigned data folds at import).
-LogicalResult checkSupported(Operation *op) {
-  if (!isa<EdgeDialect>(op->getDialect()) || isa<ReshapeOp, TransposeOp,
-                                                  ConcatOp, ShapeOp>(op))
-    return success();
-  for (Type t : op->getOperandTypes())
-    if (auto it = dyn_cast<IntegerType>(getElementTypeOrSelf(t));
-        it && !it.isSignless())
-      return op->emitOpError("on run-time unsigned integer data (")
-             << it << ") is not supported yet";
-  return success();
+Type signlessType(Type t) {
+  if (auto it = dyn_cast<IntegerType>(t); it && !it.isSignless())
+    return IntegerType::get(t.getContext(), it.getWidth());
+  if (auto tt = dyn_cast<RankedTensorType>(t))
+    if (Type et = signlessType(tt.getElementType()); et != tt.getElementType())
+      return tt.clone(et);
+  return t;
+}
+
+bool isUnsignedInt(Type t) {
+  auto it = dyn_cast<IntegerType>(getElementTypeOrSelf(t));
+  return it && it.isUnsigned();
+}
+
+/// arith works on signless integers only. Before the patterns run, every
+/// unsigned (or signed) integer type in the function becomes signless; the
+/// edge ops that had unsigned operands or results are marked, so that their
+/// lowering picks the unsigned arith ops. The model's C signature keeps the
+/// unsigned types: it is read before the pipeline runs.
+void makeIntegersSignless(func::FuncOp func) {
+  OpBuilder b(func.getContext());
+  // Mark every op first: retyping a result changes its users' operands.
+  func.walk([&](Operation *op) {
+    if (!isa<EdgeDialect>(op->getDialect()))
+      return;
+    if (llvm::any_of(op->getOperandTypes(), isUnsignedInt))
+      op->setAttr(kUnsignedIn, b.getUnitAttr());
+    if (llvm::any_of(op->getResultTypes(), isUnsignedInt))
+      op->setAttr(kUnsignedOut, b.getUnitAttr());
+  });
+  func.walk([&](Operation *op) {
+    if (auto c = dyn_cast<arith::ConstantOp>(op)) {
+      auto attr = dyn_cast<DenseElementsAttr>(c.getValue());
+      Type t = signlessType(c.getType());
+      if (attr && t != c.getType())
+        c.setValueAttr(attr.bitcast(getElementTypeOrSelf(t)));
+    }
+    for (Value r : op->getResults())
+      r.setType(signlessType(r.getType()));
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument a : block.getArguments())
+          a.setType(signlessType(a.getType()));
+  });
+  SmallVector<Type> ins, outs;
+  for (Type t : func.getArgumentTypes())
+    ins.push_back(signlessType(t));
+  for (Type t : func.getResultTypes())
+    outs.push_back(signlessType(t));
+  func.setType(FunctionType::get(func.getContext(), ins, outs));
 }
 
 struct ConvertEdgeToLinalgPass
     : edgec::impl::ConvertEdgeToLinalgBase<ConvertEdgeToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
-    if (getOperation()
-            ->walk([](Operation *op) {
-              return failed(checkSupported(op)) ? WalkResult::interrupt()
-                                                : WalkResult::advance();
-            })
-            .wasInterrupted())
-      return signalPassFailure();
+    getOperation()->walk([](func::FuncOp f) { makeIntegersSignless(f); });
     RewritePatternSet patterns(ctx);
     edgec::populateEdgeToLinalgPatterns(patterns);
     ConversionTarget target(*ctx);
@@ -1060,6 +1139,8 @@ void edgec::populateEdgeToLinalgPatterns(RewritePatternSet &patterns) {
     return scalarConst(b, l, x.getType(), 0.0);
   };
   patterns.add<UnaryLowering<ReluOp>>(ctx, [=](B &b, L l, ReluOp, Value x) -> Value {
+    if (isa<IntegerType>(x.getType()))
+      return arith::MaxSIOp::create(b, l, x, zeroLike(b, l, x));
     return arith::MaximumFOp::create(b, l, x, zeroLike(b, l, x));
   });
   patterns.add<UnaryLowering<SigmoidOp>>(ctx, [](B &b, L l, SigmoidOp, Value x) -> Value {
@@ -1100,7 +1181,9 @@ void edgec::populateEdgeToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<BinaryLowering<AddOp, arith::AddFOp, arith::AddIOp>,
                BinaryLowering<SubOp, arith::SubFOp, arith::SubIOp>,
                BinaryLowering<MulOp, arith::MulFOp, arith::MulIOp>,
-               BinaryLowering<DivOp, arith::DivFOp, arith::DivSIOp>,
+               BinaryLowering<DivOp, arith::DivFOp, arith::DivSIOp, arith::DivUIOp>,
+               BinaryLowering<MaxOp, arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>,
+               BinaryLowering<MinOp, arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>,
                CastLowering, DequantizeLowering, ConvLowering, MaxPoolLowering,
                AveragePoolLowering, GlobalAveragePoolLowering, GemmLowering,
                MatMulLowering, SoftmaxLowering, BatchNormLowering,

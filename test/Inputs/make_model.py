@@ -97,6 +97,29 @@ def auto_pad():
     return model(nodes, [vi("x", [1, 1, 6, 6])], [vi("y", [1, 2, 3, 3])], [w])
 
 
+@register
+def clip_bounds():
+    # Constant float bounds: one edge.clip. A run-time bound or integer data:
+    # edge.max / edge.min. Max with three inputs folds left.
+    nodes = [
+        helper.make_node("Clip", ["x", "lo", "hi"], ["c0"], name="clip_const"),
+        helper.make_node("Clip", ["c0", "m"], ["c1"], name="clip_runtime"),
+        helper.make_node("Clip", ["n", "", "nhi"], ["c2"], name="clip_int"),
+        helper.make_node("Max", ["c1", "x", "m"], ["c3"], name="max3"),
+    ]
+    inits = [const("lo", np.float32(0)), const("hi", np.float32(6)),
+             const("nhi", np.array([100], np.int8))]
+    return model(nodes, [vi("x", [4]), vi("m", []), vi("n", [4], TensorProto.INT8)],
+                 [vi("c3", [4]), vi("c2", [4], TensorProto.INT8)], inits)
+
+
+@register
+def pool_1d():
+    nodes = [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
+                              kernel_shape=[3], strides=[2], pads=[1, 1])]
+    return model(nodes, [vi("x", [1, 2, 9])], [vi("y", [1, 2, 5])])
+
+
 def external(location):
     w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[4],
                     data_location=TensorProto.EXTERNAL)

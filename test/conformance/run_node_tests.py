@@ -8,7 +8,7 @@ every output compared with the reference (floats: |got - ref| <= atol + rtol
 
 A test passes, is expected to fail (listed in expected_failures.txt with the
 reason), or fails. Prints one line per test and a closing
-'N passed, N failed, N skipped' line; exits 1 when a test outside the
+'N passed, N unexpected, N expected failures' line; exits 1 when a test outside the
 expected-failure list fails, or an expected failure passes (so the list stays
 true).
 """
@@ -113,7 +113,8 @@ def main():
             unexpected.append(name)
             print(f"FAIL  {name}: {why}")
     failed = len(unexpected)
-    print(f"conformance: {passed} passed, {failed} failed, {xfailed} skipped")
+    print(f"conformance: {passed} passed, {failed} unexpected, "
+          f"{xfailed} expected failures")
     return 1 if unexpected else 0
 
 

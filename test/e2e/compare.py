@@ -2,8 +2,9 @@
 """Compares output_<i>.npy files in a run's folder with a model's references.
 
 Floats must satisfy max|got - ref| <= 1e-4 + 1e-3 * max|ref| (the tolerance of
-shared/models/README.md); integers may differ by at most 1. Exits 1 on any
-mismatch, missing file, or shape/type difference.
+shared/models/README.md); integers may differ by at most 1 (quantized
+models round), or by --int-tolerance=N. Exits 1 on any mismatch, missing file,
+or shape/type difference.
 """
 import glob
 import os
@@ -12,7 +13,7 @@ import sys
 import numpy as np
 
 
-def main(got_dir, ref_dir):
+def main(got_dir, ref_dir, int_tolerance=1):
     refs = sorted(glob.glob(os.path.join(ref_dir, "output_*.npy")))
     if not refs:
         print(f"no reference outputs in {ref_dir}")
@@ -36,7 +37,7 @@ def main(got_dir, ref_dir):
             tol = 1e-4 + 1e-3 * float(np.max(np.abs(ref)))
         else:
             diff = float(np.max(np.abs(got.astype(np.int64) - ref.astype(np.int64))))
-            tol = 1
+            tol = int_tolerance
         status = "OK" if diff <= tol else "MISMATCH"
         ok &= diff <= tol
         print(f"{name}: max|diff| = {diff:.3g} (tolerance {tol:.3g}) {status}")
@@ -44,4 +45,9 @@ def main(got_dir, ref_dir):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    args = [a for a in sys.argv[1:] if not a.startswith("--int-tolerance=")]
+    tols = [int(a.split("=", 1)[1]) for a in sys.argv[1:]
+            if a.startswith("--int-tolerance=")]
+    if len(args) != 2:
+        sys.exit("usage: compare.py GOT_DIR REF_DIR [--int-tolerance=N]")
+    sys.exit(main(args[0], args[1], *tols[-1:]))

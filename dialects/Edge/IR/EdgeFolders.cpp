@@ -164,6 +164,25 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
       });
 }
 
+// ONNX Max and Min propagate NaN, as numpy's maximum and minimum do.
+OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](double a, double b) { return std::isnan(a) || a > b ? a : b; },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        return std::max(a, b);
+      });
+}
+
+OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
+  return foldBinary(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](double a, double b) { return std::isnan(a) || a < b ? a : b; },
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        return std::min(a, b);
+      });
+}
+
 OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();

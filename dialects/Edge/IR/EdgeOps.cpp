@@ -115,6 +115,8 @@ EDGE_BROADCAST_INFERENCE(AddOp)
 EDGE_BROADCAST_INFERENCE(SubOp)
 EDGE_BROADCAST_INFERENCE(MulOp)
 EDGE_BROADCAST_INFERENCE(DivOp)
+EDGE_BROADCAST_INFERENCE(MaxOp)
+EDGE_BROADCAST_INFERENCE(MinOp)
 #undef EDGE_BROADCAST_INFERENCE
 
 LogicalResult CastOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
@@ -292,8 +294,7 @@ LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *, Loc loc,
 LogicalResult AveragePoolOp::inferReturnTypes(MLIRContext *, Loc loc,
                                               Adaptor adaptor,
                                               SmallVectorImpl<Type> &types) {
-  SmallVector<int64_t> ones(adaptor.getKernelShape().size(), 1);
-  return inferPool(loc, adaptor, ones, types);
+  return inferPool(loc, adaptor, adaptor.getDilations(), types);
 }
 
 LogicalResult

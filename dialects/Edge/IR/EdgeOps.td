@@ -52,7 +52,11 @@ class Edge_UnaryOp<string mnemonic, list<Trait> traits = []>
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Edge_ReluOp : Edge_UnaryOp<"relu"> { let summary = "max(x, 0)"; }
+def Edge_ReluOp : Edge_UnaryOp<"relu"> {
+  let summary = "max(x, 0)";
+  let arguments = (ins RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>:$input);
+  let results = (outs RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>:$output);
+}
 def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid"> { let summary = "1 / (1 + exp(-x))"; }
 def Edge_TanhOp : Edge_UnaryOp<"tanh"> { let summary = "tanh(x)"; }
 def Edge_ExpOp : Edge_UnaryOp<"exp"> { let summary = "exp(x)"; }
@@ -85,6 +89,8 @@ def Edge_AddOp : Edge_BinaryOp<"add">;
 def Edge_SubOp : Edge_BinaryOp<"sub">;
 def Edge_MulOp : Edge_BinaryOp<"mul">;
 def Edge_DivOp : Edge_BinaryOp<"div">;
+def Edge_MaxOp : Edge_BinaryOp<"max">;
+def Edge_MinOp : Edge_BinaryOp<"min">;
 
 def Edge_CastOp : Edge_Op<"cast"> {
   let summary = "elementwise conversion to another element type";
@@ -157,11 +163,11 @@ def Edge_SoftmaxOp : Edge_SameTypeOp<"softmax"> {
 
 def Edge_MaxPoolOp : Edge_Op<"max_pool"> {
   let summary = "2-D max pooling over NCHW";
-  let arguments = (ins RankedTensorOf<[AnyFloat]>:$input,
+  let arguments = (ins RankedTensorOf<[AnyFloat, I8, UI8]>:$input,
                    DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
                    BoolAttr:$ceil_mode);
-  let results = (outs RankedTensorOf<[AnyFloat]>:$output);
+  let results = (outs RankedTensorOf<[AnyFloat, I8, UI8]>:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
@@ -169,8 +175,8 @@ def Edge_AveragePoolOp : Edge_Op<"average_pool"> {
   let summary = "2-D average pooling over NCHW";
   let arguments = (ins RankedTensorOf<[AnyFloat]>:$input,
                    DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
-                   DenseI64ArrayAttr:$pads, BoolAttr:$ceil_mode,
-                   BoolAttr:$count_include_pad);
+                   DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
+                   BoolAttr:$ceil_mode, BoolAttr:$count_include_pad);
   let results = (outs RankedTensorOf<[AnyFloat]>:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }

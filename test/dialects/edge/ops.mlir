@@ -27,7 +27,21 @@ func.func @elementwise(%x: tensor<1x3x4x4xf32>, %y: tensor<3x1x1xf32>) -> tensor
   %10 = edge.mul %9, %y : tensor<1x3x4x4xf32>, tensor<3x1x1xf32>
   // CHECK: edge.div
   %11 = edge.div %10, %y : tensor<1x3x4x4xf32>, tensor<3x1x1xf32>
-  return %11 : tensor<1x3x4x4xf32>
+  // CHECK: edge.max %{{.*}}, %{{.*}} : tensor<1x3x4x4xf32>, tensor<3x1x1xf32>
+  %12 = edge.max %11, %y : tensor<1x3x4x4xf32>, tensor<3x1x1xf32>
+  // CHECK: edge.min %{{.*}}, %{{.*}} : tensor<1x3x4x4xf32>, tensor<3x1x1xf32>
+  %13 = edge.min %12, %y : tensor<1x3x4x4xf32>, tensor<3x1x1xf32>
+  return %13 : tensor<1x3x4x4xf32>
+}
+
+// Integer relu and max pooling on unsigned bytes.
+// CHECK-LABEL: func.func @integers
+func.func @integers(%x: tensor<4xi32>, %img: tensor<1x1x4x4xui8>) -> (tensor<4xi32>, tensor<1x1x2x2xui8>) {
+  // CHECK: edge.relu %{{.*}} : tensor<4xi32>
+  %0 = edge.relu %x : tensor<4xi32>
+  // CHECK: edge.max_pool {{.*}} -> tensor<1x1x2x2xui8>
+  %1 = edge.max_pool %img {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x4x4xui8>) -> tensor<1x1x2x2xui8>
+  return %0, %1 : tensor<4xi32>, tensor<1x1x2x2xui8>
 }
 
 // CHECK-LABEL: func.func @compute
@@ -49,7 +63,7 @@ func.func @pooling_and_norm(%x: tensor<1x4x9x9xf32>, %s: tensor<4xf32>) -> (tens
   // CHECK: edge.max_pool {{.*}}ceil_mode = true
   %0 = edge.max_pool %x {ceil_mode = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x9x9xf32>) -> tensor<1x4x5x5xf32>
   // CHECK: edge.average_pool {{.*}}count_include_pad = false
-  %1 = edge.average_pool %x {ceil_mode = false, count_include_pad = false, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x9x9xf32>) -> tensor<1x4x4x4xf32>
+  %1 = edge.average_pool %x {ceil_mode = false, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x9x9xf32>) -> tensor<1x4x4x4xf32>
   // CHECK: edge.global_average_pool
   %2 = edge.global_average_pool %x : (tensor<1x4x9x9xf32>) -> tensor<1x4x1x1xf32>
   // CHECK: edge.batch_norm {{.*}}epsilon

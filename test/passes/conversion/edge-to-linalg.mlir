@@ -57,7 +57,7 @@ func.func @max_pool_ceil(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32> {
 // CHECK: linalg.pooling_nhwc_sum
 // CHECK: arith.constant dense<{{\[\[\[\[}}2.500000e-01], [0.166666672], [2.500000e-01]], {{\[\[}}0.166666672], [0.111111112], [0.166666672]]
 func.func @average_pool(%x: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
-  %0 = edge.average_pool %x {ceil_mode = false, count_include_pad = false, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
+  %0 = edge.average_pool %x {ceil_mode = false, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
   return %0 : tensor<1x1x3x3xf32>
 }
 
@@ -99,4 +99,65 @@ func.func @reshape_and_concat(%x: tensor<3x2xf32>) -> tensor<2x6xf32> {
   %0 = edge.reshape %x {shape = array<i64: 2, 3>} : (tensor<3x2xf32>) -> tensor<2x3xf32>
   %1 = edge.concat %0, %0 {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x6xf32>
   return %1 : tensor<2x6xf32>
+}
+
+// -----
+
+// Unsigned integers become signless for arith; the ops that depend on the
+// sign pick the unsigned forms, and the function takes signless tensors.
+// CHECK-LABEL: func.func @unsigned
+// CHECK-SAME: (%{{.*}}: tensor<4xi8>, %{{.*}}: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xf32>, tensor<4xi32>, tensor<4xi8>)
+// CHECK: arith.divui
+// CHECK: arith.uitofp %{{.*}} : i8 to f32
+// CHECK: arith.extui %{{.*}} : i8 to i32
+// CHECK: arith.maxui
+// CHECK-NOT: arith.divsi
+// CHECK-NOT: arith.sitofp
+// CHECK-NOT: arith.extsi
+func.func @unsigned(%a: tensor<4xui8>, %b: tensor<4xui8>) -> (tensor<4xui8>, tensor<4xf32>, tensor<4xi32>, tensor<4xui8>) {
+  %0 = edge.div %a, %b : tensor<4xui8>, tensor<4xui8>
+  %1 = edge.cast %a {to = f32} : (tensor<4xui8>) -> tensor<4xf32>
+  %2 = edge.cast %a {to = i32} : (tensor<4xui8>) -> tensor<4xi32>
+  %3 = edge.max %0, %b : tensor<4xui8>, tensor<4xui8>
+  return %0, %1, %2, %3 : tensor<4xui8>, tensor<4xf32>, tensor<4xi32>, tensor<4xui8>
+}
+
+// -----
+
+// Signed integers keep the signed forms.
+// CHECK-LABEL: func.func @signed
+// CHECK: arith.divsi
+// CHECK: arith.minsi
+// CHECK: arith.maxsi
+func.func @signed(%a: tensor<4xi8>, %b: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xi8>, tensor<4xi8>) {
+  %0 = edge.div %a, %b : tensor<4xi8>, tensor<4xi8>
+  %1 = edge.min %0, %b : tensor<4xi8>, tensor<4xi8>
+  %2 = edge.relu %a : tensor<4xi8>
+  return %0, %1, %2 : tensor<4xi8>, tensor<4xi8>, tensor<4xi8>
+}
+
+// -----
+
+// A conversion to bool tests for non-zero; bool widens without sign.
+// CHECK-LABEL: func.func @bool_casts
+// CHECK: arith.cmpf une
+// CHECK: arith.cmpi ne
+// CHECK: arith.uitofp %{{.*}} : i1 to f32
+func.func @bool_casts(%x: tensor<4xf32>, %n: tensor<4xi32>, %p: tensor<4xi1>) -> (tensor<4xi1>, tensor<4xi1>, tensor<4xf32>) {
+  %0 = edge.cast %x {to = i1} : (tensor<4xf32>) -> tensor<4xi1>
+  %1 = edge.cast %n {to = i1} : (tensor<4xi32>) -> tensor<4xi1>
+  %2 = edge.cast %p {to = f32} : (tensor<4xi1>) -> tensor<4xf32>
+  return %0, %1, %2 : tensor<4xi1>, tensor<4xi1>, tensor<4xf32>
+}
+
+// -----
+
+// Max pooling on unsigned bytes pads with 0 and compares unsigned.
+// CHECK-LABEL: func.func @max_pool_u8
+// CHECK: tensor.pad
+// CHECK: arith.constant 0 : i8
+// CHECK: linalg.pooling_nhwc_max_unsigned
+func.func @max_pool_u8(%x: tensor<1x1x3x3xui8>) -> tensor<1x1x2x2xui8> {
+  %0 = edge.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x1x3x3xui8>) -> tensor<1x1x2x2xui8>
+  return %0 : tensor<1x1x2x2xui8>
 }
