@@ -725,9 +725,10 @@ FailureOr<Importer::Values> Importer::importPool(const onnx::NodeProto &n,
   auto dilations = intsAttr(n, "dilations", SmallVector<int64_t>(k, 1));
   if (strides.size() != k || dilations.size() != k)
     return fail("strides and dilations need " + Twine(k) + " entries");
+  // storage_order only orders the Indices output, which is refused above.
   ASSIGN_OR_FAIL(int64_t storageOrder, intAttr(n, "storage_order", 0));
-  if (storageOrder != 0)
-    return fail("storage_order=1 is not supported");
+  if (storageOrder != 0 && storageOrder != 1)
+    return fail("storage_order must be 0 or 1, got " + Twine(storageOrder));
   SmallVector<int64_t> pads;
   if (failed(resolvePads(n, typeOf(x).getShape().drop_front(2), kernel, strides,
                          dilations, pads)))

@@ -116,7 +116,8 @@ def clip_bounds():
 @register
 def pool_1d():
     nodes = [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
-                              kernel_shape=[3], strides=[2], pads=[1, 1])]
+                              kernel_shape=[3], strides=[2], pads=[1, 1],
+                              storage_order=1)]
     return model(nodes, [vi("x", [1, 2, 9])], [vi("y", [1, 2, 5])])
 
 
