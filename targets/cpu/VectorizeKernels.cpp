@@ -25,6 +25,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
+#include <limits>
+
 namespace edgec {
 #define GEN_PASS_DEF_EDGECPUVECTORIZEKERNELS
 #include "targets/cpu/Passes.h.inc"
@@ -158,6 +160,20 @@ Operation *padConv(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
   return newConv;
 }
 
+/// Rewrites a tiled 2-D pooling with a size-1 window height as its 1-D form,
+/// which the convolution vectorizer handles; any other op is returned as is.
+template <typename Pool2D, typename Pool1D>
+Operation *decomposePool(Operation *op, PatternRewriter &rewriter) {
+  auto pool = dyn_cast<Pool2D>(op);
+  if (!pool)
+    return op;
+  rewriter.setInsertionPoint(op);
+  linalg::DownscaleSizeOneWindowed2DConvolution<Pool2D, Pool1D> decompose(
+      op->getContext());
+  auto oneD = decompose.returningMatchAndRewrite(pool, rewriter);
+  return succeeded(oneD) ? oneD->getOperation() : op;
+}
+
 struct VectorizeKernelsPass
     : edgec::impl::EdgeCpuVectorizeKernelsBase<VectorizeKernelsPass> {
   using Base::Base;
@@ -169,16 +185,21 @@ struct VectorizeKernelsPass
     // Accumulator registers of a register block (of 32 on AVX-512, 16 on
     // AVX2 and NEON): 16, leaving room for operands, as measured.
     const int64_t accumulators = vectorBits >= 512 ? 16 : 8;
-    // Rows of a block: as many as the accumulator budget allows for `cols`.
-    auto rowsFor = [&](int64_t dim, int64_t cols) {
+    // Rows of a block: as many as the accumulator budget allows for `cols`,
+    // at most `cap`, and always a divisor of `dim` (a partial tile has a
+    // dynamic shape, which the vectorizer leaves as scalar loops).
+    auto rowsFor = [&](int64_t dim, int64_t cols,
+                       int64_t cap = std::numeric_limits<int64_t>::max()) {
       int64_t regs = std::max<int64_t>(1, (cols + lanes - 1) / lanes);
-      return divisorAtMost(dim, std::max<int64_t>(1, accumulators / regs));
+      return divisorAtMost(
+          dim, std::min(cap, std::max<int64_t>(1, accumulators / regs)));
     };
 
     SmallVector<Operation *> kernels;
     func.walk([&](linalg::LinalgOp op) {
       if (isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp,
-              linalg::MatmulOp>(op) &&
+              linalg::MatmulOp, linalg::PoolingNhwcMaxOp,
+              linalg::PoolingNhwcMaxUnsignedOp, linalg::PoolingNhwcSumOp>(op) &&
           op.hasPureTensorSemantics() && op.getStaticLoopRanges().size() &&
           !ShapedType::isDynamicShape(op.getStaticLoopRanges()))
         kernels.push_back(op);
@@ -231,7 +252,7 @@ struct VectorizeKernelsPass
       } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op)) {
         // (n, oh, ow, c, kh, kw), kw left whole for the 1-D vectorizer.
         int64_t ct = std::min(vectorTile(r[3], lanes), lanes);
-        auto t = tile(rewriter, op, {1, 1, std::min<int64_t>(rowsFor(r[2], ct), 8),
+        auto t = tile(rewriter, op, {1, 1, rowsFor(r[2], ct, 8),
                                      ct, 1, 0});
         if (failed(t))
           continue;
@@ -241,10 +262,28 @@ struct VectorizeKernelsPass
         auto oneD = decompose.returningMatchAndRewrite(tiled, patternRewriter);
         toVectorize.push_back(succeeded(oneD) ? oneD->getOperation()
                                               : tiled.getOperation());
+      } else if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMaxUnsignedOp,
+                     linalg::PoolingNhwcSumOp>(op)) {
+        // (n, oh, ow, c, kh, kw): tiled like a depthwise convolution, the
+        // window width left whole for the 1-D vectorizer.
+        int64_t ct = std::min(vectorTile(r[3], lanes), lanes);
+        auto t = tile(rewriter, op, {1, 1, rowsFor(r[2], ct, 8),
+                                     ct, 1, 0});
+        if (failed(t))
+          continue;
+        Operation *tiled = t->tiledOps.back();
+        tiled = decomposePool<linalg::PoolingNhwcMaxOp, linalg::PoolingNwcMaxOp>(
+            tiled, patternRewriter);
+        tiled = decomposePool<linalg::PoolingNhwcMaxUnsignedOp,
+                              linalg::PoolingNwcMaxUnsignedOp>(tiled,
+                                                               patternRewriter);
+        tiled = decomposePool<linalg::PoolingNhwcSumOp, linalg::PoolingNwcSumOp>(
+            tiled, patternRewriter);
+        toVectorize.push_back(tiled);
       } else {
         // (m, n, k): cache tile for large operands, then 8 x 2 vectors x 1.
         int64_t nt = vectorTile(r[1], lanes);
-        int64_t mt = std::min<int64_t>(rowsFor(r[0], nt), 8);
+        int64_t mt = rowsFor(r[0], nt, 8);
         Operation *target = op;
         if (r[0] >= 192 && r[1] >= 256) {
           auto outer = tile(rewriter, op,

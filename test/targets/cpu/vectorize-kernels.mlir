@@ -71,3 +71,35 @@ func.func @matmul(%a: tensor<16x64xf32>, %b: tensor<64x64xf32>, %c: tensor<16x64
   %r = linalg.matmul ins(%a, %b : tensor<16x64xf32>, tensor<64x64xf32>) outs(%c : tensor<16x64xf32>) -> tensor<16x64xf32>
   return %r : tensor<16x64xf32>
 }
+
+// -----
+
+// Max pooling is tiled like a depthwise convolution (rows x 1 vector of
+// channels), decomposed to 1-D and vectorized (strided windows one output
+// row at a time): no pooling op is left. The
+// width 55 has no divisor up to 8 but 5, so tiles stay static.
+// CHECK-LABEL: func.func @max_pool
+// CHECK-NOT: linalg.pooling
+// CHECK: scf.for %{{.*}} = %c0 to %c55 step %c5
+// CHECK: arith.maximumf {{.*}} : vector<1x1x16xf32>
+// CHECK-NOT: linalg.pooling
+func.func @max_pool(%i: tensor<1x111x111x64xf32>, %o: tensor<1x55x55x64xf32>) -> tensor<1x55x55x64xf32> {
+  %w = tensor.empty() : tensor<3x3xf32>
+  %r = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+         ins(%i, %w : tensor<1x111x111x64xf32>, tensor<3x3xf32>) outs(%o : tensor<1x55x55x64xf32>) -> tensor<1x55x55x64xf32>
+  return %r : tensor<1x55x55x64xf32>
+}
+
+// -----
+
+// Depthwise over a width of 28: 7-row tiles (a divisor), not 8 with a
+// dynamic remainder that would stay scalar.
+// CHECK-LABEL: func.func @depthwise_28
+// CHECK-NOT: linalg.depthwise
+// CHECK: scf.for %{{.*}} = %c0 to %c28 step %c7
+// CHECK: vector.fma {{.*}} : vector<1x7x16xf32>
+func.func @depthwise_28(%i: tensor<1x30x30x32xf32>, %f: tensor<3x3x32xf32>, %o: tensor<1x28x28x32xf32>) -> tensor<1x28x28x32xf32> {
+  %r = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x30x30x32xf32>, tensor<3x3x32xf32>) outs(%o : tensor<1x28x28x32xf32>) -> tensor<1x28x28x32xf32>
+  return %r : tensor<1x28x28x32xf32>
+}
