@@ -909,9 +909,24 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     OpBuilder &b = rewriter;
     auto type = op.getType();
     int64_t axis = static_cast<int64_t>(op.getAxis());
+    SmallVector<Value> inputs(adaptor.getInputs());
+    // A channel concat of NCHW activations (the branches of an Inception or
+    // fire module) runs channels-last, between transposes that fusion
+    // composes with the convolutions around it: the branches write their
+    // NHWC results straight into the concat and the next layer reads it
+    // without a layout copy.
+    bool channelsLast = type.getRank() == 4 && axis == 1;
+    if (channelsLast) {
+      for (Value &in : inputs)
+        in = transposed(b, loc, in, kToNHWC);
+      axis = 3;
+      type = RankedTensorType::get({type.getDimSize(0), type.getDimSize(2),
+                                    type.getDimSize(3), type.getDimSize(1)},
+                                   type.getElementType());
+    }
     Value result = empty(b, loc, type.getShape(), type.getElementType());
     int64_t offset = 0;
-    for (Value in : adaptor.getInputs()) {
+    for (Value in : inputs) {
       auto t = tensorType(in);
       SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
       offsets[axis] = b.getIndexAttr(offset);
@@ -922,6 +937,8 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
                                              strides);
       offset += t.getDimSize(axis);
     }
+    if (channelsLast)
+      result = transposeGeneric(b, loc, result, kToNCHW);
     rewriter.replaceOp(op, result);
     return success();
   }

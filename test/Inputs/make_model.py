@@ -121,6 +121,25 @@ def pool_1d():
     return model(nodes, [vi("x", [1, 2, 9])], [vi("y", [1, 2, 5])])
 
 
+@register
+def fire():
+    # A squeezenet fire module: two convolution branches concatenated on
+    # channels, then another convolution.
+    w1 = const("w1", np.full((4, 3, 1, 1), 0.5, np.float32))
+    w3 = const("w3", np.full((4, 3, 3, 3), 0.25, np.float32))
+    wo = const("wo", np.full((2, 8, 1, 1), 0.125, np.float32))
+    nodes = [
+        helper.make_node("Conv", ["x", "w1"], ["a"], name="expand1x1"),
+        helper.make_node("Relu", ["a"], ["ra"], name="relu_a"),
+        helper.make_node("Conv", ["x", "w3"], ["b"], name="expand3x3", pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["b"], ["rb"], name="relu_b"),
+        helper.make_node("Concat", ["ra", "rb"], ["c"], name="concat", axis=1),
+        helper.make_node("Conv", ["c", "wo"], ["y"], name="squeeze"),
+    ]
+    return model(nodes, [vi("x", [1, 3, 6, 6])], [vi("y", [1, 2, 6, 6])],
+                 [w1, w3, wo])
+
+
 def external(location):
     w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[4],
                     data_location=TensorProto.EXTERNAL)

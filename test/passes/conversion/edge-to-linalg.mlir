@@ -161,3 +161,20 @@ func.func @max_pool_u8(%x: tensor<1x1x3x3xui8>) -> tensor<1x1x2x2xui8> {
   %0 = edge.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x1x3x3xui8>) -> tensor<1x1x2x2xui8>
   return %0 : tensor<1x1x2x2xui8>
 }
+
+// -----
+
+// A channel concat of NCHW tensors runs channels-last: each branch is
+// transposed to NHWC (a generic, which fusion composes with the producing
+// convolution), inserted along the last dim, and the result transposed back.
+// CHECK-LABEL: func.func @channel_concat
+// CHECK: %[[A:.+]] = linalg.generic {{.*}} ins(%arg0 : tensor<1x2x4x5xf32>) outs(%{{.*}} : tensor<1x4x5x2xf32>)
+// CHECK: %[[B:.+]] = linalg.generic {{.*}} ins(%arg1 : tensor<1x3x4x5xf32>) outs(%{{.*}} : tensor<1x4x5x3xf32>)
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<1x4x5x5xf32>
+// CHECK: %[[I0:.+]] = tensor.insert_slice %[[A]] into %[[E]][0, 0, 0, 0] [1, 4, 5, 2]
+// CHECK: %[[I1:.+]] = tensor.insert_slice %[[B]] into %[[I0]][0, 0, 0, 2] [1, 4, 5, 3]
+// CHECK: linalg.generic {{.*}} ins(%[[I1]] : tensor<1x4x5x5xf32>) outs(%{{.*}} : tensor<1x5x4x5xf32>)
+func.func @channel_concat(%a: tensor<1x2x4x5xf32>, %b: tensor<1x3x4x5xf32>) -> tensor<1x5x4x5xf32> {
+  %0 = edge.concat %a, %b {axis = 1 : i64} : (tensor<1x2x4x5xf32>, tensor<1x3x4x5xf32>) -> tensor<1x5x4x5xf32>
+  return %0 : tensor<1x5x4x5xf32>
+}
