@@ -101,6 +101,52 @@ Value padConstantLastDim(RewriterBase &rewriter, Location loc,
       rewriter, loc, DenseElementsAttr::getFromRawBuffer(newType, out));
 }
 
+/// The accumulator init of a convolution, recomputed at a padded shape
+/// instead of copied into a zero-filled larger buffer: a fill, or a generic
+/// that writes a constant or broadcasts a constant per-filter bias (padded
+/// with zeros at compile time). Returns null for any other producer.
+Value padInit(RewriterBase &rewriter, Location loc, Value init,
+              ArrayRef<int64_t> amounts) {
+  auto type = cast<RankedTensorType>(init.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [d, a] : llvm::enumerate(amounts))
+    shape[d] += a;
+  Operation *producer = init.getDefiningOp();
+  if (auto fill = dyn_cast_or_null<linalg::FillOp>(producer)) {
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+    return linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], empty)
+        .getResult(0);
+  }
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(producer);
+  if (!generic || generic.getNumDpsInits() != 1 ||
+      generic.getNumReductionLoops() != 0 ||
+      !generic.getIndexingMapsArray().back().isIdentity() ||
+      generic.getNumDpsInputs() > 1)
+    return {};
+  SmallVector<Value> inputs;
+  if (generic.getNumDpsInputs() == 1) {
+    // A per-filter bias: a 1-D constant read along the last (filter) dim.
+    AffineMap map = generic.getIndexingMapsArray().front();
+    DenseElementsAttr bias;
+    if (map.getNumResults() != 1 ||
+        map.getResult(0) != getAffineDimExpr(type.getRank() - 1,
+                                             rewriter.getContext()) ||
+        !matchPattern(generic.getDpsInputs()[0], m_Constant(&bias)) ||
+        bias.getType().getRank() != 1)
+      return {};
+    inputs.push_back(padConstantLastDim(rewriter, loc, bias, shape.back()));
+  }
+  Value empty =
+      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+  auto padded = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{empty.getType()}, inputs, ValueRange{empty},
+      generic.getIndexingMapsArray(), generic.getIteratorTypesArray());
+  rewriter.cloneRegionBefore(generic.getRegion(), padded.getRegion(),
+                             padded.getRegion().begin());
+  return padded.getResult(0);
+}
+
 /// Recomputes a channels-last convolution on padded shapes and slices the
 /// valid part out: the output width up to a multiple of `rows` (the input is
 /// zero-padded to match) and the filter count up to `filters` (constant
@@ -138,7 +184,9 @@ Operation *padConv(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
   };
   rewriter.setInsertionPoint(conv);
   Value newInput = padHigh(input, {0, 0, needW - inType.getDimSize(2), 0});
-  Value newInit = padHigh(init, {0, 0, padded - ow, filters - f});
+  Value newInit = padInit(rewriter, loc, init, {0, 0, padded - ow, filters - f});
+  if (!newInit)
+    newInit = padHigh(init, {0, 0, padded - ow, filters - f});
   Value newFilter = filter;
   if (filters > f) {
     DenseElementsAttr attr;

@@ -103,3 +103,28 @@ func.func @depthwise_28(%i: tensor<1x30x30x32xf32>, %f: tensor<3x3x32xf32>, %o: 
          ins(%i, %f : tensor<1x30x30x32xf32>, tensor<3x3x32xf32>) outs(%o : tensor<1x28x28x32xf32>) -> tensor<1x28x28x32xf32>
   return %r : tensor<1x28x28x32xf32>
 }
+
+// -----
+
+// A padded convolution recomputes its bias init at the padded shape (the
+// bias constant padded with zeros at compile time) instead of copying the
+// init into a zero-filled larger buffer.
+// CHECK-LABEL: func.func @pad_bias_init
+// CHECK: %[[B:.+]] = arith.constant dense<{{.*}}> : tensor<1008xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[B]] : tensor<1008xf32>) outs(%{{.*}} : tensor<1x1x16x1008xf32>)
+// CHECK-NOT: tensor.pad {{.*}} : tensor<1x1x16x1000xf32>
+#bias = affine_map<(d0, d1, d2, d3) -> (d3)>
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @pad_bias_init(%i: tensor<1x1x16x4xf32>) -> tensor<1x1x16x1000xf32> {
+  %f = arith.constant dense<1.0> : tensor<1x1x4x1000xf32>
+  %b = arith.constant dense<2.0> : tensor<1000xf32>
+  %e = tensor.empty() : tensor<1x1x16x1000xf32>
+  %o = linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+         ins(%b : tensor<1000xf32>) outs(%e : tensor<1x1x16x1000xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x1x16x1000xf32>
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x1x16x4xf32>, tensor<1x1x4x1000xf32>) outs(%o : tensor<1x1x16x1000xf32>) -> tensor<1x1x16x1000xf32>
+  return %r : tensor<1x1x16x1000xf32>
+}
