@@ -114,6 +114,13 @@ def clip_bounds():
 
 
 @register
+def clip_vector_bound():
+    # Clip bounds are scalars; a 2-element min is an error naming the node.
+    nodes = [helper.make_node("Clip", ["x", "lo"], ["y"], name="clip")]
+    return model(nodes, [vi("x", [4]), vi("lo", [2])], [vi("y", [4])])
+
+
+@register
 def pool_1d():
     nodes = [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
                               kernel_shape=[3], strides=[2], pads=[1, 1],
