@@ -155,6 +155,14 @@ private:
     return make<edge::ReshapeOp>(
         v, {named("shape", builder.getDenseI64ArrayAttr(shape))});
   }
+  /// `v` as 2-D: the dims before `axis` times the dims from it on.
+  FailureOr<Value> flatten2D(Value v, int64_t axis) {
+    auto shape = typeOf(v).getShape();
+    int64_t outer = 1, inner = 1;
+    for (int64_t i = 0, e = shape.size(); i < e; ++i)
+      (i < axis ? outer : inner) *= shape[i];
+    return reshape(v, {outer, inner});
+  }
   Value constant(DenseElementsAttr a) {
     return arith::ConstantOp::create(builder, nodeLoc, a);
   }
@@ -796,10 +804,7 @@ FailureOr<Importer::Values> Importer::importSoftmax(const onnx::NodeProto &n) {
   }
   // Before opset 13 the input is coerced to 2-D at `axis`.
   ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 1, rank));
-  int64_t outer = 1, inner = 1;
-  for (int64_t i = 0; i < rank; ++i)
-    (i < axis ? outer : inner) *= shape[i];
-  ASSIGN_OR_FAIL(Value flat, reshape(x, {outer, inner}));
+  ASSIGN_OR_FAIL(Value flat, flatten2D(x, axis));
   ASSIGN_OR_FAIL(Value y,
                  make<edge::SoftmaxOp>(
                      flat, {named("axis", builder.getI64IntegerAttr(1))}));
@@ -810,12 +815,15 @@ FailureOr<Importer::Values> Importer::importClip(const onnx::NodeProto &n) {
   ASSIGN_OR_FAIL(Value x, input(n, 0));
   float lo = -std::numeric_limits<float>::infinity();
   float hi = std::numeric_limits<float>::infinity();
-  if (opset < 11) {
-    ASSIGN_OR_FAIL(lo, floatAttr(n, "min", lo));
-    ASSIGN_OR_FAIL(hi, floatAttr(n, "max", hi));
+  auto clip = [&] {
     return single(
         make<edge::ClipOp>(x, {named("min", builder.getF32FloatAttr(lo)),
                                named("max", builder.getF32FloatAttr(hi))}));
+  };
+  if (opset < 11) {
+    ASSIGN_OR_FAIL(lo, floatAttr(n, "min", lo));
+    ASSIGN_OR_FAIL(hi, floatAttr(n, "max", hi));
+    return clip();
   }
   // From opset 11 the bounds are optional scalar inputs.
   Value bounds[2];
@@ -847,9 +855,7 @@ FailureOr<Importer::Values> Importer::importClip(const onnx::NodeProto &n) {
       lo = float((*c[0].getValues<APFloat>().begin()).convertToDouble());
     if (c[1])
       hi = float((*c[1].getValues<APFloat>().begin()).convertToDouble());
-    return single(
-        make<edge::ClipOp>(x, {named("min", builder.getF32FloatAttr(lo)),
-                               named("max", builder.getF32FloatAttr(hi))}));
+    return clip();
   }
   Value y = x;
   if (bounds[0]) {
@@ -1120,17 +1126,13 @@ void Importer::registerHandlers() {
   };
   handlers["Flatten"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Value x, input(n, 0));
-    auto shape = typeOf(x).getShape();
-    int64_t rank = shape.size();
+    int64_t rank = typeOf(x).getRank();
     ASSIGN_OR_FAIL(int64_t given, intAttr(n, "axis", 1));
     int64_t axis = given < 0 ? given + rank : given;
     if (axis < 0 || axis > rank)
       return fail("axis " + Twine(given) + " is out of range for rank " +
                   Twine(rank));
-    int64_t outer = 1, inner = 1;
-    for (int64_t i = 0; i < rank; ++i)
-      (i < axis ? outer : inner) *= shape[i];
-    return single(reshape(x, {outer, inner}));
+    return single(flatten2D(x, axis));
   };
   handlers["Squeeze"] = [this](const onnx::NodeProto &n) {
     return importSqueeze(n, false);

@@ -6,6 +6,7 @@ shared/models/README.md); integers may differ by at most 1 (quantized
 models round), or by --int-tolerance=N. Exits 1 on any mismatch, missing file,
 or shape/type difference.
 """
+import argparse
 import glob
 import os
 import sys
@@ -45,9 +46,9 @@ def main(got_dir, ref_dir, int_tolerance=1):
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if not a.startswith("--int-tolerance=")]
-    tols = [int(a.split("=", 1)[1]) for a in sys.argv[1:]
-            if a.startswith("--int-tolerance=")]
-    if len(args) != 2:
-        sys.exit("usage: compare.py GOT_DIR REF_DIR [--int-tolerance=N]")
-    sys.exit(main(args[0], args[1], *tols[-1:]))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("got_dir")
+    ap.add_argument("ref_dir")
+    ap.add_argument("--int-tolerance", type=int, default=1)
+    args = ap.parse_args()
+    sys.exit(main(args.got_dir, args.ref_dir, args.int_tolerance))
