@@ -4,5 +4,10 @@
 # ONNX conformance) and the runtime unit tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ ! -d ../shared/models ] || [ ! -d ../shared/onnx-backend-tests ]; then
+  echo "test.sh: WARNING: ../shared/models or ../shared/onnx-backend-tests is" \
+       "missing: the model end-to-end and conformance suites will be" \
+       "reported UNSUPPORTED, not run" >&2
+fi
 scripts/build.sh
 ctest --test-dir build --output-on-failure
