@@ -25,6 +25,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
+#include "llvm/ADT/TypeSwitch.h"
+
 #include <limits>
 
 namespace edgec {
@@ -71,8 +73,7 @@ FailureOr<scf::SCFTilingResult> tile(RewriterBase &rewriter, Operation *op,
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
   rewriter.setInsertionPoint(op);
-  auto result =
-      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
+  auto result = scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
   if (failed(result))
     return failure();
   rewriter.replaceOp(op, result->replacements);
@@ -130,8 +131,8 @@ Value padInit(RewriterBase &rewriter, Location loc, Value init,
     AffineMap map = generic.getIndexingMapsArray().front();
     DenseElementsAttr bias;
     if (map.getNumResults() != 1 ||
-        map.getResult(0) != getAffineDimExpr(type.getRank() - 1,
-                                             rewriter.getContext()) ||
+        map.getResult(0) !=
+            getAffineDimExpr(type.getRank() - 1, rewriter.getContext()) ||
         !matchPattern(generic.getDpsInputs()[0], m_Constant(&bias)) ||
         bias.getType().getRank() != 1)
       return {};
@@ -180,11 +181,13 @@ Operation *padConv(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
     }
     Value zero = arith::ConstantOp::create(
         rewriter, loc, rewriter.getZeroAttr(t.getElementType()));
-    return tensor::PadOp::create(rewriter, loc, t.clone(shape), v, lo, hi, zero);
+    return tensor::PadOp::create(rewriter, loc, t.clone(shape), v, lo, hi,
+                                 zero);
   };
   rewriter.setInsertionPoint(conv);
   Value newInput = padHigh(input, {0, 0, needW - inType.getDimSize(2), 0});
-  Value newInit = padInit(rewriter, loc, init, {0, 0, padded - ow, filters - f});
+  Value newInit =
+      padInit(rewriter, loc, init, {0, 0, padded - ow, filters - f});
   if (!newInit)
     newInit = padHigh(init, {0, 0, padded - ow, filters - f});
   Value newFilter = filter;
@@ -195,31 +198,57 @@ Operation *padConv(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
     newFilter = padConstantLastDim(rewriter, loc, attr, filters);
   }
   auto newConv = linalg::Conv2DNhwcHwcfOp::create(
-      rewriter, loc, TypeRange{newInit.getType()}, ValueRange{newInput, newFilter},
-      ValueRange{newInit}, conv.getStrides(), conv.getDilations());
+      rewriter, loc, TypeRange{newInit.getType()},
+      ValueRange{newInput, newFilter}, ValueRange{newInit}, conv.getStrides(),
+      conv.getDilations());
   SmallVector<OpFoldResult> offsets(4, rewriter.getIndexAttr(0));
   SmallVector<OpFoldResult> sizes, strides(4, rewriter.getIndexAttr(1));
   for (int64_t d : outType.getShape())
     sizes.push_back(rewriter.getIndexAttr(d));
-  Value valid = tensor::ExtractSliceOp::create(rewriter, loc, outType,
-                                               newConv.getResult(0), offsets,
-                                               sizes, strides);
+  Value valid = tensor::ExtractSliceOp::create(
+      rewriter, loc, outType, newConv.getResult(0), offsets, sizes, strides);
   rewriter.replaceOp(conv, valid);
   return newConv;
 }
 
-/// Rewrites a tiled 2-D pooling with a size-1 window height as its 1-D form,
-/// which the convolution vectorizer handles; any other op is returned as is.
-template <typename Pool2D, typename Pool1D>
-Operation *decomposePool(Operation *op, PatternRewriter &rewriter) {
-  auto pool = dyn_cast<Pool2D>(op);
-  if (!pool)
-    return op;
+/// Rewrites a tiled 2-D convolution, depthwise convolution or pooling with a
+/// size-1 window height as its 1-D form, which the convolution vectorizer
+/// handles; returns the op itself when it has no 1-D form.
+template <typename Pattern, typename Op2D>
+Operation *downscale(Op2D op, PatternRewriter &rewriter) {
   rewriter.setInsertionPoint(op);
-  linalg::DownscaleSizeOneWindowed2DConvolution<Pool2D, Pool1D> decompose(
-      op->getContext());
-  auto oneD = decompose.returningMatchAndRewrite(pool, rewriter);
-  return succeeded(oneD) ? oneD->getOperation() : op;
+  Pattern pattern(op->getContext());
+  auto oneD = pattern.returningMatchAndRewrite(op, rewriter);
+  return succeeded(oneD) ? oneD->getOperation() : op.getOperation();
+}
+
+template <typename Op2D, typename Op1D>
+using Downscale2D = linalg::DownscaleSizeOneWindowed2DConvolution<Op2D, Op1D>;
+
+Operation *decomposeTo1D(Operation *op, PatternRewriter &rewriter) {
+  using namespace linalg;
+  return TypeSwitch<Operation *, Operation *>(op)
+      .Case([&](Conv2DNhwcHwcfOp conv) {
+        return downscale<Downscale2D<Conv2DNhwcHwcfOp, Conv1DNwcWcfOp>>(
+            conv, rewriter);
+      })
+      .Case([&](DepthwiseConv2DNhwcHwcOp dw) {
+        return downscale<DownscaleDepthwiseConv2DNhwcHwcOp>(dw, rewriter);
+      })
+      .Case([&](PoolingNhwcMaxOp pool) {
+        return downscale<Downscale2D<PoolingNhwcMaxOp, PoolingNwcMaxOp>>(
+            pool, rewriter);
+      })
+      .Case([&](PoolingNhwcMaxUnsignedOp pool) {
+        return downscale<
+            Downscale2D<PoolingNhwcMaxUnsignedOp, PoolingNwcMaxUnsignedOp>>(
+            pool, rewriter);
+      })
+      .Case([&](PoolingNhwcSumOp pool) {
+        return downscale<Downscale2D<PoolingNhwcSumOp, PoolingNwcSumOp>>(
+            pool, rewriter);
+      })
+      .Default([](Operation *other) { return other; });
 }
 
 struct VectorizeKernelsPass
@@ -289,45 +318,19 @@ struct VectorizeKernelsPass
         auto t = tile(rewriter, op, {1, 1, rowsFor(r[2], ft), ft, 1, 1, 1});
         if (failed(t))
           continue;
-        auto tiled = cast<linalg::Conv2DNhwcHwcfOp>(t->tiledOps.back());
-        patternRewriter.setInsertionPoint(tiled);
-        linalg::DownscaleSizeOneWindowed2DConvolution<linalg::Conv2DNhwcHwcfOp,
-                                                      linalg::Conv1DNwcWcfOp>
-            decompose(ctx);
-        auto oneD = decompose.returningMatchAndRewrite(tiled, patternRewriter);
-        toVectorize.push_back(succeeded(oneD) ? oneD->getOperation()
-                                              : tiled.getOperation());
-      } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp>(op)) {
-        // (n, oh, ow, c, kh, kw), kw left whole for the 1-D vectorizer.
-        int64_t ct = std::min(vectorTile(r[3], lanes), lanes);
-        auto t = tile(rewriter, op, {1, 1, rowsFor(r[2], ct, 8),
-                                     ct, 1, 0});
-        if (failed(t))
-          continue;
-        auto tiled = cast<linalg::DepthwiseConv2DNhwcHwcOp>(t->tiledOps.back());
-        patternRewriter.setInsertionPoint(tiled);
-        linalg::DownscaleDepthwiseConv2DNhwcHwcOp decompose(ctx);
-        auto oneD = decompose.returningMatchAndRewrite(tiled, patternRewriter);
-        toVectorize.push_back(succeeded(oneD) ? oneD->getOperation()
-                                              : tiled.getOperation());
-      } else if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcMaxUnsignedOp,
+        toVectorize.push_back(
+            decomposeTo1D(t->tiledOps.back(), patternRewriter));
+      } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
+                     linalg::PoolingNhwcMaxUnsignedOp,
                      linalg::PoolingNhwcSumOp>(op)) {
-        // (n, oh, ow, c, kh, kw): tiled like a depthwise convolution, the
-        // window width left whole for the 1-D vectorizer.
+        // Depthwise and pooling share (n, oh, ow, c, kh, kw): rows x one
+        // vector of channels, kw left whole for the 1-D vectorizer.
         int64_t ct = std::min(vectorTile(r[3], lanes), lanes);
-        auto t = tile(rewriter, op, {1, 1, rowsFor(r[2], ct, 8),
-                                     ct, 1, 0});
+        auto t = tile(rewriter, op, {1, 1, rowsFor(r[2], ct, 8), ct, 1, 0});
         if (failed(t))
           continue;
-        Operation *tiled = t->tiledOps.back();
-        tiled = decomposePool<linalg::PoolingNhwcMaxOp, linalg::PoolingNwcMaxOp>(
-            tiled, patternRewriter);
-        tiled = decomposePool<linalg::PoolingNhwcMaxUnsignedOp,
-                              linalg::PoolingNwcMaxUnsignedOp>(tiled,
-                                                               patternRewriter);
-        tiled = decomposePool<linalg::PoolingNhwcSumOp, linalg::PoolingNwcSumOp>(
-            tiled, patternRewriter);
-        toVectorize.push_back(tiled);
+        toVectorize.push_back(
+            decomposeTo1D(t->tiledOps.back(), patternRewriter));
       } else {
         // (m, n, k): cache tile for large operands, then 8 x 2 vectors x 1.
         int64_t nt = vectorTile(r[1], lanes);
@@ -373,9 +376,11 @@ struct VectorizeKernelsPass
     // Keep accumulators in registers across the reduction loops, innermost
     // loops first.
     SmallVector<scf::ForOp> loops;
-    func.walk<WalkOrder::PostOrder>([&](scf::ForOp loop) { loops.push_back(loop); });
+    func.walk<WalkOrder::PostOrder>(
+        [&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops)
-      hoistLoopInvariantSubsets(rewriter, cast<LoopLikeOpInterface>(loop.getOperation()));
+      hoistLoopInvariantSubsets(rewriter,
+                                cast<LoopLikeOpInterface>(loop.getOperation()));
   }
 };
 } // namespace
