@@ -53,9 +53,12 @@ namespace {
 class Reporter {
 public:
   explicit Reporter(MLIRContext &ctx)
-      : handler(&ctx, [this](Diagnostic &d) { return print(d); }) {}
+      : handler(&ctx, [this](Diagnostic &d) {
+          print(d);
+          return success();
+        }) {}
 
-  LogicalResult print(Diagnostic &d) {
+  void print(Diagnostic &d) {
     llvm::errs() << "edgec: ";
     switch (d.getSeverity()) {
     case DiagnosticSeverity::Error: llvm::errs() << "error: "; break;
@@ -67,7 +70,6 @@ public:
     llvm::errs() << d << "\n";
     for (Diagnostic &note : d.getNotes())
       print(note);
-    return success();
   }
 
 private:

@@ -663,10 +663,10 @@ FailureOr<Importer::Values> Importer::importConv(const onnx::NodeProto &n) {
   ASSIGN_OR_FAIL(Value w, input(n, 1));
   ASSIGN_OR_FAIL(Value b, optInput(n, 2));
   int64_t rank = typeOf(x).getRank();
-  if (rank != 3 && rank != 4)
-    return fail(
-        "only 1-D and 2-D convolutions are supported, the input has rank " +
-        Twine(rank));
+  if (rank < 3 || rank > 5)
+    return fail("only 1-D, 2-D and 3-D convolutions are supported, the input "
+                "has rank " +
+                Twine(rank));
   if (typeOf(w).getRank() != rank)
     return fail("the filter has rank " + Twine(typeOf(w).getRank()) +
                 ", expected " + Twine(rank));
@@ -677,7 +677,7 @@ FailureOr<Importer::Values> Importer::importConv(const onnx::NodeProto &n) {
     ASSIGN_OR_FAIL(x, reshape(x, {xs[0], xs[1], 1, xs[2]}));
     ASSIGN_OR_FAIL(w, reshape(w, {ws[0], ws[1], 1, ws[2]}));
   }
-  size_t k = oneD ? 1 : 2;
+  size_t k = oneD ? 1 : rank - 2;
   auto kernelDefault = typeOf(w).getShape().drop_front(oneD ? 3 : 2);
   auto kernel = intsAttr(n, "kernel_shape", kernelDefault);
   if (!llvm::equal(kernel, kernelDefault))
@@ -716,11 +716,12 @@ FailureOr<Importer::Values> Importer::importConv(const onnx::NodeProto &n) {
 FailureOr<Importer::Values> Importer::importPool(const onnx::NodeProto &n,
                                                  bool isMax) {
   ASSIGN_OR_FAIL(Value x, input(n, 0));
-  if (isMax && failed(noExtraOutputs(n, 1, "(the indices of MaxPool)")))
+  if (!isMax && failed(noExtraOutputs(n, 1, "(AveragePool has one output)")))
     return failure();
+  bool withIndices = isMax && n.output_size() > 1 && !n.output(1).empty();
   int64_t rank = typeOf(x).getRank();
-  if (rank != 3 && rank != 4)
-    return fail("only 1-D and 2-D pooling (rank-3 or rank-4 input) is "
+  if (rank < 3 || rank > 5)
+    return fail("only 1-D, 2-D and 3-D pooling (rank-3, 4 or 5 input) is "
                 "supported, the input has rank " +
                 Twine(rank));
   // 1-D pooling runs as 2-D pooling over an inserted height of 1.
@@ -733,7 +734,7 @@ FailureOr<Importer::Values> Importer::importPool(const onnx::NodeProto &n,
   auto dilations = intsAttr(n, "dilations", SmallVector<int64_t>(k, 1));
   if (strides.size() != k || dilations.size() != k)
     return fail("strides and dilations need " + Twine(k) + " entries");
-  // storage_order only orders the Indices output, which is refused above.
+  // storage_order only orders the Indices output.
   ASSIGN_OR_FAIL(int64_t storageOrder, intAttr(n, "storage_order", 0));
   if (storageOrder != 0 && storageOrder != 1)
     return fail("storage_order must be 0 or 1, got " + Twine(storageOrder));
@@ -756,19 +757,27 @@ FailureOr<Importer::Values> Importer::importPool(const onnx::NodeProto &n,
       named("pads", builder.getDenseI64ArrayAttr(pads)),
       named("dilations", builder.getDenseI64ArrayAttr(dilations)),
       named("ceil_mode", builder.getBoolAttr(ceil))};
-  FailureOr<Value> y;
-  if (isMax) {
-    y = make<edge::MaxPoolOp>(x, attrs);
-  } else {
+  // Results back to the caller's rank (1-D pooling ran over a unit height).
+  auto restore = [&](FailureOr<Value> v) -> FailureOr<Value> {
+    if (failed(v) || !oneD)
+      return v;
+    auto vs = typeOf(*v).getShape();
+    return reshape(*v, {vs[0], vs[1], vs[3]});
+  };
+  if (!isMax) {
     ASSIGN_OR_FAIL(bool countIncludePad, intAttr(n, "count_include_pad", 0));
     attrs.push_back(
         named("count_include_pad", builder.getBoolAttr(countIncludePad)));
-    y = make<edge::AveragePoolOp>(x, attrs);
+    return single(restore(make<edge::AveragePoolOp>(x, attrs)));
   }
-  if (failed(y) || !oneD)
-    return single(y);
-  auto ys = typeOf(*y).getShape();
-  return single(reshape(*y, {ys[0], ys[1], ys[3]}));
+  ASSIGN_OR_FAIL(Value y, restore(make<edge::MaxPoolOp>(x, attrs)));
+  if (!withIndices)
+    return Values{y};
+  attrs.push_back(
+      named("storage_order", builder.getI64IntegerAttr(storageOrder)));
+  ASSIGN_OR_FAIL(Value indices,
+                 restore(make<edge::MaxPoolIndicesOp>(x, attrs)));
+  return Values{y, indices};
 }
 
 FailureOr<Importer::Values> Importer::importGemm(const onnx::NodeProto &n) {
@@ -1034,8 +1043,6 @@ FailureOr<Importer::Values> Importer::importPad(const onnx::NodeProto &n) {
   if (int64_t(pads.size()) != 2 * rank)
     return fail("pads has " + Twine(pads.size()) + " entries, expected " +
                 Twine(2 * rank));
-  if (mode == "wrap")
-    return fail("Pad mode 'wrap' is not supported");
   return single(
       make<edge::PadOp>(x, {named("pads", builder.getDenseI64ArrayAttr(pads)),
                             named("mode", builder.getStringAttr(mode)),

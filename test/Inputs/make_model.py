@@ -121,6 +121,15 @@ def clip_vector_bound():
 
 
 @register
+def pool_4d():
+    # Pooling over four spatial dimensions is beyond what edgec lowers.
+    nodes = [helper.make_node("AveragePool", ["x"], ["y"], name="pool4d",
+                              kernel_shape=[2, 2, 2, 2])]
+    return model(nodes, [vi("x", [1, 1, 4, 4, 4, 4])],
+                 [vi("y", [1, 1, 3, 3, 3, 3])])
+
+
+@register
 def pool_1d():
     nodes = [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
                               kernel_shape=[3], strides=[2], pads=[1, 1],

@@ -162,8 +162,10 @@ DequantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
 LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   auto in = tensorOf(adaptor.getInput()), f = tensorOf(adaptor.getFilter());
-  if (in.getRank() != 4 || f.getRank() != 4)
-    return emitOptionalError(loc, "C1: input and filter must have rank 4, got ",
+  if ((in.getRank() != 4 && in.getRank() != 5) || f.getRank() != in.getRank())
+    return emitOptionalError(loc,
+                             "C1: input and filter must both have rank 4 or "
+                             "both rank 5, got ",
                              in.getRank(), " and ", f.getRank());
   if (failed(requireStatic(loc, {adaptor.getInput(), adaptor.getFilter()})))
     return failure();
@@ -175,7 +177,8 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
         ") must equal filter channels (", f.getDimSize(1), ") times group (",
         group, ") and the filter count (", f.getDimSize(0),
         ") must be divisible by group");
-  if (failed(checkWindowAttrs(loc, 2, f.getShape().drop_front(2),
+  size_t spatial = in.getRank() - 2;
+  if (failed(checkWindowAttrs(loc, spatial, f.getShape().drop_front(2),
                               adaptor.getStrides(), adaptor.getPads(),
                               adaptor.getDilations())))
     return failure();
@@ -186,9 +189,9 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                f.getDimSize(0), " entries");
   }
   SmallVector<int64_t> out{in.getDimSize(0), f.getDimSize(0)};
-  for (int i = 0; i < 2; ++i) {
+  for (size_t i = 0; i < spatial; ++i) {
     auto o = windowOutput(loc, in.getDimSize(2 + i), adaptor.getPads()[i],
-                          adaptor.getPads()[2 + i], f.getDimSize(2 + i),
+                          adaptor.getPads()[spatial + i], f.getDimSize(2 + i),
                           adaptor.getStrides()[i], adaptor.getDilations()[i],
                           /*ceilMode=*/false);
     if (failed(o))
@@ -259,42 +262,53 @@ LogicalResult SoftmaxOp::verify() {
 
 template <typename Adaptor>
 static LogicalResult inferPool(Loc loc, Adaptor adaptor,
-                               ArrayRef<int64_t> dilations,
-                               SmallVectorImpl<Type> &types) {
+                               SmallVectorImpl<Type> &types,
+                               Type resultElement = {}) {
   auto in = tensorOf(adaptor.getInput());
-  if (in.getRank() != 4)
-    return emitOptionalError(loc, "only 2-D pooling (rank-4 input) is "
-                                  "supported, got rank ",
+  if (in.getRank() != 4 && in.getRank() != 5)
+    return emitOptionalError(loc, "only 2-D and 3-D pooling (rank-4 or rank-5 "
+                                  "input) is supported, got rank ",
                              in.getRank());
+  size_t spatial = in.getRank() - 2;
+  ArrayRef<int64_t> pads = adaptor.getPads(), dilations = adaptor.getDilations();
   if (failed(requireStatic(loc, {adaptor.getInput()})) ||
-      failed(checkWindowAttrs(loc, 2, adaptor.getKernelShape(),
-                              adaptor.getStrides(), adaptor.getPads(),
-                              dilations)))
+      failed(checkWindowAttrs(loc, spatial, adaptor.getKernelShape(),
+                              adaptor.getStrides(), pads, dilations)))
     return failure();
   SmallVector<int64_t> out{in.getDimSize(0), in.getDimSize(1)};
-  for (int i = 0; i < 2; ++i) {
-    auto o = windowOutput(loc, in.getDimSize(2 + i), adaptor.getPads()[i],
-                          adaptor.getPads()[2 + i],
-                          adaptor.getKernelShape()[i], adaptor.getStrides()[i],
-                          dilations[i], adaptor.getCeilMode());
+  for (size_t i = 0; i < spatial; ++i) {
+    auto o = windowOutput(loc, in.getDimSize(2 + i), pads[i],
+                          pads[spatial + i], adaptor.getKernelShape()[i],
+                          adaptor.getStrides()[i], dilations[i],
+                          adaptor.getCeilMode());
     if (failed(o))
       return failure();
     out.push_back(*o);
   }
-  types.push_back(in.clone(out));
+  types.push_back(resultElement ? RankedTensorType::get(out, resultElement)
+                                : in.clone(out));
   return success();
 }
 
 LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *, Loc loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &types) {
-  return inferPool(loc, adaptor, adaptor.getDilations(), types);
+  return inferPool(loc, adaptor, types);
+}
+
+LogicalResult MaxPoolIndicesOp::inferReturnTypes(MLIRContext *ctx, Loc loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
+  int64_t order = static_cast<int64_t>(adaptor.getStorageOrder());
+  if (order != 0 && order != 1)
+    return emitOptionalError(loc, "storage_order must be 0 or 1, got ", order);
+  return inferPool(loc, adaptor, types, IntegerType::get(ctx, 64));
 }
 
 LogicalResult AveragePoolOp::inferReturnTypes(MLIRContext *, Loc loc,
                                               Adaptor adaptor,
                                               SmallVectorImpl<Type> &types) {
-  return inferPool(loc, adaptor, adaptor.getDilations(), types);
+  return inferPool(loc, adaptor, types);
 }
 
 LogicalResult
@@ -407,17 +421,25 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
     return emitOptionalError(loc, "expected ", 2 * rank, " pads, got ",
                              pads.size());
   StringRef mode = adaptor.getMode();
-  if (mode != "constant" && mode != "reflect" && mode != "edge")
+  if (mode != "constant" && mode != "reflect" && mode != "edge" &&
+      mode != "wrap")
     return emitOptionalError(loc, "unknown pad mode '", mode, "'");
+  // Negative pads crop; the positive ones then pad what is left.
   SmallVector<int64_t> out;
   for (int64_t i = 0; i < rank; ++i) {
-    if (pads[i] < 0 || pads[i + rank] < 0)
-      return emitOptionalError(loc, "negative pads are not supported");
-    if (mode == "reflect" &&
-        (pads[i] >= in.getDimSize(i) || pads[i + rank] >= in.getDimSize(i)))
+    int64_t kept = in.getDimSize(i) + std::min<int64_t>(pads[i], 0) +
+                   std::min<int64_t>(pads[i + rank], 0);
+    if (kept <= 0)
+      return emitOptionalError(loc, "negative pads remove all of dimension ",
+                               i);
+    int64_t grow = std::max<int64_t>(pads[i], 0) +
+                   std::max<int64_t>(pads[i + rank], 0);
+    if (mode == "reflect" && grow > 0 &&
+        (pads[i] >= kept || pads[i + rank] >= kept))
       return emitOptionalError(loc, "reflect pads must be smaller than the "
-                                    "padded dimension");
-    out.push_back(in.getDimSize(i) + pads[i] + pads[i + rank]);
+                                    "padded dimension (",
+                               kept, ")");
+    out.push_back(kept + grow);
   }
   types.push_back(in.clone(out));
   return success();

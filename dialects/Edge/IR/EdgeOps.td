@@ -114,14 +114,15 @@ def Edge_DequantizeLinearOp : Edge_Op<"dequantize_linear"> {
 //===----------------------------------------------------------------------===//
 
 def Edge_ConvOp : Edge_Op<"conv"> {
-  let summary = "2-D convolution, NCHW input, FCHW (OIHW) filter";
+  let summary = "2-D or 3-D convolution, NC<spatial> input, FC<spatial> filter";
   let description = [{
     Constraints:
-    C1: input and filter have rank 4.
+    C1: input and filter have the same rank, 4 (2-D) or 5 (3-D).
     C2: the input channels equal filter channels * group; the filter count
         is divisible by group.
-    C3: strides, dilations have 2 positive entries, pads 4 non-negative
-        entries (top, left, bottom, right).
+    C3: strides, dilations have one positive entry per spatial dimension,
+        pads two non-negative entries per spatial dimension (all the begins,
+        then all the ends: top, left, bottom, right in 2-D).
     C4: the bias, if present, is 1-D with one entry per filter.
     C5: the padded input is at least as large as the dilated kernel.
   }];
@@ -162,7 +163,7 @@ def Edge_SoftmaxOp : Edge_SameTypeOp<"softmax"> {
 }
 
 def Edge_MaxPoolOp : Edge_Op<"max_pool"> {
-  let summary = "2-D max pooling over NCHW";
+  let summary = "2-D or 3-D max pooling over NC<spatial> (rank 4 or 5)";
   let arguments = (ins RankedTensorOf<[AnyFloat, I8, UI8]>:$input,
                    DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
@@ -171,8 +172,24 @@ def Edge_MaxPoolOp : Edge_Op<"max_pool"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Edge_MaxPoolIndicesOp : Edge_Op<"max_pool_indices"> {
+  let summary = "the positions of the maxima of edge.max_pool (ONNX Indices)";
+  let description = [{
+    Same window as edge.max_pool; each result is the index of the first
+    maximum of its window in the input flattened row-major (storage_order 0)
+    or with the spatial dimensions column-major (storage_order 1). Padding
+    never wins.
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, I8, UI8]>:$input,
+                   DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
+                   DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
+                   BoolAttr:$ceil_mode, I64Attr:$storage_order);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def Edge_AveragePoolOp : Edge_Op<"average_pool"> {
-  let summary = "2-D average pooling over NCHW";
+  let summary = "2-D or 3-D average pooling over NC<spatial> (rank 4 or 5)";
   let arguments = (ins RankedTensorOf<[AnyFloat]>:$input,
                    DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,

@@ -3,7 +3,7 @@
 
 func.func @conv_c1_rank(%x: tensor<1x4x8xf32>, %w: tensor<8x4x3x3xf32>) -> tensor<1x8x6x6xf32> {
   // expected-error@+2 {{failed to infer returned types}}
-  // expected-error@+1 {{C1: input and filter must have rank 4, got 3 and 4}}
+  // expected-error@+1 {{C1: input and filter must both have rank 4 or both rank 5, got 3 and 4}}
   %0 = edge.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x8xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x6x6xf32>
   return %0 : tensor<1x8x6x6xf32>
 }
@@ -117,18 +117,54 @@ func.func @concat_dims(%a: tensor<2x3xf32>, %b: tensor<3x3xf32>) -> tensor<2x6xf
 
 func.func @pad_mode(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
   // expected-error@+2 {{failed to infer returned types}}
-  // expected-error@+1 {{unknown pad mode 'wrap'}}
-  %0 = edge.pad %a {pads = array<i64: 0, 0, 0, 0>, mode = "wrap", value = 0.0 : f64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  // expected-error@+1 {{unknown pad mode 'mirror'}}
+  %0 = edge.pad %a {pads = array<i64: 0, 0, 0, 0>, mode = "mirror", value = 0.0 : f64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @pad_crop_all(%a: tensor<2x3xf32>) -> tensor<2x1xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{negative pads remove all of dimension 1}}
+  %0 = edge.pad %a {pads = array<i64: 0, -2, 0, -1>, mode = "constant", value = 0.0 : f64} : (tensor<2x3xf32>) -> tensor<2x1xf32>
+  return %0 : tensor<2x1xf32>
+}
+
+// -----
+
+func.func @pad_reflect_too_far(%a: tensor<2x3xf32>) -> tensor<2x6xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{reflect pads must be smaller than the padded dimension (3)}}
+  %0 = edge.pad %a {pads = array<i64: 0, 3, 0, 0>, mode = "reflect", value = 0.0 : f64} : (tensor<2x3xf32>) -> tensor<2x6xf32>
+  return %0 : tensor<2x6xf32>
 }
 
 // -----
 
 func.func @pool_rank(%a: tensor<1x2x3xf32>) -> tensor<1x2x3xf32> {
   // expected-error@+2 {{failed to infer returned types}}
-  // expected-error@+1 {{only 2-D pooling (rank-4 input) is supported, got rank 3}}
+  // expected-error@+1 {{only 2-D and 3-D pooling (rank-4 or rank-5 input) is supported, got rank 3}}
   %0 = edge.max_pool %a {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x3xf32>) -> tensor<1x2x3xf32>
   return %0 : tensor<1x2x3xf32>
+}
+
+// -----
+
+func.func @pool_indices_storage_order(%a: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xi64> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{storage_order must be 0 or 1, got 2}}
+  %0 = edge.max_pool_indices %a {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, storage_order = 2 : i64, strides = array<i64: 2, 2>} : (tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xi64>
+  return %0 : tensor<1x2x2x2xi64>
+}
+
+// -----
+
+func.func @pool3d_pads(%a: tensor<1x2x4x4x4xf32>) -> tensor<1x2x2x2x2xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{C3: expected 3 kernel sizes, strides, dilations and 6 pads}}
+  %0 = edge.average_pool %a {ceil_mode = false, count_include_pad = false, dilations = array<i64: 1, 1, 1>, kernel_shape = array<i64: 2, 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2, 2>} : (tensor<1x2x4x4x4xf32>) -> tensor<1x2x2x2x2xf32>
+  return %0 : tensor<1x2x2x2x2xf32>
 }
 
 // -----

@@ -73,6 +73,20 @@ func.func @pooling_and_norm(%x: tensor<1x4x9x9xf32>, %s: tensor<4xf32>) -> (tens
   return %0, %1, %2, %3, %4 : tensor<1x4x5x5xf32>, tensor<1x4x4x4xf32>, tensor<1x4x1x1xf32>, tensor<1x4x9x9xf32>, tensor<1x4x9x9xf32>
 }
 
+// 3-D convolution and pooling, and MaxPool's indices.
+// CHECK-LABEL: func.func @volumes
+func.func @volumes(%x: tensor<1x4x6x6x6xf32>, %w: tensor<8x2x3x3x3xf32>) -> (tensor<1x8x3x3x3xf32>, tensor<1x4x3x3x3xf32>, tensor<1x4x3x3x3xi64>, tensor<1x4x2x2x2xf32>) {
+  // CHECK: edge.conv {{.*}}group = 2 : i64{{.*}} -> tensor<1x8x3x3x3xf32>
+  %0 = edge.conv %x, %w {dilations = array<i64: 1, 1, 1>, group = 2 : i64, pads = array<i64: 1, 1, 1, 0, 0, 0>, strides = array<i64: 2, 2, 2>} : (tensor<1x4x6x6x6xf32>, tensor<8x2x3x3x3xf32>) -> tensor<1x8x3x3x3xf32>
+  // CHECK: edge.max_pool {{.*}} -> tensor<1x4x3x3x3xf32>
+  %1 = edge.max_pool %x {ceil_mode = false, dilations = array<i64: 1, 1, 1>, kernel_shape = array<i64: 2, 2, 2>, pads = array<i64: 0, 0, 0, 0, 0, 0>, strides = array<i64: 2, 2, 2>} : (tensor<1x4x6x6x6xf32>) -> tensor<1x4x3x3x3xf32>
+  // CHECK: edge.max_pool_indices {{.*}}storage_order = 1 : i64{{.*}} -> tensor<1x4x3x3x3xi64>
+  %2 = edge.max_pool_indices %x {ceil_mode = false, dilations = array<i64: 1, 1, 1>, kernel_shape = array<i64: 2, 2, 2>, pads = array<i64: 0, 0, 0, 0, 0, 0>, storage_order = 1 : i64, strides = array<i64: 2, 2, 2>} : (tensor<1x4x6x6x6xf32>) -> tensor<1x4x3x3x3xi64>
+  // CHECK: edge.average_pool {{.*}} -> tensor<1x4x2x2x2xf32>
+  %3 = edge.average_pool %x {ceil_mode = true, count_include_pad = true, dilations = array<i64: 1, 1, 1>, kernel_shape = array<i64: 3, 3, 3>, pads = array<i64: 0, 0, 0, 0, 0, 0>, strides = array<i64: 3, 3, 3>} : (tensor<1x4x6x6x6xf32>) -> tensor<1x4x2x2x2xf32>
+  return %0, %1, %2, %3 : tensor<1x8x3x3x3xf32>, tensor<1x4x3x3x3xf32>, tensor<1x4x3x3x3xi64>, tensor<1x4x2x2x2xf32>
+}
+
 // CHECK-LABEL: func.func @data_movement
 func.func @data_movement(%x: tensor<2x3x4xf32>, %i: tensor<2xi64>, %q: tensor<2x3x4xi8>, %sc: tensor<f32>, %zp: tensor<i8>) -> (tensor<6x4xf32>, tensor<4x3x2xf32>, tensor<2x6x4xf32>, tensor<4x5x4xf32>, tensor<3xi64>, tensor<2x2x4xf32>, tensor<2x3x4xi64>, tensor<2x3x4xf32>) {
   // CHECK: edge.reshape {{.*}}shape = array<i64: 6, 4>

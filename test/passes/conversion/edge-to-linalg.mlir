@@ -178,3 +178,54 @@ func.func @channel_concat(%a: tensor<1x2x4x5xf32>, %b: tensor<1x3x4x5xf32>) -> t
   %0 = edge.concat %a, %b {axis = 1 : i64} : (tensor<1x2x4x5xf32>, tensor<1x3x4x5xf32>) -> tensor<1x5x4x5xf32>
   return %0 : tensor<1x5x4x5xf32>
 }
+
+// -----
+
+// A 3-D convolution is one generic over (n, d, h, w, group, filter, kd, kh,
+// kw, channel) on the channels-last padded input, with the channels split
+// per group.
+// CHECK-DAG: #[[XMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8, d9) -> (d0, d1 * 2 + d6, d2 * 2 + d7, d3 * 2 + d8 * 2, d4, d9)>
+// CHECK-DAG: #[[WMAP:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8, d9) -> (d4, d5, d9, d6, d7, d8)>
+// CHECK-LABEL: func.func @conv3d
+// CHECK: tensor.pad %{{.*}} low[0, 1, 1, 2, 0] high[0, 0, 0, 0, 0]
+// CHECK: linalg.generic {indexing_maps = [#[[XMAP]], #[[WMAP]], #{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "reduction"]} ins(%{{.*}}, %{{.*}} : tensor<1x7x7x8x2x2xf32>, tensor<2x4x2x3x3x3xf32>) outs(%{{.*}} : tensor<1x3x3x2x2x4xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+func.func @conv3d(%x: tensor<1x4x6x6x6xf32>, %w: tensor<8x2x3x3x3xf32>) -> tensor<1x8x3x3x2xf32> {
+  %0 = edge.conv %x, %w {dilations = array<i64: 1, 1, 2>, group = 2 : i64, pads = array<i64: 1, 1, 2, 0, 0, 0>, strides = array<i64: 2, 2, 2>} : (tensor<1x4x6x6x6xf32>, tensor<8x2x3x3x3xf32>) -> tensor<1x8x3x3x2xf32>
+  return %0 : tensor<1x8x3x3x2xf32>
+}
+
+// -----
+
+// 3-D max pooling is a generic reduction with maximumf over the window.
+// CHECK-LABEL: func.func @max_pool3d
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0, 0] high[0, 1, 0, 0, 0]
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK: arith.maximumf
+func.func @max_pool3d(%x: tensor<1x2x5x4x4xf32>) -> tensor<1x2x3x2x2xf32> {
+  %0 = edge.max_pool %x {ceil_mode = true, dilations = array<i64: 1, 1, 1>, kernel_shape = array<i64: 2, 2, 2>, pads = array<i64: 0, 0, 0, 0, 0, 0>, strides = array<i64: 2, 2, 2>} : (tensor<1x2x5x4x4xf32>) -> tensor<1x2x3x2x2xf32>
+  return %0 : tensor<1x2x3x2x2xf32>
+}
+
+// -----
+
+// MaxPool's indices: one generic carrying the running maximum and its
+// flattened position; column-major spatial order for storage_order 1 (the
+// row is multiplied by 1, the column by the height 5), -1 until the first
+// in-bounds tap.
+// CHECK-LABEL: func.func @indices
+// CHECK: %[[NONE:.+]] = arith.constant -1 : i64
+// CHECK: %[[I:.+]] = linalg.fill ins(%[[NONE]] : i64)
+// CHECK: %[[R:.+]]:2 = linalg.generic {{.*}} outs(%{{.*}}, %[[I]] : tensor<1x2x2x2xf32>, tensor<1x2x2x2xi64>)
+// CHECK: %[[ROW:.+]] = arith.subi
+// CHECK: %[[COL:.+]] = arith.subi
+// CHECK: arith.muli %[[ROW]], %c1
+// CHECK: arith.muli %[[COL]], %c5
+// CHECK: %[[GT:.+]] = arith.cmpf ogt
+// CHECK: arith.select %{{.*}}, %{{.*}}, %{{.*}} : i64
+// CHECK: return %[[R]]#1
+func.func @indices(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x2x2xi64> {
+  %0 = edge.max_pool_indices %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, storage_order = 1 : i64, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x2x2xi64>
+  return %0 : tensor<1x2x2x2xi64>
+}
