@@ -42,6 +42,13 @@ def symbolic():
 
 
 @register
+def odd_inputs():
+    # An input whose name contains '=' and an input with no shape at all.
+    return model([helper.make_node("Add", ["x=y", "s"], ["z"], name="add")],
+                 [vi("x=y", ["N"]), vi("s", None)], [vi("z", ["N"])])
+
+
+@register
 def unsupported_op():
     return model([helper.make_node("Einsum", ["x", "x"], ["y"], name="the_einsum",
                                    equation="ij,ij->ij")],
