@@ -128,6 +128,14 @@ def clip_vector_bound():
 
 
 @register
+def bad_conv_transpose():
+    # ConvTranspose filters have one row per input channel: 5 rows for 3.
+    nodes = [helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="deconv")]
+    return model(nodes, [vi("x", [1, 3, 4, 4])], [vi("y", [1, 2, 6, 6])],
+                 [const("w", np.zeros((5, 2, 3, 3), np.float32))])
+
+
+@register
 def pool_4d():
     # Pooling over four spatial dimensions is beyond what edgec lowers.
     nodes = [helper.make_node("AveragePool", ["x"], ["y"], name="pool4d",
