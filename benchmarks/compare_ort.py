@@ -18,7 +18,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 MODELS = os.path.join(ROOT, "..", "shared", "models")
-DEFAULT = ["mnist-8", "kws-dscnn-f32", "ad01-f32", "mobilenet-v2", "squeezenet-1.1"]
+DEFAULT = ["mnist-8", "kws-dscnn-f32", "ad01-f32", "mobilenet-v2", "squeezenet-1.1",
+           "mobilenet-v3-small"]
 
 
 def median_us(output):
