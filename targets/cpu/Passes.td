@@ -30,10 +30,19 @@ def EdgeCpuVectorizeKernels
     of the accumulators out of the reduction loops (innermost first). Tile
     sizes divide the static shapes; an op whose shape has no suitable divisor
     is left for the scalar loop lowering.
+
+    With fuse-blocks (the default), a convolution or depthwise convolution
+    is tiled together with the producer of its accumulator init (a fill or
+    bias broadcast) and its elementwise consumer (activation, residual add):
+    each register block starts from the bias, is finished by the epilogue
+    and stored once, instead of three passes over the whole output.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
            "Width of the target's SIMD registers in bits">,
+    Option<"fuseBlocks", "fuse-blocks", "bool", /*default=*/"true",
+           "Fuse the accumulator init and the elementwise epilogue into "
+           "each convolution register block">,
   ];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -251,6 +252,80 @@ Operation *decomposeTo1D(Operation *op, PatternRewriter &rewriter) {
       .Default([](Operation *other) { return other; });
 }
 
+/// The elementwise consumer of a kernel's result that can run as its
+/// epilogue, on the register block before it is stored: a single-use,
+/// all-parallel generic reading the result element for element and writing
+/// a result of the same shape (an activation, a residual add, ...).
+linalg::GenericOp epilogueOf(Operation *kernel) {
+  Value result = kernel->getResult(0);
+  if (!result.hasOneUse())
+    return {};
+  OpOperand &use = *result.getUses().begin();
+  auto generic = dyn_cast<linalg::GenericOp>(use.getOwner());
+  if (!generic || generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops() ||
+      !generic.isDpsInput(&use) ||
+      !generic.getMatchingIndexingMap(&use).isIdentity() ||
+      !generic.getIndexingMapsArray().back().isIdentity() ||
+      generic->getResult(0).getType() != result.getType())
+    return {};
+  for (AffineMap map : generic.getIndexingMapsArray())
+    if (!map.isProjectedPermutation())
+      return {};
+  return generic;
+}
+
+/// Tiles the parallel dims of `kernel` by `parallelTiles` with the producer
+/// of its accumulator init (a fill or bias broadcast) fused in, and with its
+/// epilogue when it has one (then the epilogue is the tiled op and the
+/// kernel is fused into it): each register block starts from the init in
+/// registers and is finished and stored once. Returns the tiled kernel and
+/// appends the other tiled ops to `alsoVectorize`; null on failure.
+Operation *tileFused(RewriterBase &rewriter, Operation *kernel,
+                     ArrayRef<int64_t> parallelTiles,
+                     SmallVectorImpl<Operation *> &alsoVectorize) {
+  Operation *root = kernel;
+  SmallVector<int64_t> sizes(parallelTiles);
+  linalg::GenericOp epilogue = epilogueOf(kernel);
+  if (epilogue)
+    root = epilogue;
+  else
+    sizes.resize(cast<linalg::LinalgOp>(kernel).getNumLoops(), 0);
+  Operation *init = cast<DestinationStyleOpInterface>(kernel)
+                        .getDpsInits()[0]
+                        .getDefiningOp();
+  if (!epilogue && !isa_and_nonnull<linalg::FillOp, linalg::GenericOp>(init))
+    return nullptr;
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(
+      getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+  options.setFusionControlFn(
+      [&](tensor::ExtractSliceOp, OpResult producer,
+          bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        Operation *owner = producer.getOwner();
+        if (owner == kernel ||
+            (owner == init && isa<linalg::FillOp, linalg::GenericOp>(owner)))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
+        return std::nullopt;
+      });
+  rewriter.setInsertionPoint(root);
+  auto fused = scf::tileConsumerAndFuseProducersUsingSCF(
+      rewriter, cast<TilingInterface>(root), options);
+  if (failed(fused) ||
+      (root != kernel && !fused->fusedProducers.contains(kernel)))
+    return nullptr;
+  for (OpResult r : root->getResults())
+    rewriter.replaceAllUsesWith(r, fused->replacements.lookup(r));
+  Operation *tiledKernel = nullptr;
+  for (Operation *op : fused->tiledAndFusedOps) {
+    if (op->getName() == kernel->getName())
+      tiledKernel = op;
+    else
+      alsoVectorize.push_back(op);
+  }
+  return tiledKernel;
+}
+
 struct VectorizeKernelsPass
     : edgec::impl::EdgeCpuVectorizeKernelsBase<VectorizeKernelsPass> {
   using Base::Base;
@@ -315,7 +390,18 @@ struct VectorizeKernelsPass
           op = padConv(rewriter, conv, best, filters);
           r = cast<linalg::LinalgOp>(op).getStaticLoopRanges();
         }
-        auto t = tile(rewriter, op, {1, 1, rowsFor(r[2], ft), ft, 1, 1, 1});
+        int64_t rt = rowsFor(r[2], ft);
+        if (fuseBlocks) {
+          if (Operation *block =
+                  tileFused(rewriter, op, {1, 1, rt, ft}, toVectorize)) {
+            auto t = tile(rewriter, block, {0, 0, 0, 0, 1, 1, 1});
+            if (succeeded(t))
+              toVectorize.push_back(
+                  decomposeTo1D(t->tiledOps.back(), patternRewriter));
+            continue;
+          }
+        }
+        auto t = tile(rewriter, op, {1, 1, rt, ft, 1, 1, 1});
         if (failed(t))
           continue;
         toVectorize.push_back(
@@ -326,7 +412,18 @@ struct VectorizeKernelsPass
         // Depthwise and pooling share (n, oh, ow, c, kh, kw): rows x one
         // vector of channels, kw left whole for the 1-D vectorizer.
         int64_t ct = std::min(vectorTile(r[3], lanes), lanes);
-        auto t = tile(rewriter, op, {1, 1, rowsFor(r[2], ct, 8), ct, 1, 0});
+        int64_t rt = rowsFor(r[2], ct, 8);
+        if (fuseBlocks && isa<linalg::DepthwiseConv2DNhwcHwcOp>(op)) {
+          if (Operation *block =
+                  tileFused(rewriter, op, {1, 1, rt, ct}, toVectorize)) {
+            auto t = tile(rewriter, block, {0, 0, 0, 0, 1, 0});
+            if (succeeded(t))
+              toVectorize.push_back(
+                  decomposeTo1D(t->tiledOps.back(), patternRewriter));
+            continue;
+          }
+        }
+        auto t = tile(rewriter, op, {1, 1, rt, ct, 1, 0});
         if (failed(t))
           continue;
         toVectorize.push_back(
@@ -359,6 +456,14 @@ struct VectorizeKernelsPass
     }
 
     // Cleanups from the measured script.
+    if (fuseBlocks) {
+      // Slices of a fused init's tensor.empty become block-sized empties:
+      // the block is staged in a small buffer, not in a whole-output one.
+      RewritePatternSet patterns(ctx);
+      tensor::populateFoldTensorEmptyPatterns(patterns);
+      if (failed(applyPatternsGreedily(func, std::move(patterns))))
+        return signalPassFailure();
+    }
     {
       RewritePatternSet patterns(ctx);
       vector::populateVectorReductionToContractPatterns(patterns);

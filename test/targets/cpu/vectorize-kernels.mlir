@@ -108,10 +108,12 @@ func.func @depthwise_28(%i: tensor<1x30x30x32xf32>, %f: tensor<3x3x32xf32>, %o: 
 
 // A padded convolution recomputes its bias init at the padded shape (the
 // bias constant padded with zeros at compile time) instead of copying the
-// init into a zero-filled larger buffer.
+// init into a zero-filled larger buffer; the init is fused into each block,
+// which reads its slice of the padded bias.
 // CHECK-LABEL: func.func @pad_bias_init
 // CHECK: %[[B:.+]] = arith.constant dense<{{.*}}> : tensor<1008xf32>
-// CHECK: linalg.generic {{.*}} ins(%[[B]] : tensor<1008xf32>) outs(%{{.*}} : tensor<1x1x16x1008xf32>)
+// CHECK: scf.for %[[F:.+]] = %c0 to %c1008 step %c16
+// CHECK: tensor.extract_slice %[[B]][%[[F]]] [16] [1] : tensor<1008xf32> to tensor<16xf32>
 // CHECK-NOT: tensor.pad {{.*}} : tensor<1x1x16x1000xf32>
 #bias = affine_map<(d0, d1, d2, d3) -> (d3)>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
@@ -127,4 +129,73 @@ func.func @pad_bias_init(%i: tensor<1x1x16x4xf32>) -> tensor<1x1x16x1000xf32> {
   %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
          ins(%i, %f : tensor<1x1x16x4xf32>, tensor<1x1x4x1000xf32>) outs(%o : tensor<1x1x16x1000xf32>) -> tensor<1x1x16x1000xf32>
   return %r : tensor<1x1x16x1000xf32>
+}
+
+// -----
+
+// A convolution with a bias init and an elementwise epilogue (Clip): one
+// loop nest whose blocks start from the broadcast bias, accumulate over the
+// reductions in registers and apply max/min before the only store; no
+// whole-output init or activation pass is left.
+// CHECK-LABEL: func.func @conv_bias_clip
+// CHECK-NOT: linalg.
+// CHECK: scf.for {{.*}} -> (tensor<1x16x16x32xf32>)
+// CHECK: %[[BIAS:.+]] = vector.transfer_read %{{.*}} : tensor<32xf32>, vector<32xf32>
+// CHECK: vector.broadcast %[[BIAS]] : vector<32xf32> to vector<1x1x8x32xf32>
+// CHECK: scf.for {{.*}} -> ({{.*}}vector<1x8x32xf32>)
+// CHECK: vector.contract
+// CHECK: %[[LO:.+]] = arith.maximumf %{{.*}}, %{{.*}} : vector<1x1x8x32xf32>
+// CHECK: %[[HI:.+]] = arith.minimumf %[[LO]], %{{.*}} : vector<1x1x8x32xf32>
+// CHECK: vector.transfer_write %[[HI]], %{{.*}} : vector<1x1x8x32xf32>, tensor<1x1x8x32xf32>
+// CHECK: tensor.insert_slice {{.*}} into tensor<1x16x16x32xf32>
+#bias1 = affine_map<(d0, d1, d2, d3) -> (d3)>
+#id1 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conv_bias_clip(%i: tensor<1x16x16x8xf32>, %b: tensor<32xf32>) -> tensor<1x16x16x32xf32> {
+  %f = arith.constant dense<0.5> : tensor<1x1x8x32xf32>
+  %e = tensor.empty() : tensor<1x16x16x32xf32>
+  %init = linalg.generic {indexing_maps = [#bias1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+         ins(%b : tensor<32xf32>) outs(%e : tensor<1x16x16x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x16x16x32xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x16x16x8xf32>, tensor<1x1x8x32xf32>) outs(%init : tensor<1x16x16x32xf32>) -> tensor<1x16x16x32xf32>
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %e2 = tensor.empty() : tensor<1x16x16x32xf32>
+  %r = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+         ins(%c : tensor<1x16x16x32xf32>) outs(%e2 : tensor<1x16x16x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %0 = arith.maximumf %in, %zero : f32
+    %1 = arith.minimumf %0, %six : f32
+    linalg.yield %1 : f32
+  } -> tensor<1x16x16x32xf32>
+  return %r : tensor<1x16x16x32xf32>
+}
+
+// -----
+
+// Depthwise with a zero init and a residual add as its epilogue: the add
+// reads its other operand block by block; the fill is fused too.
+// CHECK-LABEL: func.func @depthwise_residual
+// CHECK-NOT: linalg.
+// CHECK: vector.fma {{.*}} : vector<1x8x16xf32>
+// CHECK: %[[SKIPBLOCK:.+]] = tensor.extract_slice %arg2[0, {{.*}}] [1, 1, 8, 16]
+// CHECK: %[[SKIP:.+]] = vector.transfer_read %[[SKIPBLOCK]]{{.*}} : tensor<1x1x8x16xf32>, vector<1x1x8x16xf32>
+// CHECK: arith.addf %{{.*}}, %[[SKIP]] : vector<1x1x8x16xf32>
+#id2 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @depthwise_residual(%i: tensor<1x10x10x32xf32>, %f: tensor<3x3x32xf32>, %skip: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x8x32xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  %d = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x10x10x32xf32>, tensor<3x3x32xf32>) outs(%init : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
+  %e2 = tensor.empty() : tensor<1x8x8x32xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+         ins(%d, %skip : tensor<1x8x8x32xf32>, tensor<1x8x8x32xf32>) outs(%e2 : tensor<1x8x8x32xf32>) {
+  ^bb0(%a: f32, %s: f32, %out: f32):
+    %0 = arith.addf %a, %s : f32
+    linalg.yield %0 : f32
+  } -> tensor<1x8x8x32xf32>
+  return %r : tensor<1x8x8x32xf32>
 }
