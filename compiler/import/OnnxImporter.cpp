@@ -65,6 +65,32 @@ std::string parseInputShape(const std::string &text, InputShape &out) {
 
 namespace {
 
+/// The most elements one tensor may have: every buffer lives in one arena
+/// of a 32-bit-addressable device (2^31 floats are 8 GiB). Larger shapes,
+/// usually a corrupt dimension, are refused instead of compiled.
+constexpr int64_t kMaxElements = int64_t(1) << 31;
+
+/// The element count of `shape`, or nullopt when it is over kMaxElements
+/// (computed without overflow).
+std::optional<int64_t> boundedCount(ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || d > kMaxElements)
+      return std::nullopt;
+    n *= d; // both factors are at most 2^31
+    if (n > kMaxElements)
+      return std::nullopt;
+  }
+  return n;
+}
+
+std::string shapeText(ArrayRef<int64_t> shape) {
+  std::string s;
+  for (int64_t d : shape)
+    s += (s.empty() ? "" : "x") + std::to_string(d);
+  return s.empty() ? "scalar" : s;
+}
+
 /// Evaluates `expr`, a FailureOr, and returns failure from the enclosing
 /// function if it failed (its diagnostic has already been emitted); otherwise
 /// initializes or assigns `lhs` with its value. It expands to several
@@ -192,6 +218,9 @@ private:
   FailureOr<Values> importSqueeze(const onnx::NodeProto &n, bool unsqueeze);
   FailureOr<Values> importConstant(const onnx::NodeProto &n);
   FailureOr<Values> importPad(const onnx::NodeProto &n);
+  LogicalResult checkWindowValues(ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> dilations);
   LogicalResult resolvePads(const onnx::NodeProto &n, ArrayRef<int64_t> in,
                             ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                             ArrayRef<int64_t> dilations,
@@ -362,15 +391,20 @@ FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
   if (failed(et))
     return failure();
   SmallVector<int64_t> shape;
-  int64_t count = 1;
   for (int64_t d : t.dims()) {
     if (d < 0) {
       error(loc) << what << ": negative dimension " << d;
       return failure();
     }
     shape.push_back(d);
-    count *= d;
   }
+  std::optional<int64_t> bounded = boundedCount(shape);
+  if (!bounded) {
+    error(loc) << what << ": shape " << shapeText(shape)
+               << " has more than 2^31 elements";
+    return failure();
+  }
+  int64_t count = *bounded;
   auto type = RankedTensorType::get(shape, *et);
   size_t elemBytes = (et->getIntOrFloatBitWidth() + 7) / 8;
 
@@ -606,6 +640,10 @@ FailureOr<Value> Importer::make(ValueRange operands,
   if (failed(OpTy::inferReturnTypes(&ctx, nodeLoc, operands, dict,
                                     OpaqueProperties(&props), {}, types)))
     return failure();
+  for (Type t : types)
+    if (auto tt = dyn_cast<RankedTensorType>(t); tt && !boundedCount(tt.getShape()))
+      return fail("the result of shape " + shapeText(tt.getShape()) +
+                  " would have more than 2^31 elements");
   OperationState state(nodeLoc, OpTy::getOperationName());
   state.addOperands(operands);
   state.addAttributes(attrs);
@@ -633,6 +671,18 @@ FailureOr<Value> Importer::make(ValueRange operands,
 // Per-op importers
 //===----------------------------------------------------------------------===//
 
+LogicalResult Importer::checkWindowValues(ArrayRef<int64_t> kernel,
+                                          ArrayRef<int64_t> strides,
+                                          ArrayRef<int64_t> dilations) {
+  for (ArrayRef<int64_t> values : {kernel, strides, dilations})
+    for (int64_t v : values)
+      if (v <= 0 || v >= kMaxElements)
+        return fail("kernel sizes, strides and dilations must be between 1 "
+                    "and 2^31 - 1, got " +
+                    Twine(v));
+  return success();
+}
+
 LogicalResult Importer::resolvePads(const onnx::NodeProto &n,
                                     ArrayRef<int64_t> in,
                                     ArrayRef<int64_t> kernel,
@@ -640,6 +690,8 @@ LogicalResult Importer::resolvePads(const onnx::NodeProto &n,
                                     ArrayRef<int64_t> dilations,
                                     SmallVectorImpl<int64_t> &pads) {
   size_t k = kernel.size();
+  if (failed(checkWindowValues(kernel, strides, dilations)))
+    return failure();
   std::string autoPad = strAttr(n, "auto_pad", "NOTSET");
   if (autoPad == "NOTSET") {
     auto p = intsAttr(n, "pads", SmallVector<int64_t>(2 * k, 0));
@@ -762,10 +814,11 @@ Importer::importConvTranspose(const onnx::NodeProto &n) {
   if (strides.size() != k || dilations.size() != k || outPad.size() != k)
     return fail("strides, dilations and output_padding need " + Twine(k) +
                 " entries");
+  if (failed(checkWindowValues(kernel, strides, dilations)))
+    return failure();
   for (size_t i = 0; i < k; ++i)
-    if (strides[i] <= 0 || dilations[i] <= 0 || outPad[i] < 0)
-      return fail("strides and dilations must be positive and "
-                  "output_padding non-negative");
+    if (outPad[i] < 0 || outPad[i] >= kMaxElements)
+      return fail("output_padding must be between 0 and 2^31 - 1");
   // Pads: given, or derived from output_shape / auto_pad (ONNX's rule: the
   // odd unit of padding goes to the end for SAME_UPPER, else the start).
   std::string autoPad = strAttr(n, "auto_pad", "NOTSET");
@@ -784,6 +837,8 @@ Importer::importConvTranspose(const onnx::NodeProto &n) {
     for (size_t i = 0; i < k; ++i) {
       int64_t want =
           outputShape.empty() ? xs[2 + i] * strides[i] : outputShape[i];
+      if (want <= 0 || want >= kMaxElements)
+        return fail("output_shape entries must be between 1 and 2^31 - 1");
       int64_t total = strides[i] * (xs[2 + i] - 1) + outPad[i] +
                       (kernel[i] - 1) * dilations[i] + 1 - want;
       // A negative total (a larger output_shape) pads with zeros; halves
@@ -799,6 +854,9 @@ Importer::importConvTranspose(const onnx::NodeProto &n) {
     if (p.size() != 2 * k)
       return fail("'pads' has " + Twine(p.size()) + " entries, expected " +
                   Twine(2 * k));
+    for (int64_t v : p)
+      if (v < 0 || v >= kMaxElements)
+        return fail("pads must be between 0 and 2^31 - 1, got " + Twine(v));
     pads.assign(p.begin(), p.end());
   }
   // Zeros between the input elements: (N, C, D, 1, H, 1, ...) padded to
@@ -1485,6 +1543,11 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
         dims.push_back(d.dim_value());
       }
     }
+    if (!boundedCount(dims)) {
+      error(loc) << "graph input '" << in.name() << "' of shape "
+                 << shapeText(dims) << " has more than 2^31 elements";
+      return failure();
+    }
     argTypes.push_back(RankedTensorType::get(dims, et));
     argNames.push_back(in.name());
   }
@@ -1527,9 +1590,19 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
       return failure();
     }
     ASSIGN_OR_FAIL(Values outs, h->second(node));
-    for (auto [i, v] : llvm::enumerate(outs))
-      if (int(i) < node.output_size() && !node.output(i).empty())
-        values[node.output(i)] = v;
+    for (auto [i, v] : llvm::enumerate(outs)) {
+      if (int(i) >= node.output_size() || node.output(i).empty())
+        continue;
+      // Also covers constants a handler builds directly (ConstantOfShape).
+      auto type = dyn_cast<RankedTensorType>(v.getType());
+      if (type && !boundedCount(type.getShape())) {
+        nodeError() << "output '" << node.output(i) << "' of shape "
+                    << shapeText(type.getShape())
+                    << " would have more than 2^31 elements";
+        return failure();
+      }
+      values[node.output(i)] = v;
+    }
   }
 
   // Results.

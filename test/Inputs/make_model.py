@@ -136,6 +136,28 @@ def bad_conv_transpose():
 
 
 @register
+def huge_kernel():
+    # A corrupt kernel size (2^40) with SAME padding: refused, not compiled.
+    nodes = [helper.make_node("MaxPool", ["x"], ["y"], name="pool",
+                              kernel_shape=[2, 2**40], auto_pad="SAME_UPPER")]
+    return model(nodes, [vi("x", [1, 3, 32, 32])], [vi("y", [1, 3, 32, 32])])
+
+
+@register
+def huge_input():
+    return model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                 [vi("x", [2**20, 2**20])], [vi("y", [2**20, 2**20])])
+
+
+@register
+def huge_constant_of_shape():
+    # A shape computed at compile time that asks for 2^40 elements.
+    nodes = [helper.make_node("ConstantOfShape", ["s"], ["y"], name="fill")]
+    return model(nodes, [], [vi("y", [2**20, 2**20])],
+                 [const("s", np.array([2**20, 2**20], np.int64))])
+
+
+@register
 def pool_4d():
     # Pooling over four spatial dimensions is beyond what edgec lowers.
     nodes = [helper.make_node("AveragePool", ["x"], ["y"], name="pool4d",

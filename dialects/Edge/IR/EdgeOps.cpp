@@ -55,6 +55,20 @@ FailureOr<int64_t> windowOutput(Loc loc, int64_t in, int64_t padBegin,
   return out;
 }
 
+/// Fails when the input padded for a window op (as the lowering
+/// materializes it) would have more than 2^31 elements.
+LogicalResult checkPaddedSize(Loc loc, RankedTensorType in,
+                              ArrayRef<int64_t> pads) {
+  size_t spatial = in.getRank() - 2;
+  double elements = double(in.getDimSize(0)) * double(in.getDimSize(1));
+  for (size_t i = 0; i < spatial; ++i)
+    elements *= double(in.getDimSize(2 + i) + pads[i] + pads[spatial + i]);
+  if (elements > double(int64_t(1) << 31))
+    return emitOptionalError(loc, "the padded input would have more than "
+                                  "2^31 elements");
+  return success();
+}
+
 LogicalResult checkWindowAttrs(Loc loc, size_t spatial, ArrayRef<int64_t> kernel,
                                ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                                ArrayRef<int64_t> dilations) {
@@ -63,12 +77,20 @@ LogicalResult checkWindowAttrs(Loc loc, size_t spatial, ArrayRef<int64_t> kernel
     return emitOptionalError(loc, "C3: expected ", spatial,
                              " kernel sizes, strides, dilations and ",
                              2 * spatial, " pads");
-  for (size_t i = 0; i < spatial; ++i)
+  // Bounded so that the window arithmetic cannot overflow.
+  constexpr int64_t kMax = (int64_t(1) << 31) - 1;
+  for (size_t i = 0; i < spatial; ++i) {
     if (kernel[i] <= 0 || strides[i] <= 0 || dilations[i] <= 0 ||
         pads[i] < 0 || pads[i + spatial] < 0)
       return emitOptionalError(loc,
                                "C3: kernel sizes, strides and dilations must "
                                "be positive and pads non-negative");
+    if (kernel[i] > kMax || strides[i] > kMax || dilations[i] > kMax ||
+        pads[i] > kMax || pads[i + spatial] > kMax)
+      return emitOptionalError(loc, "C3: kernel sizes, strides, dilations and "
+                                    "pads must be at most ",
+                               kMax);
+  }
   return success();
 }
 } // namespace
@@ -180,7 +202,8 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
   size_t spatial = in.getRank() - 2;
   if (failed(checkWindowAttrs(loc, spatial, f.getShape().drop_front(2),
                               adaptor.getStrides(), adaptor.getPads(),
-                              adaptor.getDilations())))
+                              adaptor.getDilations())) ||
+      failed(checkPaddedSize(loc, in, adaptor.getPads())))
     return failure();
   if (Value bias = adaptor.getBias()) {
     auto b = tensorOf(bias);
@@ -273,7 +296,8 @@ static LogicalResult inferPool(Loc loc, Adaptor adaptor,
   ArrayRef<int64_t> pads = adaptor.getPads(), dilations = adaptor.getDilations();
   if (failed(requireStatic(loc, {adaptor.getInput()})) ||
       failed(checkWindowAttrs(loc, spatial, adaptor.getKernelShape(),
-                              adaptor.getStrides(), pads, dilations)))
+                              adaptor.getStrides(), pads, dilations)) ||
+      failed(checkPaddedSize(loc, in, pads)))
     return failure();
   SmallVector<int64_t> out{in.getDimSize(0), in.getDimSize(1)};
   for (size_t i = 0; i < spatial; ++i) {

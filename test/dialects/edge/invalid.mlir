@@ -175,3 +175,21 @@ func.func @batch_norm_params(%a: tensor<1x4x2x2xf32>, %s: tensor<3xf32>) -> tens
   %0 = edge.batch_norm %a, %s, %s, %s, %s {epsilon = 1.0e-5 : f32} : (tensor<1x4x2x2xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<1x4x2x2xf32>
   return %0 : tensor<1x4x2x2xf32>
 }
+
+// -----
+
+func.func @pool_window_too_large(%a: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{C3: kernel sizes, strides, dilations and pads must be at most 2147483647}}
+  %0 = edge.max_pool %a {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 1, 4294967296>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @conv_padded_too_large(%x: tensor<1x4x8x8xf32>, %w: tensor<8x4x3x3xf32>) -> tensor<1x8x6x6xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{the padded input would have more than 2^31 elements}}
+  %0 = edge.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1073741824, 1073741824, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x6x6xf32>
+  return %0 : tensor<1x8x6x6xf32>
+}
