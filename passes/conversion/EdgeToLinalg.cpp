@@ -848,12 +848,17 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
       positions *= outT.getDimSize(2 + i);
     }
     divShape.push_back(1);
-    SmallVector<float> inv;
+    // 1 / count in the element type (f16, bf16, f32, f64).
+    const llvm::fltSemantics &sem = cast<FloatType>(et).getFloatSemantics();
+    SmallVector<APFloat> inv;
     for (int64_t q = 0; q < positions; ++q) {
       int64_t count = 1;
       for (size_t i = 0; i < sp; ++i)
         count *= taps(pos[i], i);
-      inv.push_back(1.0f / float(count));
+      APFloat value(1.0 / double(count));
+      bool lost;
+      value.convert(sem, APFloat::rmNearestTiesToEven, &lost);
+      inv.push_back(value);
       for (int64_t i = sp - 1; i >= 0; --i) {
         if (++pos[i] < outT.getDimSize(2 + i))
           break;
@@ -863,7 +868,7 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
     Value divisor = arith::ConstantOp::create(
         b, loc,
         DenseElementsAttr::get(RankedTensorType::get(divShape, et),
-                               ArrayRef<float>(inv)));
+                               ArrayRef<APFloat>(inv)));
     Value y = elementwise(b, loc, ValueRange{sum, divisor}, outShape, et,
                           [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                             return arith::MulFOp::create(nb, nl, a[0], a[1]);

@@ -158,6 +158,16 @@ def huge_constant_of_shape():
 
 
 @register
+def mixed_types():
+    # Conv's operands share one type; float16 data with a float32 filter
+    # crashed the vectorizer before the type check (found by fuzzing).
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv")]
+    return model(nodes, [vi("x", [1, 1, 5, 5], TensorProto.FLOAT16)],
+                 [vi("y", [1, 1, 3, 3], TensorProto.FLOAT16)],
+                 [const("w", np.ones((1, 1, 3, 3), np.float32))])
+
+
+@register
 def pool_4d():
     # Pooling over four spatial dimensions is beyond what edgec lowers.
     nodes = [helper.make_node("AveragePool", ["x"], ["y"], name="pool4d",

@@ -25,7 +25,7 @@ def out_size(n, k, s, d, pb, pe, ceil):
     return o
 
 
-def conv(x, w, b, strides, pads, dilations, group):
+def conv(x, w, b, strides, pads, dilations, group, dtype=np.float32):
     sp = x.ndim - 2
     n, c = x.shape[:2]
     f, cg = w.shape[:2]
@@ -44,18 +44,18 @@ def conv(x, w, b, strides, pads, dilations, group):
             wg = w[g * fg:(g + 1) * fg]
             y[(slice(None), slice(g * fg, (g + 1) * fg)) + pos] = np.tensordot(
                 win, wg, axes=(list(range(1, sp + 2)), list(range(1, sp + 2))))
-    return (y + np.asarray(b).reshape([1, f] + [1] * sp)).astype(np.float32)
+    return (y + np.asarray(b).reshape([1, f] + [1] * sp)).astype(dtype)
 
 
 def pool(x, kernel, strides, pads, ceil, mode, count_include_pad=0,
-         storage_order=0):
+         storage_order=0, dtype=np.float32):
     """Max (with indices) or average pooling by direct enumeration."""
     sp = x.ndim - 2
     n, c = x.shape[:2]
     dims = x.shape[2:]
     outs = [out_size(dims[i], kernel[i], strides[i], 1, pads[i], pads[sp + i],
                      ceil) for i in range(sp)]
-    y = np.zeros([n, c] + outs, np.float32)
+    y = np.zeros([n, c] + outs, dtype)
     idx = np.zeros([n, c] + outs, np.int64)
     for b, ch in itertools.product(range(n), range(c)):
         for pos in itertools.product(*[range(o) for o in outs]):

@@ -44,15 +44,35 @@ FailureOr<int64_t> windowOutput(Loc loc, int64_t in, int64_t padBegin,
   int64_t effective = dilation * (kernel - 1) + 1;
   int64_t span = in + padBegin + padEnd - effective;
   if (span < 0)
-    return emitOptionalError(loc, "the window (", effective,
-                             " with dilation) is larger than the padded input (",
-                             in + padBegin + padEnd, ")");
+    return emitOptionalError(
+        loc, "the window (", effective,
+        " with dilation) is larger than the padded input (",
+        in + padBegin + padEnd, ")");
   int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
   // A window that would start entirely in the end padding is dropped (the
   // rule ONNX Runtime and PyTorch apply in ceil mode).
   if (ceilMode && (out - 1) * stride >= in + padBegin)
     --out;
   return out;
+}
+
+/// Fails unless every (present) operand has the element type of the first;
+/// ONNX gives these operands one type variable.
+LogicalResult sameElementType(Loc loc, ValueRange values, StringRef what) {
+  Type first;
+  for (Value v : values) {
+    if (!v)
+      continue;
+    Type et = tensorOf(v).getElementType();
+    if (!first)
+      first = et;
+    else if (et != first)
+      return emitOptionalError(loc, what,
+                               " must have the same element type, "
+                               "got ",
+                               first, " and ", et);
+  }
+  return success();
 }
 
 /// Fails when the input padded for a window op (as the lowering
@@ -69,8 +89,10 @@ LogicalResult checkPaddedSize(Loc loc, RankedTensorType in,
   return success();
 }
 
-LogicalResult checkWindowAttrs(Loc loc, size_t spatial, ArrayRef<int64_t> kernel,
-                               ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+LogicalResult checkWindowAttrs(Loc loc, size_t spatial,
+                               ArrayRef<int64_t> kernel,
+                               ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> pads,
                                ArrayRef<int64_t> dilations) {
   if (kernel.size() != spatial || strides.size() != spatial ||
       dilations.size() != spatial || pads.size() != 2 * spatial)
@@ -80,15 +102,16 @@ LogicalResult checkWindowAttrs(Loc loc, size_t spatial, ArrayRef<int64_t> kernel
   // Bounded so that the window arithmetic cannot overflow.
   constexpr int64_t kMax = (int64_t(1) << 31) - 1;
   for (size_t i = 0; i < spatial; ++i) {
-    if (kernel[i] <= 0 || strides[i] <= 0 || dilations[i] <= 0 ||
-        pads[i] < 0 || pads[i + spatial] < 0)
+    if (kernel[i] <= 0 || strides[i] <= 0 || dilations[i] <= 0 || pads[i] < 0 ||
+        pads[i + spatial] < 0)
       return emitOptionalError(loc,
                                "C3: kernel sizes, strides and dilations must "
                                "be positive and pads non-negative");
     if (kernel[i] > kMax || strides[i] > kMax || dilations[i] > kMax ||
         pads[i] > kMax || pads[i + spatial] > kMax)
-      return emitOptionalError(loc, "C3: kernel sizes, strides, dilations and "
-                                    "pads must be at most ",
+      return emitOptionalError(loc,
+                               "C3: kernel sizes, strides, dilations and "
+                               "pads must be at most ",
                                kMax);
   }
   return success();
@@ -112,7 +135,6 @@ FailureOr<SmallVector<int64_t>> edge::broadcastShapes(ArrayRef<int64_t> a,
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
-
 
 static LogicalResult inferBroadcast(Loc loc, Value lhs, Value rhs,
                                     SmallVectorImpl<Type> &types) {
@@ -160,10 +182,9 @@ DequantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
   if (scale.getRank() == 1 && scale.getNumElements() != 1) {
     if (axis < 0 || axis >= in.getRank() ||
         in.getDimSize(axis) != scale.getNumElements())
-      return emitOptionalError(loc, "per-axis scale of ",
-                               scale.getNumElements(),
-                               " entries does not match axis ", axis,
-                               " of the input");
+      return emitOptionalError(
+          loc, "per-axis scale of ", scale.getNumElements(),
+          " entries does not match axis ", axis, " of the input");
   }
   if (Value zp = adaptor.getZeroPoint()) {
     if (tensorOf(zp).getElementType() != in.getElementType())
@@ -184,6 +205,10 @@ DequantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
 LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   auto in = tensorOf(adaptor.getInput()), f = tensorOf(adaptor.getFilter());
+  if (failed(sameElementType(
+          loc, {adaptor.getInput(), adaptor.getFilter(), adaptor.getBias()},
+          "the input, filter and bias")))
+    return failure();
   if ((in.getRank() != 4 && in.getRank() != 5) || f.getRank() != in.getRank())
     return emitOptionalError(loc,
                              "C1: input and filter must both have rank 4 or "
@@ -194,11 +219,11 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
   int64_t group = static_cast<int64_t>(adaptor.getGroup());
   if (group <= 0 || f.getDimSize(0) % group != 0 ||
       in.getDimSize(1) != f.getDimSize(1) * group)
-    return emitOptionalError(
-        loc, "C2: input channels (", in.getDimSize(1),
-        ") must equal filter channels (", f.getDimSize(1), ") times group (",
-        group, ") and the filter count (", f.getDimSize(0),
-        ") must be divisible by group");
+    return emitOptionalError(loc, "C2: input channels (", in.getDimSize(1),
+                             ") must equal filter channels (", f.getDimSize(1),
+                             ") times group (", group,
+                             ") and the filter count (", f.getDimSize(0),
+                             ") must be divisible by group");
   size_t spatial = in.getRank() - 2;
   if (failed(checkWindowAttrs(loc, spatial, f.getShape().drop_front(2),
                               adaptor.getStrides(), adaptor.getPads(),
@@ -228,6 +253,9 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
 LogicalResult GemmOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   auto a = tensorOf(adaptor.getA()), b = tensorOf(adaptor.getB());
+  if (failed(sameElementType(
+          loc, {adaptor.getA(), adaptor.getB(), adaptor.getC()}, "A, B and C")))
+    return failure();
   if (a.getRank() != 2 || b.getRank() != 2)
     return emitOptionalError(loc, "A and B must be 2-D");
   bool ta = adaptor.getTransA(), tb = adaptor.getTransB();
@@ -251,6 +279,9 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, Loc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   auto l = tensorOf(adaptor.getLhs()), r = tensorOf(adaptor.getRhs());
+  if (failed(sameElementType(loc, {adaptor.getLhs(), adaptor.getRhs()},
+                             "both operands")))
+    return failure();
   if (l.getRank() < 1 || r.getRank() < 1)
     return emitOptionalError(loc, "operands must have rank >= 1");
   SmallVector<int64_t> ls(l.getShape()), rs(r.getShape());
@@ -289,11 +320,13 @@ static LogicalResult inferPool(Loc loc, Adaptor adaptor,
                                Type resultElement = {}) {
   auto in = tensorOf(adaptor.getInput());
   if (in.getRank() != 4 && in.getRank() != 5)
-    return emitOptionalError(loc, "only 2-D and 3-D pooling (rank-4 or rank-5 "
-                                  "input) is supported, got rank ",
+    return emitOptionalError(loc,
+                             "only 2-D and 3-D pooling (rank-4 or rank-5 "
+                             "input) is supported, got rank ",
                              in.getRank());
   size_t spatial = in.getRank() - 2;
-  ArrayRef<int64_t> pads = adaptor.getPads(), dilations = adaptor.getDilations();
+  ArrayRef<int64_t> pads = adaptor.getPads(),
+                    dilations = adaptor.getDilations();
   if (failed(requireStatic(loc, {adaptor.getInput()})) ||
       failed(checkWindowAttrs(loc, spatial, adaptor.getKernelShape(),
                               adaptor.getStrides(), pads, dilations)) ||
@@ -301,10 +334,9 @@ static LogicalResult inferPool(Loc loc, Adaptor adaptor,
     return failure();
   SmallVector<int64_t> out{in.getDimSize(0), in.getDimSize(1)};
   for (size_t i = 0; i < spatial; ++i) {
-    auto o = windowOutput(loc, in.getDimSize(2 + i), pads[i],
-                          pads[spatial + i], adaptor.getKernelShape()[i],
-                          adaptor.getStrides()[i], dilations[i],
-                          adaptor.getCeilMode());
+    auto o = windowOutput(loc, in.getDimSize(2 + i), pads[i], pads[spatial + i],
+                          adaptor.getKernelShape()[i], adaptor.getStrides()[i],
+                          dilations[i], adaptor.getCeilMode());
     if (failed(o))
       return failure();
     out.push_back(*o);
@@ -351,14 +383,21 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, Loc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {
   auto in = tensorOf(adaptor.getInput());
+  if (failed(sameElementType(loc,
+                             {adaptor.getInput(), adaptor.getScale(),
+                              adaptor.getBias(), adaptor.getMean(),
+                              adaptor.getVariance()},
+                             "the input, scale, bias, mean and variance")))
+    return failure();
   if (in.getRank() < 2)
     return emitOptionalError(loc, "the input must have rank >= 2");
   for (Value p : {adaptor.getScale(), adaptor.getBias(), adaptor.getMean(),
                   adaptor.getVariance()})
     if (tensorOf(p).getRank() != 1 ||
         tensorOf(p).getDimSize(0) != in.getDimSize(1))
-      return emitOptionalError(loc, "scale, bias, mean and variance must be "
-                                    "1-D with one entry per channel (",
+      return emitOptionalError(loc,
+                               "scale, bias, mean and variance must be "
+                               "1-D with one entry per channel (",
                                in.getDimSize(1), ")");
   types.push_back(in);
   return success();
@@ -376,8 +415,9 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, Loc loc,
   int64_t count = 1;
   for (int64_t d : shape) {
     if (d < 0)
-      return emitOptionalError(loc, "the target shape must be static and "
-                                    "non-negative, got ",
+      return emitOptionalError(loc,
+                               "the target shape must be static and "
+                               "non-negative, got ",
                                shapeStr(shape));
     count *= d;
   }
@@ -427,8 +467,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, Loc loc,
       return emitOptionalError(loc, "all inputs must have the same rank");
     for (int64_t i = 0; i < t.getRank(); ++i)
       if (i != axis && t.getDimSize(i) != first.getDimSize(i))
-        return emitOptionalError(loc, "inputs differ in dimension ", i,
-                                 " (", shapeStr(first.getShape()), " vs ",
+        return emitOptionalError(loc, "inputs differ in dimension ", i, " (",
+                                 shapeStr(first.getShape()), " vs ",
                                  shapeStr(t.getShape()), ")");
     out[axis] += t.getDimSize(axis);
   }
@@ -456,12 +496,13 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
     if (kept <= 0)
       return emitOptionalError(loc, "negative pads remove all of dimension ",
                                i);
-    int64_t grow = std::max<int64_t>(pads[i], 0) +
-                   std::max<int64_t>(pads[i + rank], 0);
+    int64_t grow =
+        std::max<int64_t>(pads[i], 0) + std::max<int64_t>(pads[i + rank], 0);
     if (mode == "reflect" && grow > 0 &&
         (pads[i] >= kept || pads[i + rank] >= kept))
-      return emitOptionalError(loc, "reflect pads must be smaller than the "
-                                    "padded dimension (",
+      return emitOptionalError(loc,
+                               "reflect pads must be smaller than the "
+                               "padded dimension (",
                                kept, ")");
     out.push_back(kept + grow);
   }
@@ -476,8 +517,8 @@ LogicalResult ShapeOp::inferReturnTypes(MLIRContext *ctx, Loc loc,
   int64_t start = static_cast<int64_t>(adaptor.getStart());
   int64_t end = static_cast<int64_t>(adaptor.getEnd());
   if (start < 0 || end > in.getRank() || start > end)
-    return emitOptionalError(loc, "invalid dimension range [", start, ", ",
-                             end, ") for rank ", in.getRank());
+    return emitOptionalError(loc, "invalid dimension range [", start, ", ", end,
+                             ") for rank ", in.getRank());
   types.push_back(
       RankedTensorType::get({end - start}, IntegerType::get(ctx, 64)));
   return success();

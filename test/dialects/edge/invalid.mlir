@@ -193,3 +193,11 @@ func.func @conv_padded_too_large(%x: tensor<1x4x8x8xf32>, %w: tensor<8x4x3x3xf32
   %0 = edge.conv %x, %w {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1073741824, 1073741824, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x6x6xf32>
   return %0 : tensor<1x8x6x6xf32>
 }
+
+// -----
+
+func.func @matmul_mixed_types(%a: tensor<2x3xf16>, %b: tensor<3x4xf32>) -> tensor<2x4xf16> {
+  // expected-error@+1 {{both operands must have the same element type, got 'f16' and 'f32'}}
+  %0 = edge.matmul %a, %b : tensor<2x3xf16>, tensor<3x4xf32>
+  return %0 : tensor<2x4xf16>
+}
