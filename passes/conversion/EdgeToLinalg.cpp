@@ -1472,7 +1472,9 @@ void edgec::populateEdgeToLinalgPatterns(RewritePatternSet &patterns) {
     return math::SqrtOp::create(b, l, x);
   });
   patterns.add<UnaryLowering<NegOp>>(ctx, [](B &b, L l, NegOp, Value x) -> Value {
-    return arith::NegFOp::create(b, l, x);
+    if (isa<FloatType>(x.getType()))
+      return arith::NegFOp::create(b, l, x);
+    return arith::SubIOp::create(b, l, scalarConst(b, l, x.getType(), 0.0), x);
   });
   patterns.add<UnaryLowering<ClipOp>>(ctx, [](B &b, L l, ClipOp op, Value x) -> Value {
     double lo = op.getMin().convertToDouble(), hi = op.getMax().convertToDouble();

@@ -168,6 +168,14 @@ def mixed_types():
 
 
 @register
+def bool_add():
+    # ONNX's arithmetic takes numbers only; bool Add is refused, not computed.
+    nodes = [helper.make_node("Add", ["x", "x"], ["y"], name="add")]
+    return model(nodes, [vi("x", [4], TensorProto.BOOL)],
+                 [vi("y", [4], TensorProto.BOOL)])
+
+
+@register
 def pool_4d():
     # Pooling over four spatial dimensions is beyond what edgec lowers.
     nodes = [helper.make_node("AveragePool", ["x"], ["y"], name="pool4d",

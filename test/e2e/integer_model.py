@@ -33,6 +33,7 @@ def main(out):
         helper.make_node("Max", ["a", "b"], ["max"], name="max"),
         helper.make_node("Cast", ["a"], ["wide"], to=TensorProto.INT32,
                          name="widen"),
+        helper.make_node("Neg", ["s"], ["neg"], name="neg"),
     ]
     inits = [numpy_helper.from_array(np.array(255, np.float32), "k255"),
              numpy_helper.from_array(np.array(10, np.uint8), "lo"),
@@ -40,11 +41,12 @@ def main(out):
     vi = helper.make_tensor_value_info
     graph = helper.make_graph(
         nodes, "integers",
-        [vi("img", u8, [1, 2, 4, 4]), vi("a", u8, [6]), vi("b", u8, [6])],
+        [vi("img", u8, [1, 2, 4, 4]), vi("a", u8, [6]), vi("b", u8, [6]),
+         vi("s", TensorProto.INT8, [6])],
         [vi("pool", u8, [1, 2, 2, 2]), vi("norm", TensorProto.FLOAT, [1, 2, 4, 4]),
          vi("quot", u8, [6]), vi("clip", u8, [6]),
          vi("nonzero", TensorProto.FLOAT, [6]), vi("max", u8, [6]),
-         vi("wide", TensorProto.INT32, [6])],
+         vi("wide", TensorProto.INT32, [6]), vi("neg", TensorProto.INT8, [6])],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 8
@@ -56,7 +58,8 @@ def main(out):
     img[0, 1, 3, 3] = 255
     a = np.array([200, 2, 0, 255, 9, 130], np.uint8)
     b = np.array([3, 7, 1, 2, 250, 129], np.uint8)
-    for i, x in enumerate([img, a, b]):
+    s = np.array([-128, -3, 0, 5, 127, -1], np.int8)
+    for i, x in enumerate([img, a, b, s]):
         np.save(os.path.join(out, f"input_{i}.npy"), x)
     refs = [
         img.reshape(1, 2, 2, 2, 2, 2).max(axis=(3, 5)),
@@ -66,6 +69,7 @@ def main(out):
         (a != 0).astype(np.float32),
         np.maximum(a, b),
         a.astype(np.int32),
+        -s,  # int8 wraps: -(-128) is -128
     ]
     for i, r in enumerate(refs):
         np.save(os.path.join(out, f"output_{i}.npy"), r)

@@ -61,7 +61,11 @@ def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid"> { let summary = "1 / (1 + exp(-x))"
 def Edge_TanhOp : Edge_UnaryOp<"tanh"> { let summary = "tanh(x)"; }
 def Edge_ExpOp : Edge_UnaryOp<"exp"> { let summary = "exp(x)"; }
 def Edge_SqrtOp : Edge_UnaryOp<"sqrt"> { let summary = "sqrt(x)"; }
-def Edge_NegOp : Edge_UnaryOp<"neg"> { let summary = "-x"; }
+def Edge_NegOp : Edge_UnaryOp<"neg"> {
+  let summary = "-x";
+  let arguments = (ins RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>:$input);
+  let results = (outs RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>:$output);
+}
 
 def Edge_ClipOp : Edge_UnaryOp<"clip"> {
   let summary = "min(max(x, min), max)";
@@ -75,11 +79,15 @@ def Edge_HardSigmoidOp : Edge_UnaryOp<"hard_sigmoid"> {
                    F32Attr:$beta);
 }
 
+// Numbers: ONNX's arithmetic ops take no bool.
+def Edge_NumericTensor
+    : RankedTensorOf<[AnyFloat, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
+
 class Edge_BinaryOp<string mnemonic>
     : Edge_Op<mnemonic, [SameOperandsElementType]> {
   let summary = "elementwise " # mnemonic # " with numpy broadcasting";
-  let arguments = (ins Edge_Tensor:$lhs, Edge_Tensor:$rhs);
-  let results = (outs Edge_Tensor:$output);
+  let arguments = (ins Edge_NumericTensor:$lhs, Edge_NumericTensor:$rhs);
+  let results = (outs Edge_NumericTensor:$output);
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
   let hasFolder = 1;
