@@ -3,6 +3,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace edgec {
@@ -23,6 +24,88 @@ bool isDataMovement(linalg::GenericOp op) {
   return body.getOperations().size() == 1 &&
          yield.getOperand(0) == body.getArgument(0);
 }
+
+/// A padded buffer whose interior a producer writes whole (the form pad
+/// fusion leaves: fill(empty), the interior extracted as the producer's
+/// destination and inserted back) only needs its border filled: the fill
+/// becomes one fill per padded side, so the interior is written once, not
+/// twice.
+struct FillOnlyTheBorder : OpRewritePattern<linalg::FillOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::FillOp fill,
+                                PatternRewriter &rewriter) const override {
+    auto empty = fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>();
+    auto type = dyn_cast<RankedTensorType>(fill.getResult(0).getType());
+    if (!empty || !type || !type.hasStaticShape() ||
+        !fill.getResult(0).hasNUses(2))
+      return failure();
+    tensor::ExtractSliceOp interior;
+    tensor::InsertSliceOp writeBack;
+    for (Operation *user : fill.getResult(0).getUsers()) {
+      if (auto e = dyn_cast<tensor::ExtractSliceOp>(user))
+        interior = e;
+      else if (auto i = dyn_cast<tensor::InsertSliceOp>(user))
+        writeBack = i;
+    }
+    if (!interior || !writeBack || writeBack.getDest() != fill.getResult(0) ||
+        interior.getStaticOffsets() != writeBack.getStaticOffsets() ||
+        interior.getStaticSizes() != writeBack.getStaticSizes() ||
+        ShapedType::isDynamicShape(interior.getStaticOffsets()) ||
+        ShapedType::isDynamicShape(interior.getStaticSizes()) ||
+        !llvm::all_of(interior.getStaticStrides(),
+                      [](int64_t s) { return s == 1; }) ||
+        interior.getSourceType().getRank() != interior.getType().getRank())
+      return failure();
+    // The write-back must put the value computed into the interior slice
+    // back (so every interior element is overwritten).
+    auto producer =
+        writeBack.getSource().getDefiningOp<DestinationStyleOpInterface>();
+    if (!producer || producer.getNumDpsInits() != 1 ||
+        producer.getDpsInits()[0] != interior.getResult())
+      return failure();
+    ArrayRef<int64_t> offsets = interior.getStaticOffsets();
+    ArrayRef<int64_t> sizes = interior.getStaticSizes();
+    ArrayRef<int64_t> shape = type.getShape();
+    Location loc = fill.getLoc();
+    rewriter.setInsertionPoint(fill);
+    Value buffer = empty.getResult();
+    int64_t rank = type.getRank();
+    auto fillBox = [&](ArrayRef<int64_t> boxOffsets,
+                       ArrayRef<int64_t> boxSizes) {
+      MLIRContext *ctx = rewriter.getContext();
+      auto o = getAsIndexOpFoldResult(ctx, boxOffsets);
+      auto z = getAsIndexOpFoldResult(ctx, boxSizes);
+      auto one = getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(rank, 1));
+      Value slice =
+          tensor::ExtractSliceOp::create(rewriter, loc, buffer, o, z, one);
+      Value filled =
+          linalg::FillOp::create(rewriter, loc, fill.getInputs()[0], slice)
+              .getResult(0);
+      buffer = tensor::InsertSliceOp::create(rewriter, loc, filled, buffer, o,
+                                             z, one);
+    };
+    // Side boxes dim by dim; a box spans the whole extent of the dims
+    // before d left to fill and only the interior of the dims after it.
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t lo = offsets[d], hi = shape[d] - offsets[d] - sizes[d];
+      for (auto [start, len] :
+           {std::pair{int64_t(0), lo}, std::pair{offsets[d] + sizes[d], hi}}) {
+        if (len == 0)
+          continue;
+        SmallVector<int64_t> boxOffsets(offsets), boxSizes(sizes);
+        for (int64_t e = 0; e < d; ++e) {
+          boxOffsets[e] = 0;
+          boxSizes[e] = shape[e];
+        }
+        boxOffsets[d] = start;
+        boxSizes[d] = len;
+        fillBox(boxOffsets, boxSizes);
+      }
+    }
+    rewriter.replaceOp(fill, buffer);
+    return success();
+  }
+};
 
 struct FuseElementwisePass
     : edgec::impl::EdgeCpuFuseElementwiseBase<FuseElementwisePass> {
@@ -48,6 +131,12 @@ struct FuseElementwisePass
     RewritePatternSet padPatterns(ctx);
     linalg::populateFuseTensorPadWithProducerLinalgOpPatterns(padPatterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(padPatterns))))
+      return signalPassFailure();
+
+    RewritePatternSet borderPatterns(ctx);
+    borderPatterns.add<FillOnlyTheBorder>(ctx);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(borderPatterns))))
       signalPassFailure();
   }
 };
