@@ -25,6 +25,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -82,6 +83,20 @@ std::optional<int64_t> boundedCount(ArrayRef<int64_t> shape) {
       return std::nullopt;
   }
   return n;
+}
+
+/// ONNX's name of an MLIR element type ("i1" is bool, "ui8" is uint8...).
+std::string onnxTypeName(StringRef mlirType) {
+  static const std::pair<const char *, const char *> kNames[] = {
+      {"i1", "bool"},     {"i8", "int8"},       {"i16", "int16"},
+      {"i32", "int32"},   {"i64", "int64"},     {"ui8", "uint8"},
+      {"ui16", "uint16"}, {"ui32", "uint32"},   {"ui64", "uint64"},
+      {"f16", "float16"}, {"bf16", "bfloat16"}, {"f32", "float"},
+      {"f64", "double"}};
+  for (auto [m, o] : kNames)
+    if (mlirType == m)
+      return o;
+  return mlirType.str();
 }
 
 std::string shapeText(ArrayRef<int64_t> shape) {
@@ -232,6 +247,7 @@ private:
   const ImportOptions &options;
   Location fileLoc;
   Location nodeLoc = fileLoc;
+  std::string opType; // of the node being imported, for messages
   int64_t opset = 0;
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
@@ -641,7 +657,8 @@ FailureOr<Value> Importer::make(ValueRange operands,
                                     OpaqueProperties(&props), {}, types)))
     return failure();
   for (Type t : types)
-    if (auto tt = dyn_cast<RankedTensorType>(t); tt && !boundedCount(tt.getShape()))
+    if (auto tt = dyn_cast<RankedTensorType>(t);
+        tt && !boundedCount(tt.getShape()))
       return fail("the result of shape " + shapeText(tt.getShape()) +
                   " would have more than 2^31 elements");
   OperationState state(nodeLoc, OpTy::getOperationName());
@@ -649,8 +666,29 @@ FailureOr<Value> Importer::make(ValueRange operands,
   state.addAttributes(attrs);
   state.addTypes(types);
   Operation *op = builder.create(state);
-  if (failed(mlir::verify(op)))
-    return failure();
+  // The op's own verifier speaks of edge ops and operand numbers; its type
+  // constraint failures are restated in ONNX terms at the node.
+  std::string message;
+  LogicalResult verified = success();
+  {
+    ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &d) {
+      if (message.empty())
+        message = d.str();
+      return success();
+    });
+    verified = mlir::verify(op);
+  }
+  if (failed(verified)) {
+    op->erase();
+    SmallVector<StringRef> m;
+    llvm::Regex typeError("operand #([0-9]+) must be .*, but got "
+                          "'tensor<([0-9]+x)*([a-z0-9]+)>'");
+    if (typeError.match(message, &m))
+      return fail(opType + " on " + onnxTypeName(m[3]) +
+                  " tensors is not supported (input " + m[1] + ")");
+    llvm::Regex prefix("^'[a-z_.]+' op ");
+    return fail(prefix.sub("", message));
+  }
   SmallVector<OpFoldResult> folded;
   if (succeeded(op->fold(folded)) && folded.size() == 1) {
     Value result;
@@ -1578,6 +1616,7 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
                            ? node.op_type() + "_" + std::to_string(idx)
                            : node.name();
     nodeLoc = NameLoc::get(builder.getStringAttr(name), fileLoc);
+    opType = node.op_type();
     if (!node.domain().empty() && node.domain() != "ai.onnx") {
       nodeError() << "unsupported op '" << node.op_type() << "' of domain '"
                   << node.domain() << "'";
