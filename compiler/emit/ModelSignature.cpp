@@ -1,5 +1,6 @@
 //===- ModelSignature.cpp - model I/O and the generated C header ----------===//
 #include "compiler/emit/ModelSignature.h"
+#include "compiler/import/OnnxTypes.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -10,24 +11,6 @@
 using namespace mlir;
 
 namespace edgec {
-
-static int32_t dtypeOf(Type t) {
-  if (t.isF32()) return 1;
-  if (t.isF64()) return 11;
-  if (t.isF16()) return 10;
-  if (t.isBF16()) return 16;
-  if (auto it = dyn_cast<IntegerType>(t)) {
-    bool u = it.isUnsigned();
-    switch (it.getWidth()) {
-    case 1: return 9;
-    case 8: return u ? 2 : 3;
-    case 16: return u ? 4 : 5;
-    case 32: return u ? 12 : 6;
-    case 64: return u ? 13 : 7;
-    }
-  }
-  return 0;
-}
 
 static const char *cTypeOf(int32_t dtype) {
   switch (dtype) {
@@ -48,30 +31,11 @@ static const char *cTypeOf(int32_t dtype) {
   return "void";
 }
 
-static const char *dtypeName(int32_t dtype) {
-  switch (dtype) {
-  case 1: return "float32";
-  case 2: return "uint8";
-  case 3: return "int8";
-  case 4: return "uint16";
-  case 5: return "int16";
-  case 6: return "int32";
-  case 7: return "int64";
-  case 9: return "bool";
-  case 10: return "float16";
-  case 11: return "float64";
-  case 12: return "uint32";
-  case 13: return "uint64";
-  case 16: return "bfloat16";
-  }
-  return "unknown";
-}
-
 LogicalResult readSignature(func::FuncOp func, ModelSignature &sig) {
   auto read = [&](Type type, DictionaryAttr attrs,
                   TensorSignature &out) -> LogicalResult {
     auto t = cast<RankedTensorType>(type);
-    out.dtype = dtypeOf(t.getElementType());
+    out.dtype = onnxDataType(t.getElementType());
     if (!out.dtype)
       return func.emitError("element type ")
              << t.getElementType() << " cannot cross the runtime interface";
@@ -137,7 +101,7 @@ std::string generateHeader(const ModelSignature &sig) {
     for (int64_t d : t.shape)
       count *= uint64_t(d);
     os << "/* " << kind << " " << i << " '" << commentSafe(t.name)
-       << "': " << dtypeName(t.dtype) << " " << shapeText(t.shape) << " */\n"
+       << "': " << onnxDataTypeName(t.dtype) << " " << shapeText(t.shape) << " */\n"
        << "#define " << up << "_" << (kind[0] == 'i' ? "INPUT" : "OUTPUT") << i
        << "_COUNT " << count << "u\n";
   };

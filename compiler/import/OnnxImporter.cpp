@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/import/OnnxImporter.h"
+#include "compiler/import/OnnxTypes.h"
 
 #include "dialects/Edge/IR/EdgeOps.h"
 
@@ -18,6 +19,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -66,10 +68,7 @@ std::string parseInputShape(const std::string &text, InputShape &out) {
 
 namespace {
 
-/// The most elements one tensor may have: every buffer lives in one arena
-/// of a 32-bit-addressable device (2^31 floats are 8 GiB). Larger shapes,
-/// usually a corrupt dimension, are refused instead of compiled.
-constexpr int64_t kMaxElements = int64_t(1) << 31;
+using edge::kMaxElements;
 
 /// The element count of `shape`, or nullopt when it is over kMaxElements
 /// (computed without overflow).
@@ -83,20 +82,6 @@ std::optional<int64_t> boundedCount(ArrayRef<int64_t> shape) {
       return std::nullopt;
   }
   return n;
-}
-
-/// ONNX's name of an MLIR element type ("i1" is bool, "ui8" is uint8...).
-std::string onnxTypeName(StringRef mlirType) {
-  static const std::pair<const char *, const char *> kNames[] = {
-      {"i1", "bool"},     {"i8", "int8"},       {"i16", "int16"},
-      {"i32", "int32"},   {"i64", "int64"},     {"ui8", "uint8"},
-      {"ui16", "uint16"}, {"ui32", "uint32"},   {"ui64", "uint64"},
-      {"f16", "float16"}, {"bf16", "bfloat16"}, {"f32", "float"},
-      {"f64", "double"}};
-  for (auto [m, o] : kNames)
-    if (mlirType == m)
-      return o;
-  return mlirType.str();
 }
 
 std::string shapeText(ArrayRef<int64_t> shape) {
@@ -681,11 +666,14 @@ FailureOr<Value> Importer::make(ValueRange operands,
   if (failed(verified)) {
     op->erase();
     SmallVector<StringRef> m;
-    llvm::Regex typeError("operand #([0-9]+) must be .*, but got "
-                          "'tensor<([0-9]+x)*([a-z0-9]+)>'");
-    if (typeError.match(message, &m))
-      return fail(opType + " on " + onnxTypeName(m[3]) +
+    llvm::Regex typeError("operand #([0-9]+) must be ");
+    unsigned index;
+    if (typeError.match(message, &m) && !m[1].getAsInteger(10, index) &&
+        index < operands.size()) {
+      Type et = getElementTypeOrSelf(operands[index].getType());
+      return fail(opType + " on " + onnxDataTypeName(onnxDataType(et)) +
                   " tensors is not supported (input " + m[1] + ")");
+    }
     llvm::Regex prefix("^'[a-z_.]+' op ");
     return fail(prefix.sub("", message));
   }

@@ -83,7 +83,7 @@ LogicalResult checkPaddedSize(Loc loc, RankedTensorType in,
   double elements = double(in.getDimSize(0)) * double(in.getDimSize(1));
   for (size_t i = 0; i < spatial; ++i)
     elements *= double(in.getDimSize(2 + i) + pads[i] + pads[spatial + i]);
-  if (elements > double(int64_t(1) << 31))
+  if (elements > double(kMaxElements))
     return emitOptionalError(loc, "the padded input would have more than "
                                   "2^31 elements");
   return success();
@@ -100,7 +100,7 @@ LogicalResult checkWindowAttrs(Loc loc, size_t spatial,
                              " kernel sizes, strides, dilations and ",
                              2 * spatial, " pads");
   // Bounded so that the window arithmetic cannot overflow.
-  constexpr int64_t kMax = (int64_t(1) << 31) - 1;
+  constexpr int64_t kMax = kMaxElements - 1;
   for (size_t i = 0; i < spatial; ++i) {
     if (kernel[i] <= 0 || strides[i] <= 0 || dilations[i] <= 0 || pads[i] < 0 ||
         pads[i + spatial] < 0)

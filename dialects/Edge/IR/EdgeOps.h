@@ -16,6 +16,12 @@
 #include "dialects/Edge/IR/EdgeOps.h.inc"
 
 namespace edge {
+/// The most elements one tensor may have, and the bound of window sizes,
+/// strides and pads: every buffer lives in one arena of a 32-bit-addressable
+/// device (2^31 floats are 8 GiB). Larger shapes, usually a corrupt
+/// dimension, are refused instead of compiled.
+constexpr int64_t kMaxElements = int64_t(1) << 31;
+
 /// Numpy-style broadcast of two static shapes; failure if incompatible.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
