@@ -135,8 +135,20 @@ Value transposeGeneric(OpBuilder &b, Location loc, Value v,
       .getResult(0);
 }
 
-constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
-constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
+/// (N, C, spatial...) -> (N, spatial..., C) and back, for `rank` dims.
+SmallVector<int64_t> toChannelsLast(int64_t rank) {
+  SmallVector<int64_t> perm{0};
+  for (int64_t i = 2; i < rank; ++i)
+    perm.push_back(i);
+  perm.push_back(1);
+  return perm;
+}
+SmallVector<int64_t> toChannelsFirst(int64_t rank) {
+  SmallVector<int64_t> perm{0, rank - 1};
+  for (int64_t i = 1; i < rank - 1; ++i)
+    perm.push_back(i);
+  return perm;
+}
 
 /// Transposes a constant at compile time (raw element bytes are permuted).
 DenseElementsAttr transposeConstant(DenseElementsAttr attr,
@@ -385,21 +397,6 @@ struct DequantizeLowering : OpConversionPattern<DequantizeLinearOp> {
 // Convolution and pooling (channels-last)
 //===----------------------------------------------------------------------===//
 
-/// (N, C, spatial...) -> (N, spatial..., C) and back, for `rank` dims.
-SmallVector<int64_t> toChannelsLast(int64_t rank) {
-  SmallVector<int64_t> perm{0};
-  for (int64_t i = 2; i < rank; ++i)
-    perm.push_back(i);
-  perm.push_back(1);
-  return perm;
-}
-SmallVector<int64_t> toChannelsFirst(int64_t rank) {
-  SmallVector<int64_t> perm{0, rank - 1};
-  for (int64_t i = 1; i < rank - 1; ++i)
-    perm.push_back(i);
-  return perm;
-}
-
 /// Pads the spatial dims of a channels-last value: `begin` and `end` hold
 /// one entry per spatial dim.
 Value padSpatialLast(OpBuilder &b, Location loc, Value x,
@@ -522,48 +519,46 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
           .getResult(0);
     };
 
-    SmallVector<int64_t> outLast{n};
-    for (int64_t i = 0; i < spatial; ++i)
-      outLast.push_back(outT.getDimSize(2 + i));
-    outLast.push_back(f);
     Value y;
-    if (spatial != 2) {
-      // 3-D convolutions (rare at the edge) run as one generic for every
-      // group count; the measured kernels are the 2-D ones below.
+    if (spatial != 2 || (group != 1 && group != c)) {
+      // 3-D convolutions (rare at the edge) and grouped ones run as one
+      // generic; the measured kernels are the 2-D named ops below.
+      SmallVector<int64_t> outLast{n};
+      for (int64_t i = 0; i < spatial; ++i)
+        outLast.push_back(outT.getDimSize(2 + i));
+      outLast.push_back(f);
       y = groupedConv(b, loc, x, adaptor.getFilter(),
                       initWith(outLast, adaptor.getBias()), op.getStrides(),
                       op.getDilations(), group);
-    } else if (int64_t kh = fT.getDimSize(2), kw = fT.getDimSize(3),
-               oh = outT.getDimSize(2), ow = outT.getDimSize(3);
-               group == 1) {
-      Value w = transposed(b, loc, adaptor.getFilter(), {2, 3, 1, 0}); // HWCF
-      Value init = initWith({n, oh, ow, f}, adaptor.getBias());
-      y = linalg::Conv2DNhwcHwcfOp::create(b, loc, TypeRange{init.getType()},
-                                           ValueRange{x, w}, ValueRange{init},
-                                           strides, dilations)
-              .getResult(0);
-    } else if (group == c && f == c) {
-      Value w = transposed(b, loc, adaptor.getFilter(), {2, 3, 0, 1});
-      w = reshapeTo(b, loc, w, {kh, kw, c}); // HWC
-      Value init = initWith({n, oh, ow, c}, adaptor.getBias());
-      y = linalg::DepthwiseConv2DNhwcHwcOp::create(
-              b, loc, TypeRange{init.getType()}, ValueRange{x, w},
-              ValueRange{init}, strides, dilations)
-              .getResult(0);
-    } else if (group == c) {
-      int64_t m = f / c; // channel multiplier: filter f = ci * m + mi
-      Value w = reshapeTo(b, loc, adaptor.getFilter(), {c, m, kh, kw});
-      w = transposed(b, loc, w, {2, 3, 0, 1}); // HWCM
-      Value init = initWith({n, oh, ow, c, m}, adaptor.getBias());
-      y = linalg::DepthwiseConv2DNhwcHwcmOp::create(
-              b, loc, TypeRange{init.getType()}, ValueRange{x, w},
-              ValueRange{init}, strides, dilations)
-              .getResult(0);
-      y = reshapeTo(b, loc, y, {n, oh, ow, f});
     } else {
-      y = groupedConv(b, loc, x, adaptor.getFilter(),
-                      initWith(outLast, adaptor.getBias()), op.getStrides(),
-                      op.getDilations(), group);
+      int64_t kh = fT.getDimSize(2), kw = fT.getDimSize(3);
+      int64_t oh = outT.getDimSize(2), ow = outT.getDimSize(3);
+      if (group == 1) {
+        Value w = transposed(b, loc, adaptor.getFilter(), {2, 3, 1, 0}); // HWCF
+        Value init = initWith({n, oh, ow, f}, adaptor.getBias());
+        y = linalg::Conv2DNhwcHwcfOp::create(b, loc, TypeRange{init.getType()},
+                                             ValueRange{x, w}, ValueRange{init},
+                                             strides, dilations)
+                .getResult(0);
+      } else if (f == c) {
+        Value w = transposed(b, loc, adaptor.getFilter(), {2, 3, 0, 1});
+        w = reshapeTo(b, loc, w, {kh, kw, c}); // HWC
+        Value init = initWith({n, oh, ow, c}, adaptor.getBias());
+        y = linalg::DepthwiseConv2DNhwcHwcOp::create(
+                b, loc, TypeRange{init.getType()}, ValueRange{x, w},
+                ValueRange{init}, strides, dilations)
+                .getResult(0);
+      } else {
+        int64_t m = f / c; // channel multiplier: filter f = ci * m + mi
+        Value w = reshapeTo(b, loc, adaptor.getFilter(), {c, m, kh, kw});
+        w = transposed(b, loc, w, {2, 3, 0, 1}); // HWCM
+        Value init = initWith({n, oh, ow, c, m}, adaptor.getBias());
+        y = linalg::DepthwiseConv2DNhwcHwcmOp::create(
+                b, loc, TypeRange{init.getType()}, ValueRange{x, w},
+                ValueRange{init}, strides, dilations)
+                .getResult(0);
+        y = reshapeTo(b, loc, y, {n, oh, ow, f});
+      }
     }
     rewriter.replaceOp(op, transposeGeneric(b, loc, y, toChannelsFirst(rank)));
     return success();
@@ -917,11 +912,8 @@ struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
     auto inT = op.getInput().getType();
     int64_t rank = inT.getRank();
     // Channels-last: reduce (n, spatial..., c) over the spatial dims.
-    SmallVector<int64_t> perm{0};
-    for (int64_t i = 2; i < rank; ++i)
-      perm.push_back(i);
-    perm.push_back(1);
-    Value x = transposeGeneric(b, loc, adaptor.getInput(), perm);
+    Value x =
+        transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
     SmallVector<bool> reduced(rank, true);
     reduced.front() = reduced.back() = false;
     Value sum = reduce(b, loc, x, reduced, 0.0,
@@ -1195,7 +1187,7 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     bool channelsLast = type.getRank() == 4 && axis == 1;
     if (channelsLast) {
       for (Value &in : inputs)
-        in = transposed(b, loc, in, kToNHWC);
+        in = transposed(b, loc, in, toChannelsLast(4));
       axis = 3;
       type = RankedTensorType::get({type.getDimSize(0), type.getDimSize(2),
                                     type.getDimSize(3), type.getDimSize(1)},
@@ -1215,7 +1207,7 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
       offset += t.getDimSize(axis);
     }
     if (channelsLast)
-      result = transposeGeneric(b, loc, result, kToNCHW);
+      result = transposeGeneric(b, loc, result, toChannelsFirst(4));
     rewriter.replaceOp(op, result);
     return success();
   }
