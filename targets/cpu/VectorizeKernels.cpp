@@ -291,10 +291,13 @@ Operation *tileFused(RewriterBase &rewriter, Operation *kernel,
     root = epilogue;
   else
     sizes.resize(cast<linalg::LinalgOp>(kernel).getNumLoops(), 0);
+  // The init is fused when it is a fill or a (bias broadcast) generic.
   Operation *init = cast<DestinationStyleOpInterface>(kernel)
                         .getDpsInits()[0]
                         .getDefiningOp();
-  if (!epilogue && !isa_and_nonnull<linalg::FillOp, linalg::GenericOp>(init))
+  if (!isa_and_nonnull<linalg::FillOp, linalg::GenericOp>(init))
+    init = nullptr;
+  if (!epilogue && !init)
     return nullptr;
   scf::SCFTileAndFuseOptions options;
   options.tilingOptions.setTileSizes(
@@ -303,8 +306,7 @@ Operation *tileFused(RewriterBase &rewriter, Operation *kernel,
       [&](tensor::ExtractSliceOp, OpResult producer,
           bool) -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         Operation *owner = producer.getOwner();
-        if (owner == kernel ||
-            (owner == init && isa<linalg::FillOp, linalg::GenericOp>(owner)))
+        if (owner == kernel || (init && owner == init))
           return scf::SCFTileAndFuseOptions::ControlFnResult{};
         return std::nullopt;
       });
@@ -324,6 +326,29 @@ Operation *tileFused(RewriterBase &rewriter, Operation *kernel,
       alsoVectorize.push_back(op);
   }
   return tiledKernel;
+}
+
+/// Tiles a convolution-like kernel to register blocks: its parallel dims by
+/// `parallelTiles`, then its reduction dims by `reductionTiles` (0 keeps a
+/// dim whole). With `fuse`, the block loop also computes the kernel's init
+/// and epilogue (tileFused). Returns the innermost tiled kernel, or null.
+Operation *tileBlocks(RewriterBase &rewriter, Operation *kernel,
+                      ArrayRef<int64_t> parallelTiles,
+                      ArrayRef<int64_t> reductionTiles, bool fuse,
+                      SmallVectorImpl<Operation *> &alsoVectorize) {
+  SmallVector<int64_t> all(parallelTiles);
+  llvm::append_range(all, reductionTiles);
+  if (fuse) {
+    if (Operation *block =
+            tileFused(rewriter, kernel, parallelTiles, alsoVectorize)) {
+      SmallVector<int64_t> inner(parallelTiles.size(), 0);
+      llvm::append_range(inner, reductionTiles);
+      auto t = tile(rewriter, block, inner);
+      return succeeded(t) ? t->tiledOps.back() : nullptr;
+    }
+  }
+  auto t = tile(rewriter, kernel, all);
+  return succeeded(t) ? t->tiledOps.back() : nullptr;
 }
 
 struct VectorizeKernelsPass
@@ -390,44 +415,22 @@ struct VectorizeKernelsPass
           op = padConv(rewriter, conv, best, filters);
           r = cast<linalg::LinalgOp>(op).getStaticLoopRanges();
         }
-        int64_t rt = rowsFor(r[2], ft);
-        if (fuseBlocks) {
-          if (Operation *block =
-                  tileFused(rewriter, op, {1, 1, rt, ft}, toVectorize)) {
-            auto t = tile(rewriter, block, {0, 0, 0, 0, 1, 1, 1});
-            if (succeeded(t))
-              toVectorize.push_back(
-                  decomposeTo1D(t->tiledOps.back(), patternRewriter));
-            continue;
-          }
-        }
-        auto t = tile(rewriter, op, {1, 1, rt, ft, 1, 1, 1});
-        if (failed(t))
-          continue;
-        toVectorize.push_back(
-            decomposeTo1D(t->tiledOps.back(), patternRewriter));
+        // Reductions (kh, kw, c) tiled by 1.
+        if (Operation *block =
+                tileBlocks(rewriter, op, {1, 1, rowsFor(r[2], ft), ft},
+                           {1, 1, 1}, fuseBlocks, toVectorize))
+          toVectorize.push_back(decomposeTo1D(block, patternRewriter));
       } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
                      linalg::PoolingNhwcMaxUnsignedOp,
                      linalg::PoolingNhwcSumOp>(op)) {
         // Depthwise and pooling share (n, oh, ow, c, kh, kw): rows x one
         // vector of channels, kw left whole for the 1-D vectorizer.
         int64_t ct = std::min(vectorTile(r[3], lanes), lanes);
-        int64_t rt = rowsFor(r[2], ct, 8);
-        if (fuseBlocks && isa<linalg::DepthwiseConv2DNhwcHwcOp>(op)) {
-          if (Operation *block =
-                  tileFused(rewriter, op, {1, 1, rt, ct}, toVectorize)) {
-            auto t = tile(rewriter, block, {0, 0, 0, 0, 1, 0});
-            if (succeeded(t))
-              toVectorize.push_back(
-                  decomposeTo1D(t->tiledOps.back(), patternRewriter));
-            continue;
-          }
-        }
-        auto t = tile(rewriter, op, {1, 1, rt, ct, 1, 0});
-        if (failed(t))
-          continue;
-        toVectorize.push_back(
-            decomposeTo1D(t->tiledOps.back(), patternRewriter));
+        if (Operation *block = tileBlocks(
+                rewriter, op, {1, 1, rowsFor(r[2], ct, 8), ct}, {1, 0},
+                fuseBlocks && isa<linalg::DepthwiseConv2DNhwcHwcOp>(op),
+                toVectorize))
+          toVectorize.push_back(decomposeTo1D(block, patternRewriter));
       } else {
         // (m, n, k): cache tile for large operands, then 8 x 2 vectors x 1.
         int64_t nt = vectorTile(r[1], lanes);
