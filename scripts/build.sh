@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian bookworm packages), then configures and
-# builds edgec into build/. Used by setup.sh, test.sh and CI.
+# builds edgec into build/ (with a runtime kit for every cross target:
+# the cross compilers and emulators are part of what is installed). Used by
+# setup.sh, test.sh and CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake ninja-build g++ make
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler libgtest-dev
-  python3-numpy python3-onnx python3-psutil)
+  python3-numpy python3-onnx python3-psutil
+  qemu-user qemu-system-arm
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+  gcc-arm-none-eabi libnewlib-arm-none-eabi)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -24,6 +24,7 @@ config.substitutions.append(
 config.substitutions.append(("%runtime_include", config.edgec_runtime_include))
 config.substitutions.append(("%libdir", config.edgec_lib_dir))
 config.substitutions.append(("%testdir", os.path.dirname(__file__)))
+config.substitutions.append(("%src_root", config.edgec_src_root))
 config.substitutions.append(("%edgec_bindir", config.edgec_tools_dir))
 config.substitutions.append(
     ("%onnx_node_tests",
@@ -36,3 +37,26 @@ if config.python and os.path.exists(config.python):
 if os.getuid() == 0:
     # root can write anywhere: permission tests use a path under a file.
     config.available_features.add("root")
+
+# Cross targets: an emulator or cross toolchain missing makes its tests
+# UNSUPPORTED on a developer's machine; under CI (CI=true), where
+# scripts/test.sh installs them all, every feature is set so that a missing
+# tool fails its tests instead of skipping them.
+in_ci = os.environ.get("CI", "").lower() == "true"
+tool_features = {
+    "qemu-aarch64": ["qemu-aarch64"],
+    "qemu-riscv64": ["qemu-riscv64"],
+    "qemu-system-arm": ["qemu-system-arm"],
+    "aarch64-gcc": ["aarch64-linux-gnu-gcc"],
+    "riscv64-gcc": ["riscv64-linux-gnu-gcc"],
+    "arm-none-eabi-gcc": ["arm-none-eabi-gcc"],
+}
+for feature, tools in tool_features.items():
+    if in_ci or all(shutil.which(t) for t in tools):
+        config.available_features.add(feature)
+if in_ci:
+    config.available_features.update(["models", "python-onnx"])
+config.substitutions.append(
+    ("%run_models", "%s %s --bindir %s --models %s" % (
+        config.python, os.path.join(os.path.dirname(__file__), "targets", "run_models.py"),
+        config.edgec_tools_dir, config.edgec_models_dir)))

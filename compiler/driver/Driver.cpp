@@ -2,12 +2,14 @@
 //
 // import -> graph -> linalg -> kernels -> bufferized -> llvm -> LLVM IR ->
 // object, with `--compile-to` stopping after any phase, then the header, and
-// for executables and shared objects a link through the system C compiler.
+// for executables, shared objects and libraries a link with the target's
+// runtime kit (compiler/emit/Linker).
 //
 //===----------------------------------------------------------------------===//
 
 #include "compiler/driver/Driver.h"
 
+#include "compiler/emit/Linker.h"
 #include "compiler/emit/ModelSignature.h"
 #include "compiler/emit/ObjectEmitter.h"
 #include "dialects/Edge/IR/EdgeOps.h"
@@ -34,6 +36,7 @@ namespace edgec {
 std::optional<EmitKind> parseEmitKind(const std::string &name) {
   if (name == "obj") return EmitKind::Object;
   if (name == "shared") return EmitKind::Shared;
+  if (name == "lib") return EmitKind::Library;
   if (name == "exe") return EmitKind::Executable;
   if (name == "mlir") return EmitKind::MLIR;
   if (name == "llvm") return EmitKind::LLVMIR;
@@ -112,46 +115,18 @@ std::string defaultOutput(const CompileOptions &o) {
   switch (o.emit) {
   case EmitKind::Object: return (stem + ".o").str();
   case EmitKind::Shared: return (stem + ".so").str();
+  case EmitKind::Library: return ("lib" + stem + ".a").str();
   default: return stem.str();
   }
 }
 
-/// Runs `cc` to link the object into an executable or shared object.
-int link(const CompileOptions &o, StringRef object, StringRef output) {
-  std::string cc;
-  if (const char *env = std::getenv("EDGEC_CC"))
-    cc = env;
-  else if (auto found = llvm::sys::findProgramByName("cc"))
-    cc = *found;
-  else
-    return fail("no C compiler found to link with (set EDGEC_CC or install cc)");
-  SmallVector<std::string> args{cc, "-o", output.str(), object.str()};
-  if (o.emit == EmitKind::Shared) {
-    args.insert(args.begin() + 1, "-shared");
-  } else {
-    std::string exe = llvm::sys::fs::getMainExecutable(
-        o.argv0.c_str(), reinterpret_cast<void *>(&runCompiler));
-    SmallString<256> libDir(llvm::sys::path::parent_path(exe));
-    llvm::sys::path::append(libDir, "..", "lib");
-    for (const char *lib : {"libedgert_exe_main.a", "libedgert_runner.a",
-                            "libedgert.a"}) {
-      SmallString<256> p(libDir);
-      llvm::sys::path::append(p, lib);
-      if (!llvm::sys::fs::exists(p))
-        return fail("runtime library '" + Twine(lib) + "' not found in '" +
-                    libDir + "'");
-      args.push_back(p.str().str());
-    }
-  }
-  args.push_back("-lm");
-  SmallVector<StringRef> argRefs(args.begin(), args.end());
-  std::string message;
-  int rc = llvm::sys::ExecuteAndWait(cc, argRefs, std::nullopt, {}, 0, 0,
-                                     &message);
-  if (rc != 0)
-    return fail("linking '" + output + "' failed" +
-                (message.empty() ? "" : ": " + message));
-  return 0;
+/// <bin>/../lib: where the build put the runtime kits.
+std::string runtimeLibDir(const CompileOptions &o) {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      o.argv0.c_str(), reinterpret_cast<void *>(&runCompiler));
+  SmallString<256> libDir(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(libDir, "..", "lib");
+  return libDir.str().str();
 }
 
 } // namespace
@@ -165,8 +140,9 @@ int runCompiler(const CompileOptions &o) {
 
   // Open the output first: an unwritable path fails before any work.
   std::string outputPath = o.outputPath.empty() ? defaultOutput(o) : o.outputPath;
-  bool linked = !o.compileTo && (o.emit == EmitKind::Shared ||
-                                 o.emit == EmitKind::Executable);
+  bool linked = !o.compileTo &&
+                (o.emit == EmitKind::Shared || o.emit == EmitKind::Executable ||
+                 o.emit == EmitKind::Library);
   std::string openError;
   auto output = openOutputFile(outputPath, &openError);
   if (!output)
@@ -201,6 +177,7 @@ int runCompiler(const CompileOptions &o) {
   });
   if (!module)
     return 1;
+  attachTarget(*module, *target);
   auto printModule = [&]() {
     module->print(output->os());
     output->os() << "\n";
@@ -214,28 +191,16 @@ int runCompiler(const CompileOptions &o) {
   ModelSignature sig;
   sig.name = o.name;
   sig.source = llvm::sys::path::filename(o.inputPath).str();
+  sig.weightsSection = o.weightsSection;
+  sig.arenaSection = o.arenaSection;
   if (failed(readSignature(main, sig)))
     return 1;
 
   PipelineOptions popts;
   popts.optLevel = o.target.optLevel;
-  popts.vectorBits = target->vectorBits;
   popts.arenaAlignment = sig.arenaAlignment;
   for (Phase phase : {Phase::Graph, Phase::Linalg, Phase::Kernels,
                       Phase::Bufferized, Phase::LLVM}) {
-    if (phase == Phase::Bufferized)
-      for (unsigned i = 0; i < main.getNumArguments(); ++i)
-        main.setArgAttr(i, "bufferization.writable",
-                        BoolAttr::get(&context, false));
-    if (phase == Phase::LLVM) {
-      if (auto size = main->getAttrOfType<IntegerAttr>("edge.arena_size"))
-        sig.arenaSize = size.getInt();
-      main.setName(o.name + "_kernel");
-      // The names were read into the signature; LLVM has no use for them.
-      for (unsigned i = 0; i < main.getNumArguments(); ++i)
-        main.setArgAttrs(i, DictionaryAttr::get(&context));
-      main->removeAttr("edge.arena_size");
-    }
     PassManager pm(&context);
     buildPhasePipeline(pm, phase, popts);
     if (failed(timed(phaseName(phase), [&] { return pm.run(*module); })))
@@ -243,6 +208,8 @@ int runCompiler(const CompileOptions &o) {
     if (o.compileTo == phase)
       return printModule();
   }
+  if (auto size = (*module)->getAttrOfType<IntegerAttr>("edge.arena_size"))
+    sig.arenaSize = size.getInt();
   if (o.emit == EmitKind::MLIR)
     return printModule();
 
@@ -276,31 +243,45 @@ int runCompiler(const CompileOptions &o) {
   bool ok = timed("codegen", [&] {
     return emitMachineCode(*llvmModule, *target,
                            o.emit == EmitKind::Assembly,
-                           linked ? *objectStream : output->os(), codegenError);
+                           linked ? *objectStream : output->os(), codegenError,
+                           &sig);
   });
   if (!ok)
     return fail(codegenError);
+  // Objects and libraries come with their C header (model.o -> model.h,
+  // libmodel.a -> libmodel.h).
+  auto writeHeader = [&]() {
+    if (outputPath == "-" ||
+        (o.emit != EmitKind::Object && o.emit != EmitKind::Library))
+      return 0;
+    SmallString<128> headerPath(outputPath);
+    llvm::sys::path::replace_extension(headerPath, "h");
+    std::string headerError;
+    auto header = openOutputFile(headerPath, &headerError);
+    if (!header)
+      return fail("cannot write '" + headerPath + "': " + headerError);
+    header->os() << generateHeader(sig);
+    header->keep();
+    return 0;
+  };
   if (!linked) {
     output->keep();
-    if (o.emit == EmitKind::Object && outputPath != "-") {
-      SmallString<128> headerPath(outputPath);
-      llvm::sys::path::replace_extension(headerPath, "h");
-      std::string headerError;
-      auto header = openOutputFile(headerPath, &headerError);
-      if (!header)
-        return fail("cannot write '" + headerPath + "': " + headerError);
-      header->os() << generateHeader(sig);
-      header->keep();
-    }
-    return 0;
+    return writeHeader();
   }
   objectStream->close();
   output->os().close();
-  int rc = timed("link", [&] { return link(o, objectPath, outputPath); });
+  LinkKind kind = o.emit == EmitKind::Shared       ? LinkKind::Shared
+                  : o.emit == EmitKind::Executable ? LinkKind::Executable
+                                                   : LinkKind::StaticLibrary;
+  std::string linkError = timed("link", [&] {
+    return linkModel(*target, kind, runtimeLibDir(o), objectPath, outputPath);
+  });
+  int rc = linkError.empty() ? 0 : fail(linkError);
   llvm::sys::fs::remove(objectPath);
-  if (rc == 0)
-    output->keep();
-  return rc;
+  if (rc != 0)
+    return rc;
+  output->keep();
+  return writeHeader();
 }
 
 } // namespace edgec

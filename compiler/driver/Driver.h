@@ -13,7 +13,15 @@
 
 namespace edgec {
 
-enum class EmitKind { Object, Shared, Executable, MLIR, LLVMIR, Assembly };
+enum class EmitKind {
+  Object,
+  Shared,
+  Executable,
+  Library,
+  MLIR,
+  LLVMIR,
+  Assembly
+};
 
 std::optional<EmitKind> parseEmitKind(const std::string &name);
 
@@ -25,6 +33,8 @@ struct CompileOptions {
   std::optional<Phase> compileTo; // stop after this phase and print MLIR
   TargetSpec target;
   std::string name = "model"; // C prefix of the generated symbols
+  std::string weightsSection = ".edgec.weights"; // section of the weights
+  std::string arenaSection; // non-empty: define <name>_arena in this section
   ImportOptions import;
   bool verbose = false;
   std::string argv0; // locates the runtime libraries (<bin>/../lib)

@@ -94,6 +94,13 @@ std::string generateHeader(const ModelSignature &sig) {
      << "/* Scratch memory the caller provides to every run (bytes, alignment). */\n"
      << "#define " << up << "_ARENA_SIZE " << sig.arenaSize << "u\n"
      << "#define " << up << "_ARENA_ALIGNMENT " << sig.arenaAlignment << "u\n"
+     << "/* Constant weights: bytes in section " << sig.weightsSection
+     << " (read-only; place it\n   in flash with the linker script). */\n"
+     << "#define " << up << "_WEIGHTS_SIZE " << sig.weightsSize << "u\n"
+     << "#define " << up << "_WEIGHTS_SECTION \"" << sig.weightsSection << "\"\n"
+     << "/* Upper bound of the stack one run uses (bytes): every function of\n"
+        "   the model's code, not counting memcpy/memset. */\n"
+     << "#define " << up << "_STACK_SIZE " << sig.stackSize << "u\n"
      << "#define " << up << "_NUM_INPUTS " << sig.inputs.size() << "\n"
      << "#define " << up << "_NUM_OUTPUTS " << sig.outputs.size() << "\n\n";
   auto describe = [&](const char *kind, size_t i, const TensorSignature &t) {
@@ -109,6 +116,11 @@ std::string generateHeader(const ModelSignature &sig) {
     describe("input", i, sig.inputs[i]);
   for (size_t i = 0; i < sig.outputs.size(); ++i)
     describe("output", i, sig.outputs[i]);
+  if (!sig.arenaSection.empty())
+    os << "\n/* An arena the model's object defines, in section "
+       << sig.arenaSection << " (zero-initialized;\n   no loader data). */\n"
+       << "extern uint8_t " << sig.name << "_arena[" << up << "_ARENA_SIZE > 0 ? "
+       << up << "_ARENA_SIZE : 1];\n";
   os << "\n/* The model's descriptor: names, shapes, element types, arena size\n"
         "   and entry point, for edgert_run() and generic tools. */\n"
      << "extern const edgert_model_t " << sig.name << "_model;\n\n"

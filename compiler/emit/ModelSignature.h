@@ -24,6 +24,13 @@ struct ModelSignature {
   std::vector<TensorSignature> inputs, outputs;
   uint64_t arenaSize = 0;
   uint32_t arenaAlignment = 64;
+  /// Where the constant weights go (read-only), and the section of the
+  /// `<name>_arena` buffer the object defines (empty: none, the caller
+  /// provides the arena).
+  std::string weightsSection = ".edgec.weights";
+  std::string arenaSection;
+  uint64_t weightsSize = 0; // bytes in weightsSection, set by the emitter
+  uint64_t stackSize = 0;   // bound of the run's stack use, set by codegen
 };
 
 /// Reads names and types from the imported function's `edge.name` attributes.

@@ -9,6 +9,8 @@
 #include "llvm/IR/GlobalAlias.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/Object/ObjectFile.h"
+#include "llvm/Support/LEB128.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Target/TargetMachine.h"
 
@@ -74,7 +76,8 @@ public:
     SmallVector<Value *> args;
     auto load = [&](Value *array, size_t i) {
       Value *slot = b.CreateConstInBoundsGEP1_64(ptrTy, array, i);
-      return b.CreateAlignedLoad(ptrTy, slot, MaybeAlign(8));
+      return b.CreateAlignedLoad(ptrTy, slot,
+                                 m.getDataLayout().getPointerABIAlignment(0));
     };
     for (size_t i = 0; i < sig.inputs.size(); ++i)
       args.push_back(load(fn->getArg(0), i));
@@ -113,7 +116,7 @@ private:
 std::unique_ptr<Module> translateToLLVMIR(mlir::ModuleOp module,
                                           LLVMContext &context,
                                           const TargetDescription &target,
-                                          const ModelSignature &sig,
+                                          ModelSignature &sig,
                                           bool entryAlias) {
   mlir::registerBuiltinDialectTranslation(*module.getContext());
   mlir::registerLLVMDialectTranslation(*module.getContext());
@@ -129,9 +132,36 @@ std::unique_ptr<Module> translateToLLVMIR(mlir::ModuleOp module,
     if (!target.features.empty())
       f.addFnAttr("target-features", target.features);
   }
-  Function *kernel = llvmModule->getFunction(sig.name + "_kernel");
+  // The entry function of the model ("main", as imported) becomes the
+  // internal kernel behind <name>_entry.
+  // Every constant global of the kernel module is a weight (or a small
+  // table the kernels read): one read-only section a linker script can
+  // place in flash.
+  const DataLayout &dl = llvmModule->getDataLayout();
+  sig.weightsSize = 0;
+  for (GlobalVariable &g : llvmModule->globals()) {
+    if (!g.isConstant() || !g.hasInitializer())
+      continue;
+    if (!sig.weightsSection.empty())
+      g.setSection(sig.weightsSection);
+    // Laid out in module order, each at its preferred alignment.
+    sig.weightsSize = alignTo(sig.weightsSize, dl.getPreferredAlign(&g)) +
+                      dl.getTypeAllocSize(g.getValueType());
+  }
+  if (!sig.arenaSection.empty()) {
+    auto *type = ArrayType::get(Type::getInt8Ty(context),
+                                std::max<uint64_t>(1, sig.arenaSize));
+    auto *arena = new GlobalVariable(*llvmModule, type, false,
+                                     GlobalValue::ExternalLinkage,
+                                     ConstantAggregateZero::get(type),
+                                     sig.name + "_arena");
+    arena->setAlignment(Align(sig.arenaAlignment));
+    arena->setSection(sig.arenaSection);
+  }
+  Function *kernel = llvmModule->getFunction("main");
   if (!kernel)
     return nullptr;
+  kernel->setName(sig.name + "_kernel");
   kernel->setLinkage(GlobalValue::InternalLinkage);
   DescriptorBuilder builder(*llvmModule, sig);
   Function *entryFn = builder.entry(kernel);
@@ -170,16 +200,70 @@ void optimizeLLVMIR(Module &module, const TargetDescription &target,
   mpm.run(module, mam);
 }
 
+/// Reads the emitted object: the sum of the frame sizes recorded in its
+/// .stack_sizes section (pairs of a function address and a ULEB128 size),
+/// and the size of the weights section as laid out.
+static void readObjectSizes(StringRef objectBytes, ModelSignature &sig) {
+  auto object = object::ObjectFile::createObjectFile(
+      MemoryBufferRef(objectBytes, "model.o"));
+  if (!object) {
+    consumeError(object.takeError());
+    return;
+  }
+  unsigned addressBytes = (*object)->getBytesInAddress();
+  uint64_t total = 0, weights = 0;
+  for (const object::SectionRef &section : (*object)->sections()) {
+    Expected<StringRef> name = section.getName();
+    if (!name) {
+      consumeError(name.takeError());
+      continue;
+    }
+    // (LLVM may split the section by flags, e.g. a mergeable one for
+    // small constants: count every section of that name.)
+    if (*name == sig.weightsSection && !sig.weightsSection.empty())
+      weights += section.getSize();
+    if (*name != ".stack_sizes")
+      continue;
+    Expected<StringRef> contents = section.getContents();
+    if (!contents) {
+      consumeError(contents.takeError());
+      continue;
+    }
+    const uint8_t *p = contents->bytes_begin(), *end = contents->bytes_end();
+    while (p + addressBytes < end) {
+      p += addressBytes;
+      unsigned n = 0;
+      total += decodeULEB128(p, &n, end);
+      if (n == 0)
+        break;
+      p += n;
+    }
+  }
+  sig.stackSize = total;
+  if (!sig.weightsSection.empty())
+    sig.weightsSize = weights;
+}
+
 bool emitMachineCode(Module &module, const TargetDescription &target,
-                     bool assembly, raw_pwrite_stream &os, std::string &error) {
+                     bool assembly, raw_pwrite_stream &os, std::string &error,
+                     ModelSignature *sig) {
+  // Objects record each function's frame size (.stack_sizes), from which
+  // the header's stack bound is computed.
+  target.machine->Options.EmitStackSizeSection = !assembly;
+  SmallVector<char, 0> buffer;
+  raw_svector_ostream bufferStream(buffer);
   legacy::PassManager pm;
   if (target.machine->addPassesToEmitFile(
-          pm, os, nullptr,
+          pm, bufferStream, nullptr,
           assembly ? CodeGenFileType::AssemblyFile : CodeGenFileType::ObjectFile)) {
     error = "the target cannot emit this file type";
     return false;
   }
   pm.run(module);
+  StringRef bytes(buffer.data(), buffer.size());
+  if (sig && !assembly)
+    readObjectSizes(bytes, *sig);
+  os << bytes;
   return true;
 }
 

@@ -15,25 +15,31 @@
 
 namespace edgec {
 
-/// Translates the LLVM-dialect module whose kernel is `<name>_kernel`
+/// Translates the LLVM-dialect module whose kernel is `main` (renamed
+/// `<name>_kernel`)
 /// (inputs, outputs, arena as bare pointers) to LLVM IR and adds the runtime
 /// interface: the entry `void <name>_entry(void *const *in, void *const *out,
 /// void *arena)` and the descriptor `const edgert_model_t <name>_model`.
 /// With `entryAlias`, `edgert_entry_model` names the descriptor too (for the
-/// runner executable and shared objects).
+/// runner executable and shared objects). Constant globals go to
+/// `signature.weightsSection` (their bytes are recorded in weightsSize); with
+/// an arenaSection, the object also defines `<name>_arena` there.
 std::unique_ptr<llvm::Module>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   const TargetDescription &target,
-                  const ModelSignature &signature, bool entryAlias);
+                  ModelSignature &signature, bool entryAlias);
 
 /// Runs LLVM's middle-end pipeline at -O0..-O3.
 void optimizeLLVMIR(llvm::Module &module, const TargetDescription &target,
                     int optLevel);
 
 /// Emits object code or assembly. Returns false and sets `error` on failure.
+/// For objects, `signature` (when given) receives the size of the weights
+/// section as emitted and the stack bound: the sum of the frame sizes of
+/// every function in the object (the model's code has no recursion).
 bool emitMachineCode(llvm::Module &module, const TargetDescription &target,
                      bool assembly, llvm::raw_pwrite_stream &os,
-                     std::string &error);
+                     std::string &error, ModelSignature *signature = nullptr);
 
 } // namespace edgec
 

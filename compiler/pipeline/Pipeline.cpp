@@ -5,11 +5,17 @@
 #include "passes/graph/Passes.h"
 #include "targets/cpu/Passes.h"
 
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-#include "llvm/Support/ErrorHandling.h"
 
 using namespace mlir;
 
@@ -41,62 +47,81 @@ std::string phaseList() {
   return s;
 }
 
-/// Adds a textual pipeline; the strings below only name registered passes.
-static void addPipeline(OpPassManager &pm, const std::string &text) {
-  if (failed(parsePassPipeline(text, pm, llvm::errs())))
-    llvm::report_fatal_error("edgec: internal pipeline does not parse: " +
-                             llvm::Twine(text));
-}
-
 void buildPhasePipeline(OpPassManager &pm, Phase phase,
                         const PipelineOptions &o) {
   switch (phase) {
   case Phase::Import:
     return;
-  case Phase::Graph:
-    addPipeline(pm, "canonicalize,func.func(edge-fold-batch-norm,"
-                    "edge-fuse-bias),canonicalize,cse,symbol-dce");
+  case Phase::Graph: {
+    pm.addPass(createCanonicalizerPass());
+    OpPassManager &fn = pm.nest<func::FuncOp>();
+    fn.addPass(createEdgeFoldBatchNorm());
+    fn.addPass(createEdgeFuseBias());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    pm.addPass(createSymbolDCEPass());
     return;
+  }
   case Phase::Linalg:
-    addPipeline(pm, "convert-edge-to-linalg,canonicalize,"
-                    "func.func(edge-cpu-fuse-elementwise),canonicalize,cse");
+    pm.addPass(createConvertEdgeToLinalg());
+    pm.addPass(createCanonicalizerPass());
+    pm.nest<func::FuncOp>().addPass(createEdgeCpuFuseElementwise());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
     return;
   case Phase::Kernels:
-    if (o.optLevel >= 2)
-      addPipeline(pm, "func.func(edge-cpu-vectorize-kernels{vector-bits=" +
-                          std::to_string(o.vectorBits) + "}),canonicalize,cse");
+    if (o.optLevel >= 2) {
+      pm.nest<func::FuncOp>().addPass(createEdgeCpuVectorizeKernels());
+      pm.addPass(createCanonicalizerPass());
+      pm.addPass(createCSEPass());
+    }
     return;
-  case Phase::Bufferized:
+  case Phase::Bufferized: {
     // Function arguments are the caller's inputs: bufferization never
-    // writes them (they are marked read-only by the driver). Results become
-    // out-parameters written in place when possible; every other buffer is
-    // placed in the arena.
-    addPipeline(
-        pm,
-        "eliminate-empty-tensors,"
-        "one-shot-bufferize{bufferize-function-boundaries "
-        "function-boundary-type-conversion=identity-layout-map},"
-        "canonicalize,cse,"
-        "buffer-results-to-out-params{hoist-static-allocs "
-        "modify-public-functions},canonicalize,"
-        "edge-plan-memory{alignment=" + std::to_string(o.arenaAlignment) + "}");
+    // writes them. Results become out-parameters written in place when
+    // possible; every other buffer is placed in the arena.
+    pm.addPass(createEdgeCpuReadonlyInputs());
+    pm.addPass(bufferization::createEmptyTensorEliminationPass());
+    bufferization::OneShotBufferizePassOptions bufferize;
+    bufferize.bufferizeFunctionBoundaries = true;
+    bufferize.functionBoundaryTypeConversion =
+        bufferization::LayoutMapOption::IdentityLayoutMap;
+    pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    bufferization::BufferResultsToOutParamsPassOptions outParams;
+    outParams.hoistStaticAllocs = true;
+    outParams.modifyPublicFunctions = true;
+    pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+    pm.addPass(createCanonicalizerPass());
+    EdgePlanMemoryOptions plan;
+    plan.alignment = o.arenaAlignment;
+    pm.addPass(createEdgePlanMemory(plan));
     return;
-  case Phase::LLVM:
-    addPipeline(
-        pm,
-        "func.func(edge-cpu-scalarize-transfers,canonicalize,"
-        "edge-cpu-expand-copies,convert-linalg-to-loops),"
-        "func.func(convert-vector-to-scf{full-unroll=true}),lower-affine,"
-        "convert-scf-to-cf,canonicalize,expand-strided-metadata,lower-affine,"
-        "func.func(math-expand-ops{ops=tanh}),"
-        "finalize-memref-to-llvm,"
-        "convert-vector-to-llvm{enable-x86vector "
-        "vector-contract-lowering=outerproduct},"
-        "convert-arith-to-llvm,convert-math-to-llvm,convert-index-to-llvm,"
-        "convert-cf-to-llvm,"
-        "convert-func-to-llvm{use-bare-ptr-memref-call-conv},"
-        "convert-ub-to-llvm,reconcile-unrealized-casts,canonicalize");
+  }
+  case Phase::LLVM: {
+    pm.addPass(createEdgeCpuFinalizeEntry());
+    {
+      OpPassManager &fn = pm.nest<func::FuncOp>();
+      fn.addPass(createEdgeCpuScalarizeTransfers());
+      fn.addPass(createCanonicalizerPass());
+      fn.addPass(createEdgeCpuExpandCopies());
+      fn.addPass(createConvertLinalgToLoopsPass());
+      VectorTransferToSCFOptions toScf;
+      toScf.unroll = true;
+      fn.addPass(createConvertVectorToSCFPass(toScf));
+    }
+    pm.addPass(createLowerAffinePass());
+    pm.addPass(createSCFToControlFlowPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(memref::createExpandStridedMetadataPass());
+    pm.addPass(createLowerAffinePass());
+    pm.nest<func::FuncOp>().addPass(createEdgeCpuExpandMath());
+    pm.addPass(createEdgeCpuConvertToLLVM());
+    pm.addPass(createReconcileUnrealizedCastsPass());
+    pm.addPass(createCanonicalizerPass());
     return;
+  }
   }
 }
 
@@ -113,7 +138,7 @@ void registerEdgecPassesAndPipelines() {
       PassPipelineRegistration<>(
           std::string("edgec-") + name,
           std::string("edgec's '") + name +
-              "' phase (host defaults: -O2, 512-bit vectors)",
+              "' phase (-O2; the target is the module's #edge.target)",
           [p](OpPassManager &pm) { buildPhasePipeline(pm, p, {}); });
     }
     return true;

@@ -26,7 +26,6 @@ std::string phaseList();
 
 struct PipelineOptions {
   int optLevel = 2;        // 0..3; kernels are vectorized from 2 up
-  int64_t vectorBits = 512; // SIMD width of the target
   int64_t arenaAlignment = 64;
 };
 

@@ -2,7 +2,9 @@
  * edgec-run: tensor files in, outputs and timings out.
  *
  * Unlike the core runtime (edgert.h) this library allocates and does I/O; it
- * is a host tool and never part of the device run path. C99 + POSIX.
+ * is a host tool and never part of the device run path. C99, plus a small
+ * platform layer: POSIX on Linux, newlib + Arm semihosting on Cortex-M (files
+ * and the command line come from the debugger or qemu; see runtime/README.md).
  */
 #ifndef EDGERT_RUNNER_H
 #define EDGERT_RUNNER_H

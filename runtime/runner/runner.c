@@ -1,7 +1,5 @@
 /* runner.c - the command line behind `edgec --emit=exe` and edgec-run, plus
  * the helpers shared by the runner's file readers. */
-#define _POSIX_C_SOURCE 200809L
-#define _ISOC11_SOURCE /* aligned_alloc under -std=c99 (glibc) */
 #include "runner_internal.h"
 
 #include <errno.h>
@@ -9,9 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
 
 #define WARMUP_RUNS 3
 #define MAX_BENCHMARK_RUNS 10000000L
@@ -37,7 +32,7 @@ void *edgert_internal_alloc(uint64_t size) {
   if (size > (uint64_t)SIZE_MAX - align)
     return NULL;
   rounded = size == 0 ? align : (size + align - 1) / align * align;
-  p = aligned_alloc((size_t)align, (size_t)rounded);
+  p = edgert_platform_aligned_alloc((size_t)align, (size_t)rounded);
   if (p != NULL)
     memset(p, 0, (size_t)rounded);
   return p;
@@ -249,12 +244,6 @@ static int check_model(const edgert_model_t *m, edgert_error_t *out_error) {
          check_tensor_table("output", m->num_outputs, m->outputs, out_error);
 }
 
-static double now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
 static int compare_doubles(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -354,21 +343,6 @@ static int parse_runs(const char *text, long *out_runs) {
     return 0;
   *out_runs = v;
   return 1;
-}
-
-/* Creates `dir` (one level) unless it already is a directory. */
-static int make_output_dir(const char *dir) {
-  struct stat sb;
-  if (mkdir(dir, 0777) == 0)
-    return 1;
-  if (errno == EEXIST) {
-    if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-      return 1;
-    errno = ENOTDIR;
-  }
-  fprintf(stderr, "error: cannot create output directory '%s': %s\n", dir,
-          strerror(errno));
-  return 0;
 }
 
 typedef struct {
@@ -481,9 +455,9 @@ static int run_benchmark(const edgert_model_t *m, long runs,
   for (k = 0; k < WARMUP_RUNS && st == EDGERT_OK; ++k)
     st = edgert_run(m, inputs, outputs, arena);
   for (k = 0; k < runs && st == EDGERT_OK; ++k) {
-    double start = now_us();
+    double start = edgert_platform_now_us();
     st = edgert_run(m, inputs, outputs, arena);
-    times[k] = now_us() - start;
+    times[k] = edgert_platform_now_us() - start;
     sum += times[k];
   }
   if (st != EDGERT_OK) {
@@ -511,7 +485,8 @@ static int write_outputs(const edgert_model_t *m, const char *dir,
     fprintf(stderr, "error: out of memory\n");
     return 0;
   }
-  if (!make_output_dir(dir)) {
+  if (!edgert_platform_prepare_output_dir(dir, &err)) {
+    fprintf(stderr, "error: %s\n", err.message);
     free(path);
     return 0;
   }
@@ -590,7 +565,8 @@ int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
                          : (uint64_t)sizeof(void *);
     uint64_t rounded = (m->arena_size + align - 1) / align * align;
     if (m->arena_size > (uint64_t)SIZE_MAX - align ||
-        (arena = aligned_alloc((size_t)align, (size_t)rounded)) == NULL) {
+        (arena = edgert_platform_aligned_alloc((size_t)align,
+                                               (size_t)rounded)) == NULL) {
       fprintf(stderr, "error: cannot allocate the %llu-byte arena\n",
               (unsigned long long)m->arena_size);
       goto done;

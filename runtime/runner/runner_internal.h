@@ -36,4 +36,25 @@ int edgert_internal_tensor_size(int32_t dtype, int32_t rank,
 void edgert_internal_shape_string(int32_t rank, const int64_t *shape,
                                   char *buf, size_t size);
 
+/* ---- platform layer ----------------------------------------------------
+ * One of platform_posix.c (clock_gettime, mkdir, stat) or
+ * platform_semihost.c (Cortex-M, newlib + Arm semihosting, SysTick),
+ * chosen by the CMake option EDGERT_PLATFORM. */
+
+/* Allocates `size` bytes (a multiple of `alignment`, a power of two) aligned
+ * to `alignment`; NULL when memory is exhausted. Ownership: the caller frees
+ * the result with free(). */
+void *edgert_platform_aligned_alloc(size_t alignment, size_t size);
+
+/* A monotonic time in microseconds, meaningful only as a difference between
+ * two calls. */
+double edgert_platform_now_us(void);
+
+/* Makes `dir` ready to receive the output files (POSIX: creates it, one
+ * level; semihosting: checks that it exists). Returns 1, or 0 after writing
+ * a one-line reason into *out_error ("cannot create output directory 'DIR':
+ * REASON" on POSIX). */
+int edgert_platform_prepare_output_dir(const char *dir,
+                                       edgert_error_t *out_error);
+
 #endif /* EDGERT_RUNNER_INTERNAL_H */

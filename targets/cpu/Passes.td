@@ -38,8 +38,6 @@ def EdgeCpuVectorizeKernels
     and stored once, instead of three passes over the whole output.
   }];
   let options = [
-    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"512",
-           "Width of the target's SIMD registers in bits">,
     Option<"fuseBlocks", "fuse-blocks", "bool", /*default=*/"true",
            "Fuse the accumulator init and the elementwise epilogue into "
            "each convolution register block">,
@@ -88,6 +86,50 @@ def EdgeCpuScalarizeTransfers
     load instead of assembling the vector element by element.
   }];
   let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
+def EdgeCpuConvertToLLVM : Pass<"edge-cpu-convert-to-llvm", "mlir::ModuleOp"> {
+  let summary = "Lower the loop-level module to the LLVM dialect in one conversion";
+  let description = [{
+    Lowers vector ops to rank-1 form (contractions as outer products), then
+    converts arith, math, index, vector, memref, cf, ub and func to the LLVM
+    dialect together, with index and pointer widths from the module's DLTI
+    data layout (32 bits on Cortex-M) and bare-pointer function arguments.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
+def EdgeCpuExpandMath : Pass<"edge-cpu-expand-math", "mlir::func::FuncOp"> {
+  let summary = "Polynomial approximations instead of libm calls";
+  let description = [{
+    Expands hyperbolic and power functions into exp/log, then replaces
+    exp, log, tanh, erf, sin, cos, atan ... by polynomial approximations on
+    f32 (other float types computed in f32), so generated code needs no libm
+    and vectorizes. On targets other than x86 and AArch64 (whose LLVM
+    backends would call fmaximumf/fminimumf), NaN-propagating max/min become
+    compares and selects.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
+def EdgeCpuReadonlyInputs : Pass<"edge-cpu-readonly-inputs", "mlir::ModuleOp"> {
+  let summary = "Mark the entry's tensor arguments as not writable by bufferization";
+  let description = [{
+    The public function's tensor arguments are the caller's input buffers:
+    each gets `bufferization.writable = false`, so one-shot bufferization
+    copies rather than writing into them.
+  }];
+}
+
+def EdgeCpuFinalizeEntry : Pass<"edge-cpu-finalize-entry", "mlir::ModuleOp"> {
+  let summary = "Move the arena size to the module and drop ONNX names before LLVM";
+  let description = [{
+    Moves `edge.arena_size` from the public function to the module (the
+    emitter reads it there after the LLVM conversion) and clears argument
+    and result attributes (the ONNX names, already in the model signature).
+  }];
 }
 
 #endif

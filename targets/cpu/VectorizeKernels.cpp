@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "targets/cpu/Passes.h"
+#include "targets/cpu/TargetDescription.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -358,10 +359,21 @@ struct VectorizeKernelsPass
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
+    edge::TargetAttr target = edgec::lookupTarget(func);
+    if (!target) {
+      func.emitError("edge-cpu-vectorize-kernels needs the module's "
+                     "#edge.target attribute");
+      return signalPassFailure();
+    }
+    // Without SIMD (an FPU alone) blocks are sized as if for 4-lane
+    // vectors, which LLVM unrolls into scalar FP registers.
+    int64_t vectorBits = target.getVectorBits();
     int64_t lanes = std::max<int64_t>(vectorBits / 32, 4);
-    // Accumulator registers of a register block (of 32 on AVX-512, 16 on
-    // AVX2 and NEON): 16, leaving room for operands, as measured.
-    const int64_t accumulators = vectorBits >= 512 ? 16 : 8;
+    int64_t registers = vectorBits ? target.getVectorRegisters()
+                                   : target.getVectorRegisters() / 4;
+    // Accumulator registers of a register block: half the registers (16 of
+    // 32 on AVX-512, as measured), leaving room for operands.
+    const int64_t accumulators = std::max<int64_t>(2, registers / 2);
     // Rows of a block: as many as the accumulator budget allows for `cols`,
     // at most `cap`, and always a divisor of `dim` (a partial tile has a
     // dynamic shape, which the vectorizer leaves as scalar loops).

@@ -15,12 +15,15 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::OptionCategory cat("edgec options");
   cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"),
-                             cl::Required, cl::cat(cat));
+                             cl::cat(cat));
+  cl::opt<bool> printTargets("print-targets",
+                             cl::desc("List the targets and their CPUs"),
+                             cl::cat(cat));
   cl::opt<std::string> output("o", cl::desc("Output file"), cl::value_desc("path"),
                               cl::cat(cat));
   cl::opt<std::string> emit("emit",
                             cl::desc("What to write: obj (default, plus a .h), "
-                                     "shared, exe, mlir, llvm, asm"),
+                                     "lib (model + runtime archive), exe, shared, mlir, llvm, asm"),
                             cl::init("obj"), cl::cat(cat));
   cl::opt<std::string> compileTo(
       "compile-to",
@@ -36,6 +39,14 @@ int main(int argc, char **argv) {
                          cl::Prefix, cl::init('2'), cl::cat(cat));
   cl::opt<std::string> name("name", cl::desc("C prefix of the generated symbols"),
                             cl::init("model"), cl::cat(cat));
+  cl::opt<std::string> weightsSection(
+      "weights-section",
+      cl::desc("Section of the constant weights (default .edgec.weights)"),
+      cl::init(".edgec.weights"), cl::cat(cat));
+  cl::opt<std::string> arenaSection(
+      "arena-section",
+      cl::desc("Define <name>_arena, the scratch arena, in this section"),
+      cl::cat(cat));
   cl::list<std::string> inputShapes(
       "input-shape", cl::desc("Fix an input's shape: NAME=D0xD1x... (repeatable)"),
       cl::cat(cat));
@@ -43,11 +54,21 @@ int main(int argc, char **argv) {
                         cl::cat(cat));
   cl::HideUnrelatedOptions(cat);
   cl::ParseCommandLineOptions(argc, argv, "edgec: ONNX to native code\n");
+  if (printTargets) {
+    edgec::printTargets(outs());
+    return 0;
+  }
+  if (input.empty()) {
+    errs() << "edgec: error: no input model (usage: edgec model.onnx [options])\n";
+    return 1;
+  }
 
   edgec::CompileOptions options;
   options.inputPath = input;
   options.outputPath = output;
   options.name = name;
+  options.weightsSection = weightsSection;
+  options.arenaSection = arenaSection;
   options.verbose = verbose;
   options.argv0 = argv[0];
   options.target = {triple, mcpu, mattr, optLevel - '0'};
@@ -58,7 +79,7 @@ int main(int argc, char **argv) {
   auto kind = edgec::parseEmitKind(emit);
   if (!kind) {
     errs() << "edgec: error: --emit=" << emit
-           << " is not one of obj, shared, exe, mlir, llvm, asm\n";
+           << " is not one of obj, lib, exe, shared, mlir, llvm, asm\n";
     return 1;
   }
   options.emit = *kind;

@@ -11,6 +11,7 @@ void EdgeDialect::initialize() {
 #define GET_OP_LIST
 #include "dialects/Edge/IR/EdgeOps.cpp.inc"
       >();
+  registerAttributes();
 }
 
 Operation *EdgeDialect::materializeConstant(OpBuilder &builder, Attribute value,

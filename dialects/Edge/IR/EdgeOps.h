@@ -4,13 +4,18 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialects/Edge/IR/EdgeDialect.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Edge/IR/EdgeAttrs.h.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/Edge/IR/EdgeOps.h.inc"

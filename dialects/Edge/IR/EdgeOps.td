@@ -17,15 +17,7 @@ include "mlir/IR/OpBase.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
-
-def Edge_Dialect : Dialect {
-  let name = "edge";
-  let cppNamespace = "::edge";
-  let summary = "Graph-level ops of the edgec compiler (ONNX semantics)";
-  let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::func::FuncDialect"];
-  let hasConstantMaterializer = 1;
-}
+include "dialects/Edge/IR/EdgeDialect.td"
 
 class Edge_BaseOp<string mnemonic, list<Trait> traits = []>
     : Op<Edge_Dialect, mnemonic, !listconcat(traits, [Pure])>;

@@ -1,4 +1,4 @@
-// RUN: edgec-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(edge-cpu-vectorize-kernels{vector-bits=512}))' | FileCheck %s
+// RUN: edgec-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(edge-cpu-vectorize-kernels))' | FileCheck %s
 
 // NHWC conv, 16 filters (1 zmm): 16-row register block over ow, reductions
 // (kh, kw, c) as loops carrying the accumulator vector, no linalg left.
@@ -9,10 +9,12 @@
 // CHECK: scf.for {{.*}} -> ({{.*}}vector<1x16x16xf32>)
 // CHECK: vector.contract
 // CHECK: vector.transfer_write {{.*}} : vector<1x16x16xf32>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @conv(%i: tensor<1x18x18x8xf32>, %f: tensor<3x3x8x16xf32>, %o: tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32> {
   %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
          ins(%i, %f : tensor<1x18x18x8xf32>, tensor<3x3x8x16xf32>) outs(%o : tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32>
   return %r : tensor<1x16x16x16xf32>
+}
 }
 
 // -----
@@ -24,11 +26,13 @@ func.func @conv(%i: tensor<1x18x18x8xf32>, %f: tensor<3x3x8x16xf32>, %o: tensor<
 // CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 8]
 // CHECK: vector<1x16x16xf32>
 // CHECK: tensor.extract_slice {{.*}}[1, 1, 16, 1000] [1, 1, 1, 1] : tensor<1x1x16x1008xf32> to tensor<1x1x16x1000xf32>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @pad_filters(%i: tensor<1x1x16x4xf32>, %o: tensor<1x1x16x1000xf32>) -> tensor<1x1x16x1000xf32> {
   %f = arith.constant dense<1.0> : tensor<1x1x4x1000xf32>
   %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
          ins(%i, %f : tensor<1x1x16x4xf32>, tensor<1x1x4x1000xf32>) outs(%o : tensor<1x1x16x1000xf32>) -> tensor<1x1x16x1000xf32>
   return %r : tensor<1x1x16x1000xf32>
+}
 }
 
 // -----
@@ -41,10 +45,12 @@ func.func @pad_filters(%i: tensor<1x1x16x4xf32>, %o: tensor<1x1x16x1000xf32>) ->
 // CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 3, 0]
 // CHECK: vector<1x8x32xf32>
 // CHECK: tensor.extract_slice {{.*}}[1, 1, 13, 64] [1, 1, 1, 1] : tensor<1x1x16x64xf32> to tensor<1x1x13x64xf32>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @pad_width(%i: tensor<1x3x15x4xf32>, %f: tensor<3x3x4x64xf32>, %o: tensor<1x1x13x64xf32>) -> tensor<1x1x13x64xf32> {
   %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
          ins(%i, %f : tensor<1x3x15x4xf32>, tensor<3x3x4x64xf32>) outs(%o : tensor<1x1x13x64xf32>) -> tensor<1x1x13x64xf32>
   return %r : tensor<1x1x13x64xf32>
+}
 }
 
 // -----
@@ -54,10 +60,12 @@ func.func @pad_width(%i: tensor<1x3x15x4xf32>, %f: tensor<3x3x4x64xf32>, %o: ten
 // CHECK-NOT: linalg.depthwise_conv_2d_nhwc_hwc
 // CHECK: vector.transfer_read {{.*}} vector<1x8x16xf32>
 // CHECK: vector.fma {{.*}} : vector<1x8x16xf32>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @depthwise(%i: tensor<1x10x10x32xf32>, %f: tensor<3x3x32xf32>, %o: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
   %r = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
          ins(%i, %f : tensor<1x10x10x32xf32>, tensor<3x3x32xf32>) outs(%o : tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32>
   return %r : tensor<1x8x8x32xf32>
+}
 }
 
 // -----
@@ -67,9 +75,11 @@ func.func @depthwise(%i: tensor<1x10x10x32xf32>, %f: tensor<3x3x32xf32>, %o: ten
 // CHECK-NOT: linalg.matmul
 // CHECK: scf.for {{.*}} -> ({{.*}}vector<8x32xf32>)
 // CHECK: vector.contract
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @matmul(%a: tensor<16x64xf32>, %b: tensor<64x64xf32>, %c: tensor<16x64xf32>) -> tensor<16x64xf32> {
   %r = linalg.matmul ins(%a, %b : tensor<16x64xf32>, tensor<64x64xf32>) outs(%c : tensor<16x64xf32>) -> tensor<16x64xf32>
   return %r : tensor<16x64xf32>
+}
 }
 
 // -----
@@ -83,11 +93,13 @@ func.func @matmul(%a: tensor<16x64xf32>, %b: tensor<64x64xf32>, %c: tensor<16x64
 // CHECK: scf.for %{{.*}} = %c0 to %c55 step %c5
 // CHECK: arith.maximumf {{.*}} : vector<1x1x16xf32>
 // CHECK-NOT: linalg.pooling
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @max_pool(%i: tensor<1x111x111x64xf32>, %o: tensor<1x55x55x64xf32>) -> tensor<1x55x55x64xf32> {
   %w = tensor.empty() : tensor<3x3xf32>
   %r = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
          ins(%i, %w : tensor<1x111x111x64xf32>, tensor<3x3xf32>) outs(%o : tensor<1x55x55x64xf32>) -> tensor<1x55x55x64xf32>
   return %r : tensor<1x55x55x64xf32>
+}
 }
 
 // -----
@@ -98,10 +110,12 @@ func.func @max_pool(%i: tensor<1x111x111x64xf32>, %o: tensor<1x55x55x64xf32>) ->
 // CHECK-NOT: linalg.depthwise
 // CHECK: scf.for %{{.*}} = %c0 to %c28 step %c7
 // CHECK: vector.fma {{.*}} : vector<1x7x16xf32>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @depthwise_28(%i: tensor<1x30x30x32xf32>, %f: tensor<3x3x32xf32>, %o: tensor<1x28x28x32xf32>) -> tensor<1x28x28x32xf32> {
   %r = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
          ins(%i, %f : tensor<1x30x30x32xf32>, tensor<3x3x32xf32>) outs(%o : tensor<1x28x28x32xf32>) -> tensor<1x28x28x32xf32>
   return %r : tensor<1x28x28x32xf32>
+}
 }
 
 // -----
@@ -117,6 +131,7 @@ func.func @depthwise_28(%i: tensor<1x30x30x32xf32>, %f: tensor<3x3x32xf32>, %o: 
 // CHECK-NOT: tensor.pad {{.*}} : tensor<1x1x16x1000xf32>
 #bias = affine_map<(d0, d1, d2, d3) -> (d3)>
 #id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @pad_bias_init(%i: tensor<1x1x16x4xf32>) -> tensor<1x1x16x1000xf32> {
   %f = arith.constant dense<1.0> : tensor<1x1x4x1000xf32>
   %b = arith.constant dense<2.0> : tensor<1000xf32>
@@ -129,6 +144,7 @@ func.func @pad_bias_init(%i: tensor<1x1x16x4xf32>) -> tensor<1x1x16x1000xf32> {
   %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
          ins(%i, %f : tensor<1x1x16x4xf32>, tensor<1x1x4x1000xf32>) outs(%o : tensor<1x1x16x1000xf32>) -> tensor<1x1x16x1000xf32>
   return %r : tensor<1x1x16x1000xf32>
+}
 }
 
 // -----
@@ -150,6 +166,7 @@ func.func @pad_bias_init(%i: tensor<1x1x16x4xf32>) -> tensor<1x1x16x1000xf32> {
 // CHECK: tensor.insert_slice {{.*}} into tensor<1x16x16x32xf32>
 #bias1 = affine_map<(d0, d1, d2, d3) -> (d3)>
 #id1 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @conv_bias_clip(%i: tensor<1x16x16x8xf32>, %b: tensor<32xf32>) -> tensor<1x16x16x32xf32> {
   %f = arith.constant dense<0.5> : tensor<1x1x8x32xf32>
   %e = tensor.empty() : tensor<1x16x16x32xf32>
@@ -172,6 +189,7 @@ func.func @conv_bias_clip(%i: tensor<1x16x16x8xf32>, %b: tensor<32xf32>) -> tens
   } -> tensor<1x16x16x32xf32>
   return %r : tensor<1x16x16x32xf32>
 }
+}
 
 // -----
 
@@ -184,6 +202,7 @@ func.func @conv_bias_clip(%i: tensor<1x16x16x8xf32>, %b: tensor<32xf32>) -> tens
 // CHECK: %[[SKIP:.+]] = vector.transfer_read %[[SKIPBLOCK]]{{.*}} : tensor<1x1x8x16xf32>, vector<1x1x8x16xf32>
 // CHECK: arith.addf %{{.*}}, %[[SKIP]] : vector<1x1x8x16xf32>
 #id2 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @depthwise_residual(%i: tensor<1x10x10x32xf32>, %f: tensor<3x3x32xf32>, %skip: tensor<1x8x8x32xf32>) -> tensor<1x8x8x32xf32> {
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<1x8x8x32xf32>
@@ -199,3 +218,5 @@ func.func @depthwise_residual(%i: tensor<1x10x10x32xf32>, %f: tensor<3x3x32xf32>
   } -> tensor<1x8x8x32xf32>
   return %r : tensor<1x8x8x32xf32>
 }
+}
+
