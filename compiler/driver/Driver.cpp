@@ -19,6 +19,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -149,11 +150,6 @@ int runCompiler(const CompileOptions &o) {
     return fail("cannot write '" + outputPath + "': " +
                 (openError.empty() ? "unknown error" : openError));
 
-  std::string targetError;
-  auto target = describeTarget(o.target, targetError);
-  if (!target)
-    return fail(targetError);
-
   DialectRegistry registry;
   registerEdgecDialects(registry);
   MLIRContext context(registry);
@@ -172,12 +168,45 @@ int runCompiler(const CompileOptions &o) {
     return result;
   };
 
-  OwningOpRef<ModuleOp> module = timed("import", [&] {
-    return importOnnxModel(o.inputPath, o.import, context);
-  });
-  if (!module)
-    return 1;
-  attachTarget(*module, *target);
+  // The module: imported from ONNX, or read from the .mlir that
+  // --compile-to printed (then the target comes from its #edge.target).
+  OwningOpRef<ModuleOp> module;
+  std::unique_ptr<TargetDescription> target;
+  std::string targetError;
+  if (o.compileFrom) {
+    module = timed("parse", [&] {
+      return parseSourceFile<ModuleOp>(o.inputPath, &context);
+    });
+    if (!module)
+      return 1;
+    edge::TargetAttr attr = lookupTarget(*module);
+    if (!attr)
+      return fail(o.inputPath + ": the module has no edge.target attribute "
+                  "(--compile-from takes what --compile-to printed)");
+    if (!o.target.triple.empty() || !o.target.cpu.empty() ||
+        !o.target.features.empty())
+      return fail("--target, --mcpu and --mattr cannot be used with "
+                  "--compile-from: the target is the module's edge.target");
+    TargetSpec spec{attr.getTriple().str(), attr.getCpu().str(),
+                    attr.getFeatures().str(), o.target.optLevel};
+    target = describeTarget(spec, targetError);
+    if (!target)
+      return fail(o.inputPath + ": " + targetError);
+  } else {
+    target = describeTarget(o.target, targetError);
+    if (!target)
+      return fail(targetError);
+    module = timed("import", [&] {
+      return importOnnxModel(o.inputPath, o.import, context);
+    });
+    if (!module)
+      return 1;
+    // The import phase's result carries the target and the interface.
+    attachTarget(*module, *target);
+    if (failed(recordSignature(
+            *module, module->lookupSymbol<func::FuncOp>("main"))))
+      return 1;
+  }
   auto printModule = [&]() {
     module->print(output->os());
     output->os() << "\n";
@@ -187,13 +216,12 @@ int runCompiler(const CompileOptions &o) {
   if (o.compileTo == Phase::Import)
     return printModule();
 
-  auto main = module->lookupSymbol<func::FuncOp>("main");
   ModelSignature sig;
   sig.name = o.name;
   sig.source = llvm::sys::path::filename(o.inputPath).str();
   sig.weightsSection = o.weightsSection;
   sig.arenaSection = o.arenaSection;
-  if (failed(readSignature(main, sig)))
+  if (failed(readSignature(*module, sig)))
     return 1;
 
   PipelineOptions popts;
@@ -201,6 +229,8 @@ int runCompiler(const CompileOptions &o) {
   popts.arenaAlignment = sig.arenaAlignment;
   for (Phase phase : {Phase::Graph, Phase::Linalg, Phase::Kernels,
                       Phase::Bufferized, Phase::LLVM}) {
+    if (o.compileFrom && phase <= *o.compileFrom)
+      continue;
     PassManager pm(&context);
     buildPhasePipeline(pm, phase, popts);
     if (failed(timed(phaseName(phase), [&] { return pm.run(*module); })))

@@ -31,6 +31,8 @@ struct CompileOptions {
   std::string outputPath; // empty: a default next to nothing (see docs/cli.md)
   EmitKind emit = EmitKind::Object;
   std::optional<Phase> compileTo; // stop after this phase and print MLIR
+  /// The input is the .mlir printed after this phase; continue from there.
+  std::optional<Phase> compileFrom;
   TargetSpec target;
   std::string name = "model"; // C prefix of the generated symbols
   std::string weightsSection = ".edgec.weights"; // section of the weights

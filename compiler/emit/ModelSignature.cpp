@@ -2,6 +2,8 @@
 #include "compiler/emit/ModelSignature.h"
 #include "compiler/import/OnnxTypes.h"
 
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 #include "llvm/Support/FormatVariadic.h"
@@ -31,32 +33,70 @@ static const char *cTypeOf(int32_t dtype) {
   return "void";
 }
 
-LogicalResult readSignature(func::FuncOp func, ModelSignature &sig) {
-  auto read = [&](Type type, DictionaryAttr attrs,
-                  TensorSignature &out) -> LogicalResult {
-    auto t = cast<RankedTensorType>(type);
-    out.dtype = onnxDataType(t.getElementType());
-    if (!out.dtype)
-      return func.emitError("element type ")
-             << t.getElementType() << " cannot cross the runtime interface";
-    out.shape.assign(t.getShape().begin(), t.getShape().end());
-    out.sizeBytes =
-        uint64_t(t.getNumElements()) * ((t.getElementTypeBitWidth() + 7) / 8);
-    if (auto name = attrs ? attrs.getAs<StringAttr>("edge.name") : StringAttr())
-      out.name = name.str();
+LogicalResult recordSignature(ModuleOp module, func::FuncOp func) {
+  Builder b(module.getContext());
+  auto entries = [&](TypeRange types, auto attrsOf,
+                     SmallVectorImpl<Attribute> &out) -> LogicalResult {
+    for (auto [i, type] : llvm::enumerate(types)) {
+      auto t = dyn_cast<RankedTensorType>(type);
+      if (!t || !onnxDataType(t.getElementType()))
+        return func.emitError("element type ")
+               << (t ? t.getElementType() : type)
+               << " cannot cross the runtime interface";
+      DictionaryAttr attrs = attrsOf(i);
+      StringAttr name =
+          attrs ? attrs.template getAs<StringAttr>("edge.name") : StringAttr();
+      out.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("name", name ? name : b.getStringAttr("")),
+           b.getNamedAttr("type", TypeAttr::get(t))}));
+    }
     return success();
   };
-  auto fnType = func.getFunctionType();
-  sig.inputs.resize(fnType.getNumInputs());
-  sig.outputs.resize(fnType.getNumResults());
-  for (unsigned i = 0; i < fnType.getNumInputs(); ++i)
-    if (failed(read(fnType.getInput(i), func.getArgAttrDict(i), sig.inputs[i])))
-      return failure();
-  for (unsigned i = 0; i < fnType.getNumResults(); ++i)
-    if (failed(read(fnType.getResult(i), func.getResultAttrDict(i),
-                    sig.outputs[i])))
-      return failure();
+  SmallVector<Attribute> inputs, outputs;
+  if (failed(entries(func.getArgumentTypes(),
+                     [&](unsigned i) { return func.getArgAttrDict(i); },
+                     inputs)) ||
+      failed(entries(func.getResultTypes(),
+                     [&](unsigned i) { return func.getResultAttrDict(i); },
+                     outputs)))
+    return failure();
+  module->setAttr(kInputsAttrName, b.getArrayAttr(inputs));
+  module->setAttr(kOutputsAttrName, b.getArrayAttr(outputs));
   return success();
+}
+
+LogicalResult readSignature(ModuleOp module, ModelSignature &sig) {
+  auto read = [&](StringRef attrName,
+                  std::vector<TensorSignature> &out) -> LogicalResult {
+    auto list = module->getAttrOfType<ArrayAttr>(attrName);
+    if (!list)
+      return module.emitError("the module has no '")
+             << attrName << "' attribute (the model's interface, recorded at "
+             << "import: was it printed by edgec --compile-to?)";
+    for (Attribute a : list) {
+      auto dict = dyn_cast<DictionaryAttr>(a);
+      auto name = dict ? dict.getAs<StringAttr>("name") : StringAttr();
+      auto typeAttr = dict ? dict.getAs<TypeAttr>("type") : TypeAttr();
+      auto t = typeAttr ? dyn_cast<RankedTensorType>(typeAttr.getValue())
+                        : RankedTensorType();
+      if (!name || !t || !t.hasStaticShape() || !onnxDataType(t.getElementType()))
+        return module.emitError("malformed '")
+               << attrName << "' entry " << a
+               << " (expected {name = \"...\", type = tensor<...>})";
+      TensorSignature ts;
+      ts.name = name.str();
+      ts.dtype = onnxDataType(t.getElementType());
+      ts.shape.assign(t.getShape().begin(), t.getShape().end());
+      ts.sizeBytes =
+          uint64_t(t.getNumElements()) * ((t.getElementTypeBitWidth() + 7) / 8);
+      out.push_back(ts);
+    }
+    return success();
+  };
+  sig.inputs.clear();
+  sig.outputs.clear();
+  return success(succeeded(read(kInputsAttrName, sig.inputs)) &&
+                 succeeded(read(kOutputsAttrName, sig.outputs)));
 }
 
 static std::string shapeText(const std::vector<int64_t> &shape) {

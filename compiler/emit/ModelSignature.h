@@ -3,6 +3,7 @@
 #define EDGEC_COMPILER_EMIT_MODELSIGNATURE_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 
 #include <cstdint>
 #include <string>
@@ -33,9 +34,20 @@ struct ModelSignature {
   uint64_t stackSize = 0;   // bound of the run's stack use, set by codegen
 };
 
-/// Reads names and types from the imported function's `edge.name` attributes.
-/// Fails (with a diagnostic) for element types the runtime cannot describe.
-mlir::LogicalResult readSignature(mlir::func::FuncOp func,
+/// The model's interface on the module, recorded at import and kept through
+/// every phase: `edge.inputs` and `edge.outputs`, arrays of
+/// `{name = "<ONNX name>", type = tensor<...>}`.
+constexpr const char *kInputsAttrName = "edge.inputs";
+constexpr const char *kOutputsAttrName = "edge.outputs";
+
+/// Records the imported function's inputs and outputs (types, and names from
+/// its `edge.name` attributes) on the module. Fails (with a diagnostic) for
+/// element types the runtime cannot describe.
+mlir::LogicalResult recordSignature(mlir::ModuleOp module,
+                                    mlir::func::FuncOp func);
+
+/// Reads the interface recorded on the module into `signature`.
+mlir::LogicalResult readSignature(mlir::ModuleOp module,
                                   ModelSignature &signature);
 
 /// The C header declaring the model's descriptor and typed run function.

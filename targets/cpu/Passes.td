@@ -56,9 +56,14 @@ def EdgePlanMemory : Pass<"edge-plan-memory", "mlir::ModuleOp"> {
     arena the caller provides. Buffers whose live ranges (first definition to
     last use through any view of them) do not overlap share memory; offsets
     are aligned. The arena size is recorded as `edge.arena_size` on the
-    function. Allocations inside loops become stack allocations.
+    function. A buffer allocated inside a loop nest goes to the arena too
+    (hoisted in front of the nest), except a register block of at most
+    `max-stack-block` bytes, which becomes a stack allocation that LLVM
+    promotes to registers.
   }];
   let options = [
+    Option<"maxStackBlock", "max-stack-block", "int64_t", /*default=*/"4096",
+           "Largest loop-local buffer kept on the stack (bytes)">,
     Option<"alignment", "alignment", "int64_t", /*default=*/"64",
            "Alignment of every buffer in the arena, in bytes">,
   ];

@@ -57,7 +57,7 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
       position[&op] = pos++;
 
     SmallVector<Buffer> buffers;
-    SmallVector<memref::AllocOp> nested;
+    SmallVector<memref::AllocOp> nested, large;
     WalkResult walk = func.walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
       if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
@@ -65,16 +65,29 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
                           "has a dynamic shape or a non-identity layout");
         return WalkResult::interrupt();
       }
-      if (alloc->getBlock() != &body)
+      if (alloc->getBlock() != &body && byteSize(type) <= maxStackBlock)
         nested.push_back(alloc);
       else
-        buffers.push_back({alloc, byteSize(type)});
+        large.push_back(alloc);
       return WalkResult::advance();
     });
     if (walk.wasInterrupted())
       return failure();
 
-    // Buffers allocated inside loops live on the stack, hoisted to the entry.
+    // A larger buffer allocated inside a loop nest is hoisted in front of
+    // the nest's top-level op (its contents are undefined at each
+    // allocation, so one buffer serves every iteration) and planned in the
+    // arena like the others, live for that op.
+    for (memref::AllocOp alloc : large) {
+      if (alloc->getBlock() != &body)
+        alloc->moveBefore(body.findAncestorOpInBlock(*alloc));
+      buffers.push_back({alloc, byteSize(alloc.getType())});
+    }
+
+    // A register block staged inside a loop (the fused conv blocks: at most
+    // a few hundred bytes) is a stack allocation hoisted to the entry; LLVM
+    // promotes it to registers, and the header's stack bound counts what
+    // remains.
     OpBuilder builder(func.getContext());
     for (memref::AllocOp alloc : nested) {
       builder.setInsertionPointToStart(&body);

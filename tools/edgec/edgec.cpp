@@ -29,6 +29,11 @@ int main(int argc, char **argv) {
       "compile-to",
       cl::desc("Stop after a phase and print its MLIR: " + edgec::phaseList()),
       cl::cat(cat));
+  cl::opt<std::string> compileFrom(
+      "compile-from",
+      cl::desc("The input is the .mlir printed by --compile-to=PHASE (maybe "
+               "edited, or transformed by edgec-opt): finish it from there"),
+      cl::cat(cat));
   cl::opt<std::string> triple("target", cl::desc("Target triple (default: host)"),
                               cl::cat(cat));
   cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
@@ -88,6 +93,19 @@ int main(int argc, char **argv) {
     if (!options.compileTo) {
       errs() << "edgec: error: --compile-to=" << compileTo << " is not one of "
              << edgec::phaseList() << "\n";
+      return 1;
+    }
+  }
+  if (!compileFrom.empty()) {
+    options.compileFrom = edgec::parsePhase(compileFrom);
+    if (!options.compileFrom) {
+      errs() << "edgec: error: --compile-from=" << compileFrom
+             << " is not one of " << edgec::phaseList() << "\n";
+      return 1;
+    }
+    if (options.compileTo && *options.compileTo <= *options.compileFrom) {
+      errs() << "edgec: error: --compile-to=" << compileTo
+             << " does not come after --compile-from=" << compileFrom << "\n";
       return 1;
     }
   }

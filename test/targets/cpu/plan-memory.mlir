@@ -29,7 +29,8 @@ func.func @plan(%in: memref<16xf32>, %out: memref<16xf32>) {
 
 // -----
 
-// A buffer allocated inside a loop lives on the stack, hoisted to the entry.
+// A register block allocated inside a loop lives on the stack, hoisted to
+// the entry.
 // CHECK-LABEL: func.func @nested
 // CHECK-SAME: memref<0xi8> {edge.arena}
 // CHECK-NEXT: memref.alloca() : memref<4xf32>
@@ -42,6 +43,32 @@ func.func @nested(%in: memref<4xf32>) {
   scf.for %i = %c0 to %c4 step %c1 {
     %t = memref.alloc() : memref<4xf32>
     memref.copy %in, %t : memref<4xf32> to memref<4xf32>
+  }
+  return
+}
+
+// -----
+
+// A loop-local buffer larger than max-stack-block (4096 bytes by default) goes to the
+// arena, hoisted in front of its loop nest and live only for it: it shares
+// memory with %a, which dies before the loop.
+// CHECK-LABEL: func.func @nested_large
+// CHECK-SAME: %[[ARENA:[^ ]+]]: memref<16384xi8> {edge.arena}
+// CHECK-NOT: memref.alloca
+// CHECK: memref.view %[[ARENA]][%c0{{.*}}] : memref<16384xi8> to memref<4096xf32>
+// CHECK: memref.view %[[ARENA]][%c0{{.*}}] : memref<16384xi8> to memref<2048xf32>
+// CHECK-NEXT: scf.for
+// CHECK-NOT: memref.alloc
+func.func @nested_large(%in: memref<2048xf32>, %out: memref<4096xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %a = memref.alloc() : memref<4096xf32>
+  memref.copy %out, %a : memref<4096xf32> to memref<4096xf32>
+  memref.copy %a, %out : memref<4096xf32> to memref<4096xf32>
+  scf.for %i = %c0 to %c4 step %c1 {
+    %t = memref.alloc() : memref<2048xf32>
+    memref.copy %in, %t : memref<2048xf32> to memref<2048xf32>
   }
   return
 }
