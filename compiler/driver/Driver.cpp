@@ -279,13 +279,21 @@ int runCompiler(const CompileOptions &o) {
   if (!ok)
     return fail(codegenError);
   // Objects and libraries come with their C header (model.o -> model.h,
-  // libmodel.a -> libmodel.h).
+  // libmodel.a -> model.h).
   auto writeHeader = [&]() {
     if (outputPath == "-" ||
         (o.emit != EmitKind::Object && o.emit != EmitKind::Library))
       return 0;
     SmallString<128> headerPath(outputPath);
     llvm::sys::path::replace_extension(headerPath, "h");
+    // libNAME.a comes with NAME.h, as a library's header would.
+    StringRef file = llvm::sys::path::filename(headerPath);
+    if (o.emit == EmitKind::Library && file.starts_with("lib") &&
+        file.size() > 5) {
+      std::string stripped = file.drop_front(3).str();
+      llvm::sys::path::remove_filename(headerPath);
+      llvm::sys::path::append(headerPath, stripped);
+    }
     std::string headerError;
     auto header = openOutputFile(headerPath, &headerError);
     if (!header)
