@@ -1,0 +1,271 @@
+//===- Importer.h - the ONNX importer's shared state and helpers -*- C++
+//-*-===//
+//
+// Internal to compiler/import: the Importer class, whose model-level and
+// node helpers live in OnnxImporter.cpp and whose per-op importers live in
+// one file per ONNX op family under ops/ (each registers its handlers from
+// a register<Family>() member), and the make<OpTy> builder they share.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EDGEC_COMPILER_IMPORT_IMPORTER_H
+#define EDGEC_COMPILER_IMPORT_IMPORTER_H
+
+#include "compiler/import/OnnxImporter.h"
+#include "compiler/import/OnnxTypes.h"
+
+#include "dialects/Edge/IR/EdgeOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/TypeUtilities.h"
+#include "mlir/IR/Verifier.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Regex.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace edgec::detail {
+
+using namespace mlir;
+
+using edge::kMaxElements;
+
+/// The element count of `shape`, or nullopt when it is over kMaxElements
+/// (computed without overflow).
+std::optional<int64_t> boundedCount(llvm::ArrayRef<int64_t> shape);
+
+/// "2x3x4", or "scalar" for an empty shape.
+std::string shapeText(llvm::ArrayRef<int64_t> shape);
+
+/// Evaluates `expr`, a FailureOr, and returns failure from the enclosing
+/// function if it failed (its diagnostic has already been emitted); otherwise
+/// initializes or assigns `lhs` with its value. It expands to several
+/// statements, so it must stand alone as a statement, inside braces.
+#define ASSIGN_OR_FAIL(lhs, expr)                                              \
+  ASSIGN_OR_FAIL_IMPL(EDGEC_CONCAT(orFailure, __COUNTER__), lhs, expr)
+#define ASSIGN_OR_FAIL_IMPL(tmp, lhs, expr)                                    \
+  auto tmp = (expr);                                                           \
+  if (failed(tmp))                                                             \
+    return failure();                                                          \
+  lhs = std::move(*tmp)
+#define EDGEC_CONCAT(a, b) EDGEC_CONCAT_IMPL(a, b)
+#define EDGEC_CONCAT_IMPL(a, b) a##b
+
+class Importer {
+public:
+  Importer(MLIRContext &ctx, const std::string &path,
+           const ImportOptions &options)
+      : ctx(ctx), builder(&ctx), path(path), options(options),
+        fileLoc(FileLineColLoc::get(&ctx, path, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> run();
+
+private:
+  using Values = SmallVector<Value>;
+  using Handler = std::function<FailureOr<Values>(const onnx::NodeProto &)>;
+
+  // --- diagnostics ---------------------------------------------------------
+  InFlightDiagnostic error(Location loc) { return emitError(loc); }
+  InFlightDiagnostic nodeError() { return emitError(nodeLoc); }
+  /// Reports `msg` at the current node and returns failure.
+  LogicalResult fail(const Twine &msg) { return nodeError() << msg; }
+
+  // --- model-level ---------------------------------------------------------
+  LogicalResult readModel(onnx::ModelProto &model);
+  LogicalResult importGraph(const onnx::GraphProto &graph, ModuleOp module);
+  FailureOr<Type> elementType(int32_t dtype, Location loc, StringRef what);
+  FailureOr<DenseElementsAttr> tensorAttr(const onnx::TensorProto &t,
+                                          Location loc);
+  FailureOr<std::string> readExternal(const onnx::TensorProto &t, Location loc);
+  /// The value named `name`, a null Value if nothing defines it, or failure if
+  /// it is a malformed initializer (diagnosed).
+  FailureOr<Value> lookup(const std::string &name);
+  void registerHandlers();
+  // One per op family (compiler/import/ops/<Family>.cpp).
+  void registerElementwise();
+  void registerConvPool();
+  void registerMatMul();
+  void registerNormalization();
+  void registerTensorMovement();
+  void registerQuantization();
+
+  // --- node helpers (on failure: a diagnostic at the node, then failure) ----
+  const onnx::AttributeProto *attr(const onnx::NodeProto &n, StringRef name);
+  FailureOr<int64_t> intAttr(const onnx::NodeProto &n, StringRef name,
+                             int64_t dflt);
+  FailureOr<float> floatAttr(const onnx::NodeProto &n, StringRef name,
+                             float dflt);
+  std::string strAttr(const onnx::NodeProto &n, StringRef name, StringRef dflt);
+  SmallVector<int64_t> intsAttr(const onnx::NodeProto &n, StringRef name,
+                                ArrayRef<int64_t> dflt = {});
+  /// The 'axis' attribute (default `dflt`) normalized to [0, rank).
+  FailureOr<int64_t> axisAttr(const onnx::NodeProto &n, int64_t dflt,
+                              int64_t rank);
+  bool hasInput(const onnx::NodeProto &n, int i) {
+    return i < n.input_size() && !n.input(i).empty();
+  }
+  FailureOr<Value> input(const onnx::NodeProto &n, int i);
+  /// Node input `i`, or a null Value if the node leaves it out.
+  FailureOr<Value> optInput(const onnx::NodeProto &n, int i) {
+    return hasInput(n, i) ? input(n, i) : FailureOr<Value>(Value());
+  }
+  /// The required node inputs 0 to `count` - 1.
+  FailureOr<Values> inputs(const onnx::NodeProto &n, int count);
+  /// The constant value of node input `i`, which the op needs at compile time.
+  FailureOr<DenseElementsAttr> constInput(const onnx::NodeProto &n, int i,
+                                          StringRef what);
+  FailureOr<SmallVector<int64_t>> constInts(const onnx::NodeProto &n, int i,
+                                            StringRef what);
+  RankedTensorType typeOf(Value v) {
+    return cast<RankedTensorType>(v.getType());
+  }
+  FailureOr<int64_t> normAxis(int64_t axis, int64_t rank, StringRef what);
+  LogicalResult noExtraOutputs(const onnx::NodeProto &n, int used,
+                               StringRef what);
+
+  /// Builds OpTy with inferred result types, folds it, and returns its result.
+  template <typename OpTy>
+  FailureOr<Value> make(ValueRange operands,
+                        ArrayRef<NamedAttribute> attrs = {});
+  NamedAttribute named(StringRef name, Attribute a) {
+    return builder.getNamedAttr(name, a);
+  }
+  FailureOr<Value> reshape(Value v, ArrayRef<int64_t> shape) {
+    return make<edge::ReshapeOp>(
+        v, {named("shape", builder.getDenseI64ArrayAttr(shape))});
+  }
+  /// `v` as 2-D: the dims before `axis` times the dims from it on.
+  FailureOr<Value> flatten2D(Value v, int64_t axis) {
+    auto shape = typeOf(v).getShape();
+    int64_t outer = 1, inner = 1;
+    for (int64_t i = 0, e = shape.size(); i < e; ++i)
+      (i < axis ? outer : inner) *= shape[i];
+    return reshape(v, {outer, inner});
+  }
+  Value constant(DenseElementsAttr a) {
+    return arith::ConstantOp::create(builder, nodeLoc, a);
+  }
+  /// The results of a node with a single result.
+  static FailureOr<Values> single(FailureOr<Value> v) {
+    if (failed(v))
+      return failure();
+    return Values{*v};
+  }
+
+  // --- per-op importers
+  // -------------------------------------------------------
+  FailureOr<Values> importConv(const onnx::NodeProto &n);
+  FailureOr<Values> importConvTranspose(const onnx::NodeProto &n);
+  FailureOr<SmallVector<int64_t>> convKernel(const onnx::NodeProto &n, Value x,
+                                             Value w);
+  /// An edge.conv (1-D ones through a unit height); pads in ONNX order.
+  FailureOr<Value> conv(Value x, Value w, Value b, ArrayRef<int64_t> strides,
+                        ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
+                        int64_t group);
+  FailureOr<Values> importPool(const onnx::NodeProto &n, bool isMax);
+  FailureOr<Values> importGemm(const onnx::NodeProto &n);
+  FailureOr<Values> importSoftmax(const onnx::NodeProto &n);
+  FailureOr<Values> importClip(const onnx::NodeProto &n);
+  FailureOr<Values> importBatchNorm(const onnx::NodeProto &n);
+  FailureOr<Values> importReshape(const onnx::NodeProto &n);
+  FailureOr<Values> importSqueeze(const onnx::NodeProto &n, bool unsqueeze);
+  FailureOr<Values> importConstant(const onnx::NodeProto &n);
+  FailureOr<Values> importPad(const onnx::NodeProto &n);
+  LogicalResult checkWindowValues(ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> dilations);
+  LogicalResult resolvePads(const onnx::NodeProto &n, ArrayRef<int64_t> in,
+                            ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilations,
+                            SmallVectorImpl<int64_t> &pads);
+
+  MLIRContext &ctx;
+  OpBuilder builder;
+  std::string path;
+  const ImportOptions &options;
+  Location fileLoc;
+  Location nodeLoc = fileLoc;
+  std::string opType; // of the node being imported, for messages
+  int64_t opset = 0;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  llvm::StringMap<Handler> handlers;
+};
+
+template <typename OpTy>
+FailureOr<Value> Importer::make(ValueRange operands,
+                                ArrayRef<NamedAttribute> attrs) {
+  DictionaryAttr dict = DictionaryAttr::get(&ctx, attrs);
+  typename OpTy::Properties props;
+  auto emit = [&]() { return nodeError(); };
+  if (failed(OpTy::setPropertiesFromAttr(props, dict, emit)))
+    return failure();
+  SmallVector<Type> types;
+  // Inference reports why the node is malformed (at the node's location).
+  if (failed(OpTy::inferReturnTypes(&ctx, nodeLoc, operands, dict,
+                                    OpaqueProperties(&props), {}, types)))
+    return failure();
+  for (Type t : types)
+    if (auto tt = dyn_cast<RankedTensorType>(t);
+        tt && !boundedCount(tt.getShape()))
+      return fail("the result of shape " + shapeText(tt.getShape()) +
+                  " would have more than 2^31 elements");
+  OperationState state(nodeLoc, OpTy::getOperationName());
+  state.addOperands(operands);
+  state.addAttributes(attrs);
+  state.addTypes(types);
+  Operation *op = builder.create(state);
+  // The op's own verifier speaks of edge ops and operand numbers; its type
+  // constraint failures are restated in ONNX terms at the node.
+  std::string message;
+  LogicalResult verified = success();
+  {
+    ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &d) {
+      if (message.empty())
+        message = d.str();
+      return success();
+    });
+    verified = mlir::verify(op);
+  }
+  if (failed(verified)) {
+    op->erase();
+    SmallVector<StringRef> m;
+    llvm::Regex typeError("operand #([0-9]+) must be ");
+    unsigned index;
+    if (typeError.match(message, &m) && !m[1].getAsInteger(10, index) &&
+        index < operands.size()) {
+      Type et = getElementTypeOrSelf(operands[index].getType());
+      return fail(opType + " on " + onnxDataTypeName(onnxDataType(et)) +
+                  " tensors is not supported (input " + m[1] + ")");
+    }
+    llvm::Regex prefix("^'[a-z_.]+' op ");
+    return fail(prefix.sub("", message));
+  }
+  SmallVector<OpFoldResult> folded;
+  if (succeeded(op->fold(folded)) && folded.size() == 1) {
+    Value result;
+    if (auto v = dyn_cast<Value>(folded[0])) {
+      result = v;
+    } else {
+      auto a = cast<TypedAttr>(cast<Attribute>(folded[0]));
+      result = arith::ConstantOp::create(builder, nodeLoc, a);
+    }
+    if (result != op->getResult(0))
+      op->erase();
+    return result;
+  }
+  return op->getResult(0);
+}
+
+} // namespace edgec::detail
+
+#endif // EDGEC_COMPILER_IMPORT_IMPORTER_H

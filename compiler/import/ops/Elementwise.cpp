@@ -1,0 +1,136 @@
+//===- Elementwise.cpp - ONNX importers: elementwise ops ------------------===//
+//
+// The importers of one ONNX op family (registered by registerElementwise()):
+// Unary, binary and variadic elementwise ops with numpy broadcasting (Relu,
+// Sigmoid, Tanh, Exp, Sqrt, Neg, Add, Sub, Mul, Div, Max, Min), Clip,
+// HardSigmoid and Cast.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/import/Importer.h"
+
+using namespace mlir;
+
+namespace edgec::detail {
+
+FailureOr<Importer::Values> Importer::importClip(const onnx::NodeProto &n) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
+  float lo = -std::numeric_limits<float>::infinity();
+  float hi = std::numeric_limits<float>::infinity();
+  auto clip = [&] {
+    return single(
+        make<edge::ClipOp>(x, {named("min", builder.getF32FloatAttr(lo)),
+                               named("max", builder.getF32FloatAttr(hi))}));
+  };
+  if (opset < 11) {
+    ASSIGN_OR_FAIL(lo, floatAttr(n, "min", lo));
+    ASSIGN_OR_FAIL(hi, floatAttr(n, "max", hi));
+    return clip();
+  }
+  // From opset 11 the bounds are optional scalar inputs.
+  Value bounds[2];
+  for (int i = 1; i <= 2; ++i) {
+    if (!hasInput(n, i))
+      continue;
+    ASSIGN_OR_FAIL(Value v, input(n, i));
+    auto t = typeOf(v);
+    if (t.getNumElements() != 1)
+      return fail(Twine("Clip ") + (i == 1 ? "min" : "max") +
+                  " must be a scalar, it has " + Twine(t.getNumElements()) +
+                  " elements");
+    if (t.getElementType() != typeOf(x).getElementType())
+      return fail(Twine("Clip ") + (i == 1 ? "min" : "max") +
+                  " must have the element type of the input");
+    if (t.getRank() != 0) {
+      ASSIGN_OR_FAIL(v, reshape(v, {}));
+    }
+    bounds[i - 1] = v;
+  }
+  // Constant floating-point bounds make one edge.clip (which fuses into the
+  // producing convolution); integer or run-time bounds a max and a min.
+  DenseElementsAttr c[2];
+  bool constant = llvm::all_of(llvm::seq(0, 2), [&](int i) {
+    return !bounds[i] || matchPattern(bounds[i], m_Constant(&c[i]));
+  });
+  if (constant && isa<FloatType>(typeOf(x).getElementType())) {
+    if (c[0])
+      lo = float((*c[0].getValues<APFloat>().begin()).convertToDouble());
+    if (c[1])
+      hi = float((*c[1].getValues<APFloat>().begin()).convertToDouble());
+    return clip();
+  }
+  Value y = x;
+  if (bounds[0]) {
+    ASSIGN_OR_FAIL(y, make<edge::MaxOp>({y, bounds[0]}));
+  }
+  if (bounds[1]) {
+    ASSIGN_OR_FAIL(y, make<edge::MinOp>({y, bounds[1]}));
+  }
+  return Values{y};
+}
+
+void Importer::registerElementwise() {
+  auto unary = [&](auto tag) {
+    using OpTy = decltype(tag);
+    return [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+      ASSIGN_OR_FAIL(Value x, input(n, 0));
+      return single(make<OpTy>(x));
+    };
+  };
+  auto binary = [&](auto tag) {
+    using OpTy = decltype(tag);
+    return [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+      if (opset < 7) {
+        ASSIGN_OR_FAIL(int64_t broadcast, intAttr(n, "broadcast", 0));
+        if (broadcast != 0 && attr(n, "axis"))
+          return fail(
+              "legacy broadcasting with an axis (opset < 7) is not supported");
+      }
+      ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+      return single(make<OpTy>(operands));
+    };
+  };
+  handlers["Relu"] = unary(edge::ReluOp());
+  handlers["Sigmoid"] = unary(edge::SigmoidOp());
+  handlers["Tanh"] = unary(edge::TanhOp());
+  handlers["Exp"] = unary(edge::ExpOp());
+  handlers["Sqrt"] = unary(edge::SqrtOp());
+  handlers["Neg"] = unary(edge::NegOp());
+  handlers["Add"] = binary(edge::AddOp());
+  handlers["Sub"] = binary(edge::SubOp());
+  handlers["Mul"] = binary(edge::MulOp());
+  handlers["Div"] = binary(edge::DivOp());
+  auto variadic = [&](auto tag) {
+    using OpTy = decltype(tag);
+    return [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+      if (n.input_size() < 1)
+        return fail("expects at least one input");
+      ASSIGN_OR_FAIL(Value y, input(n, 0));
+      for (int i = 1; i < n.input_size(); ++i) {
+        ASSIGN_OR_FAIL(Value v, input(n, i));
+        ASSIGN_OR_FAIL(y, make<OpTy>({y, v}));
+      }
+      return Values{y};
+    };
+  };
+  handlers["Max"] = variadic(edge::MaxOp());
+  handlers["Min"] = variadic(edge::MinOp());
+  handlers["HardSigmoid"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(float alpha, floatAttr(n, "alpha", 0.2f));
+    ASSIGN_OR_FAIL(float beta, floatAttr(n, "beta", 0.5f));
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    return single(make<edge::HardSigmoidOp>(
+        x, {named("alpha", builder.getF32FloatAttr(alpha)),
+            named("beta", builder.getF32FloatAttr(beta))}));
+  };
+  handlers["Clip"] = [this](const onnx::NodeProto &n) { return importClip(n); };
+  handlers["Cast"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(int64_t code, intAttr(n, "to", 0));
+    ASSIGN_OR_FAIL(Type to, elementType(code, nodeLoc, "Cast 'to'"));
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    return single(make<edge::CastOp>(x, {named("to", TypeAttr::get(to))}));
+  };
+}
+
+} // namespace edgec::detail

@@ -1,0 +1,261 @@
+//===- TensorMovement.cpp - ONNX importers: tensor movement ---------------===//
+//
+// The importers of one ONNX op family (registered by registerTensorMovement()):
+// Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Pad, Gather, Shape,
+// Constant, ConstantOfShape, Identity and Dropout.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/import/Importer.h"
+
+using namespace mlir;
+
+namespace edgec::detail {
+
+FailureOr<Importer::Values> Importer::importReshape(const onnx::NodeProto &n) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
+  SmallVector<int64_t> target;
+  if (opset < 5) {
+    target = intsAttr(n, "shape");
+  } else {
+    ASSIGN_OR_FAIL(target, constInts(n, 1, "the target shape"));
+  }
+  ASSIGN_OR_FAIL(bool allowZero, intAttr(n, "allowzero", 0));
+  auto in = typeOf(x).getShape();
+  int64_t known = 1, inferred = -1;
+  for (auto [i, d] : llvm::enumerate(target)) {
+    if (d == 0 && !allowZero) {
+      if (i >= in.size())
+        return fail("target dimension " + Twine(i) +
+                    " is 0 (copy) but the "
+                    "input has only " +
+                    Twine(in.size()) + " dimensions");
+      d = in[i];
+    }
+    if (d == -1) {
+      if (inferred >= 0)
+        return fail("the target shape has more than one -1");
+      inferred = i;
+      continue;
+    }
+    if (d < 0)
+      return fail("invalid target dimension " + Twine(d));
+    known *= d;
+  }
+  int64_t count = typeOf(x).getNumElements();
+  if (inferred >= 0) {
+    if (known == 0 || count % known != 0)
+      return fail("cannot infer the -1 dimension: " + Twine(count) +
+                  " elements are not divisible by " + Twine(known));
+    target[inferred] = count / known;
+  }
+  return single(reshape(x, target));
+}
+
+FailureOr<Importer::Values> Importer::importSqueeze(const onnx::NodeProto &n,
+                                                    bool unsqueeze) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
+  auto in = typeOf(x).getShape();
+  SmallVector<int64_t> axes;
+  if (opset < 13) {
+    axes = intsAttr(n, "axes");
+  } else if (hasInput(n, 1)) {
+    ASSIGN_OR_FAIL(axes, constInts(n, 1, "axes"));
+  }
+  SmallVector<int64_t> out;
+  if (unsqueeze) {
+    int64_t rank = in.size() + axes.size();
+    SmallVector<bool> isNew(rank, false);
+    for (int64_t a : axes) {
+      ASSIGN_OR_FAIL(a, normAxis(a, rank, "axis"));
+      if (isNew[a])
+        return fail("axis " + Twine(a) + " is repeated");
+      isNew[a] = true;
+    }
+    for (int64_t i = 0, j = 0; i < rank; ++i)
+      out.push_back(isNew[i] ? 1 : in[j++]);
+  } else {
+    SmallVector<bool> drop(in.size(), false);
+    if (axes.empty()) {
+      for (size_t i = 0; i < in.size(); ++i)
+        drop[i] = in[i] == 1;
+    }
+    for (int64_t a : axes) {
+      ASSIGN_OR_FAIL(a, normAxis(a, in.size(), "axis"));
+      if (in[a] != 1)
+        return fail("cannot squeeze dimension " + Twine(a) + " of size " +
+                    Twine(in[a]));
+      drop[a] = true;
+    }
+    for (size_t i = 0; i < in.size(); ++i)
+      if (!drop[i])
+        out.push_back(in[i]);
+  }
+  return single(reshape(x, out));
+}
+
+FailureOr<Importer::Values> Importer::importConstant(const onnx::NodeProto &n) {
+  if (n.attribute_size() != 1)
+    return fail("Constant needs exactly one value attribute");
+  const auto &a = n.attribute(0);
+  const std::string &name = a.name();
+  if (name == "value") {
+    ASSIGN_OR_FAIL(DenseElementsAttr t, tensorAttr(a.t(), nodeLoc));
+    return Values{constant(t)};
+  }
+  if (name == "value_float")
+    return Values{constant(DenseElementsAttr::get(
+        RankedTensorType::get({}, builder.getF32Type()), a.f()))};
+  if (name == "value_floats") {
+    SmallVector<float> v(a.floats().begin(), a.floats().end());
+    return Values{constant(DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(v.size())}, builder.getF32Type()),
+        ArrayRef<float>(v)))};
+  }
+  if (name == "value_int")
+    return Values{constant(DenseElementsAttr::get(
+        RankedTensorType::get({}, builder.getI64Type()), int64_t(a.i())))};
+  if (name == "value_ints") {
+    SmallVector<int64_t> v(a.ints().begin(), a.ints().end());
+    return Values{constant(DenseElementsAttr::get(
+        RankedTensorType::get({int64_t(v.size())}, builder.getI64Type()),
+        ArrayRef<int64_t>(v)))};
+  }
+  return fail("Constant with attribute '" + name + "' is not supported");
+}
+
+FailureOr<Importer::Values> Importer::importPad(const onnx::NodeProto &n) {
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
+  int64_t rank = typeOf(x).getRank();
+  std::string mode = strAttr(n, "mode", "constant");
+  SmallVector<int64_t> pads;
+  double value = 0;
+  if (opset < 11) {
+    pads = intsAttr(n, opset < 2 ? "paddings" : "pads");
+    ASSIGN_OR_FAIL(value, floatAttr(n, "value", 0.0f));
+  } else {
+    ASSIGN_OR_FAIL(pads, constInts(n, 1, "the pads"));
+    if (hasInput(n, 2)) {
+      ASSIGN_OR_FAIL(DenseElementsAttr v,
+                     constInput(n, 2, "the constant value"));
+      if (v.getNumElements() != 1)
+        return fail("the constant value must be a scalar");
+      if (isa<FloatType>(v.getElementType()))
+        value = (*v.getValues<APFloat>().begin()).convertToDouble();
+      else
+        value = double((*v.getValues<APInt>().begin()).getSExtValue());
+    }
+    if (hasInput(n, 3)) { // opset 18: pads only for the listed axes
+      ASSIGN_OR_FAIL(SmallVector<int64_t> axes, constInts(n, 3, "the axes"));
+      if (pads.size() != 2 * axes.size())
+        return fail("pads must have twice as many entries as axes");
+      SmallVector<int64_t> full(2 * rank, 0);
+      for (auto [i, a] : llvm::enumerate(axes)) {
+        ASSIGN_OR_FAIL(int64_t ax, normAxis(a, rank, "axis"));
+        full[ax] = pads[i];
+        full[ax + rank] = pads[i + axes.size()];
+      }
+      pads = full;
+    }
+  }
+  if (int64_t(pads.size()) != 2 * rank)
+    return fail("pads has " + Twine(pads.size()) + " entries, expected " +
+                Twine(2 * rank));
+  return single(
+      make<edge::PadOp>(x, {named("pads", builder.getDenseI64ArrayAttr(pads)),
+                            named("mode", builder.getStringAttr(mode)),
+                            named("value", builder.getF64FloatAttr(value))}));
+}
+
+void Importer::registerTensorMovement() {
+  handlers["Reshape"] = [this](const onnx::NodeProto &n) {
+    return importReshape(n);
+  };
+  handlers["Flatten"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    int64_t rank = typeOf(x).getRank();
+    ASSIGN_OR_FAIL(int64_t given, intAttr(n, "axis", 1));
+    int64_t axis = given < 0 ? given + rank : given;
+    if (axis < 0 || axis > rank)
+      return fail("axis " + Twine(given) + " is out of range for rank " +
+                  Twine(rank));
+    return single(flatten2D(x, axis));
+  };
+  handlers["Squeeze"] = [this](const onnx::NodeProto &n) {
+    return importSqueeze(n, false);
+  };
+  handlers["Unsqueeze"] = [this](const onnx::NodeProto &n) {
+    return importSqueeze(n, true);
+  };
+  handlers["Transpose"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    int64_t rank = typeOf(x).getRank();
+    SmallVector<int64_t> dflt;
+    for (int64_t i = rank - 1; i >= 0; --i)
+      dflt.push_back(i);
+    return single(make<edge::TransposeOp>(
+        x, {named("perm",
+                  builder.getDenseI64ArrayAttr(intsAttr(n, "perm", dflt)))}));
+  };
+  handlers["Concat"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values ins, inputs(n, n.input_size()));
+    if (ins.empty())
+      return fail("Concat needs at least one input");
+    if (!attr(n, "axis"))
+      return fail("Concat needs an 'axis' attribute");
+    ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 0, typeOf(ins[0]).getRank()));
+    return single(make<edge::ConcatOp>(
+        ins, {named("axis", builder.getI64IntegerAttr(axis))}));
+  };
+  handlers["Constant"] = [this](const onnx::NodeProto &n) {
+    return importConstant(n);
+  };
+  handlers["Identity"] = [this](const onnx::NodeProto &n) {
+    return single(input(n, 0));
+  };
+  handlers["Dropout"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    if (failed(noExtraOutputs(n, 1, "(the dropout mask)")))
+      return failure();
+    return single(input(n, 0)); // inference: the identity
+  };
+  handlers["Pad"] = [this](const onnx::NodeProto &n) { return importPad(n); };
+  handlers["Shape"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    int64_t rank = typeOf(x).getRank();
+    auto clampDim = [&](int64_t d) {
+      if (d < 0)
+        d += rank;
+      return std::clamp<int64_t>(d, 0, rank);
+    };
+    ASSIGN_OR_FAIL(int64_t start, intAttr(n, "start", 0));
+    ASSIGN_OR_FAIL(int64_t end, intAttr(n, "end", rank));
+    start = clampDim(start);
+    end = clampDim(end);
+    return single(make<edge::ShapeOp>(
+        x, {named("start", builder.getI64IntegerAttr(start)),
+            named("end", builder.getI64IntegerAttr(std::max(start, end)))}));
+  };
+  handlers["Gather"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value data, input(n, 0));
+    ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 0, typeOf(data).getRank()));
+    ASSIGN_OR_FAIL(Value indices, input(n, 1));
+    return single(
+        make<edge::GatherOp>(ValueRange{data, indices},
+                             {named("axis", builder.getI64IntegerAttr(axis))}));
+  };
+  handlers["ConstantOfShape"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(SmallVector<int64_t> shape, constInts(n, 0, "the shape"));
+    DenseElementsAttr value = DenseElementsAttr::get(
+        RankedTensorType::get({1}, builder.getF32Type()), 0.0f);
+    if (const auto *a = attr(n, "value")) {
+      ASSIGN_OR_FAIL(value, tensorAttr(a->t(), nodeLoc));
+    }
+    auto type = RankedTensorType::get(shape, value.getElementType());
+    return Values{constant(
+        DenseElementsAttr::get(type, *value.value_begin<Attribute>()))};
+  };
+}
+
+} // namespace edgec::detail
