@@ -199,6 +199,7 @@ int runCompiler(const CompileOptions &o) {
   PipelineOptions popts;
   popts.optLevel = o.target.optLevel;
   popts.arenaAlignment = sig.arenaAlignment;
+  popts.remarks = o.remarks || o.verbose;
   for (Phase phase : {Phase::Graph, Phase::Linalg, Phase::Kernels,
                       Phase::Bufferized, Phase::LLVM}) {
     PassManager pm(&context);
