@@ -227,6 +227,7 @@ int runCompiler(const CompileOptions &o) {
   PipelineOptions popts;
   popts.optLevel = o.target.optLevel;
   popts.arenaAlignment = sig.arenaAlignment;
+  popts.remarks = o.remarks || o.verbose;
   for (Phase phase : {Phase::Graph, Phase::Linalg, Phase::Kernels,
                       Phase::Bufferized, Phase::LLVM}) {
     if (o.compileFrom && phase <= *o.compileFrom)

@@ -38,7 +38,8 @@ struct CompileOptions {
   std::string weightsSection = ".edgec.weights"; // section of the weights
   std::string arenaSection; // non-empty: define <name>_arena in this section
   ImportOptions import;
-  bool verbose = false;
+  bool verbose = false; // phase times, and remarks as with `remarks`
+  bool remarks = false; // report each kernel left scalar, and why
   std::string argv0; // locates the runtime libraries (<bin>/../lib)
 };
 

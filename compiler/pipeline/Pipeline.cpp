@@ -68,6 +68,13 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.nest<func::FuncOp>().addPass(createEdgeCpuFuseElementwise());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    if (o.optLevel >= 2) {
+      // The strategy: each kernel's configuration, visible in this phase's
+      // output and applied by the kernels phase.
+      EdgeCpuSelectLoweringOptions select;
+      select.remarks = o.remarks;
+      pm.nest<func::FuncOp>().addPass(createEdgeCpuSelectLowering(select));
+    }
     return;
   case Phase::Kernels:
     if (o.optLevel >= 2) {

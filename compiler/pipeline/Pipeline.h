@@ -13,8 +13,9 @@ namespace edgec {
 enum class Phase {
   Import,     // edge dialect as read from ONNX
   Graph,      // after graph optimizations (BN folding, bias fusion, ...)
-  Linalg,     // linalg on tensors, layout transposes fused away
-  Kernels,    // conv/matmul kernels tiled and vectorized
+  Linalg,     // linalg on tensors, layout transposes fused away; from -O2
+              // on, each kernel carries its #edge.lowering_config
+  Kernels,    // conv/matmul kernels tiled and vectorized as configured
   Bufferized, // memrefs, one static arena
   LLVM,       // LLVM dialect
 };
@@ -27,6 +28,7 @@ std::string phaseList();
 struct PipelineOptions {
   int optLevel = 2;        // 0..3; kernels are vectorized from 2 up
   int64_t arenaAlignment = 64;
+  bool remarks = false; // report each kernel left scalar, and why
 };
 
 /// Adds the passes that take a module from the phase before `phase` to

@@ -19,33 +19,63 @@ def EdgeCpuFuseElementwise
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
-def EdgeCpuVectorizeKernels
-    : Pass<"edge-cpu-vectorize-kernels", "mlir::func::FuncOp"> {
-  let summary = "Tile, decompose and vectorize conv / depthwise / matmul kernels";
+def EdgeCpuSelectLowering
+    : Pass<"edge-cpu-select-lowering", "mlir::func::FuncOp"> {
+  let summary = "Choose each kernel's tiling and vectorization for the target";
   let description = [{
-    The route measured in shared/probes/mlir22-cpu-codegen: register-block
-    tiling (conv 1x1x8x(2 vectors) over n, oh, ow, f; depthwise 8 x 1 vector
-    over ow, c with kw untiled; matmul cache tile then 8 x (2 vectors)),
-    decomposition of the 2-D convolutions to 1-D, vectorization, and hoisting
-    of the accumulators out of the reduction loops (innermost first). Tile
-    sizes divide the static shapes; an op whose shape has no suitable divisor
-    is left for the scalar loop lowering.
+    The strategy half of the kernel codegen: for every convolution (2-D,
+    grouped, 3-D), depthwise convolution (with or without a channel
+    multiplier), pooling and matrix product (with or without batch dims) on
+    tensors, chooses a `#edge.lowering_config` from the module's
+    `#edge.target` (vector width and registers) and the op's static shape
+    and element types, and records it on the op as `edge.lowering_config`;
+    `edge-cpu-vectorize-kernels` applies it. Register blocks follow
+    shared/probes/mlir22-cpu-codegen: conv 1x1x(rows)x(2 vectors) over
+    (n, oh, ow, f), depthwise and pooling (rows <= 8) x 1 vector over (ow, c)
+    with kw untiled, matmul (rows <= 8) x (2 vectors) after a cache tile for
+    large operands; rows fill half the vector registers with accumulators
+    and divide the static shape, or a convolution is padded to a full block.
+    Grouped and 3-D convolutions run as 2-D convolutions per group and depth
+    (`form`, `outer`), a channel multiplier as replicated input channels,
+    batched products one batch at a time.
 
-    With fuse-blocks (the default), a convolution or depthwise convolution
-    is tiled together with the producer of its accumulator init (a fill or
-    bias broadcast) and its elementwise consumer (activation, residual add):
-    each register block starts from the bias, is finished by the epilogue
-    and stored once, instead of three passes over the whole output.
+    A kernel with a dynamic shape or an element type without a vector
+    configuration (64-bit integers, ...) gets `scalar = "<reason>"`; with
+    `remarks`, each of those is reported as a remark at the op (the ONNX
+    node). An op that already has a configuration keeps it.
   }];
   let options = [
     Option<"fuseBlocks", "fuse-blocks", "bool", /*default=*/"true",
            "Fuse the accumulator init and the elementwise epilogue into "
            "each convolution register block">,
+    Option<"remarks", "remarks", "bool", /*default=*/"false",
+           "Report every kernel left scalar, and why, as a remark">,
   ];
+  let dependentDialects = ["::edge::EdgeDialect"];
+}
+
+def EdgeCpuVectorizeKernels
+    : Pass<"edge-cpu-vectorize-kernels", "mlir::func::FuncOp"> {
+  let summary = "Apply each kernel's lowering_config: tile, decompose, vectorize";
+  let description = [{
+    The mechanism half of the kernel codegen, the route measured in
+    shared/probes/mlir22-cpu-codegen: for each op carrying an
+    `edge.lowering_config` (see `#edge.lowering_config`), the rewrite to its
+    `form`, padding, the cache tile, register-block tiling (with `fuse`, the
+    block loop also computes the op's accumulator init, a fill or bias
+    broadcast, and its elementwise epilogue, an activation or residual add:
+    each block starts from the bias, is finished and stored once),
+    decomposition of the 2-D convolutions to 1-D, vectorization, and
+    hoisting of the accumulators out of the reduction loops (innermost
+    first). It chooses nothing: an op without a configuration, or with a
+    `scalar` one, is left for the scalar loop lowering, and a configuration
+    that does not fit its op is an error.
+  }];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::tensor::TensorDialect",
-                           "mlir::linalg::LinalgDialect"];
+                           "mlir::linalg::LinalgDialect",
+                           "mlir::arith::ArithDialect"];
 }
 
 def EdgePlanMemory : Pass<"edge-plan-memory", "mlir::ModuleOp"> {

@@ -1,15 +1,18 @@
 //===- VectorizeKernels.cpp - register-blocked conv/matmul kernels --------===//
 //
-// The C++ form of the transform scripts measured in
-// shared/probes/mlir22-cpu-codegen (tile to a register block, decompose 2-D
-// convolutions to 1-D, vectorize, hoist the accumulators out of the reduction
-// loops), with tile sizes chosen per op from its static shape and the target's
-// vector width.
+// The mechanism half of the CPU kernel codegen: the C++ form of the
+// transform scripts measured in shared/probes/mlir22-cpu-codegen (tile to a
+// register block, decompose 2-D convolutions to 1-D, vectorize, hoist the
+// accumulators out of the reduction loops), applying the
+// #edge.lowering_config that edge-cpu-select-lowering (or a test, by hand)
+// put on each kernel. Nothing here chooses a tile size.
 //
 //===----------------------------------------------------------------------===//
 
+#include "targets/cpu/KernelForms.h"
 #include "targets/cpu/Passes.h"
-#include "targets/cpu/TargetDescription.h"
+
+#include "dialects/Edge/IR/EdgeOps.h"
 
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -29,14 +32,13 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
-#include <limits>
-
 namespace edgec {
 #define GEN_PASS_DEF_EDGECPUVECTORIZEKERNELS
 #include "targets/cpu/Passes.h.inc"
 } // namespace edgec
 
 using namespace mlir;
+using namespace edgec;
 
 namespace {
 
@@ -44,43 +46,6 @@ namespace {
 struct DirectPatternRewriter : PatternRewriter {
   explicit DirectPatternRewriter(MLIRContext *ctx) : PatternRewriter(ctx) {}
 };
-
-/// The tile of a vectorized (innermost) dimension: the largest of
-/// 2 vectors, 1 vector, 1/2, 1/4 vector that divides it, so that every vector
-/// op is a whole register (a 24-wide tile, 1.5 registers, measured 10x
-/// slower: LLVM assembles it lane by lane). Otherwise the whole dim when it
-/// is small, else its largest divisor up to 2 vectors.
-int64_t vectorTile(int64_t dim, int64_t lanes) {
-  for (int64_t t : {2 * lanes, lanes, lanes / 2, lanes / 4})
-    if (t > 1 && dim % t == 0)
-      return t;
-  if (dim <= 2 * lanes)
-    return dim;
-  for (int64_t t = 2 * lanes; t > 1; --t)
-    if (dim % t == 0)
-      return t;
-  return 1;
-}
-
-/// Largest divisor of dim that is <= limit.
-int64_t divisorAtMost(int64_t dim, int64_t limit) {
-  for (int64_t t = std::min(dim, limit); t > 1; --t)
-    if (dim % t == 0)
-      return t;
-  return 1;
-}
-
-FailureOr<scf::SCFTilingResult> tile(RewriterBase &rewriter, Operation *op,
-                                     ArrayRef<int64_t> sizes) {
-  scf::SCFTilingOptions options;
-  options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
-  rewriter.setInsertionPoint(op);
-  auto result = scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
-  if (failed(result))
-    return failure();
-  rewriter.replaceOp(op, result->replacements);
-  return result;
-}
 
 /// Zero-pads the last dimension of a constant to `size`, at compile time.
 Value padConstantLastDim(RewriterBase &rewriter, Location loc,
@@ -151,13 +116,13 @@ Value padInit(RewriterBase &rewriter, Location loc, Value init,
 }
 
 /// Recomputes a channels-last convolution on padded shapes and slices the
-/// valid part out: the output width up to a multiple of `rows` (the input is
-/// zero-padded to match) and the filter count up to `filters` (constant
-/// filters only, padded at compile time). For widths like 55 or 13 and filter
-/// counts like 1000 this trades a little wasted work for full register
-/// blocks of whole vectors.
+/// valid part out: the output width up to `width` (the input is zero-padded
+/// to match) and the filter count up to `filters` (constant filters only,
+/// padded at compile time; null otherwise). For widths like 55 or 13 and
+/// filter counts like 1000 this trades a little wasted work for full
+/// register blocks of whole vectors.
 Operation *padConv(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
-                   int64_t rows, int64_t filters) {
+                   int64_t width, int64_t filters) {
   Location loc = conv.getLoc();
   Value input = conv.getDpsInputs()[0], filter = conv.getDpsInputs()[1];
   Value init = conv.getDpsInits()[0];
@@ -165,7 +130,7 @@ Operation *padConv(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
   auto outType = cast<RankedTensorType>(init.getType());
   auto filterType = cast<RankedTensorType>(filter.getType());
   int64_t ow = outType.getDimSize(2), f = outType.getDimSize(3);
-  int64_t padded = (ow + rows - 1) / rows * rows;
+  int64_t padded = width;
   int64_t sw = conv.getStrides().getValues<int64_t>()[1];
   int64_t dw = conv.getDilations().getValues<int64_t>()[1];
   int64_t kw = filterType.getDimSize(1);
@@ -186,19 +151,19 @@ Operation *padConv(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
     return tensor::PadOp::create(rewriter, loc, t.clone(shape), v, lo, hi,
                                  zero);
   };
+  DenseElementsAttr filterAttr;
+  if (filters > f && !matchPattern(filter, m_Constant(&filterAttr)))
+    return nullptr;
   rewriter.setInsertionPoint(conv);
   Value newInput = padHigh(input, {0, 0, needW - inType.getDimSize(2), 0});
   Value newInit =
       padInit(rewriter, loc, init, {0, 0, padded - ow, filters - f});
-  if (!newInit)
+  bool initCopied = !newInit;
+  if (initCopied)
     newInit = padHigh(init, {0, 0, padded - ow, filters - f});
   Value newFilter = filter;
-  if (filters > f) {
-    DenseElementsAttr attr;
-    if (!matchPattern(filter, m_Constant(&attr)))
-      return conv;
-    newFilter = padConstantLastDim(rewriter, loc, attr, filters);
-  }
+  if (filters > f)
+    newFilter = padConstantLastDim(rewriter, loc, filterAttr, filters);
   auto newConv = linalg::Conv2DNhwcHwcfOp::create(
       rewriter, loc, TypeRange{newInit.getType()},
       ValueRange{newInput, newFilter}, ValueRange{newInit}, conv.getStrides(),
@@ -209,6 +174,11 @@ Operation *padConv(RewriterBase &rewriter, linalg::Conv2DNhwcHwcfOp conv,
     sizes.push_back(rewriter.getIndexAttr(d));
   Value valid = tensor::ExtractSliceOp::create(
       rewriter, loc, outType, newConv.getResult(0), offsets, sizes, strides);
+  // An init that was copied (a slice of a loop's output, for a form) gets
+  // the result back, so that the loop updates its output in place.
+  // (A linalg.copy: an insert_slice of the whole would fold away.)
+  if (initCopied)
+    valid = linalg::CopyOp::create(rewriter, loc, valid, init).getResult(0);
   rewriter.replaceOp(conv, valid);
   return newConv;
 }
@@ -344,12 +314,95 @@ Operation *tileBlocks(RewriterBase &rewriter, Operation *kernel,
             tileFused(rewriter, kernel, parallelTiles, alsoVectorize)) {
       SmallVector<int64_t> inner(parallelTiles.size(), 0);
       llvm::append_range(inner, reductionTiles);
-      auto t = tile(rewriter, block, inner);
+      auto t = tileOp(rewriter, block, inner);
       return succeeded(t) ? t->tiledOps.back() : nullptr;
     }
   }
-  auto t = tile(rewriter, kernel, all);
+  auto t = tileOp(rewriter, kernel, all);
   return succeeded(t) ? t->tiledOps.back() : nullptr;
+}
+
+/// Reports a lowering config that cannot apply to its op.
+LogicalResult badConfig(Operation *op, const Twine &message) {
+  return op->emitOpError("cannot apply its lowering_config: ") << message;
+}
+
+/// Applies `config` to `op`: the form rewrite, padding, cache tile and
+/// register block, in that order (see #edge.lowering_config). Appends the
+/// ops to vectorize to `toVectorize`. Fails, with an error, on a config
+/// that does not fit the op; tiling that does not succeed leaves the op to
+/// the scalar lowering.
+LogicalResult applyConfig(RewriterBase &rewriter,
+                          PatternRewriter &patternRewriter, linalg::LinalgOp op,
+                          edge::LoweringConfigAttr config,
+                          SmallVectorImpl<Operation *> &toVectorize) {
+  Operation *kernel = op;
+  StringRef form = config.getForm() ? config.getForm().getValue() : "";
+  if (form == kConv2DForm) {
+    auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+    if (!generic || !matchConvGeneric(op))
+      return badConfig(op, "form conv_2d_nhwc_hwcf needs a convolution "
+                           "linalg.generic");
+    if (!config.getOuter().empty() &&
+        config.getOuter().size() != op.getNumLoops())
+      return badConfig(op, "outer has " + Twine(config.getOuter().size()) +
+                               " tiles for " + Twine(op.getNumLoops()) +
+                               " loops");
+    auto conv = convGenericAsConv2D(rewriter, generic, config.getOuter());
+    if (failed(conv))
+      return badConfig(op, "outer tiles must leave the group and leading "
+                           "spatial loops of size 1");
+    kernel = *conv;
+  } else if (form == kDepthwiseForm) {
+    auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcmOp>(op.getOperation());
+    if (!dw || !config.getOuter().empty())
+      return badConfig(op, "form depthwise_conv_2d_nhwc_hwc needs a "
+                           "depthwise_conv_2d_nhwc_hwcm and no outer tiles");
+    auto depthwise = depthwiseMultiplierAsDepthwise(rewriter, dw);
+    if (failed(depthwise))
+      return badConfig(op, "dynamic shapes");
+    kernel = *depthwise;
+  } else if (!form.empty()) {
+    return badConfig(op, "unknown form '" + form + "'");
+  } else if (!config.getOuter().empty()) {
+    return badConfig(op, "outer tiles need a form");
+  } else if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
+    dropBroadcastUnitDims(rewriter, generic);
+  }
+
+  auto linalgKernel = cast<linalg::LinalgOp>(kernel);
+  SmallVector<int64_t> ranges = linalgKernel.getStaticLoopRanges();
+  if (config.getParallel().size() != linalgKernel.getNumParallelLoops() ||
+      config.getReduction().size() != linalgKernel.getNumReductionLoops())
+    return badConfig(op,
+                     "parallel and reduction need " +
+                         Twine(linalgKernel.getNumParallelLoops()) + " and " +
+                         Twine(linalgKernel.getNumReductionLoops()) + " tiles");
+  if (ArrayRef<int64_t> padded = config.getPadded(); !padded.empty()) {
+    auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(kernel);
+    if (!conv)
+      return badConfig(op, "padded applies to conv_2d_nhwc_hwcf only");
+    for (size_t d = 0; d < ranges.size(); ++d)
+      if (padded.size() != ranges.size() ||
+          (d != 2 && d != 3 && padded[d] != ranges[d]) || padded[d] < ranges[d])
+        return badConfig(op, "padded may only widen ow and f");
+    kernel = padConv(rewriter, conv, padded[2], padded[3]);
+    if (!kernel)
+      return badConfig(op, "padded filters need a constant filter");
+  }
+  if (ArrayRef<int64_t> cache = config.getCache(); !cache.empty()) {
+    if (cache.size() != ranges.size())
+      return badConfig(op, "cache needs " + Twine(ranges.size()) + " tiles");
+    auto outer = tileOp(rewriter, kernel, cache);
+    if (failed(outer))
+      return success();
+    kernel = outer->tiledOps.back();
+  }
+  if (Operation *block =
+          tileBlocks(rewriter, kernel, config.getParallel(),
+                     config.getReduction(), config.getFuse(), toVectorize))
+    toVectorize.push_back(decomposeTo1D(block, patternRewriter));
+  return success();
 }
 
 struct VectorizeKernelsPass
@@ -359,109 +412,24 @@ struct VectorizeKernelsPass
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
-    edge::TargetAttr target = edgec::lookupTarget(func);
-    if (!target) {
-      func.emitError("edge-cpu-vectorize-kernels needs the module's "
-                     "#edge.target attribute");
-      return signalPassFailure();
-    }
-    // Without SIMD (an FPU alone) blocks are sized as if for 4-lane
-    // vectors, which LLVM unrolls into scalar FP registers.
-    int64_t vectorBits = target.getVectorBits();
-    int64_t lanes = std::max<int64_t>(vectorBits / 32, 4);
-    int64_t registers = vectorBits ? target.getVectorRegisters()
-                                   : target.getVectorRegisters() / 4;
-    // Accumulator registers of a register block: half the registers (16 of
-    // 32 on AVX-512, as measured), leaving room for operands.
-    const int64_t accumulators = std::max<int64_t>(2, registers / 2);
-    // Rows of a block: as many as the accumulator budget allows for `cols`,
-    // at most `cap`, and always a divisor of `dim` (a partial tile has a
-    // dynamic shape, which the vectorizer leaves as scalar loops).
-    auto rowsFor = [&](int64_t dim, int64_t cols,
-                       int64_t cap = std::numeric_limits<int64_t>::max()) {
-      int64_t regs = std::max<int64_t>(1, (cols + lanes - 1) / lanes);
-      return divisorAtMost(
-          dim, std::min(cap, std::max<int64_t>(1, accumulators / regs)));
-    };
 
-    SmallVector<Operation *> kernels;
+    // Kernels with a vector configuration; a `scalar` one (or none) is left
+    // to the loop lowering.
+    SmallVector<std::pair<linalg::LinalgOp, edge::LoweringConfigAttr>> kernels;
     func.walk([&](linalg::LinalgOp op) {
-      if (isa<linalg::Conv2DNhwcHwcfOp, linalg::DepthwiseConv2DNhwcHwcOp,
-              linalg::MatmulOp, linalg::PoolingNhwcMaxOp,
-              linalg::PoolingNhwcMaxUnsignedOp, linalg::PoolingNhwcSumOp>(op) &&
-          op.hasPureTensorSemantics() && op.getStaticLoopRanges().size() &&
-          !ShapedType::isDynamicShape(op.getStaticLoopRanges()))
-        kernels.push_back(op);
+      auto config = op->getAttrOfType<edge::LoweringConfigAttr>(
+          edgec::kLoweringConfigAttrName);
+      if (config && !config.getScalar() && op.hasPureTensorSemantics())
+        kernels.push_back({op, config});
     });
 
     IRRewriter rewriter(ctx);
     DirectPatternRewriter patternRewriter(ctx);
     SmallVector<Operation *> toVectorize;
-    for (Operation *op : kernels) {
-      SmallVector<int64_t> r = cast<linalg::LinalgOp>(op).getStaticLoopRanges();
-      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op)) {
-        // (n, oh, ow, f, kh, kw, c): one output row segment x 2 vectors.
-        // Filter counts that are not whole vectors (1000 = 8 x 125) are
-        // padded to whole vectors when that wastes under 1/8 of the work.
-        int64_t filters = r[3];
-        if (vectorTile(r[3], lanes) < lanes && r[3] > lanes) {
-          int64_t up = (r[3] + lanes - 1) / lanes * lanes;
-          if ((up - r[3]) * 8 <= r[3])
-            filters = up;
-        }
-        int64_t ft = vectorTile(filters, lanes);
-        // Widths without a good divisor are padded to a full register block
-        // when that wastes under 1/8 of the work (or the block is tiny).
-        int64_t budget =
-            std::max<int64_t>(1, accumulators / ((ft + lanes - 1) / lanes));
-        int64_t best = std::min(budget, r[2]);
-        int64_t rows = rowsFor(r[2], ft);
-        if (rows * 2 <= best) {
-          int64_t waste = (r[2] + best - 1) / best * best - r[2];
-          if (waste * 8 > r[2] && rows > 2)
-            best = rows;
-        } else {
-          best = rows;
-        }
-        if (best != rows || filters != r[3]) {
-          op = padConv(rewriter, conv, best, filters);
-          r = cast<linalg::LinalgOp>(op).getStaticLoopRanges();
-        }
-        // Reductions (kh, kw, c) tiled by 1.
-        if (Operation *block =
-                tileBlocks(rewriter, op, {1, 1, rowsFor(r[2], ft), ft},
-                           {1, 1, 1}, fuseBlocks, toVectorize))
-          toVectorize.push_back(decomposeTo1D(block, patternRewriter));
-      } else if (isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
-                     linalg::PoolingNhwcMaxUnsignedOp,
-                     linalg::PoolingNhwcSumOp>(op)) {
-        // Depthwise and pooling share (n, oh, ow, c, kh, kw): rows x one
-        // vector of channels, kw left whole for the 1-D vectorizer.
-        int64_t ct = std::min(vectorTile(r[3], lanes), lanes);
-        if (Operation *block = tileBlocks(
-                rewriter, op, {1, 1, rowsFor(r[2], ct, 8), ct}, {1, 0},
-                fuseBlocks && isa<linalg::DepthwiseConv2DNhwcHwcOp>(op),
-                toVectorize))
-          toVectorize.push_back(decomposeTo1D(block, patternRewriter));
-      } else {
-        // (m, n, k): cache tile for large operands, then 8 x 2 vectors x 1.
-        int64_t nt = vectorTile(r[1], lanes);
-        int64_t mt = rowsFor(r[0], nt, 8);
-        Operation *target = op;
-        if (r[0] >= 192 && r[1] >= 256) {
-          auto outer = tile(rewriter, op,
-                            {mt * divisorAtMost(r[0] / mt, 12),
-                             nt * divisorAtMost(r[1] / nt, 4), 0});
-          if (failed(outer))
-            continue;
-          target = outer->tiledOps.back();
-        }
-        auto inner = tile(rewriter, target, {mt, nt, 1});
-        if (failed(inner))
-          continue;
-        toVectorize.push_back(inner->tiledOps.back());
-      }
-    }
+    for (auto [op, config] : kernels)
+      if (failed(
+              applyConfig(rewriter, patternRewriter, op, config, toVectorize)))
+        return signalPassFailure();
 
     for (Operation *op : toVectorize) {
       rewriter.setInsertionPoint(op);
@@ -471,7 +439,7 @@ struct VectorizeKernelsPass
     }
 
     // Cleanups from the measured script.
-    if (fuseBlocks) {
+    {
       // Slices of a fused init's tensor.empty become block-sized empties:
       // the block is staged in a small buffer, not in a whole-output one.
       RewritePatternSet patterns(ctx);

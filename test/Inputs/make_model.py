@@ -238,6 +238,18 @@ def external_absolute():
     return external("/etc/passwd")
 
 
+@register
+def scalar_kernel():
+    # A 3-D max pool, which has no vector configuration, beside a 2-D conv
+    # that has one.
+    w = const("w", np.ones((4, 2, 3, 3), np.float32))
+    nodes = [helper.make_node("MaxPool", ["v"], ["p"], name="pool_3d",
+                              kernel_shape=[2, 2, 2]),
+             helper.make_node("Conv", ["x", "w"], ["y"], name="conv_2d")]
+    return model(nodes, [vi("v", [1, 2, 4, 4, 4]), vi("x", [1, 2, 6, 6])],
+                 [vi("p", [1, 2, 3, 3, 3]), vi("y", [1, 4, 4, 4])], [w])
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     onnx.save(MODELS[name](), out)

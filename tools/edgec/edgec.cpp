@@ -55,8 +55,12 @@ int main(int argc, char **argv) {
   cl::list<std::string> inputShapes(
       "input-shape", cl::desc("Fix an input's shape: NAME=D0xD1x... (repeatable)"),
       cl::cat(cat));
-  cl::opt<bool> verbose("v", cl::desc("Print each phase with its time"),
-                        cl::cat(cat));
+  cl::opt<bool> verbose(
+      "v", cl::desc("Print each phase with its time, and the remarks"),
+      cl::cat(cat));
+  cl::opt<bool> remarks(
+      "remarks", cl::desc("Report each kernel left to scalar code, and why"),
+      cl::cat(cat));
   cl::HideUnrelatedOptions(cat);
   cl::ParseCommandLineOptions(argc, argv, "edgec: ONNX to native code\n");
   if (printTargets) {
@@ -75,6 +79,7 @@ int main(int argc, char **argv) {
   options.weightsSection = weightsSection;
   options.arenaSection = arenaSection;
   options.verbose = verbose;
+  options.remarks = remarks;
   options.argv0 = argv[0];
   options.target = {triple, mcpu, mattr, optLevel - '0'};
   if (optLevel < '0' || optLevel > '3') {

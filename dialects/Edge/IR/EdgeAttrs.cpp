@@ -6,6 +6,19 @@
 using namespace mlir;
 using namespace edge;
 
+namespace edge {
+/// A bracketed list of integers: `[1, 1, 8, 32]`.
+static FailureOr<SmallVector<int64_t>> parseTileList(AsmParser &parser) {
+  SmallVector<int64_t> list;
+  if (failed(parser.parseCommaSeparatedList(
+          AsmParser::Delimiter::Square, [&]() -> ParseResult {
+            return parser.parseInteger(list.emplace_back());
+          })))
+    return failure();
+  return list;
+}
+} // namespace edge
+
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Edge/IR/EdgeAttrs.cpp.inc"
 

@@ -59,33 +59,70 @@ def Edge_TargetAttr : Edge_Attr<"Target", "target"> {
   let genVerifyDecl = 1;
 }
 
+// A list of tile sizes, printed and parsed in brackets (`[1, 1, 8, 32]`),
+// empty by default.
+def Edge_TileList : OptionalArrayRefParameter<"int64_t"> {
+  let printer = [{
+    $_printer << '[';
+    ::llvm::interleaveComma($_self, $_printer);
+    $_printer << ']';
+  }];
+  let parser = [{ ::edge::parseTileList($_parser) }];
+}
+
 def Edge_LoweringConfigAttr
     : Edge_Attr<"LoweringConfig", "lowering_config"> {
   let summary = "how one kernel is tiled and vectorized";
   let description = [{
     Chosen per kernel by `edge-cpu-select-lowering` from the module's
-    `#edge.target` and the op's shape and element types; applied as it is by
-    `edge-cpu-vectorize-kernels`. Sizes are per loop of the op, in its
-    iteration order; 0 leaves a loop untiled.
+    `#edge.target` and the op's shape and element types, and recorded on the
+    op as `edge.lowering_config`; applied as it is by
+    `edge-cpu-vectorize-kernels`, which makes no choice of its own (an op
+    without this attribute is left to the scalar loop lowering). Tile sizes
+    are per loop, in iteration order; 0 leaves a loop untiled. The steps, in
+    the order they are applied:
 
-    - `padded`: the loop ranges the op is recomputed on before tiling (wider
-      outputs or more filters than the op has, sliced back afterwards); empty
-      keeps the op's own ranges.
+    - `form`: the named op the kernel is computed as when it is not one the
+      register-block path knows (empty: the op itself).
+      `"conv_2d_nhwc_hwcf"`: a convolution `linalg.generic` (grouped, or of
+      spatial rank 3 and up), its filter rearranged to (group, taps...,
+      channel, filter), cut by `outer` into 2-D convolutions on
+      rank-reduced slices. `"depthwise_conv_2d_nhwc_hwc"`: a depthwise
+      convolution with a channel multiplier M, on input channels replicated
+      M times (filter and result keep their layout).
+    - `outer`: tiles over the op's own loops before it is rewritten as
+      `form` (1 for the group and the leading spatial output and tap loops);
+      empty: none.
+    - `padded`: the loop ranges a `conv_2d_nhwc_hwcf` (or its `form`) is
+      recomputed on: a wider output (input zero-padded to match) and more
+      filters (constant filters only, padded at compile time), sliced back
+      afterwards; empty keeps the op's own ranges.
     - `cache`: an outer tile for cache locality (empty: none).
-    - `parallel`: the register block over the parallel loops.
+    - `parallel`: the register block over the parallel loops (of `form`
+      when given).
     - `reduction`: the tile of the reduction loops inside a block.
     - `vector_lanes`: elements per vector register the block was sized for
-      (1 on a scalar FPU, where the block is unrolled instead).
-    - `fuse`: the block loop also computes the op's accumulator init and its
-      elementwise epilogue.
+      (4 on a scalar FPU, whose blocks LLVM unrolls into FP registers).
+    - `fuse`: the block loop also computes the op's accumulator init (a fill
+      or bias broadcast) and its elementwise epilogue.
     - `scalar`: non-empty when the kernel is left to the scalar loop
-      lowering, saying why; the tile lists are then empty.
+      lowering, saying why; the other fields are then unset.
+
+    Example (a 3x3 convolution on AVX-512: 8 output columns x 32 filters,
+    the reductions kh, kw, c one at a time):
+    ```mlir
+    linalg.conv_2d_nhwc_hwcf {edge.lowering_config = #edge.lowering_config<
+        parallel = [1, 1, 8, 32], reduction = [1, 1, 1], vector_lanes = 16,
+        fuse = true>, ...}
+    ```
   }];
   let parameters = (ins
-      OptionalArrayRefParameter<"int64_t">:$padded,
-      OptionalArrayRefParameter<"int64_t">:$cache,
-      OptionalArrayRefParameter<"int64_t">:$parallel,
-      OptionalArrayRefParameter<"int64_t">:$reduction,
+      DefaultValuedParameter<"::mlir::StringAttr", "::mlir::StringAttr()">:$form,
+      Edge_TileList:$outer,
+      Edge_TileList:$padded,
+      Edge_TileList:$cache,
+      Edge_TileList:$parallel,
+      Edge_TileList:$reduction,
       DefaultValuedParameter<"int64_t", "0">:$vector_lanes,
       DefaultValuedParameter<"bool", "false">:$fuse,
       DefaultValuedParameter<"::mlir::StringAttr", "::mlir::StringAttr()">:$scalar);

@@ -1,4 +1,9 @@
-// RUN: edgec-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(edge-cpu-vectorize-kernels))' | FileCheck %s
+// RUN: edgec-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(edge-cpu-select-lowering,edge-cpu-vectorize-kernels))' | FileCheck %s
+
+// The strategy and the mechanism together: the code each kernel gets from
+// the configuration edge-cpu-select-lowering chooses for it (see
+// select-lowering.mlir for the configurations, lowering-config.mlir for
+// configurations written by hand).
 
 // NHWC conv, 16 filters (1 zmm): 16-row register block over ow, reductions
 // (kh, kw, c) as loops carrying the accumulator vector, no linalg left.

@@ -1,0 +1,96 @@
+//===- KernelForms.h - the kernels of the CPU codegen -----------*- C++ -*-===//
+//
+// What the strategy (edge-cpu-select-lowering) and the mechanism
+// (edge-cpu-vectorize-kernels) both need to know about kernels: the name of
+// the configuration attribute, recognizers for the convolutions and matrix
+// products that convert-edge-to-linalg builds as linalg.generic, and the
+// rewrites that compute a kernel as a named op the register-block path
+// already handles (a lowering config's `form`).
+//
+//===----------------------------------------------------------------------===//
+#ifndef EDGEC_TARGETS_CPU_KERNELFORMS_H
+#define EDGEC_TARGETS_CPU_KERNELFORMS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+
+#include <optional>
+
+namespace edgec {
+
+/// The discardable attribute holding an op's #edge.lowering_config.
+constexpr const char *kLoweringConfigAttrName = "edge.lowering_config";
+
+/// The forms a lowering config may name.
+constexpr const char *kConv2DForm = "conv_2d_nhwc_hwcf";
+constexpr const char *kDepthwiseForm = "depthwise_conv_2d_nhwc_hwc";
+
+/// A convolution built as one linalg.generic (grouped, or of spatial rank
+/// s != 2): loops (n, out_1..out_s, g, f, tap_1..tap_s, c), the input read
+/// at (n, out_i * stride_i + tap_i * dilation_i ..., g, c), the filter at
+/// (g, f, c, tap...), the result at (n, out..., g, f), body acc + x * w.
+struct ConvGeneric {
+  int64_t spatial = 0;
+  llvm::SmallVector<int64_t> strides, dilations;
+  int64_t outLoop(int64_t i) const { return 1 + i; }
+  int64_t groupLoop() const { return spatial + 1; }
+  int64_t filterLoop() const { return spatial + 2; }
+  int64_t tapLoop(int64_t i) const { return spatial + 3 + i; }
+  int64_t channelLoop() const { return 2 * spatial + 3; }
+};
+std::optional<ConvGeneric> matchConvGeneric(mlir::linalg::LinalgOp op);
+
+/// The `outer` tiles that cut a convolution generic into 2-D convolutions:
+/// 1 for the group and the leading s - 2 output and tap loops, 0 elsewhere.
+llvm::SmallVector<int64_t> convGenericOuterTiles(const ConvGeneric &conv);
+
+/// The loop ranges of each of those 2-D convolutions, (n, oh, ow, f, kh,
+/// kw, c), from the generic's loop ranges.
+llvm::SmallVector<int64_t>
+convGenericInnerRanges(const ConvGeneric &conv, llvm::ArrayRef<int64_t> ranges);
+
+/// The number of batch loops of a matrix product over (batch..., m, n, k):
+/// operands read (m, k) and (k, n) in either order, each batch dim indexed,
+/// broadcast (constant 0) or absent; the result is (batch..., m, n); the
+/// body is acc + a * b in one element type. Also matches
+/// linalg.batch_matmul. nullopt for anything else.
+std::optional<int64_t> matchBatchedMatmul(mlir::linalg::LinalgOp op);
+
+/// The spatial rank of a pooling built as one linalg.generic (of spatial
+/// rank other than 2, or max pooling with indices): a window operand read
+/// at exactly the reduction loops, beside the input; nullopt otherwise.
+std::optional<int64_t> matchPoolGeneric(mlir::linalg::LinalgOp op);
+
+/// Tiles `op` by `sizes` (0 leaves a loop untiled) with scf.for loops and
+/// replaces it.
+mlir::FailureOr<mlir::scf::SCFTilingResult>
+tileOp(mlir::RewriterBase &rewriter, mlir::Operation *op,
+       llvm::ArrayRef<int64_t> sizes);
+
+/// Reads each input of `op` that is broadcast along size-1 dims (constant 0
+/// in its indexing map) without those dims, so that the vectorizer does not
+/// turn the broadcast into an extra contraction dim.
+void dropBroadcastUnitDims(mlir::RewriterBase &rewriter,
+                           mlir::linalg::GenericOp op);
+
+/// Computes a convolution generic as 2-D convolutions: its filter is read as
+/// (g, tap..., c, f) (a constant rearranged at compile time, else
+/// transposed once at run time), the op is tiled by `outer`, and the tiled
+/// op, whose group and leading spatial loops must then have size 1, is
+/// replaced by a linalg.conv_2d_nhwc_hwcf on rank-reduced slices. Returns
+/// the 2-D convolution; failure leaves the op valid (maybe tiled).
+mlir::FailureOr<mlir::linalg::Conv2DNhwcHwcfOp>
+convGenericAsConv2D(mlir::RewriterBase &rewriter, mlir::linalg::GenericOp op,
+                    llvm::ArrayRef<int64_t> outer);
+
+/// Computes a depthwise convolution with channel multiplier M as a plain
+/// depthwise convolution over the input channels replicated M times: the
+/// (kh, kw, C, M) filter and (n, oh, ow, C, M) result are then read as
+/// C*M channels in place. Returns the new depthwise convolution.
+mlir::FailureOr<mlir::linalg::DepthwiseConv2DNhwcHwcOp>
+depthwiseMultiplierAsDepthwise(mlir::RewriterBase &rewriter,
+                               mlir::linalg::DepthwiseConv2DNhwcHwcmOp op);
+
+} // namespace edgec
+
+#endif

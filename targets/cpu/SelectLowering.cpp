@@ -1,0 +1,302 @@
+//===- SelectLowering.cpp - choose each kernel's lowering configuration ---===//
+//
+// The strategy half of the CPU kernel codegen: for every kernel (2-D, grouped
+// and 3-D convolutions, depthwise convolutions with or without a channel
+// multiplier, pooling, matrix products with or without batch dims) a
+// #edge.lowering_config chosen from the module's #edge.target and the op's
+// static shape and element types, recorded on the op for
+// edge-cpu-vectorize-kernels to apply. Kernels left scalar say why, and with
+// `remarks` each one is reported.
+//
+// One strategy serves every architecture, parameterized by the target
+// description: the block sizes follow from the vector width and the number
+// of vector registers alone (measured on x86 in
+// shared/probes/mlir22-cpu-codegen; the AArch64, RISC-V and Cortex-M runs
+// under qemu found no difference that needs a table of their own), so
+// targets/<arch>/ holds no strategy table yet. A per-architecture rule would
+// go in a hook of TargetFamily and be called from chooseFor below.
+//
+//===----------------------------------------------------------------------===//
+
+#include "targets/cpu/KernelForms.h"
+#include "targets/cpu/Passes.h"
+#include "targets/cpu/TargetDescription.h"
+
+#include "mlir/IR/Matchers.h"
+
+#include <limits>
+
+namespace edgec {
+#define GEN_PASS_DEF_EDGECPUSELECTLOWERING
+#include "targets/cpu/Passes.h.inc"
+} // namespace edgec
+
+using namespace mlir;
+using namespace edgec;
+
+namespace {
+
+/// What one register block may use of the target, for one element width.
+struct Budget {
+  int64_t lanes;        // elements per vector register
+  int64_t accumulators; // registers the block's accumulators may take
+};
+
+Budget budgetFor(edge::TargetAttr target, int64_t elementBits) {
+  // Without SIMD (an FPU alone) blocks are sized as if for 4-lane vectors,
+  // which LLVM unrolls into scalar FP registers. Elements narrower than 32
+  // bits are blocked as 32-bit lanes (no narrow kernel is tuned yet); wider
+  // ones fill the register.
+  int64_t vectorBits = target.getVectorBits();
+  int64_t lanes = vectorBits
+                      ? std::max<int64_t>(
+                            2, vectorBits / std::max<int64_t>(32, elementBits))
+                      : 4;
+  int64_t registers = vectorBits ? target.getVectorRegisters()
+                                 : target.getVectorRegisters() / 4;
+  // Accumulator registers of a register block: half the registers (16 of 32
+  // on AVX-512, as measured), leaving room for operands.
+  return {lanes, std::max<int64_t>(2, registers / 2)};
+}
+
+/// The tile of a vectorized (innermost) dimension: the largest of
+/// 2 vectors, 1 vector, 1/2, 1/4 vector that divides it, so that every vector
+/// op is a whole register (a 24-wide tile, 1.5 registers, measured 10x
+/// slower: LLVM assembles it lane by lane). Otherwise the whole dim when it
+/// is small, else its largest divisor up to 2 vectors.
+int64_t vectorTile(int64_t dim, int64_t lanes) {
+  for (int64_t t : {2 * lanes, lanes, lanes / 2, lanes / 4})
+    if (t > 1 && dim % t == 0)
+      return t;
+  if (dim <= 2 * lanes)
+    return dim;
+  for (int64_t t = 2 * lanes; t > 1; --t)
+    if (dim % t == 0)
+      return t;
+  return 1;
+}
+
+/// Largest divisor of dim that is <= limit.
+int64_t divisorAtMost(int64_t dim, int64_t limit) {
+  for (int64_t t = std::min(dim, limit); t > 1; --t)
+    if (dim % t == 0)
+      return t;
+  return 1;
+}
+
+/// Rows of a block: as many as the accumulator budget allows for `cols`, at
+/// most `cap`, and always a divisor of `dim` (a partial tile has a dynamic
+/// shape, which the vectorizer leaves as scalar loops).
+int64_t rowsFor(const Budget &b, int64_t dim, int64_t cols,
+                int64_t cap = std::numeric_limits<int64_t>::max()) {
+  int64_t regs = std::max<int64_t>(1, (cols + b.lanes - 1) / b.lanes);
+  return divisorAtMost(
+      dim, std::min(cap, std::max<int64_t>(1, b.accumulators / regs)));
+}
+
+/// A lowering configuration under construction (see #edge.lowering_config).
+struct Config {
+  std::string form;
+  SmallVector<int64_t> outer, padded, cache, parallel, reduction;
+  int64_t lanes = 0;
+  bool fuse = false;
+  std::string scalar;
+
+  edge::LoweringConfigAttr toAttr(MLIRContext *ctx) const {
+    auto str = [&](const std::string &s) {
+      return s.empty() ? StringAttr() : StringAttr::get(ctx, s);
+    };
+    return edge::LoweringConfigAttr::get(ctx, str(form), outer, padded, cache,
+                                         parallel, reduction, lanes, fuse,
+                                         str(scalar));
+  }
+};
+
+/// A channels-last convolution over (n, oh, ow, f, kh, kw, c): one output
+/// row segment x 2 vectors of filters, reductions one at a time.
+Config chooseConv(const Budget &b, ArrayRef<int64_t> r, bool canPadFilters,
+                  bool fuse) {
+  Config c;
+  // Filter counts that are not whole vectors (1000 = 8 x 125) are padded to
+  // whole vectors when that wastes under 1/8 of the work.
+  int64_t filters = r[3];
+  if (canPadFilters && vectorTile(r[3], b.lanes) < b.lanes && r[3] > b.lanes) {
+    int64_t up = (r[3] + b.lanes - 1) / b.lanes * b.lanes;
+    if ((up - r[3]) * 8 <= r[3])
+      filters = up;
+  }
+  int64_t ft = vectorTile(filters, b.lanes);
+  // Widths without a good divisor are padded to a full register block when
+  // that wastes under 1/8 of the work (or the block is tiny).
+  int64_t budget =
+      std::max<int64_t>(1, b.accumulators / ((ft + b.lanes - 1) / b.lanes));
+  int64_t best = std::min(budget, r[2]);
+  int64_t rows = rowsFor(b, r[2], ft);
+  if (rows * 2 <= best) {
+    int64_t waste = (r[2] + best - 1) / best * best - r[2];
+    if (waste * 8 > r[2] && rows > 2)
+      best = rows;
+  } else {
+    best = rows;
+  }
+  SmallVector<int64_t> ranges(r);
+  if (best != rows || filters != r[3]) {
+    ranges[2] = (r[2] + best - 1) / best * best;
+    ranges[3] = filters;
+    c.padded = ranges;
+  }
+  c.parallel = {1, 1, rowsFor(b, ranges[2], ft), ft};
+  c.reduction = {1, 1, 1};
+  c.lanes = b.lanes;
+  c.fuse = fuse;
+  return c;
+}
+
+/// Depthwise convolution and pooling over (n, oh, ow, c, kh, kw): rows x
+/// one vector of channels, kw left whole for the 1-D vectorizer.
+Config chooseWindowed(const Budget &b, ArrayRef<int64_t> r, bool fuse) {
+  Config c;
+  int64_t ct = std::min(vectorTile(r[3], b.lanes), b.lanes);
+  c.parallel = {1, 1, rowsFor(b, r[2], ct, 8), ct};
+  c.reduction = {1, 0};
+  c.lanes = b.lanes;
+  c.fuse = fuse;
+  return c;
+}
+
+/// A matrix product over (batch..., m, n, k): one batch at a time, a cache
+/// tile for large operands, then 8 rows x 2 vectors x 1.
+Config chooseMatmul(const Budget &b, ArrayRef<int64_t> r, int64_t batch) {
+  Config c;
+  int64_t m = r[batch], n = r[batch + 1];
+  int64_t nt = vectorTile(n, b.lanes);
+  int64_t mt = rowsFor(b, m, nt, 8);
+  SmallVector<int64_t> ones(batch, 1);
+  if (m >= 192 && n >= 256) {
+    c.cache = ones;
+    c.cache.append(
+        {mt * divisorAtMost(m / mt, 12), nt * divisorAtMost(n / nt, 4), 0});
+  }
+  c.parallel = ones;
+  c.parallel.append({mt, nt});
+  c.reduction = {1};
+  c.lanes = b.lanes;
+  return c;
+}
+
+/// Why no vector configuration exists for the op's element types, or "";
+/// sets `bits` to the widest element.
+std::string unsupportedElementType(linalg::LinalgOp op, int64_t &bits) {
+  bits = 0;
+  for (Value v : op->getOperands()) {
+    Type t = getElementTypeOrSelf(v.getType());
+    auto it = dyn_cast<IntegerType>(t);
+    if (!(isa<FloatType>(t) && t.getIntOrFloatBitWidth() <= 64) &&
+        !(it && it.getWidth() >= 8 && it.getWidth() <= 32)) {
+      std::string name;
+      llvm::raw_string_ostream os(name);
+      t.print(os);
+      return "element type " + name + " has no vector configuration";
+    }
+    bits = std::max<int64_t>(bits, t.getIntOrFloatBitWidth());
+  }
+  return "";
+}
+
+/// The configuration of one op, or nullopt when it is not a kernel.
+std::optional<Config> chooseFor(linalg::LinalgOp op, edge::TargetAttr target,
+                                bool fuseBlocks) {
+  bool conv = isa<linalg::Conv2DNhwcHwcfOp>(op);
+  bool windowed =
+      isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
+          linalg::PoolingNhwcMaxUnsignedOp, linalg::PoolingNhwcSumOp>(op);
+  bool multiplier = isa<linalg::DepthwiseConv2DNhwcHwcmOp>(op);
+  std::optional<int64_t> batch, poolRank;
+  std::optional<ConvGeneric> convGeneric;
+  if (isa<linalg::MatmulOp>(op))
+    batch = 0;
+  else if (!conv && !windowed && !multiplier) {
+    batch = matchBatchedMatmul(op);
+    if (!batch)
+      convGeneric = matchConvGeneric(op);
+    if (!batch && !convGeneric)
+      poolRank = matchPoolGeneric(op);
+  }
+  if (!conv && !windowed && !multiplier && !batch && !convGeneric && !poolRank)
+    return std::nullopt;
+
+  Config c;
+  if (poolRank) {
+    // Only the 2-D named pooling ops have a register-block form.
+    c.scalar = op.getNumDpsInits() == 2
+                   ? "max pooling with indices has no vector configuration"
+                   : std::to_string(*poolRank) +
+                         "-D pooling has no vector configuration";
+    return c;
+  }
+  SmallVector<int64_t> r = op.getStaticLoopRanges();
+  if (ShapedType::isDynamicShape(r)) {
+    c.scalar = "dynamic shape";
+    return c;
+  }
+  int64_t bits;
+  c.scalar = unsupportedElementType(op, bits);
+  if (!c.scalar.empty())
+    return c;
+  Budget b = budgetFor(target, bits);
+  if (conv) {
+    DenseElementsAttr filter;
+    bool constantFilter =
+        matchPattern(op.getDpsInputs()[1], m_Constant(&filter));
+    return chooseConv(b, r, constantFilter, fuseBlocks);
+  }
+  if (windowed)
+    return chooseWindowed(
+        b, r, fuseBlocks && isa<linalg::DepthwiseConv2DNhwcHwcOp>(op));
+  if (multiplier) {
+    // (n, oh, ow, c, m, kh, kw) as (n, oh, ow, c * m, kh, kw): no init or
+    // epilogue fusion through the reshapes around it.
+    c = chooseWindowed(b, {r[0], r[1], r[2], r[3] * r[4], r[5], r[6]},
+                       /*fuse=*/false);
+    c.form = kDepthwiseForm;
+    return c;
+  }
+  if (batch)
+    return chooseMatmul(b, r, *batch);
+  // A grouped or N-D convolution: one 2-D convolution per group and leading
+  // spatial position, its filter a slice (not a constant: never padded).
+  c = chooseConv(b, convGenericInnerRanges(*convGeneric, r),
+                 /*canPadFilters=*/false, /*fuse=*/false);
+  c.form = kConv2DForm;
+  c.outer = convGenericOuterTiles(*convGeneric);
+  return c;
+}
+
+struct SelectLoweringPass
+    : edgec::impl::EdgeCpuSelectLoweringBase<SelectLoweringPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    edge::TargetAttr target = lookupTarget(func);
+    if (!target) {
+      func.emitError("edge-cpu-select-lowering needs the module's "
+                     "#edge.target attribute");
+      return signalPassFailure();
+    }
+    MLIRContext *ctx = &getContext();
+    func.walk([&](linalg::LinalgOp op) {
+      // A configuration already there (written by hand) is kept.
+      if (!op.hasPureTensorSemantics() || op->hasAttr(kLoweringConfigAttrName))
+        return;
+      std::optional<Config> config = chooseFor(op, target, fuseBlocks);
+      if (!config)
+        return;
+      op->setAttr(kLoweringConfigAttrName, config->toAttr(ctx));
+      if (remarks && !config->scalar.empty())
+        op->emitRemark() << "kernel left scalar: " << config->scalar;
+    });
+  }
+};
+
+} // namespace
