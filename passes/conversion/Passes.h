@@ -9,8 +9,17 @@ namespace edgec {
 #define GEN_PASS_DECL
 #include "passes/conversion/Passes.h.inc"
 
-/// Patterns lowering every edge op to linalg/tensor/arith/math.
+/// Patterns lowering every edge op to linalg/tensor/arith/math: the union of
+/// the per-family sets below (passes/conversion/linalg/<Family>.cpp).
 void populateEdgeToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+namespace lowering {
+void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateConvPoolLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateMatMulLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateDataMovementLoweringPatterns(mlir::RewritePatternSet &patterns);
+} // namespace lowering
 
 #define GEN_PASS_REGISTRATION
 #include "passes/conversion/Passes.h.inc"

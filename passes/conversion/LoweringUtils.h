@@ -1,0 +1,89 @@
+//===- LoweringUtils.h - helpers of the edge to linalg patterns -*- C++ -*-===//
+//
+// Builders the per-family lowering files (passes/conversion/linalg/) share:
+// elementwise generics with numpy broadcasting, transposes (at compile time
+// for constants), reshapes, padding, constants, and the unsigned marks.
+//
+//===----------------------------------------------------------------------===//
+#ifndef EDGEC_PASSES_CONVERSION_LOWERINGUTILS_H
+#define EDGEC_PASSES_CONVERSION_LOWERINGUTILS_H
+
+#include "dialects/Edge/IR/EdgeOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace edgec::lowering {
+
+using namespace mlir;
+using utils::IteratorType;
+
+/// Marks set on edge ops before lowering, when their unsigned integer types
+/// are rewritten to signless ones (arith has no unsigned types): the
+/// patterns pick unsigned division, comparison and conversion from them.
+constexpr StringLiteral kUnsignedIn = "edge.unsigned_in";
+constexpr StringLiteral kUnsignedOut = "edge.unsigned_out";
+
+RankedTensorType tensorType(Value v);
+
+Value empty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type et);
+
+Value scalarConst(OpBuilder &b, Location loc, Type et, double v);
+
+inline bool unsignedIn(Operation *op) { return op->hasAttr(kUnsignedIn); }
+inline bool unsignedOut(Operation *op) { return op->hasAttr(kUnsignedOut); }
+
+Value filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Type et,
+             double v);
+
+SmallVector<IteratorType> parallel(int64_t n);
+
+/// The map that reads an operand of `shape` broadcast (numpy rules) into an
+/// iteration space of `rank` dims.
+AffineMap broadcastMap(MLIRContext *ctx, int64_t rank, ArrayRef<int64_t> shape,
+                       ArrayRef<int64_t> outShape);
+
+/// Elementwise generic over `inputs` broadcast to `outShape`.
+Value elementwise(OpBuilder &b, Location loc, ValueRange inputs,
+                  ArrayRef<int64_t> outShape, Type outElem,
+                  function_ref<Value(OpBuilder &, Location, ValueRange)> body);
+
+/// A transpose as a linalg.generic (output dim i is input dim perm[i]), so
+/// that elementwise fusion can compose it with its neighbours.
+Value transposeGeneric(OpBuilder &b, Location loc, Value v,
+                       ArrayRef<int64_t> perm);
+
+/// (N, C, spatial...) -> (N, spatial..., C) and back, for `rank` dims.
+SmallVector<int64_t> toChannelsLast(int64_t rank);
+
+SmallVector<int64_t> toChannelsFirst(int64_t rank);
+
+/// Transposes a constant at compile time (raw element bytes are permuted).
+DenseElementsAttr transposeConstant(DenseElementsAttr attr,
+                                    ArrayRef<int64_t> perm);
+
+/// Transposes `v`, at compile time when it is a constant.
+Value transposed(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> perm);
+
+/// Reshape through a 1-D collapse and an expand; both are views once
+/// bufferized.
+Value reshapeTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape);
+
+Value padConstant(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> low,
+                  ArrayRef<int64_t> high, double value);
+
+DenseIntElementsAttr i64Vector(OpBuilder &b, ArrayRef<int64_t> v);
+
+/// Sum over `reduced` dims of `v` into a tensor without them.
+Value reduce(OpBuilder &b, Location loc, Value v, ArrayRef<bool> reduced,
+             double initValue,
+             function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
+
+} // namespace edgec::lowering
+
+#endif // EDGEC_PASSES_CONVERSION_LOWERINGUTILS_H

@@ -1,0 +1,537 @@
+//===- ConvPool.cpp - edge to linalg: convolution and pooling -------------===//
+//
+// Conv (grouped, depthwise, 1-D to 3-D), MaxPool (and its indices),
+// AveragePool and GlobalAveragePool, run channels-last between
+// linalg.generic transposes; constant filters rearranged at compile time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/conversion/LoweringUtils.h"
+#include "passes/conversion/Passes.h"
+
+using namespace mlir;
+using namespace edge;
+using namespace edgec::lowering;
+using utils::IteratorType;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling (channels-last)
+//===----------------------------------------------------------------------===//
+
+/// Pads the spatial dims of a channels-last value: `begin` and `end` hold
+/// one entry per spatial dim.
+Value padSpatialLast(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> begin, ArrayRef<int64_t> end,
+                     double value) {
+  SmallVector<int64_t> lo{0}, hi{0};
+  lo.append(begin.begin(), begin.end());
+  hi.append(end.begin(), end.end());
+  lo.push_back(0);
+  hi.push_back(0);
+  return padConstant(b, loc, x, lo, hi, value);
+}
+
+/// The affine expressions of a sliding window: `out[i] * stride[i] +
+/// tap[i] * dilation[i]` with the output and tap positions at loop dims
+/// `outDim + i` and `tapDim + i`.
+SmallVector<AffineExpr> windowExprs(MLIRContext *ctx, unsigned outDim,
+                                    unsigned tapDim, ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> dilations) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned i = 0; i < strides.size(); ++i)
+    exprs.push_back(getAffineDimExpr(outDim + i, ctx) * strides[i] +
+                    getAffineDimExpr(tapDim + i, ctx) * dilations[i]);
+  return exprs;
+}
+
+/// A grouped convolution of any spatial rank s as one linalg.generic over
+/// (n, out..., group, filter-in-group, tap..., channel-in-group). `x` is
+/// channels-last and padded, `w` is the ONNX filter (F, C/group, k...),
+/// `init` is (n, out..., F). The result has the shape of `init`.
+Value groupedConv(OpBuilder &b, Location loc, Value x, Value w, Value init,
+                  ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                  int64_t group) {
+  MLIRContext *ctx = b.getContext();
+  unsigned s = strides.size();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  auto xShape = tensorType(x).getShape();
+  auto wShape = tensorType(w).getShape();
+  auto initShape = tensorType(init).getShape();
+  int64_t cg = wShape[1], fg = wShape[0] / group;
+  // Channels split into (group, per-group) in the input, filter and result.
+  SmallVector<int64_t> xg(xShape.drop_back()), wg{group, fg},
+      yg(initShape.drop_back());
+  xg.append({group, cg});
+  wg.append(wShape.begin() + 1, wShape.end());
+  yg.append({group, fg});
+  unsigned g = s + 1, f = s + 2, tap = s + 3, c = 2 * s + 3, dims = 2 * s + 4;
+  SmallVector<AffineExpr> xe{d(0)}, we{d(g), d(f), d(c)}, ye{d(0)};
+  xe.append(windowExprs(ctx, 1, tap, strides, dilations));
+  xe.append({d(g), d(c)});
+  for (unsigned i = 0; i < s; ++i) {
+    we.push_back(d(tap + i));
+    ye.push_back(d(1 + i));
+  }
+  ye.append({d(g), d(f)});
+  SmallVector<IteratorType> iters = parallel(s + 3);
+  iters.append(s + 1, IteratorType::reduction);
+  Value y =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{RankedTensorType::get(yg, tensorType(init).getElementType())},
+          ValueRange{reshapeTo(b, loc, x, xg), reshapeTo(b, loc, w, wg)},
+          ValueRange{reshapeTo(b, loc, init, yg)},
+          SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
+                                 AffineMap::get(dims, 0, we, ctx),
+                                 AffineMap::get(dims, 0, ye, ctx)},
+          iters,
+          [](OpBuilder &nb, Location nl, ValueRange a) {
+            Value m = arith::MulFOp::create(nb, nl, a[0], a[1]);
+            linalg::YieldOp::create(
+                nb, nl, arith::AddFOp::create(nb, nl, a[2], m).getResult());
+          })
+          .getResult(0);
+  return reshapeTo(b, loc, y, initShape);
+}
+
+struct ConvLowering : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto inT = op.getInput().getType(), fT = op.getFilter().getType();
+    auto outT = op.getType();
+    Type et = outT.getElementType();
+    int64_t rank = inT.getRank(), spatial = rank - 2;
+    int64_t n = inT.getDimSize(0), c = inT.getDimSize(1);
+    int64_t f = fT.getDimSize(0);
+    int64_t group = static_cast<int64_t>(op.getGroup());
+    ArrayRef<int64_t> pads = op.getPads();
+
+    Value x = transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
+    x = padSpatialLast(b, loc, x, pads.take_front(spatial),
+                       pads.drop_front(spatial), 0.0);
+    auto strides = i64Vector(b, op.getStrides());
+    auto dilations = i64Vector(b, op.getDilations());
+
+    // The accumulator starts as the bias (broadcast over the trailing dims
+    // after the spatial ones) or zero.
+    auto initWith = [&](ArrayRef<int64_t> shape, Value bias) -> Value {
+      if (!bias)
+        return filled(b, loc, shape, et, 0.0);
+      int64_t first = 1 + spatial;
+      Value bb = reshapeTo(b, loc, bias, shape.drop_front(first));
+      MLIRContext *ctx = b.getContext();
+      int64_t r = shape.size();
+      SmallVector<AffineExpr> exprs;
+      for (int64_t i = first; i < r; ++i)
+        exprs.push_back(getAffineDimExpr(i, ctx));
+      Value init = empty(b, loc, shape, et);
+      return linalg::GenericOp::create(
+                 b, loc, TypeRange{init.getType()}, ValueRange{bb},
+                 ValueRange{init},
+                 ArrayRef<AffineMap>{AffineMap::get(r, 0, exprs, ctx),
+                                     AffineMap::getMultiDimIdentityMap(r, ctx)},
+                 parallel(r),
+                 [](OpBuilder &nb, Location nl, ValueRange args) {
+                   linalg::YieldOp::create(nb, nl, args[0]);
+                 })
+          .getResult(0);
+    };
+
+    Value y;
+    if (spatial != 2 || (group != 1 && group != c)) {
+      // 3-D convolutions (rare at the edge) and grouped ones run as one
+      // generic; the measured kernels are the 2-D named ops below.
+      SmallVector<int64_t> outLast{n};
+      for (int64_t i = 0; i < spatial; ++i)
+        outLast.push_back(outT.getDimSize(2 + i));
+      outLast.push_back(f);
+      y = groupedConv(b, loc, x, adaptor.getFilter(),
+                      initWith(outLast, adaptor.getBias()), op.getStrides(),
+                      op.getDilations(), group);
+    } else {
+      int64_t kh = fT.getDimSize(2), kw = fT.getDimSize(3);
+      int64_t oh = outT.getDimSize(2), ow = outT.getDimSize(3);
+      if (group == 1) {
+        Value w = transposed(b, loc, adaptor.getFilter(), {2, 3, 1, 0}); // HWCF
+        Value init = initWith({n, oh, ow, f}, adaptor.getBias());
+        y = linalg::Conv2DNhwcHwcfOp::create(b, loc, TypeRange{init.getType()},
+                                             ValueRange{x, w}, ValueRange{init},
+                                             strides, dilations)
+                .getResult(0);
+      } else if (f == c) {
+        Value w = transposed(b, loc, adaptor.getFilter(), {2, 3, 0, 1});
+        w = reshapeTo(b, loc, w, {kh, kw, c}); // HWC
+        Value init = initWith({n, oh, ow, c}, adaptor.getBias());
+        y = linalg::DepthwiseConv2DNhwcHwcOp::create(
+                b, loc, TypeRange{init.getType()}, ValueRange{x, w},
+                ValueRange{init}, strides, dilations)
+                .getResult(0);
+      } else {
+        int64_t m = f / c; // channel multiplier: filter f = ci * m + mi
+        Value w = reshapeTo(b, loc, adaptor.getFilter(), {c, m, kh, kw});
+        w = transposed(b, loc, w, {2, 3, 0, 1}); // HWCM
+        Value init = initWith({n, oh, ow, c, m}, adaptor.getBias());
+        y = linalg::DepthwiseConv2DNhwcHwcmOp::create(
+                b, loc, TypeRange{init.getType()}, ValueRange{x, w},
+                ValueRange{init}, strides, dilations)
+                .getResult(0);
+        y = reshapeTo(b, loc, y, {n, oh, ow, f});
+      }
+    }
+    rewriter.replaceOp(op, transposeGeneric(b, loc, y, toChannelsFirst(rank)));
+    return success();
+  }
+};
+
+/// End padding that makes the last (ceil-mode) window fit in the input.
+int64_t effectiveEndPad(int64_t in, int64_t begin, int64_t end, int64_t out,
+                        int64_t k, int64_t s, int64_t d) {
+  int64_t needed = (out - 1) * s + (k - 1) * d + 1 - in - begin;
+  return std::max(end, needed);
+}
+
+/// The end pads of every spatial dim of a pooling op (NC<spatial> shapes).
+template <typename PoolOp>
+SmallVector<int64_t> poolEndPads(PoolOp op) {
+  auto inT = op.getInput().getType(), outT = op.getType();
+  ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(),
+                    p = op.getPads(), d = op.getDilations();
+  size_t spatial = k.size();
+  SmallVector<int64_t> hi;
+  for (size_t i = 0; i < spatial; ++i)
+    hi.push_back(effectiveEndPad(inT.getDimSize(2 + i), p[i], p[spatial + i],
+                                 outT.getDimSize(2 + i), k[i], s[i], d[i]));
+  return hi;
+}
+
+/// The lowest value of a pooling element type: the padding and the start
+/// of a max.
+double lowestOf(Type et, bool isUnsigned) {
+  if (auto it = dyn_cast<IntegerType>(et))
+    return isUnsigned ? 0.0 : -std::ldexp(1.0, it.getWidth() - 1);
+  return -std::numeric_limits<double>::infinity();
+}
+
+/// Pooling of any spatial rank over a padded channels-last `x` as one
+/// linalg.generic over (n, out..., c, tap...), accumulating into `init`.
+Value genericPool(OpBuilder &b, Location loc, Value x, Value init,
+                  ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                  ArrayRef<int64_t> dilations,
+                  function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  MLIRContext *ctx = b.getContext();
+  unsigned s = kernel.size(), c = s + 1, tap = s + 2, dims = 2 * s + 2;
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> xe{d(0)}, we, ye{d(0)};
+  xe.append(windowExprs(ctx, 1, tap, strides, dilations));
+  xe.push_back(d(c));
+  for (unsigned i = 0; i < s; ++i) {
+    we.push_back(d(tap + i));
+    ye.push_back(d(1 + i));
+  }
+  ye.push_back(d(c));
+  SmallVector<IteratorType> iters = parallel(s + 2);
+  iters.append(s, IteratorType::reduction);
+  Value window = empty(b, loc, kernel, tensorType(x).getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{x, window},
+             ValueRange{init},
+             SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
+                                    AffineMap::get(dims, 0, we, ctx),
+                                    AffineMap::get(dims, 0, ye, ctx)},
+             iters,
+             [&](OpBuilder &nb, Location nl, ValueRange a) {
+               linalg::YieldOp::create(nb, nl, combine(nb, nl, a[0], a[2]));
+             })
+      .getResult(0);
+}
+
+/// The pooled shape in channels-last order.
+SmallVector<int64_t> channelsLastShape(RankedTensorType t) {
+  SmallVector<int64_t> shape;
+  for (int64_t p : toChannelsLast(t.getRank()))
+    shape.push_back(t.getDimSize(p));
+  return shape;
+}
+
+struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto outT = op.getType();
+    Type et = outT.getElementType();
+    int64_t rank = outT.getRank();
+    ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(),
+                      p = op.getPads(), d = op.getDilations();
+    bool isUnsigned = unsignedIn(op);
+    double lowest = lowestOf(et, isUnsigned);
+    Value x = transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
+    x = padSpatialLast(b, loc, x, p.take_front(k.size()), poolEndPads(op),
+                       lowest);
+    Value init = filled(b, loc, channelsLastShape(outT), et, lowest);
+    Value y;
+    if (k.size() == 2) {
+      Value window = empty(b, loc, k, et);
+      y = isUnsigned
+              ? linalg::PoolingNhwcMaxUnsignedOp::create(
+                    b, loc, TypeRange{init.getType()}, ValueRange{x, window},
+                    ValueRange{init}, i64Vector(b, s), i64Vector(b, d))
+                    .getResult(0)
+              : linalg::PoolingNhwcMaxOp::create(
+                    b, loc, TypeRange{init.getType()}, ValueRange{x, window},
+                    ValueRange{init}, i64Vector(b, s), i64Vector(b, d))
+                    .getResult(0);
+    } else {
+      y = genericPool(b, loc, x, init, k, s, d,
+                      [&](OpBuilder &nb, Location nl, Value v, Value acc) -> Value {
+                        if (isa<FloatType>(et))
+                          return arith::MaximumFOp::create(nb, nl, v, acc);
+                        if (isUnsigned)
+                          return arith::MaxUIOp::create(nb, nl, v, acc);
+                        return arith::MaxSIOp::create(nb, nl, v, acc);
+                      });
+    }
+    rewriter.replaceOp(op, transposeGeneric(b, loc, y, toChannelsFirst(rank)));
+    return success();
+  }
+};
+
+/// MaxPool's Indices: one generic over (n, c, out..., tap...) on the padded
+/// channels-first input that carries the running maximum and its position.
+/// The first maximum of a window wins, as in ONNX Runtime, and padding never
+/// does (the -1 start is taken by the first in-bounds tap).
+struct MaxPoolIndicesLowering : OpConversionPattern<MaxPoolIndicesOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MaxPoolIndicesOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    MLIRContext *ctx = b.getContext();
+    auto inT = op.getInput().getType(), outT = op.getType();
+    Type et = tensorType(adaptor.getInput()).getElementType();
+    ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(),
+                      p = op.getPads(), dl = op.getDilations();
+    unsigned sp = k.size(), tap = 2 + sp, dims = 2 + 2 * sp;
+    bool isUnsigned = unsignedIn(op);
+    double lowest = lowestOf(et, isUnsigned);
+    SmallVector<int64_t> lo{0, 0}, hi{0, 0};
+    lo.append(p.begin(), p.begin() + sp);
+    llvm::append_range(hi, poolEndPads(op));
+    Value x = padConstant(b, loc, adaptor.getInput(), lo, hi, lowest);
+    Value window = empty(b, loc, k, et);
+    Value initV = filled(b, loc, outT.getShape(), et, lowest);
+    Value initI = filled(b, loc, outT.getShape(), b.getI64Type(), -1.0);
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> xe{d(0), d(1)}, we;
+    xe.append(windowExprs(ctx, 2, tap, s, dl));
+    for (unsigned i = 0; i < sp; ++i)
+      we.push_back(d(tap + i));
+    AffineMap outMap =
+        AffineMap::getMultiDimIdentityMap(dims, ctx).getMajorSubMap(2 + sp);
+    SmallVector<IteratorType> iters = parallel(2 + sp);
+    iters.append(sp, IteratorType::reduction);
+    bool columnMajor = op.getStorageOrder() == 1;
+    auto body = [&](OpBuilder &nb, Location nl, ValueRange a) {
+      auto idx = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(nb, nl, v).getResult();
+      };
+      auto loop = [&](unsigned dim) {
+        return linalg::IndexOp::create(nb, nl, dim).getResult();
+      };
+      // The input position of this tap, per spatial dim, and whether it is
+      // inside the unpadded input.
+      Value inBounds = arith::ConstantIntOp::create(nb, nl, 1, 1);
+      SmallVector<Value> pos;
+      for (unsigned i = 0; i < sp; ++i) {
+        Value at = arith::AddIOp::create(
+            nb, nl, arith::MulIOp::create(nb, nl, loop(2 + i), idx(s[i])),
+            arith::MulIOp::create(nb, nl, loop(tap + i), idx(dl[i])));
+        at = arith::SubIOp::create(nb, nl, at, idx(p[i]));
+        Value ge = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::sge, at,
+                                         idx(0));
+        Value lt = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, at,
+                                         idx(inT.getDimSize(2 + i)));
+        inBounds = arith::AndIOp::create(
+            nb, nl, inBounds, arith::AndIOp::create(nb, nl, ge, lt));
+        pos.push_back(at);
+      }
+      // Flattened index: (n * C + c) * prod(spatial) + the spatial offset,
+      // row-major (storage_order 0) or column-major (1).
+      int64_t area = 1;
+      for (unsigned i = 0; i < sp; ++i)
+        area *= inT.getDimSize(2 + i);
+      Value plane = arith::AddIOp::create(
+          nb, nl, arith::MulIOp::create(nb, nl, loop(0), idx(inT.getDimSize(1))),
+          loop(1));
+      Value offset = idx(0);
+      int64_t stride = 1;
+      for (unsigned j = 0; j < sp; ++j) {
+        unsigned i = columnMajor ? j : sp - 1 - j;
+        offset = arith::AddIOp::create(
+            nb, nl, offset, arith::MulIOp::create(nb, nl, pos[i], idx(stride)));
+        stride *= inT.getDimSize(2 + i);
+      }
+      Value flat = arith::AddIOp::create(
+          nb, nl, arith::MulIOp::create(nb, nl, plane, idx(area)), offset);
+      flat = arith::IndexCastOp::create(nb, nl, nb.getI64Type(), flat);
+      Value v = a[0], accV = a[2], accI = a[3];
+      Value greater =
+          isa<FloatType>(et)
+              ? arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGT, v, accV)
+                    .getResult()
+              : arith::CmpIOp::create(nb, nl,
+                                      isUnsigned ? arith::CmpIPredicate::ugt
+                                                 : arith::CmpIPredicate::sgt,
+                                      v, accV)
+                    .getResult();
+      Value none = arith::CmpIOp::create(
+          nb, nl, arith::CmpIPredicate::slt, accI,
+          arith::ConstantIntOp::create(nb, nl, nb.getI64Type(), 0));
+      Value take = arith::AndIOp::create(
+          nb, nl, inBounds, arith::OrIOp::create(nb, nl, greater, none));
+      linalg::YieldOp::create(
+          nb, nl,
+          ValueRange{arith::SelectOp::create(nb, nl, take, v, accV),
+                     arith::SelectOp::create(nb, nl, take, flat, accI)});
+    };
+    auto generic = linalg::GenericOp::create(
+        b, loc, TypeRange{initV.getType(), initI.getType()},
+        ValueRange{x, window}, ValueRange{initV, initI},
+        SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
+                               AffineMap::get(dims, 0, we, ctx), outMap, outMap},
+        iters, body);
+    rewriter.replaceOp(op, generic.getResult(1));
+    return success();
+  }
+};
+
+struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto inT = op.getInput().getType(), outT = op.getType();
+    Type et = outT.getElementType();
+    int64_t rank = outT.getRank();
+    ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(),
+                      p = op.getPads(), d = op.getDilations();
+    size_t sp = k.size();
+    Value x = transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
+    x = padSpatialLast(b, loc, x, p.take_front(sp), poolEndPads(op), 0.0);
+    SmallVector<int64_t> outShape = channelsLastShape(outT);
+    Value init = filled(b, loc, outShape, et, 0.0);
+    Value sum;
+    if (sp == 2) {
+      Value window = empty(b, loc, k, et);
+      sum = linalg::PoolingNhwcSumOp::create(
+                b, loc, TypeRange{init.getType()}, ValueRange{x, window},
+                ValueRange{init}, i64Vector(b, s), i64Vector(b, d))
+                .getResult(0);
+    } else {
+      sum = genericPool(b, loc, x, init, k, s, d,
+                        [](OpBuilder &nb, Location nl, Value v, Value acc) -> Value {
+                          return arith::AddFOp::create(nb, nl, v, acc);
+                        });
+    }
+    // The divisor of each output position, known at compile time: the taps
+    // of the (dilated) window that fall in the padded input, or in the input
+    // itself unless count_include_pad. Taps past the padding (ceil_mode)
+    // never count.
+    bool includePad = op.getCountIncludePad();
+    auto taps = [&](int64_t o, size_t i) {
+      int64_t size = inT.getDimSize(2 + i);
+      int64_t lo = includePad ? -p[i] : 0;
+      int64_t end = includePad ? size + p[sp + i] : size;
+      int64_t n = 0;
+      for (int64_t j = 0; j < k[i]; ++j) {
+        int64_t at = o * s[i] - p[i] + j * d[i];
+        n += at >= lo && at < end;
+      }
+      return std::max<int64_t>(n, 1);
+    };
+    SmallVector<int64_t> divShape{1}, pos(sp, 0);
+    int64_t positions = 1;
+    for (size_t i = 0; i < sp; ++i) {
+      divShape.push_back(outT.getDimSize(2 + i));
+      positions *= outT.getDimSize(2 + i);
+    }
+    divShape.push_back(1);
+    // 1 / count in the element type (f16, bf16, f32, f64).
+    const llvm::fltSemantics &sem = cast<FloatType>(et).getFloatSemantics();
+    SmallVector<APFloat> inv;
+    for (int64_t q = 0; q < positions; ++q) {
+      int64_t count = 1;
+      for (size_t i = 0; i < sp; ++i)
+        count *= taps(pos[i], i);
+      APFloat value(1.0 / double(count));
+      bool lost;
+      value.convert(sem, APFloat::rmNearestTiesToEven, &lost);
+      inv.push_back(value);
+      for (int64_t i = sp - 1; i >= 0; --i) {
+        if (++pos[i] < outT.getDimSize(2 + i))
+          break;
+        pos[i] = 0;
+      }
+    }
+    Value divisor = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get(divShape, et),
+                               ArrayRef<APFloat>(inv)));
+    Value y = elementwise(b, loc, ValueRange{sum, divisor}, outShape, et,
+                          [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                            return arith::MulFOp::create(nb, nl, a[0], a[1]);
+                          });
+    rewriter.replaceOp(op, transposeGeneric(b, loc, y, toChannelsFirst(rank)));
+    return success();
+  }
+};
+
+struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GlobalAveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto inT = op.getInput().getType();
+    int64_t rank = inT.getRank();
+    // Channels-last: reduce (n, spatial..., c) over the spatial dims.
+    Value x =
+        transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
+    SmallVector<bool> reduced(rank, true);
+    reduced.front() = reduced.back() = false;
+    Value sum = reduce(b, loc, x, reduced, 0.0,
+                       [](OpBuilder &nb, Location nl, Value a, Value acc) -> Value {
+                         return arith::AddFOp::create(nb, nl, a, acc);
+                       });
+    int64_t count = inT.getNumElements() / (inT.getDimSize(0) * inT.getDimSize(1));
+    Type et = inT.getElementType();
+    Value scale = scalarConst(b, loc, et, 1.0 / double(count));
+    auto sumT = tensorType(sum);
+    Value mean = elementwise(b, loc, sum, sumT.getShape(), et,
+                             [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                               return arith::MulFOp::create(nb, nl, a[0], scale);
+                             });
+    rewriter.replaceOp(op, reshapeTo(b, loc, mean, op.getType().getShape()));
+    return success();
+  }
+};
+
+} // namespace
+
+namespace edgec::lowering {
+void populateConvPoolLoweringPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<ConvLowering, MaxPoolLowering, MaxPoolIndicesLowering, AveragePoolLowering, GlobalAveragePoolLowering>(ctx);
+}
+} // namespace edgec::lowering

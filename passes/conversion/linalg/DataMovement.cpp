@@ -1,0 +1,246 @@
+//===- DataMovement.cpp - edge to linalg: data movement -------------------===//
+//
+// Reshape, Transpose, Concat, Pad, Gather and Shape.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/conversion/LoweringUtils.h"
+#include "passes/conversion/Passes.h"
+
+using namespace mlir;
+using namespace edge;
+using namespace edgec::lowering;
+using utils::IteratorType;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, reshapeTo(rewriter, op.getLoc(), adaptor.getInput(),
+                                     op.getType().getShape()));
+    return success();
+  }
+};
+
+struct TransposeLowering : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, transposeGeneric(rewriter, op.getLoc(),
+                                            adaptor.getInput(), op.getPerm()));
+    return success();
+  }
+};
+
+struct ConcatLowering : OpConversionPattern<ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto type = op.getType();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    SmallVector<Value> inputs(adaptor.getInputs());
+    // A channel concat of NCHW activations (the branches of an Inception or
+    // fire module) runs channels-last, between transposes that fusion
+    // composes with the convolutions around it: the branches write their
+    // NHWC results straight into the concat and the next layer reads it
+    // without a layout copy.
+    bool channelsLast = type.getRank() == 4 && axis == 1;
+    if (channelsLast) {
+      for (Value &in : inputs)
+        in = transposed(b, loc, in, toChannelsLast(4));
+      axis = 3;
+      type = RankedTensorType::get({type.getDimSize(0), type.getDimSize(2),
+                                    type.getDimSize(3), type.getDimSize(1)},
+                                   type.getElementType());
+    }
+    Value result = empty(b, loc, type.getShape(), type.getElementType());
+    int64_t offset = 0;
+    for (Value in : inputs) {
+      auto t = tensorType(in);
+      SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+      offsets[axis] = b.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes, strides(type.getRank(), b.getIndexAttr(1));
+      for (int64_t d : t.getShape())
+        sizes.push_back(b.getIndexAttr(d));
+      result = tensor::InsertSliceOp::create(b, loc, in, result, offsets, sizes,
+                                             strides);
+      offset += t.getDimSize(axis);
+    }
+    if (channelsLast)
+      result = transposeGeneric(b, loc, result, toChannelsFirst(4));
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct PadLowering : OpConversionPattern<PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto type = op.getType();
+    int64_t rank = type.getRank();
+    ArrayRef<int64_t> pads = op.getPads();
+    // Negative pads crop first (a view once bufferized).
+    Value input = adaptor.getInput();
+    auto inT = tensorType(input);
+    SmallVector<int64_t> offsets, sizes, lo, hi;
+    for (int64_t d = 0; d < rank; ++d) {
+      offsets.push_back(std::max<int64_t>(-pads[d], 0));
+      sizes.push_back(inT.getDimSize(d) + std::min<int64_t>(pads[d], 0) +
+                      std::min<int64_t>(pads[d + rank], 0));
+      lo.push_back(std::max<int64_t>(pads[d], 0));
+      hi.push_back(std::max<int64_t>(pads[d + rank], 0));
+    }
+    if (ArrayRef<int64_t>(sizes) != inT.getShape()) {
+      input = tensor::ExtractSliceOp::create(
+          b, loc, RankedTensorType::get(sizes, inT.getElementType()), input,
+          ValueRange{}, ValueRange{}, ValueRange{},
+          b.getDenseI64ArrayAttr(offsets), b.getDenseI64ArrayAttr(sizes),
+          b.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 1)));
+    }
+    StringRef mode = op.getMode();
+    if (mode == "constant") {
+      rewriter.replaceOp(op, padConstant(b, loc, input, lo, hi,
+                                         op.getValue().convertToDouble()));
+      return success();
+    }
+    // Edge, reflect and wrap gather from the input with clamped, mirrored or
+    // wrapped indices.
+    Value init = empty(b, loc, type.getShape(), type.getElementType());
+    MLIRContext *ctx = b.getContext();
+    Value y = linalg::GenericOp::create(
+                  b, loc, TypeRange{init.getType()}, ValueRange{},
+                  ValueRange{init},
+                  ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx)},
+                  parallel(rank),
+                  [&](OpBuilder &nb, Location nl, ValueRange) {
+                    auto cst = [&](int64_t v) -> Value {
+                      return arith::ConstantIndexOp::create(nb, nl, v);
+                    };
+                    SmallVector<Value> idx;
+                    for (int64_t d = 0; d < rank; ++d) {
+                      Value i = linalg::IndexOp::create(nb, nl, d);
+                      int64_t size = sizes[d];
+                      Value src = arith::SubIOp::create(nb, nl, i, cst(lo[d]));
+                      if (mode == "reflect") {
+                        // -src below the start, 2*last - src past the end.
+                        Value neg = arith::SubIOp::create(nb, nl, cst(0), src);
+                        src = arith::MaxSIOp::create(nb, nl, src, neg);
+                        Value mirrored = arith::SubIOp::create(
+                            nb, nl, cst(2 * (size - 1)), src);
+                        src = arith::MinSIOp::create(nb, nl, src, mirrored);
+                      } else if (mode == "wrap") {
+                        // (src mod size) made non-negative: the pads may be
+                        // larger than the dimension.
+                        Value r = arith::RemSIOp::create(nb, nl, src, cst(size));
+                        r = arith::AddIOp::create(nb, nl, r, cst(size));
+                        src = arith::RemSIOp::create(nb, nl, r, cst(size));
+                      } else {
+                        src = arith::MaxSIOp::create(nb, nl, src, cst(0));
+                        src = arith::MinSIOp::create(nb, nl, src, cst(size - 1));
+                      }
+                      idx.push_back(src);
+                    }
+                    Value v = tensor::ExtractOp::create(nb, nl, input, idx);
+                    linalg::YieldOp::create(nb, nl, v);
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct GatherLowering : OpConversionPattern<GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto type = op.getType();
+    auto dataT = op.getData().getType();
+    auto idxT = op.getIndices().getType();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    int64_t rank = type.getRank(), ir = idxT.getRank();
+    MLIRContext *ctx = b.getContext();
+    // The indices are read with the output dims [axis, axis + ir).
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t i = 0; i < ir; ++i)
+      idxExprs.push_back(getAffineDimExpr(axis + i, ctx));
+    Value data = adaptor.getData();
+    Value init = empty(b, loc, type.getShape(), type.getElementType());
+    Value y = linalg::GenericOp::create(
+                  b, loc, TypeRange{init.getType()},
+                  ValueRange{adaptor.getIndices()}, ValueRange{init},
+                  ArrayRef<AffineMap>{AffineMap::get(rank, 0, idxExprs, ctx),
+                                      AffineMap::getMultiDimIdentityMap(rank, ctx)},
+                  parallel(rank),
+                  [&](OpBuilder &nb, Location nl, ValueRange a) {
+                    Value i = arith::IndexCastOp::create(nb, nl, nb.getIndexType(), a[0]);
+                    // Negative indices count from the end; others are clamped
+                    // so that a bad index cannot read out of bounds.
+                    Value size = arith::ConstantIndexOp::create(
+                        nb, nl, dataT.getDimSize(axis));
+                    Value zero = arith::ConstantIndexOp::create(nb, nl, 0);
+                    Value isNeg = arith::CmpIOp::create(
+                        nb, nl, arith::CmpIPredicate::slt, i, zero);
+                    i = arith::SelectOp::create(
+                        nb, nl, isNeg, arith::AddIOp::create(nb, nl, i, size), i);
+                    i = arith::MaxSIOp::create(nb, nl, i, zero);
+                    i = arith::MinSIOp::create(
+                        nb, nl, i,
+                        arith::ConstantIndexOp::create(nb, nl,
+                                                       dataT.getDimSize(axis) - 1));
+                    SmallVector<Value> idx;
+                    for (int64_t d = 0; d < axis; ++d)
+                      idx.push_back(linalg::IndexOp::create(nb, nl, d));
+                    idx.push_back(i);
+                    for (int64_t d = axis + ir; d < rank; ++d)
+                      idx.push_back(linalg::IndexOp::create(nb, nl, d));
+                    linalg::YieldOp::create(
+                        nb, nl, tensor::ExtractOp::create(nb, nl, data, idx).getResult());
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// Shape ops fold away on import; one that reaches lowering becomes a
+/// constant here.
+struct ShapeLowering : OpConversionPattern<ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ShapeOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto in = op.getInput().getType();
+    SmallVector<int64_t> dims(in.getShape().slice(
+        op.getStart(), op.getEnd() - op.getStart()));
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, DenseElementsAttr::get(op.getType(), ArrayRef<int64_t>(dims)));
+    return success();
+  }
+};
+
+} // namespace
+
+namespace edgec::lowering {
+void populateDataMovementLoweringPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering, PadLowering, GatherLowering, ShapeLowering>(ctx);
+}
+} // namespace edgec::lowering
