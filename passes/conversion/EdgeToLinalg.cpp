@@ -96,6 +96,18 @@ struct ConvertEdgeToLinalgPass
     getOperation()->walk([](func::FuncOp f) { makeIntegersSignless(f); });
     RewritePatternSet patterns(ctx);
     edgec::populateEdgeToLinalgPatterns(patterns);
+    // A quantized tensor becomes its (signless) integer storage.
+    TypeConverter quantToStorage;
+    quantToStorage.addConversion([](Type t) { return t; });
+    quantToStorage.addConversion([](RankedTensorType t) -> Type {
+      auto q = dyn_cast<quant::QuantizedType>(t.getElementType());
+      if (!q)
+        return t;
+      return t.clone(IntegerType::get(t.getContext(),
+                                      q.getStorageTypeIntegralWidth()));
+    });
+    edgec::lowering::populateQuantizationLoweringPatterns(patterns,
+                                                         quantToStorage);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<EdgeDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,

@@ -3,6 +3,7 @@
 #define EDGEC_PASSES_CONVERSION_PASSES_H
 
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Pass/Pass.h"
 
 namespace edgec {
@@ -19,6 +20,9 @@ void populateConvPoolLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateMatMulLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// Quantized tensors become their integer storage through `converter`.
+void populateQuantizationLoweringPatterns(mlir::RewritePatternSet &patterns,
+                                          const mlir::TypeConverter &converter);
 } // namespace lowering
 
 #define GEN_PASS_REGISTRATION

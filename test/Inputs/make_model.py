@@ -250,6 +250,37 @@ def scalar_kernel():
                  [vi("p", [1, 2, 3, 3, 3]), vi("y", [1, 4, 4, 4])], [w])
 
 
+@register
+def qdq():
+    # Quantize an activation (int8, per tensor), dequantize a per-axis int8
+    # weight and a uint8 default-zero-point tensor, as QDQ graphs do.
+    w = np.array([[1, -2, 3], [4, 5, -6]], dtype=np.int8)
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["qx"], name="q_x"),
+        helper.make_node("DequantizeLinear", ["qx", "sx", "zx"], ["dx"], name="dq_x"),
+        helper.make_node("DequantizeLinear", ["w", "sw"], ["dw"], name="dq_w", axis=0),
+        helper.make_node("MatMul", ["dw", "dx"], ["m"], name="mm"),
+        helper.make_node("QuantizeLinear", ["m", "sy"], ["y"], name="q_y"),
+    ]
+    return model(nodes, [vi("x", [3, 2])], [vi("y", [2, 2], TensorProto.UINT8)],
+                 [const("sx", np.float32(0.05)), const("zx", np.int8(-3)),
+                  const("w", w), const("sw", np.array([0.1, 0.2], np.float32)),
+                  const("sy", np.float32(0.25))])
+
+
+@register
+def quantize_runtime_scale():
+    nodes = [helper.make_node("QuantizeLinear", ["x", "s"], ["y"], name="q_dyn")]
+    return model(nodes, [vi("x", [4]), vi("s", [])], [vi("y", [4], TensorProto.UINT8)])
+
+
+@register
+def quantize_bad_scale():
+    nodes = [helper.make_node("QuantizeLinear", ["x", "s"], ["y"], name="q_neg")]
+    return model(nodes, [vi("x", [4])], [vi("y", [4], TensorProto.UINT8)],
+                 [const("s", np.float32(-1.0))])
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     onnx.save(MODELS[name](), out)

@@ -1,7 +1,17 @@
 //===- Quantization.cpp - ONNX importers: quantization --------------------===//
 //
 // The importers of one ONNX op family (registered by registerQuantization()):
-// DequantizeLinear.
+// QuantizeLinear and DequantizeLinear. With constant scales and zero points
+// (the QDQ models of tf2onnx and ONNX Runtime's quantizer), the parameters
+// become a `!quant.uniform` type, per tensor or per axis:
+//
+//   QuantizeLinear(x, s, z)   -> edge.storage_cast(edge.quantize(x))
+//   DequantizeLinear(q, s, z) -> edge.dequantize(edge.storage_cast(q))
+//
+// so the integer tensors ONNX passes between nodes stay integer tensors, and
+// each Q/DQ pair meets as storage casts that fold away. A DequantizeLinear
+// whose parameters are computed at run time keeps the generic
+// edge.dequantize_linear.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,13 +22,140 @@ using namespace mlir;
 namespace edgec::detail {
 
 void Importer::registerQuantization() {
+  // The quantized element type of a node's scale (input 1) and zero point
+  // (input 2, or `storage` zeros), for a tensor of `shape`; null when they
+  // are not constants.
+  auto quantizedType = [this](const onnx::NodeProto &n, IntegerType storage,
+                              FloatType expressed,
+                              RankedTensorType shape) -> FailureOr<Type> {
+    DenseElementsAttr scale;
+    if (!matchPattern(n.input(1).empty() ? Value() : values.lookup(n.input(1)),
+                      m_Constant(&scale)))
+      return Type();
+    DenseElementsAttr zp;
+    if (hasInput(n, 2) &&
+        !matchPattern(values.lookup(n.input(2)), m_Constant(&zp)))
+      return Type();
+    if (scale.getType().getRank() > 1)
+      return fail("the scale must be a scalar or 1-D");
+    if (!isa<FloatType>(scale.getElementType()))
+      return fail("the scale must be a float tensor");
+    if (zp && zp.getNumElements() != scale.getNumElements())
+      return fail("the zero point and the scale must have the same number of "
+                  "entries");
+    if (storage.getWidth() > 16)
+      return fail(Twine(opType) + " to " + Twine(storage.getWidth()) +
+                  "-bit integers is not supported");
+    bool isSigned = !storage.isUnsigned();
+    unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+    auto storageType = IntegerType::get(&ctx, storage.getWidth());
+    int64_t qmin = quant::QuantizedType::getDefaultMinimumForInteger(
+        isSigned, storage.getWidth());
+    int64_t qmax = quant::QuantizedType::getDefaultMaximumForInteger(
+        isSigned, storage.getWidth());
+    SmallVector<double> scales;
+    for (APFloat s : scale.getValues<APFloat>())
+      scales.push_back(s.convertToDouble());
+    SmallVector<int64_t> zps;
+    if (zp)
+      for (APInt z : zp.getValues<APInt>())
+        zps.push_back(isSigned ? z.getSExtValue() : int64_t(z.getZExtValue()));
+    else
+      zps.assign(scales.size(), 0);
+    for (double s : scales)
+      if (!(s > 0) || !std::isfinite(s))
+        return fail("scale " + std::to_string(s) +
+                    " is not positive and finite");
+    if (scales.size() == 1)
+      return Type(quant::UniformQuantizedType::get(
+          flags, storageType, expressed, scales[0], zps[0], qmin, qmax));
+    ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 1, shape.getRank()));
+    if (shape.getDimSize(axis) != int64_t(scales.size()))
+      return fail("per-axis scale of " + Twine(scales.size()) +
+                  " entries does not match axis " + Twine(axis) +
+                  " of the input");
+    return Type(quant::UniformQuantizedPerAxisType::get(
+        flags, storageType, expressed, scales, zps, axis, qmin, qmax));
+  };
+  // Creates an op whose result type is given, with the op's own verifier
+  // reporting at the node.
+  auto checked = [this](Operation *op) -> FailureOr<Value> {
+    std::string message;
+    LogicalResult verified = success();
+    {
+      ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &d) {
+        if (message.empty())
+          message = d.str();
+        return success();
+      });
+      verified = mlir::verify(op);
+    }
+    if (failed(verified)) {
+      op->erase();
+      llvm::Regex prefix("^'[a-z_.]+' op ");
+      return fail(prefix.sub("", message));
+    }
+    return op->getResult(0);
+  };
+
+  handlers["QuantizeLinear"] =
+      [=](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(int64_t blockSize, intAttr(n, "block_size", 0));
+    if (blockSize != 0)
+      return fail("blocked QuantizeLinear is not supported");
+    ASSIGN_OR_FAIL(Values ops, inputs(n, 2));
+    ASSIGN_OR_FAIL(Value zp, optInput(n, 2));
+    RankedTensorType in = typeOf(ops[0]);
+    auto expressed = dyn_cast<FloatType>(in.getElementType());
+    if (!expressed)
+      return fail("QuantizeLinear expects a float input");
+    // The storage type: the zero point's, else uint8 (or output_dtype).
+    Type storage = IntegerType::get(&ctx, 8, IntegerType::Unsigned);
+    if (zp) {
+      storage = typeOf(zp).getElementType();
+    } else if (attr(n, "output_dtype")) {
+      ASSIGN_OR_FAIL(int64_t code, intAttr(n, "output_dtype", 0));
+      ASSIGN_OR_FAIL(storage, elementType(code, nodeLoc, "output_dtype"));
+    }
+    auto storageInt = dyn_cast<IntegerType>(storage);
+    if (!storageInt)
+      return fail(Twine("QuantizeLinear to ") +
+                  onnxDataTypeName(onnxDataType(storage)) +
+                  " is not supported");
+    ASSIGN_OR_FAIL(Type q, quantizedType(n, storageInt, expressed, in));
+    if (!q)
+      return fail("QuantizeLinear with a scale or zero point computed at run "
+                  "time is not supported");
+    ASSIGN_OR_FAIL(Value quantized,
+                   checked(edge::QuantizeOp::create(builder, nodeLoc,
+                                                    in.clone(q), ops[0])));
+    return single(checked(edge::StorageCastOp::create(
+        builder, nodeLoc, in.clone(storageInt), quantized)));
+  };
+
   handlers["DequantizeLinear"] =
-      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+      [=](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(int64_t blockSize, intAttr(n, "block_size", 0));
     if (blockSize != 0)
       return fail("blocked DequantizeLinear is not supported");
     ASSIGN_OR_FAIL(Values ops, inputs(n, 2));
     ASSIGN_OR_FAIL(Value zp, optInput(n, 2));
+    RankedTensorType in = typeOf(ops[0]);
+    auto storage = dyn_cast<IntegerType>(in.getElementType());
+    auto expressed = dyn_cast<FloatType>(typeOf(ops[1]).getElementType());
+    if (storage && expressed && storage.getWidth() <= 16) {
+      if (zp && typeOf(zp).getElementType() != storage)
+        return fail("the zero point's element type must match the input's");
+      ASSIGN_OR_FAIL(Type q, quantizedType(n, storage, expressed, in));
+      if (q) {
+        ASSIGN_OR_FAIL(Value quantized,
+                       checked(edge::StorageCastOp::create(
+                           builder, nodeLoc, in.clone(q), ops[0])));
+        return single(checked(edge::DequantizeOp::create(
+            builder, nodeLoc, in.clone(expressed), quantized)));
+      }
+    }
+    // Parameters computed at run time (or wide integers): the generic op.
     if (zp)
       ops.push_back(zp);
     // The axis only matters for a per-axis (1-D) scale.

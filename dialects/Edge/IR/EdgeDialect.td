@@ -9,7 +9,8 @@ def Edge_Dialect : Dialect {
   let cppNamespace = "::edge";
   let summary = "Graph-level ops of the edgec compiler (ONNX semantics)";
   let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::func::FuncDialect"];
+                           "::mlir::func::FuncDialect",
+                           "::mlir::quant::QuantDialect"];
   let hasConstantMaterializer = 1;
   let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{

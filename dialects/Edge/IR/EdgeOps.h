@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -26,6 +28,16 @@ namespace edge {
 /// device (2^31 floats are 8 GiB). Larger shapes, usually a corrupt
 /// dimension, are refused instead of compiled.
 constexpr int64_t kMaxElements = int64_t(1) << 31;
+
+/// Checks constraints Q1-Q3 of a quantized tensor type (see EdgeOps.td),
+/// and Q4 against `expressed` when given; reports through `emitError`.
+mlir::LogicalResult
+verifyQuantizedTensor(mlir::RankedTensorType type, mlir::Type expressed,
+                      llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
+/// The storage element type of a quantized element type as ONNX sees it:
+/// i8 / ui8 / i16 ... (signedness from the quantized type's flags).
+mlir::IntegerType storageElementType(mlir::quant::QuantizedType type);
 
 /// Numpy-style broadcast of two static shapes; failure if incompatible.
 mlir::FailureOr<llvm::SmallVector<int64_t>>

@@ -18,6 +18,7 @@ include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "dialects/Edge/IR/EdgeDialect.td"
+include "mlir/Dialect/Quant/IR/QuantBase.td"
 
 class Edge_BaseOp<string mnemonic, list<Trait> traits = []>
     : Op<Edge_Dialect, mnemonic, !listconcat(traits, [Pure])>;
@@ -106,6 +107,65 @@ def Edge_DequantizeLinearOp : Edge_Op<"dequantize_linear"> {
                    Optional<Edge_Tensor>:$zero_point, I64Attr:$axis);
   let results = (outs RankedTensorOf<[F32]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantized tensors
+//
+// A quantized value is a tensor of MLIR's `!quant.uniform` type, per tensor
+// (`!quant.uniform<i8:f32, 0.05:-3>`) or per axis
+// (`!quant.uniform<i8:f32:0, {0.1, 0.2}>`): the scale and zero point live in
+// the type. Its storage is an integer tensor (int8, uint8, int16, int4
+// held in i8 ...); edge.storage_cast moves between the two.
+//
+// Constraints of a quantized tensor type (cited by the verifiers):
+//   Q1: every scale is positive and finite.
+//   Q2: every zero point lies in the storage type's range.
+//   Q3: a per-axis type's axis is a dimension of the tensor, whose size is
+//       the number of scales.
+//   Q4: the expressed type is the float type of the other side.
+//===----------------------------------------------------------------------===//
+
+def Edge_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
+
+def Edge_QuantizeOp : Edge_BaseOp<"quantize"> {
+  let summary = "saturate(round_half_even(x / scale) + zero_point)";
+  let description = [{
+    ONNX QuantizeLinear with constant parameters: the result's
+    `!quant.uniform` type holds the scale(s) and zero point(s).
+    Constraints Q1-Q4 (see above).
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat]>:$input);
+  let results = (outs Edge_QuantizedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def Edge_DequantizeOp : Edge_BaseOp<"dequantize"> {
+  let summary = "(q - zero_point) * scale";
+  let description = [{
+    ONNX DequantizeLinear with constant parameters, read from the operand's
+    `!quant.uniform` type. Constraints Q1-Q4 (see above).
+  }];
+  let arguments = (ins Edge_QuantizedTensor:$input);
+  let results = (outs RankedTensorOf<[AnyFloat]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def Edge_StorageCastOp : Edge_BaseOp<"storage_cast"> {
+  let summary = "reinterpret integer storage as a quantized tensor, or back";
+  let description = [{
+    Between a quantized tensor and its storage (the integer tensor ONNX
+    sees), in either direction; no data changes. The integer side is the
+    storage type with the quantized type's signedness (ui8 for a u8
+    storage). A cast of a cast back to the original type folds away.
+  }];
+  let arguments = (ins RankedTensorOf<[AnyInteger, quant_QuantizedType]>:$input);
+  let results = (outs RankedTensorOf<[AnyInteger, quant_QuantizedType]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
   let hasFolder = 1;
 }
 

@@ -1,0 +1,111 @@
+//===- EdgeQuant.cpp - quantized tensors: verifiers and folders -----------===//
+//
+// The ops that move between float, quantized and storage tensors
+// (edge.quantize, edge.dequantize, edge.storage_cast) and the checks every
+// quantized tensor type passes (constraints Q1-Q4 in EdgeOps.td).
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/Edge/IR/EdgeOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace edge;
+
+IntegerType edge::storageElementType(quant::QuantizedType type) {
+  auto storage = cast<IntegerType>(type.getStorageType());
+  return IntegerType::get(type.getContext(), storage.getWidth(),
+                          type.isSigned() ? IntegerType::Signless
+                                          : IntegerType::Unsigned);
+}
+
+LogicalResult
+edge::verifyQuantizedTensor(RankedTensorType type, Type expressed,
+                            function_ref<InFlightDiagnostic()> emitError) {
+  auto q = dyn_cast<quant::QuantizedType>(type.getElementType());
+  if (!q)
+    return emitError() << "expects a quantized tensor, got " << type;
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeroPoints;
+  if (auto t = dyn_cast<quant::UniformQuantizedType>(q)) {
+    scales.push_back(t.getScale());
+    zeroPoints.push_back(t.getZeroPoint());
+  } else if (auto t = dyn_cast<quant::UniformQuantizedPerAxisType>(q)) {
+    llvm::append_range(scales, t.getScales());
+    llvm::append_range(zeroPoints, t.getZeroPoints());
+    int64_t axis = t.getQuantizedDimension();
+    if (axis < 0 || axis >= type.getRank())
+      return emitError() << "Q3: quantization axis " << axis
+                         << " is not a dimension of " << type;
+    if (type.getDimSize(axis) != int64_t(scales.size()))
+      return emitError() << "Q3: " << scales.size() << " scales for dimension "
+                         << axis << " of size " << type.getDimSize(axis);
+  } else {
+    return emitError() << "only uniform quantized types are supported, got "
+                       << q;
+  }
+  for (double s : scales)
+    if (!(s > 0) || !std::isfinite(s))
+      return emitError() << "Q1: scale " << s << " is not positive and finite";
+  for (int64_t z : zeroPoints)
+    if (z < q.getStorageTypeMin() || z > q.getStorageTypeMax())
+      return emitError() << "Q2: zero point " << z << " is outside ["
+                         << q.getStorageTypeMin() << ", "
+                         << q.getStorageTypeMax() << "]";
+  if (expressed && q.getExpressedType() != expressed)
+    return emitError() << "Q4: the quantized type expresses "
+                       << q.getExpressedType() << ", the float side is "
+                       << expressed;
+  return success();
+}
+
+static LogicalResult sameShape(Operation *op, RankedTensorType a,
+                               RankedTensorType b) {
+  if (a.getShape() != b.getShape())
+    return op->emitOpError("operand and result shapes differ: ")
+           << a << " vs " << b;
+  return success();
+}
+
+LogicalResult QuantizeOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (failed(sameShape(*this, in, out)))
+    return failure();
+  return verifyQuantizedTensor(out, in.getElementType(),
+                               [&] { return emitOpError(); });
+}
+
+LogicalResult DequantizeOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (failed(sameShape(*this, in, out)))
+    return failure();
+  return verifyQuantizedTensor(in, out.getElementType(),
+                               [&] { return emitOpError(); });
+}
+
+LogicalResult StorageCastOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (failed(sameShape(*this, in, out)))
+    return failure();
+  auto qin = dyn_cast<quant::QuantizedType>(in.getElementType());
+  auto qout = dyn_cast<quant::QuantizedType>(out.getElementType());
+  if (bool(qin) == bool(qout))
+    return emitOpError("casts between a quantized tensor and its integer "
+                       "storage, got ")
+           << in << " to " << out;
+  auto q = qin ? qin : qout;
+  RankedTensorType quantized = qin ? in : out;
+  Type storage = qin ? out.getElementType() : in.getElementType();
+  if (storage != storageElementType(q))
+    return emitOpError("the storage of ")
+           << q << " is " << storageElementType(q) << ", not " << storage;
+  return verifyQuantizedTensor(quantized, Type(),
+                               [&] { return emitOpError(); });
+}
+
+OpFoldResult StorageCastOp::fold(FoldAdaptor) {
+  if (auto back = getInput().getDefiningOp<StorageCastOp>())
+    if (back.getInput().getType() == getType())
+      return back.getInput();
+  return {};
+}

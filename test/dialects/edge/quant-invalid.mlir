@@ -1,0 +1,60 @@
+// The constraints of quantized tensors (Q1-Q4 in EdgeOps.td), one error each.
+// RUN: edgec-opt %s -split-input-file -verify-diagnostics
+
+func.func @q3_axis_size(%w: tensor<3x3xi8>) -> tensor<3x3xf32> {
+  // expected-error@+1 {{Q3: 2 scales for dimension 0 of size 3}}
+  %s = edge.storage_cast %w : tensor<3x3xi8> -> tensor<3x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  %d = edge.dequantize %s : tensor<3x3x!quant.uniform<i8:f32:0, {0.1, 0.2}>> -> tensor<3x3xf32>
+  return %d : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @q3_axis_rank(%x: tensor<2xf32>) -> tensor<2x!quant.uniform<i8:f32:1, {0.1, 0.2}>> {
+  // expected-error@+1 {{Q3: quantization axis 1 is not a dimension of}}
+  %q = edge.quantize %x : tensor<2xf32> -> tensor<2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
+  return %q : tensor<2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>
+}
+
+// -----
+
+func.func @q4_expressed(%x: tensor<4xf16>) -> tensor<4x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error@+1 {{Q4: the quantized type expresses 'f32', the float side is 'f16'}}
+  %q = edge.quantize %x : tensor<4xf16> -> tensor<4x!quant.uniform<i8:f32, 0.5>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+func.func @storage_signedness(%u: tensor<4xi8>) -> tensor<4x!quant.uniform<u8:f32, 0.5:128>> {
+  // expected-error@+1 {{the storage of '!quant.uniform<u8:f32, 5.000000e-01:128>' is 'ui8', not 'i8'}}
+  %s = edge.storage_cast %u : tensor<4xi8> -> tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+  return %s : tensor<4x!quant.uniform<u8:f32, 0.5:128>>
+}
+
+// -----
+
+func.func @shape(%x: tensor<4xf32>) -> tensor<5x!quant.uniform<i8:f32, 0.5>> {
+  // expected-error@+1 {{operand and result shapes differ}}
+  %q = edge.quantize %x : tensor<4xf32> -> tensor<5x!quant.uniform<i8:f32, 0.5>>
+  return %q : tensor<5x!quant.uniform<i8:f32, 0.5>>
+}
+
+// -----
+
+// Q1 and Q2 hold for every `!quant.uniform` type: its parser already
+// refuses a zero scale or a zero point outside the storage range (and the
+// verifiers check again for types built in C++, as the importer does).
+func.func @q1_scale(%x: tensor<4xf32>) {
+  // expected-error@+1 {{scale 0.000000e+00 out of expressed type range}}
+  %q = edge.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.0>>
+  return
+}
+
+// -----
+
+func.func @q2_zero_point(%x: tensor<4xf32>) {
+  // expected-error@+1 {{zero point}}
+  %q = edge.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:200>>
+  return
+}
