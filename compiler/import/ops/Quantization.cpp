@@ -123,9 +123,17 @@ void Importer::registerQuantization() {
                   onnxDataTypeName(onnxDataType(storage)) +
                   " is not supported");
     ASSIGN_OR_FAIL(Type q, quantizedType(n, storageInt, expressed, in));
-    if (!q)
-      return fail("QuantizeLinear with a scale or zero point computed at run "
-                  "time is not supported");
+    if (!q) {
+      // Parameters computed at run time: the generic op.
+      if (zp)
+        ops.push_back(zp);
+      int64_t axis = 0;
+      if (typeOf(ops[1]).getNumElements() > 1) {
+        ASSIGN_OR_FAIL(axis, axisAttr(n, 1, in.getRank()));
+      }
+      return single(make<edge::QuantizeLinearOp>(
+          ops, {named("axis", builder.getI64IntegerAttr(axis))}));
+    }
     ASSIGN_OR_FAIL(Value quantized,
                    checked(edge::QuantizeOp::create(builder, nodeLoc,
                                                     in.clone(q), ops[0])));

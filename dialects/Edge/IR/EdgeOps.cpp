@@ -172,6 +172,34 @@ LogicalResult CastOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
 }
 
 LogicalResult
+QuantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
+                                   SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  auto scale = tensorOf(adaptor.getScale());
+  int64_t axis = static_cast<int64_t>(adaptor.getAxis());
+  if (scale.getRank() > 1)
+    return emitOptionalError(loc, "the scale must be a scalar or 1-D");
+  if (scale.getNumElements() != 1 &&
+      (axis < 0 || axis >= in.getRank() ||
+       in.getDimSize(axis) != scale.getNumElements()))
+    return emitOptionalError(loc, "per-axis scale of ", scale.getNumElements(),
+                             " entries does not match axis ", axis,
+                             " of the input");
+  Type out = IntegerType::get(ctx, 8, IntegerType::Unsigned);
+  if (Value zp = adaptor.getZeroPoint()) {
+    if (tensorOf(zp).getNumElements() != scale.getNumElements())
+      return emitOptionalError(loc, "the zero point and the scale must have "
+                                    "the same number of entries");
+    out = tensorOf(zp).getElementType();
+    if (out.getIntOrFloatBitWidth() > 32)
+      return emitOptionalError(loc, "QuantizeLinear to ", out,
+                               " is not supported");
+  }
+  types.push_back(in.clone(out));
+  return success();
+}
+
+LogicalResult
 DequantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
                                      SmallVectorImpl<Type> &types) {
   auto in = tensorOf(adaptor.getInput());

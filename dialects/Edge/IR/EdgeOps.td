@@ -101,6 +101,21 @@ def Edge_CastOp : Edge_Op<"cast"> {
   let hasFolder = 1;
 }
 
+def Edge_QuantizeLinearOp : Edge_Op<"quantize_linear"> {
+  let summary = "saturate(round_half_even(x / scale) + zero_point), parameters at run time";
+  let description = [{
+    ONNX QuantizeLinear whose scale or zero point are computed at run time
+    (constant ones import as edge.quantize). The result has the zero
+    point's integer type, uint8 without one.
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat]>:$input,
+                   RankedTensorOf<[AnyFloat]>:$scale,
+                   Optional<RankedTensorOf<[AnyInteger]>>:$zero_point,
+                   I64Attr:$axis);
+  let results = (outs RankedTensorOf<[AnyInteger]>:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 def Edge_DequantizeLinearOp : Edge_Op<"dequantize_linear"> {
   let summary = "(x - zero_point) * scale, per tensor or per axis";
   let arguments = (ins Edge_Tensor:$input, RankedTensorOf<[F32]>:$scale,

@@ -138,6 +138,62 @@ struct QDequantizeLowering : OpConversionPattern<DequantizeOp> {
   }
 };
 
+/// QuantizeLinear with run-time parameters: the same formula with the scale
+/// and zero point read as broadcast tensors.
+struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    auto storage = cast<IntegerType>(type.getElementType());
+    bool isUnsigned = unsignedOut(op);
+    unsigned width = storage.getWidth();
+    int64_t qmin = isUnsigned ? 0 : -(int64_t(1) << (width - 1));
+    int64_t qmax = isUnsigned ? (int64_t(1) << width) - 1
+                              : (int64_t(1) << (width - 1)) - 1;
+    SmallVector<int64_t> paramShape(type.getRank(), 1);
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (tensorType(op.getScale()).getNumElements() > 1)
+      paramShape[axis] = type.getDimSize(axis);
+    SmallVector<Value> ins{adaptor.getInput(),
+                           reshapeTo(rewriter, loc, adaptor.getScale(),
+                                     paramShape)};
+    if (Value zp = adaptor.getZeroPoint())
+      ins.push_back(reshapeTo(rewriter, loc, zp, paramShape));
+    Type f32 = rewriter.getF32Type();
+    Value r = elementwise(
+        rewriter, loc, ins, type.getShape(), storage,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          auto toF32 = [&](Value v) -> Value {
+            if (v.getType() == f32)
+              return v;
+            return arith::ExtFOp::create(b, l, f32, v);
+          };
+          Value y = math::RoundEvenOp::create(
+              b, l, arith::DivFOp::create(b, l, toF32(a[0]), toF32(a[1])));
+          if (a.size() == 3) {
+            Value zp = isUnsigned
+                           ? Value(arith::UIToFPOp::create(b, l, f32, a[2]))
+                           : Value(arith::SIToFPOp::create(b, l, f32, a[2]));
+            y = arith::AddFOp::create(b, l, y, zp);
+          }
+          y = arith::MaximumFOp::create(b, l, y,
+                                        scalarConst(b, l, f32, double(qmin)));
+          y = arith::MinimumFOp::create(b, l, y,
+                                        scalarConst(b, l, f32, double(qmax)));
+          Type wide = b.getI64Type();
+          Value i = isUnsigned ? Value(arith::FPToUIOp::create(b, l, wide, y))
+                               : Value(arith::FPToSIOp::create(b, l, wide, y));
+          Type out = IntegerType::get(b.getContext(), width);
+          return arith::TruncIOp::create(b, l, out, i);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 /// Quantized values are their storage once converted: the cast is gone.
 struct StorageCastLowering : OpConversionPattern<StorageCastOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -156,5 +212,6 @@ void populateQuantizationLoweringPatterns(RewritePatternSet &patterns,
                                           const TypeConverter &converter) {
   patterns.add<QuantizeLowering, QDequantizeLowering, StorageCastLowering>(
       converter, patterns.getContext());
+  patterns.add<QuantizeLinearLowering>(patterns.getContext());
 }
 } // namespace edgec::lowering
