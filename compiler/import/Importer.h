@@ -164,6 +164,10 @@ private:
   // --- per-op importers
   // -------------------------------------------------------
   FailureOr<Values> importConv(const onnx::NodeProto &n);
+  /// A Conv-like node's convolution of x, w (and b) with the node's
+  /// kernel_shape, strides, dilations, pads / auto_pad and group.
+  FailureOr<Value> convFromNode(const onnx::NodeProto &n, Value x, Value w,
+                                Value b);
   FailureOr<Values> importConvTranspose(const onnx::NodeProto &n);
   FailureOr<SmallVector<int64_t>> convKernel(const onnx::NodeProto &n, Value x,
                                              Value w);

@@ -112,6 +112,11 @@ FailureOr<Importer::Values> Importer::importConv(const onnx::NodeProto &n) {
   ASSIGN_OR_FAIL(Value x, input(n, 0));
   ASSIGN_OR_FAIL(Value w, input(n, 1));
   ASSIGN_OR_FAIL(Value b, optInput(n, 2));
+  return single(convFromNode(n, x, w, b));
+}
+
+FailureOr<Value> Importer::convFromNode(const onnx::NodeProto &n, Value x,
+                                        Value w, Value b) {
   ASSIGN_OR_FAIL(SmallVector<int64_t> kernel, convKernel(n, x, w));
   size_t k = kernel.size();
   auto strides = intsAttr(n, "strides", SmallVector<int64_t>(k, 1));
@@ -123,7 +128,7 @@ FailureOr<Importer::Values> Importer::importConv(const onnx::NodeProto &n) {
   if (failed(resolvePads(n, spatial, kernel, strides, dilations, pads)))
     return failure();
   ASSIGN_OR_FAIL(int64_t group, intAttr(n, "group", 1));
-  return single(conv(x, w, b, strides, dilations, pads, group));
+  return conv(x, w, b, strides, dilations, pads, group);
 }
 
 /// ConvTranspose as a direct convolution (the gradient-of-convolution

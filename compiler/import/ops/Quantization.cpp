@@ -1,7 +1,8 @@
 //===- Quantization.cpp - ONNX importers: quantization --------------------===//
 //
 // The importers of one ONNX op family (registered by registerQuantization()):
-// QuantizeLinear and DequantizeLinear. With constant scales and zero points
+// QuantizeLinear and DequantizeLinear, QLinearConv, QLinearMatMul,
+// ConvInteger and MatMulInteger. With constant scales and zero points
 // (the QDQ models of tf2onnx and ONNX Runtime's quantizer), the parameters
 // become a `!quant.uniform` type, per tensor or per axis:
 //
@@ -139,6 +140,102 @@ void Importer::registerQuantization() {
                                                     in.clone(q), ops[0])));
     return single(checked(edge::StorageCastOp::create(
         builder, nodeLoc, in.clone(storageInt), quantized)));
+  };
+
+  // The operator forms of ONNX Runtime's quantizer (QLinearConv,
+  // QLinearMatMul) and the integer products (ConvInteger, MatMulInteger)
+  // compute through the float ops: integer inputs are dequantized, the
+  // product is taken in float (f64 for the integer products, where every
+  // partial sum of 8- or 16-bit products is exact), and the result is
+  // quantized again or converted back to int32.
+  auto dequant = [this](Value q, Value scale, Value zp,
+                        int64_t axis) -> FailureOr<Value> {
+    SmallVector<Value> ops{q, scale};
+    if (zp)
+      ops.push_back(zp);
+    if (typeOf(scale).getNumElements() == 1)
+      axis = 0;
+    return make<edge::DequantizeLinearOp>(
+        ops, {named("axis", builder.getI64IntegerAttr(axis))});
+  };
+  auto quant = [this](Value x, Value scale, Value zp,
+                      int64_t axis) -> FailureOr<Value> {
+    SmallVector<Value> ops{x, scale};
+    if (zp)
+      ops.push_back(zp);
+    if (typeOf(scale).getNumElements() == 1)
+      axis = 0;
+    return make<edge::QuantizeLinearOp>(
+        ops, {named("axis", builder.getI64IntegerAttr(axis))});
+  };
+  auto toType = [this](Value v, Type t) -> FailureOr<Value> {
+    if (typeOf(v).getElementType() == t)
+      return v;
+    return make<edge::CastOp>(v, {named("to", TypeAttr::get(t))});
+  };
+  // (v - zp) in f64, for the integer products; a 1-D zero point of several
+  // entries applies along dimension `axis` of v.
+  auto shifted = [=](Value v, Value zp, int64_t axis) -> FailureOr<Value> {
+    Type f64 = builder.getF64Type();
+    ASSIGN_OR_FAIL(Value f, toType(v, f64));
+    if (!zp)
+      return f;
+    ASSIGN_OR_FAIL(Value z, toType(zp, f64));
+    int64_t count = typeOf(z).getNumElements();
+    int64_t rank = typeOf(f).getRank();
+    if (count > 1) {
+      if (axis < 0 || axis >= rank || typeOf(f).getDimSize(axis) != count)
+        return fail("a zero point of " + Twine(count) +
+                    " entries does not match dimension " + Twine(axis));
+      SmallVector<int64_t> shape(rank, 1);
+      shape[axis] = count;
+      ASSIGN_OR_FAIL(z, reshape(z, shape));
+    }
+    return make<edge::SubOp>(ValueRange{f, z});
+  };
+
+  handlers["QLinearMatMul"] =
+      [=](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values ops, inputs(n, 8));
+    int64_t ra = typeOf(ops[0]).getRank(), rb = typeOf(ops[3]).getRank();
+    ASSIGN_OR_FAIL(Value a, dequant(ops[0], ops[1], ops[2], ra - 2));
+    ASSIGN_OR_FAIL(Value b, dequant(ops[3], ops[4], ops[5], rb - 1));
+    ASSIGN_OR_FAIL(Value y, make<edge::MatMulOp>(ValueRange{a, b}));
+    return single(quant(y, ops[6], ops[7], 0));
+  };
+  handlers["QLinearConv"] = [=](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values ops, inputs(n, 8));
+    ASSIGN_OR_FAIL(Value bias, optInput(n, 8));
+    ASSIGN_OR_FAIL(Value x, dequant(ops[0], ops[1], ops[2], 1));
+    ASSIGN_OR_FAIL(Value w, dequant(ops[3], ops[4], ops[5], 0));
+    if (bias) {
+      // int32 bias, scale x_scale * w_scale (per output channel), zero 0.
+      ASSIGN_OR_FAIL(Value scale,
+                     make<edge::MulOp>(ValueRange{ops[1], ops[4]}));
+      ASSIGN_OR_FAIL(bias, dequant(bias, scale, Value(), 0));
+    }
+    ASSIGN_OR_FAIL(Value y, convFromNode(n, x, w, bias));
+    return single(quant(y, ops[6], ops[7], 1));
+  };
+  handlers["MatMulInteger"] =
+      [=](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values ops, inputs(n, 2));
+    ASSIGN_OR_FAIL(Value az, optInput(n, 2));
+    ASSIGN_OR_FAIL(Value bz, optInput(n, 3));
+    int64_t ra = typeOf(ops[0]).getRank(), rb = typeOf(ops[1]).getRank();
+    ASSIGN_OR_FAIL(Value a, shifted(ops[0], az, ra - 2)); // per row of A
+    ASSIGN_OR_FAIL(Value b, shifted(ops[1], bz, rb - 1)); // per column of B
+    ASSIGN_OR_FAIL(Value y, make<edge::MatMulOp>(ValueRange{a, b}));
+    return single(toType(y, builder.getI32Type()));
+  };
+  handlers["ConvInteger"] = [=](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values ops, inputs(n, 2));
+    ASSIGN_OR_FAIL(Value xz, optInput(n, 2));
+    ASSIGN_OR_FAIL(Value wz, optInput(n, 3));
+    ASSIGN_OR_FAIL(Value x, shifted(ops[0], xz, 1));
+    ASSIGN_OR_FAIL(Value w, shifted(ops[1], wz, 0)); // per output channel
+    ASSIGN_OR_FAIL(Value y, convFromNode(n, x, w, Value()));
+    return single(toType(y, builder.getI32Type()));
   };
 
   handlers["DequantizeLinear"] =

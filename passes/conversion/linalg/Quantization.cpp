@@ -157,9 +157,9 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
     int64_t axis = static_cast<int64_t>(op.getAxis());
     if (tensorType(op.getScale()).getNumElements() > 1)
       paramShape[axis] = type.getDimSize(axis);
-    SmallVector<Value> ins{adaptor.getInput(),
-                           reshapeTo(rewriter, loc, adaptor.getScale(),
-                                     paramShape)};
+    SmallVector<Value> ins{
+        adaptor.getInput(),
+        reshapeTo(rewriter, loc, adaptor.getScale(), paramShape)};
     if (Value zp = adaptor.getZeroPoint())
       ins.push_back(reshapeTo(rewriter, loc, zp, paramShape));
     Type f32 = rewriter.getF32Type();
