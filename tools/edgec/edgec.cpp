@@ -76,6 +76,12 @@ int main(int argc, char **argv) {
   options.inputPath = input;
   options.outputPath = output;
   options.name = name;
+  if (weightsSection.empty() ||
+      (arenaSection.getNumOccurrences() && arenaSection.empty())) {
+    errs() << "edgec: error: --" << (weightsSection.empty() ? "weights" : "arena")
+           << "-section needs a section name\n";
+    return 1;
+  }
   options.weightsSection = weightsSection;
   options.arenaSection = arenaSection;
   options.verbose = verbose;
