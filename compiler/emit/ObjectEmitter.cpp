@@ -136,18 +136,11 @@ std::unique_ptr<Module> translateToLLVMIR(mlir::ModuleOp module,
   // internal kernel behind <name>_entry.
   // Every constant global of the kernel module is a weight (or a small
   // table the kernels read): one read-only section a linker script can
-  // place in flash.
-  const DataLayout &dl = llvmModule->getDataLayout();
-  sig.weightsSize = 0;
-  for (GlobalVariable &g : llvmModule->globals()) {
-    if (!g.isConstant() || !g.hasInitializer())
-      continue;
-    if (!sig.weightsSection.empty())
-      g.setSection(sig.weightsSection);
-    // Laid out in module order, each at its preferred alignment.
-    sig.weightsSize = alignTo(sig.weightsSize, dl.getPreferredAlign(&g)) +
-                      dl.getTypeAllocSize(g.getValueType());
-  }
+  // place in flash. (Its size is read from the emitted object.)
+  if (!sig.weightsSection.empty())
+    for (GlobalVariable &g : llvmModule->globals())
+      if (g.isConstant() && g.hasInitializer())
+        g.setSection(sig.weightsSection);
   if (!sig.arenaSection.empty()) {
     auto *type = ArrayType::get(Type::getInt8Ty(context),
                                 std::max<uint64_t>(1, sig.arenaSize));

@@ -22,7 +22,7 @@ namespace edgec {
 /// void *arena)` and the descriptor `const edgert_model_t <name>_model`.
 /// With `entryAlias`, `edgert_entry_model` names the descriptor too (for the
 /// runner executable and shared objects). Constant globals go to
-/// `signature.weightsSection` (their bytes are recorded in weightsSize); with
+/// `signature.weightsSection`; with
 /// an arenaSection, the object also defines `<name>_arena` there.
 std::unique_ptr<llvm::Module>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,

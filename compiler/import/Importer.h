@@ -132,6 +132,10 @@ private:
   LogicalResult noExtraOutputs(const onnx::NodeProto &n, int used,
                                StringRef what);
 
+  /// Runs the op's verifier; on failure erases the op and reports the
+  /// verifier's message at the node, type constraint failures restated in
+  /// ONNX terms ("Add on bool tensors is not supported (input 0)").
+  LogicalResult verifyAtNode(Operation *op);
   /// Builds OpTy with inferred result types, folds it, and returns its result.
   template <typename OpTy>
   FailureOr<Value> make(ValueRange operands,
@@ -228,32 +232,8 @@ FailureOr<Value> Importer::make(ValueRange operands,
   state.addAttributes(attrs);
   state.addTypes(types);
   Operation *op = builder.create(state);
-  // The op's own verifier speaks of edge ops and operand numbers; its type
-  // constraint failures are restated in ONNX terms at the node.
-  std::string message;
-  LogicalResult verified = success();
-  {
-    ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &d) {
-      if (message.empty())
-        message = d.str();
-      return success();
-    });
-    verified = mlir::verify(op);
-  }
-  if (failed(verified)) {
-    op->erase();
-    SmallVector<StringRef> m;
-    llvm::Regex typeError("operand #([0-9]+) must be ");
-    unsigned index;
-    if (typeError.match(message, &m) && !m[1].getAsInteger(10, index) &&
-        index < operands.size()) {
-      Type et = getElementTypeOrSelf(operands[index].getType());
-      return fail(opType + " on " + onnxDataTypeName(onnxDataType(et)) +
-                  " tensors is not supported (input " + m[1] + ")");
-    }
-    llvm::Regex prefix("^'[a-z_.]+' op ");
-    return fail(prefix.sub("", message));
-  }
+  if (failed(verifyAtNode(op)))
+    return failure();
   SmallVector<OpFoldResult> folded;
   if (succeeded(op->fold(folded)) && folded.size() == 1) {
     Value result;

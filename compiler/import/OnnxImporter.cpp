@@ -463,6 +463,36 @@ FailureOr<SmallVector<int64_t>> Importer::constInts(const onnx::NodeProto &n,
   return out;
 }
 
+LogicalResult Importer::verifyAtNode(Operation *op) {
+  // The op's own verifier speaks of edge ops and operand numbers; its type
+  // constraint failures are restated in ONNX terms at the node.
+  std::string message;
+  LogicalResult verified = success();
+  {
+    ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &d) {
+      if (message.empty())
+        message = d.str();
+      return success();
+    });
+    verified = mlir::verify(op);
+  }
+  if (succeeded(verified))
+    return success();
+  SmallVector<Type> operandTypes(op->getOperandTypes());
+  op->erase();
+  SmallVector<StringRef> m;
+  llvm::Regex typeError("operand #([0-9]+) must be ");
+  unsigned index;
+  if (typeError.match(message, &m) && !m[1].getAsInteger(10, index) &&
+      index < operandTypes.size()) {
+    Type et = getElementTypeOrSelf(operandTypes[index]);
+    return fail(opType + " on " + onnxDataTypeName(onnxDataType(et)) +
+                " tensors is not supported (input " + m[1] + ")");
+  }
+  llvm::Regex prefix("^'[a-z_.]+' op ");
+  return fail(prefix.sub("", message));
+}
+
 FailureOr<int64_t> Importer::normAxis(int64_t axis, int64_t rank,
                                       StringRef what) {
   if (axis < -rank || axis >= rank)

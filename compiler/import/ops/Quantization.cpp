@@ -78,25 +78,30 @@ void Importer::registerQuantization() {
     return Type(quant::UniformQuantizedPerAxisType::get(
         flags, storageType, expressed, scales, zps, axis, qmin, qmax));
   };
-  // Creates an op whose result type is given, with the op's own verifier
-  // reporting at the node.
+  // An op built with its result type given, checked by its verifier.
   auto checked = [this](Operation *op) -> FailureOr<Value> {
-    std::string message;
-    LogicalResult verified = success();
-    {
-      ScopedDiagnosticHandler capture(&ctx, [&](Diagnostic &d) {
-        if (message.empty())
-          message = d.str();
-        return success();
-      });
-      verified = mlir::verify(op);
-    }
-    if (failed(verified)) {
-      op->erase();
-      llvm::Regex prefix("^'[a-z_.]+' op ");
-      return fail(prefix.sub("", message));
-    }
+    if (failed(verifyAtNode(op)))
+      return failure();
     return op->getResult(0);
+  };
+
+  // OpTy (edge.quantize_linear / edge.dequantize_linear) of x with the
+  // given scale and zero point, per tensor or along `axis`.
+  auto linear = [this](auto tag, Value x, Value scale, Value zp,
+                       int64_t axis) -> FailureOr<Value> {
+    using OpTy = decltype(tag);
+    SmallVector<Value> ops{x, scale};
+    if (zp)
+      ops.push_back(zp);
+    if (typeOf(scale).getNumElements() == 1)
+      axis = 0;
+    return make<OpTy>(ops, {named("axis", builder.getI64IntegerAttr(axis))});
+  };
+  auto dequant = [=](Value q, Value scale, Value zp, int64_t axis) {
+    return linear(edge::DequantizeLinearOp(), q, scale, zp, axis);
+  };
+  auto quant = [=](Value x, Value scale, Value zp, int64_t axis) {
+    return linear(edge::QuantizeLinearOp(), x, scale, zp, axis);
   };
 
   handlers["QuantizeLinear"] =
@@ -126,14 +131,11 @@ void Importer::registerQuantization() {
     ASSIGN_OR_FAIL(Type q, quantizedType(n, storageInt, expressed, in));
     if (!q) {
       // Parameters computed at run time: the generic op.
-      if (zp)
-        ops.push_back(zp);
       int64_t axis = 0;
       if (typeOf(ops[1]).getNumElements() > 1) {
         ASSIGN_OR_FAIL(axis, axisAttr(n, 1, in.getRank()));
       }
-      return single(make<edge::QuantizeLinearOp>(
-          ops, {named("axis", builder.getI64IntegerAttr(axis))}));
+      return single(quant(ops[0], ops[1], zp, axis));
     }
     ASSIGN_OR_FAIL(Value quantized,
                    checked(edge::QuantizeOp::create(builder, nodeLoc,
@@ -148,26 +150,6 @@ void Importer::registerQuantization() {
   // product is taken in float (f64 for the integer products, where every
   // partial sum of 8- or 16-bit products is exact), and the result is
   // quantized again or converted back to int32.
-  auto dequant = [this](Value q, Value scale, Value zp,
-                        int64_t axis) -> FailureOr<Value> {
-    SmallVector<Value> ops{q, scale};
-    if (zp)
-      ops.push_back(zp);
-    if (typeOf(scale).getNumElements() == 1)
-      axis = 0;
-    return make<edge::DequantizeLinearOp>(
-        ops, {named("axis", builder.getI64IntegerAttr(axis))});
-  };
-  auto quant = [this](Value x, Value scale, Value zp,
-                      int64_t axis) -> FailureOr<Value> {
-    SmallVector<Value> ops{x, scale};
-    if (zp)
-      ops.push_back(zp);
-    if (typeOf(scale).getNumElements() == 1)
-      axis = 0;
-    return make<edge::QuantizeLinearOp>(
-        ops, {named("axis", builder.getI64IntegerAttr(axis))});
-  };
   auto toType = [this](Value v, Type t) -> FailureOr<Value> {
     if (typeOf(v).getElementType() == t)
       return v;
@@ -261,15 +243,12 @@ void Importer::registerQuantization() {
       }
     }
     // Parameters computed at run time (or wide integers): the generic op.
-    if (zp)
-      ops.push_back(zp);
     // The axis only matters for a per-axis (1-D) scale.
     int64_t axis = 0;
     if (typeOf(ops[1]).getNumElements() > 1) {
-      ASSIGN_OR_FAIL(axis, axisAttr(n, 1, typeOf(ops[0]).getRank()));
+      ASSIGN_OR_FAIL(axis, axisAttr(n, 1, in.getRank()));
     }
-    return single(make<edge::DequantizeLinearOp>(
-        ops, {named("axis", builder.getI64IntegerAttr(axis))}));
+    return single(dequant(ops[0], ops[1], zp, axis));
   };
 }
 

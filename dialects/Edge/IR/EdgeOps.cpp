@@ -171,12 +171,12 @@ LogicalResult CastOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
   return success();
 }
 
-LogicalResult
-QuantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
-                                   SmallVectorImpl<Type> &types) {
-  auto in = tensorOf(adaptor.getInput());
-  auto scale = tensorOf(adaptor.getScale());
-  int64_t axis = static_cast<int64_t>(adaptor.getAxis());
+/// The scale (scalar or 1-D, one entry per slice along `axis`) and zero
+/// point (as many entries) of QuantizeLinear / DequantizeLinear.
+static LogicalResult checkLinearQuantParams(Loc loc, RankedTensorType in,
+                                            Value scaleValue, Value zp,
+                                            int64_t axis) {
+  auto scale = tensorOf(scaleValue);
   if (scale.getRank() > 1)
     return emitOptionalError(loc, "the scale must be a scalar or 1-D");
   if (scale.getNumElements() != 1 &&
@@ -185,11 +185,22 @@ QuantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
     return emitOptionalError(loc, "per-axis scale of ", scale.getNumElements(),
                              " entries does not match axis ", axis,
                              " of the input");
+  if (zp && tensorOf(zp).getNumElements() != scale.getNumElements())
+    return emitOptionalError(loc, "the zero point and the scale must have "
+                                  "the same number of entries");
+  return success();
+}
+
+LogicalResult
+QuantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
+                                   SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  if (failed(checkLinearQuantParams(loc, in, adaptor.getScale(),
+                                    adaptor.getZeroPoint(),
+                                    static_cast<int64_t>(adaptor.getAxis()))))
+    return failure();
   Type out = IntegerType::get(ctx, 8, IntegerType::Unsigned);
   if (Value zp = adaptor.getZeroPoint()) {
-    if (tensorOf(zp).getNumElements() != scale.getNumElements())
-      return emitOptionalError(loc, "the zero point and the scale must have "
-                                    "the same number of entries");
     out = tensorOf(zp).getElementType();
     if (out.getIntOrFloatBitWidth() > 32)
       return emitOptionalError(loc, "QuantizeLinear to ", out,
@@ -203,25 +214,14 @@ LogicalResult
 DequantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
                                      SmallVectorImpl<Type> &types) {
   auto in = tensorOf(adaptor.getInput());
-  auto scale = tensorOf(adaptor.getScale());
-  int64_t axis = static_cast<int64_t>(adaptor.getAxis());
-  if (scale.getRank() > 1)
-    return emitOptionalError(loc, "the scale must be a scalar or 1-D");
-  if (scale.getRank() == 1 && scale.getNumElements() != 1) {
-    if (axis < 0 || axis >= in.getRank() ||
-        in.getDimSize(axis) != scale.getNumElements())
-      return emitOptionalError(
-          loc, "per-axis scale of ", scale.getNumElements(),
-          " entries does not match axis ", axis, " of the input");
-  }
-  if (Value zp = adaptor.getZeroPoint()) {
+  if (failed(checkLinearQuantParams(loc, in, adaptor.getScale(),
+                                    adaptor.getZeroPoint(),
+                                    static_cast<int64_t>(adaptor.getAxis()))))
+    return failure();
+  if (Value zp = adaptor.getZeroPoint())
     if (tensorOf(zp).getElementType() != in.getElementType())
       return emitOptionalError(loc, "the zero point's element type must match "
                                     "the input's");
-    if (tensorOf(zp).getNumElements() != scale.getNumElements())
-      return emitOptionalError(loc, "the zero point and the scale must have "
-                                    "the same number of entries");
-  }
   types.push_back(in.clone(Float32Type::get(ctx)));
   return success();
 }

@@ -121,46 +121,6 @@ struct CastLowering : OpConversionPattern<CastOp> {
   }
 };
 
-struct DequantizeLowering : OpConversionPattern<DequantizeLinearOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(DequantizeLinearOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto type = op.getType();
-    auto inType = op.getInput().getType();
-    auto intType = dyn_cast<IntegerType>(inType.getElementType());
-    if (!intType)
-      return rewriter.notifyMatchFailure(op, "expects an integer input");
-    // Scale and zero point broadcast along `axis` (or are scalars).
-    SmallVector<int64_t> paramShape(type.getRank(), 1);
-    int64_t axis = static_cast<int64_t>(op.getAxis());
-    if (tensorType(op.getScale()).getNumElements() > 1)
-      paramShape[axis] = type.getDimSize(axis);
-    SmallVector<Value> ins{adaptor.getInput(),
-                           reshapeTo(rewriter, loc, adaptor.getScale(), paramShape)};
-    if (Value zp = adaptor.getZeroPoint())
-      ins.push_back(reshapeTo(rewriter, loc, zp, paramShape));
-    Type f32 = rewriter.getF32Type();
-    bool isUnsigned = unsignedIn(op);
-    Value r = elementwise(
-        rewriter, loc, ins, type.getShape(), f32,
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          auto toF = [&](Value v) -> Value {
-            if (isUnsigned)
-              return arith::UIToFPOp::create(b, l, f32, v);
-            return arith::SIToFPOp::create(b, l, f32, v);
-          };
-          Value x = toF(a[0]);
-          if (a.size() == 3)
-            x = arith::SubFOp::create(b, l, x, toF(a[2]));
-          return arith::MulFOp::create(b, l, x, a[1]);
-        });
-    rewriter.replaceOp(op, r);
-    return success();
-  }
-};
-
 } // namespace
 
 namespace edgec::lowering {
@@ -213,6 +173,6 @@ void populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
     y = arith::MaximumFOp::create(b, l, y, scalarConst(b, l, t, 0.0));
     return arith::MinimumFOp::create(b, l, y, scalarConst(b, l, t, 1.0));
   });
-  patterns.add<BinaryLowering<AddOp, arith::AddFOp, arith::AddIOp>, BinaryLowering<SubOp, arith::SubFOp, arith::SubIOp>, BinaryLowering<MulOp, arith::MulFOp, arith::MulIOp>, BinaryLowering<DivOp, arith::DivFOp, arith::DivSIOp, arith::DivUIOp>, BinaryLowering<MaxOp, arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>, BinaryLowering<MinOp, arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>, CastLowering, DequantizeLowering>(ctx);
+  patterns.add<BinaryLowering<AddOp, arith::AddFOp, arith::AddIOp>, BinaryLowering<SubOp, arith::SubFOp, arith::SubIOp>, BinaryLowering<MulOp, arith::MulFOp, arith::MulIOp>, BinaryLowering<DivOp, arith::DivFOp, arith::DivSIOp, arith::DivUIOp>, BinaryLowering<MaxOp, arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>, BinaryLowering<MinOp, arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>, CastLowering>(ctx);
 }
 } // namespace edgec::lowering

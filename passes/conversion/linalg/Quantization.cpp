@@ -3,13 +3,12 @@
 // edge.quantize, edge.dequantize and edge.storage_cast: a quantized tensor
 // is lowered to its integer storage (the type converter of
 // convert-edge-to-linalg), and the scale and zero point its
-// `!quant.uniform` type holds become constants of the elementwise generic:
+// `!quant.uniform` type holds become constants of the elementwise generic.
+// edge.quantize_linear / edge.dequantize_linear (parameters computed at run
+// time) read them as tensors instead. Both compute, as ONNX defines:
 //
 //   quantize:   q = saturate(round_half_even(x / scale) + zero_point)
 //   dequantize: x = (q - zero_point) * scale
-//
-// as ONNX QuantizeLinear / DequantizeLinear define them, per tensor or per
-// axis. edge.dequantize_linear (parameters computed at run time) is here too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,46 +21,108 @@ using namespace edgec::lowering;
 
 namespace {
 
-/// The scales and zero points of a quantized type, as f32 values an
-/// elementwise generic over a tensor of `shape` reads: scalars for a
-/// per-tensor type, 1-D constants broadcast along the axis otherwise.
-struct QuantParams {
-  SmallVector<Value> inputs; // [scale, zero point] when per axis
-  Value scale, zeroPoint;    // scalars when per tensor
-  bool perAxis = false;
-  int64_t qmin = 0, qmax = 0;
-  bool isSigned = true;
+/// The integer side of a quantization.
+struct Storage {
   unsigned width = 8;
+  bool isSigned = true;
+  int64_t min() const { return isSigned ? -(int64_t(1) << (width - 1)) : 0; }
+  int64_t max() const {
+    return isSigned ? (int64_t(1) << (width - 1)) - 1
+                    : (int64_t(1) << width) - 1;
+  }
 };
 
-QuantParams quantParams(OpBuilder &b, Location loc, quant::QuantizedType q,
-                        ArrayRef<int64_t> shape) {
-  QuantParams p;
-  p.qmin = q.getStorageTypeMin();
-  p.qmax = q.getStorageTypeMax();
-  p.isSigned = q.isSigned();
-  p.width = q.getStorageTypeIntegralWidth();
+Value toF32(OpBuilder &b, Location l, Value v, bool isSigned) {
   Type f32 = b.getF32Type();
-  if (auto t = dyn_cast<quant::UniformQuantizedType>(q)) {
-    p.scale = scalarConst(b, loc, f32, t.getScale());
-    p.zeroPoint = scalarConst(b, loc, f32, double(t.getZeroPoint()));
-    return p;
-  }
-  auto t = cast<quant::UniformQuantizedPerAxisType>(q);
-  p.perAxis = true;
+  if (v.getType() == f32)
+    return v;
+  if (isa<IntegerType>(v.getType()))
+    return isSigned ? Value(arith::SIToFPOp::create(b, l, f32, v))
+                    : Value(arith::UIToFPOp::create(b, l, f32, v));
+  return arith::ExtFOp::create(b, l, f32, v);
+}
+
+/// The elementwise generic over x (shape `shape`) and its parameters, the
+/// scale `params[0]` and optional zero point `params[1]` (broadcast
+/// tensors), computing quantize or dequantize.
+Value lowerLinear(OpBuilder &b, Location loc, bool quantize, Value x,
+                  ArrayRef<Value> params, RankedTensorType outType, Storage s) {
+  SmallVector<Value> ins{x};
+  llvm::append_range(ins, params);
+  Type outElem = outType.getElementType();
+  Type f32 = b.getF32Type();
+  return elementwise(
+      b, loc, ins, outType.getShape(), outElem,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value scale = toF32(nb, l, a[1], true);
+        Value zp = a.size() > 2 ? toF32(nb, l, a[2], s.isSigned) : Value();
+        if (!quantize) {
+          Value v = toF32(nb, l, a[0], s.isSigned);
+          if (zp)
+            v = arith::SubFOp::create(nb, l, v, zp);
+          // Computed in f32 like the folders and ONNX Runtime.
+          v = arith::MulFOp::create(nb, l, v, scale);
+          return outElem == f32
+                     ? v
+                     : Value(arith::TruncFOp::create(nb, l, outElem, v));
+        }
+        Value y = math::RoundEvenOp::create(
+            nb, l,
+            arith::DivFOp::create(nb, l, toF32(nb, l, a[0], true), scale));
+        if (zp)
+          y = arith::AddFOp::create(nb, l, y, zp);
+        y = arith::MaximumFOp::create(nb, l, y,
+                                      scalarConst(nb, l, f32, double(s.min())));
+        y = arith::MinimumFOp::create(nb, l, y,
+                                      scalarConst(nb, l, f32, double(s.max())));
+        Type wide = nb.getI64Type();
+        Value i = s.isSigned ? Value(arith::FPToSIOp::create(nb, l, wide, y))
+                             : Value(arith::FPToUIOp::create(nb, l, wide, y));
+        return arith::TruncIOp::create(nb, l, outElem, i);
+      });
+}
+
+/// The scale and zero point of a quantized type as f32 constants shaped to
+/// broadcast over a tensor of rank `rank` (all ones but the axis).
+SmallVector<Value> typeParams(OpBuilder &b, Location loc,
+                              quant::QuantizedType q, int64_t rank) {
   SmallVector<float> scales, zps;
-  for (double s : t.getScales())
-    scales.push_back(float(s));
-  for (int64_t z : t.getZeroPoints())
-    zps.push_back(float(z));
-  SmallVector<int64_t> paramShape(shape.size(), 1);
-  paramShape[t.getQuantizedDimension()] = int64_t(scales.size());
-  auto type = RankedTensorType::get(paramShape, f32);
-  p.inputs.push_back(arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(type, ArrayRef<float>(scales))));
-  p.inputs.push_back(arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(type, ArrayRef<float>(zps))));
-  return p;
+  SmallVector<int64_t> shape(rank, 1);
+  if (auto t = dyn_cast<quant::UniformQuantizedType>(q)) {
+    scales.push_back(float(t.getScale()));
+    zps.push_back(float(t.getZeroPoint()));
+  } else {
+    auto pt = cast<quant::UniformQuantizedPerAxisType>(q);
+    for (double s : pt.getScales())
+      scales.push_back(float(s));
+    for (int64_t z : pt.getZeroPoints())
+      zps.push_back(float(z));
+    shape[pt.getQuantizedDimension()] = int64_t(scales.size());
+  }
+  auto type = RankedTensorType::get(shape, b.getF32Type());
+  return {arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(type, ArrayRef<float>(scales))),
+          arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(type, ArrayRef<float>(zps)))};
+}
+
+Storage storageOf(quant::QuantizedType q) {
+  return {q.getStorageTypeIntegralWidth(), q.isSigned()};
+}
+
+/// The run-time scale and zero point of a *QuantizeLinear op, reshaped to
+/// broadcast along its axis.
+template <typename OpTy>
+SmallVector<Value> operandParams(OpBuilder &b, Location loc, OpTy op,
+                                 typename OpTy::Adaptor adaptor) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  SmallVector<int64_t> shape(type.getRank(), 1);
+  if (tensorType(op.getScale()).getNumElements() > 1)
+    shape[op.getAxis()] = type.getDimSize(op.getAxis());
+  SmallVector<Value> params{reshapeTo(b, loc, adaptor.getScale(), shape)};
+  if (Value zp = adaptor.getZeroPoint())
+    params.push_back(reshapeTo(b, loc, zp, shape));
+  return params;
 }
 
 struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
@@ -69,127 +130,64 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
     auto outType = op.getOutput().getType();
     auto q = cast<quant::QuantizedType>(outType.getElementType());
-    QuantParams p = quantParams(rewriter, loc, q, outType.getShape());
-    Type f32 = rewriter.getF32Type();
-    auto storage = rewriter.getIntegerType(p.width);
-    SmallVector<Value> ins{adaptor.getInput()};
-    llvm::append_range(ins, p.inputs);
-    Value r = elementwise(
-        rewriter, loc, ins, outType.getShape(), storage,
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value x = a[0];
-          if (x.getType() != f32)
-            x = arith::ExtFOp::create(b, l, f32, x);
-          Value scale = p.perAxis ? a[1] : p.scale;
-          Value zp = p.perAxis ? a[2] : p.zeroPoint;
-          Value y = math::RoundEvenOp::create(
-              b, l, arith::DivFOp::create(b, l, x, scale));
-          y = arith::AddFOp::create(b, l, y, zp);
-          y = arith::MaximumFOp::create(b, l, y,
-                                        scalarConst(b, l, f32, double(p.qmin)));
-          y = arith::MinimumFOp::create(b, l, y,
-                                        scalarConst(b, l, f32, double(p.qmax)));
-          Type i32 = b.getI32Type();
-          Value i = p.isSigned ? Value(arith::FPToSIOp::create(b, l, i32, y))
-                               : Value(arith::FPToUIOp::create(b, l, i32, y));
-          return p.width < 32 ? Value(arith::TruncIOp::create(b, l, storage, i))
-                              : i;
-        });
-    rewriter.replaceOp(op, r);
+    Storage s = storageOf(q);
+    auto storageType = outType.clone(rewriter.getIntegerType(s.width));
+    rewriter.replaceOp(
+        op, lowerLinear(rewriter, op.getLoc(), /*quantize=*/true,
+                        adaptor.getInput(),
+                        typeParams(rewriter, op.getLoc(), q, outType.getRank()),
+                        storageType, s));
     return success();
   }
 };
 
-struct QDequantizeLowering : OpConversionPattern<DequantizeOp> {
+struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
     auto inType = op.getInput().getType();
-    auto outType = op.getOutput().getType();
     auto q = cast<quant::QuantizedType>(inType.getElementType());
-    QuantParams p = quantParams(rewriter, loc, q, outType.getShape());
-    Type f32 = rewriter.getF32Type();
-    Type outElem = outType.getElementType();
-    SmallVector<Value> ins{adaptor.getInput()};
-    llvm::append_range(ins, p.inputs);
-    Value r =
-        elementwise(rewriter, loc, ins, outType.getShape(), outElem,
-                    [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                      Value x =
-                          p.isSigned
-                              ? Value(arith::SIToFPOp::create(b, l, f32, a[0]))
-                              : Value(arith::UIToFPOp::create(b, l, f32, a[0]));
-                      Value scale = p.perAxis ? a[1] : p.scale;
-                      Value zp = p.perAxis ? a[2] : p.zeroPoint;
-                      // Computed in f32 like the folders and ONNX Runtime.
-                      Value y = arith::MulFOp::create(
-                          b, l, arith::SubFOp::create(b, l, x, zp), scale);
-                      if (outElem != f32)
-                        y = arith::TruncFOp::create(b, l, outElem, y);
-                      return y;
-                    });
-    rewriter.replaceOp(op, r);
+    rewriter.replaceOp(
+        op, lowerLinear(rewriter, op.getLoc(), /*quantize=*/false,
+                        adaptor.getInput(),
+                        typeParams(rewriter, op.getLoc(), q, inType.getRank()),
+                        op.getOutput().getType(), storageOf(q)));
     return success();
   }
 };
 
-/// QuantizeLinear with run-time parameters: the same formula with the scale
-/// and zero point read as broadcast tensors.
 struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(QuantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
     auto type = op.getType();
-    auto storage = cast<IntegerType>(type.getElementType());
-    bool isUnsigned = unsignedOut(op);
-    unsigned width = storage.getWidth();
-    int64_t qmin = isUnsigned ? 0 : -(int64_t(1) << (width - 1));
-    int64_t qmax = isUnsigned ? (int64_t(1) << width) - 1
-                              : (int64_t(1) << (width - 1)) - 1;
-    SmallVector<int64_t> paramShape(type.getRank(), 1);
-    int64_t axis = static_cast<int64_t>(op.getAxis());
-    if (tensorType(op.getScale()).getNumElements() > 1)
-      paramShape[axis] = type.getDimSize(axis);
-    SmallVector<Value> ins{
-        adaptor.getInput(),
-        reshapeTo(rewriter, loc, adaptor.getScale(), paramShape)};
-    if (Value zp = adaptor.getZeroPoint())
-      ins.push_back(reshapeTo(rewriter, loc, zp, paramShape));
-    Type f32 = rewriter.getF32Type();
-    Value r = elementwise(
-        rewriter, loc, ins, type.getShape(), storage,
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          auto toF32 = [&](Value v) -> Value {
-            if (v.getType() == f32)
-              return v;
-            return arith::ExtFOp::create(b, l, f32, v);
-          };
-          Value y = math::RoundEvenOp::create(
-              b, l, arith::DivFOp::create(b, l, toF32(a[0]), toF32(a[1])));
-          if (a.size() == 3) {
-            Value zp = isUnsigned
-                           ? Value(arith::UIToFPOp::create(b, l, f32, a[2]))
-                           : Value(arith::SIToFPOp::create(b, l, f32, a[2]));
-            y = arith::AddFOp::create(b, l, y, zp);
-          }
-          y = arith::MaximumFOp::create(b, l, y,
-                                        scalarConst(b, l, f32, double(qmin)));
-          y = arith::MinimumFOp::create(b, l, y,
-                                        scalarConst(b, l, f32, double(qmax)));
-          Type wide = b.getI64Type();
-          Value i = isUnsigned ? Value(arith::FPToUIOp::create(b, l, wide, y))
-                               : Value(arith::FPToSIOp::create(b, l, wide, y));
-          Type out = IntegerType::get(b.getContext(), width);
-          return arith::TruncIOp::create(b, l, out, i);
-        });
-    rewriter.replaceOp(op, r);
+    Storage s{type.getElementTypeBitWidth(), !unsignedOut(op)};
+    rewriter.replaceOp(
+        op, lowerLinear(
+                rewriter, op.getLoc(), /*quantize=*/true, adaptor.getInput(),
+                operandParams(rewriter, op.getLoc(), op, adaptor), type, s));
+    return success();
+  }
+};
+
+struct DequantizeLinearLowering : OpConversionPattern<DequantizeLinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DequantizeLinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inType = op.getInput().getType();
+    if (!isa<IntegerType>(inType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "expects an integer input");
+    Storage s{inType.getElementTypeBitWidth(), !unsignedIn(op)};
+    rewriter.replaceOp(
+        op, lowerLinear(rewriter, op.getLoc(), /*quantize=*/false,
+                        adaptor.getInput(),
+                        operandParams(rewriter, op.getLoc(), op, adaptor),
+                        op.getType(), s));
     return success();
   }
 };
@@ -210,8 +208,9 @@ struct StorageCastLowering : OpConversionPattern<StorageCastOp> {
 namespace edgec::lowering {
 void populateQuantizationLoweringPatterns(RewritePatternSet &patterns,
                                           const TypeConverter &converter) {
-  patterns.add<QuantizeLowering, QDequantizeLowering, StorageCastLowering>(
+  patterns.add<QuantizeLowering, DequantizeLowering, StorageCastLowering>(
       converter, patterns.getContext());
-  patterns.add<QuantizeLinearLowering>(patterns.getContext());
+  patterns.add<QuantizeLinearLowering, DequantizeLinearLowering>(
+      patterns.getContext());
 }
 } // namespace edgec::lowering
