@@ -3,6 +3,7 @@
 
 #include "passes/conversion/Passes.h"
 #include "passes/graph/Passes.h"
+#include "passes/quant/Passes.h"
 #include "targets/cpu/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -57,6 +58,9 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     OpPassManager &fn = pm.nest<func::FuncOp>();
     fn.addPass(createEdgeFoldBatchNorm());
     fn.addPass(createEdgeFuseBias());
+    // QDQ chains into integer Conv/Gemm/MatMul (after bias fusion, so an
+    // Add of a constant bias is already part of the op).
+    fn.addPass(createEdgeQuantFold());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
     pm.addPass(createSymbolDCEPass());
@@ -137,6 +141,7 @@ void registerEdgecPassesAndPipelines() {
     registerAllPasses();
     edgec::registerConversionPasses();
     edgec::registerGraphPasses();
+    edgec::registerQuantPasses();
     edgec::registerCpuPasses();
     for (auto &[phase, name] : kPhases) {
       if (phase == Phase::Import)

@@ -108,6 +108,8 @@ struct ConvertEdgeToLinalgPass
     });
     edgec::lowering::populateQuantizationLoweringPatterns(patterns,
                                                          quantToStorage);
+    edgec::lowering::populateQuantizedKernelLoweringPatterns(patterns,
+                                                            quantToStorage);
     ConversionTarget target(*ctx);
     target.addIllegalDialect<EdgeDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,

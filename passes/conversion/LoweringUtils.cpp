@@ -241,4 +241,118 @@ Value reduce(OpBuilder &b, Location loc, Value v, ArrayRef<bool> reduced,
       .getResult(0);
 }
 
+/// acc + a * b; integer operands sign-extended to the accumulator's type.
+Value multiplyAdd(OpBuilder &b, Location loc, Value x, Value y, Value acc) {
+  Type et = acc.getType();
+  if (isa<FloatType>(et))
+    return arith::AddFOp::create(b, loc, acc,
+                                 arith::MulFOp::create(b, loc, x, y));
+  auto widen = [&](Value v) -> Value {
+    return v.getType() == et ? v : arith::ExtSIOp::create(b, loc, et, v);
+  };
+  return arith::AddIOp::create(
+      b, loc, acc, arith::MulIOp::create(b, loc, widen(x), widen(y)));
+}
+
+bool isQuantized(Type t) {
+  return isa<quant::QuantizedType>(getElementTypeOrSelf(t));
+}
+
+/// Pads the spatial dims of a channels-last value: `begin` and `end` hold
+/// one entry per spatial dim.
+Value padSpatialLast(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> begin, ArrayRef<int64_t> end,
+                     double value) {
+  SmallVector<int64_t> lo{0}, hi{0};
+  lo.append(begin.begin(), begin.end());
+  hi.append(end.begin(), end.end());
+  lo.push_back(0);
+  hi.push_back(0);
+  return padConstant(b, loc, x, lo, hi, value);
+}
+
+/// The affine expressions of a sliding window: `out[i] * stride[i] +
+/// tap[i] * dilation[i]` with the output and tap positions at loop dims
+/// `outDim + i` and `tapDim + i`.
+SmallVector<AffineExpr> windowExprs(MLIRContext *ctx, unsigned outDim,
+                                    unsigned tapDim, ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> dilations) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned i = 0; i < strides.size(); ++i)
+    exprs.push_back(getAffineDimExpr(outDim + i, ctx) * strides[i] +
+                    getAffineDimExpr(tapDim + i, ctx) * dilations[i]);
+  return exprs;
+}
+
+/// A grouped convolution of any spatial rank s as one linalg.generic over
+/// (n, out..., group, filter-in-group, tap..., channel-in-group). `x` is
+/// channels-last and padded, `w` is the ONNX filter (F, C/group, k...),
+/// `init` is (n, out..., F). The result has the shape of `init`. Integer
+/// operands are sign-extended to the accumulator type.
+Value groupedConv(OpBuilder &b, Location loc, Value x, Value w, Value init,
+                  ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                  int64_t group) {
+  MLIRContext *ctx = b.getContext();
+  unsigned s = strides.size();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  auto xShape = tensorType(x).getShape();
+  auto wShape = tensorType(w).getShape();
+  auto initShape = tensorType(init).getShape();
+  int64_t cg = wShape[1], fg = wShape[0] / group;
+  // Channels split into (group, per-group) in the input, filter and result.
+  SmallVector<int64_t> xg(xShape.drop_back()), wg{group, fg},
+      yg(initShape.drop_back());
+  xg.append({group, cg});
+  wg.append(wShape.begin() + 1, wShape.end());
+  yg.append({group, fg});
+  unsigned g = s + 1, f = s + 2, tap = s + 3, c = 2 * s + 3, dims = 2 * s + 4;
+  SmallVector<AffineExpr> xe{d(0)}, we{d(g), d(f), d(c)}, ye{d(0)};
+  xe.append(windowExprs(ctx, 1, tap, strides, dilations));
+  xe.append({d(g), d(c)});
+  for (unsigned i = 0; i < s; ++i) {
+    we.push_back(d(tap + i));
+    ye.push_back(d(1 + i));
+  }
+  ye.append({d(g), d(f)});
+  SmallVector<IteratorType> iters = parallel(s + 3);
+  iters.append(s + 1, IteratorType::reduction);
+  Value y =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{RankedTensorType::get(yg, tensorType(init).getElementType())},
+          ValueRange{reshapeTo(b, loc, x, xg), reshapeTo(b, loc, w, wg)},
+          ValueRange{reshapeTo(b, loc, init, yg)},
+          SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
+                                 AffineMap::get(dims, 0, we, ctx),
+                                 AffineMap::get(dims, 0, ye, ctx)},
+          iters,
+          [](OpBuilder &nb, Location nl, ValueRange a) {
+            linalg::YieldOp::create(nb, nl, multiplyAdd(nb, nl, a[0], a[1], a[2]));
+          })
+          .getResult(0);
+  return reshapeTo(b, loc, y, initShape);
+}
+
+/// A 1-D value broadcast along the dims from `first` on of `shape`
+/// (which it fills in row-major order).
+Value broadcastTrailing(OpBuilder &b, Location loc, Value v,
+                        ArrayRef<int64_t> shape, int64_t first) {
+  Value bb = reshapeTo(b, loc, v, shape.drop_front(first));
+  MLIRContext *ctx = b.getContext();
+  int64_t r = shape.size();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = first; i < r; ++i)
+    exprs.push_back(getAffineDimExpr(i, ctx));
+  Value init = empty(b, loc, shape, tensorType(v).getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{bb},
+             ValueRange{init},
+             ArrayRef<AffineMap>{AffineMap::get(r, 0, exprs, ctx),
+                                 AffineMap::getMultiDimIdentityMap(r, ctx)},
+             parallel(r),
+             [](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, args[0]);
+             })
+      .getResult(0);
+}
+
 } // namespace edgec::lowering

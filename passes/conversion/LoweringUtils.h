@@ -84,6 +84,36 @@ Value reduce(OpBuilder &b, Location loc, Value v, ArrayRef<bool> reduced,
              double initValue,
              function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
 
+/// A 1-D value (a bias) broadcast along the dims from `first` on of
+/// `shape`, which it fills in row-major order.
+Value broadcastTrailing(OpBuilder &b, Location loc, Value v,
+                        ArrayRef<int64_t> shape, int64_t first);
+
+/// acc + x * y; integer operands sign-extended to the accumulator's type.
+Value multiplyAdd(OpBuilder &b, Location loc, Value x, Value y, Value acc);
+
+/// Whether `t` (a tensor or element type) is quantized (`!quant.uniform`).
+bool isQuantized(Type t);
+
+/// Pads the spatial dims of a channels-last value: `begin` and `end` hold
+/// one entry per spatial dim.
+Value padSpatialLast(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> begin, ArrayRef<int64_t> end,
+                     double value);
+
+/// `out[i] * stride[i] + tap[i] * dilation[i]` with the output and tap
+/// positions at loop dims `outDim + i` and `tapDim + i`.
+SmallVector<AffineExpr> windowExprs(MLIRContext *ctx, unsigned outDim,
+                                    unsigned tapDim, ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> dilations);
+
+/// A grouped convolution of any spatial rank as one linalg.generic; `x`
+/// channels-last and padded, `w` the ONNX filter (F, C/group, k...), `init`
+/// (n, out..., F).
+Value groupedConv(OpBuilder &b, Location loc, Value x, Value w, Value init,
+                  ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                  int64_t group);
+
 } // namespace edgec::lowering
 
 #endif // EDGEC_PASSES_CONVERSION_LOWERINGUTILS_H

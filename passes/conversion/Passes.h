@@ -23,6 +23,10 @@ void populateDataMovementLoweringPatterns(mlir::RewritePatternSet &patterns);
 /// Quantized tensors become their integer storage through `converter`.
 void populateQuantizationLoweringPatterns(mlir::RewritePatternSet &patterns,
                                           const mlir::TypeConverter &converter);
+/// Quantized Conv/Gemm/MatMul (i8 x i8 -> i32 with the requantization as
+/// an epilogue) and Relu/Clip on quantized tensors.
+void populateQuantizedKernelLoweringPatterns(
+    mlir::RewritePatternSet &patterns, const mlir::TypeConverter &converter);
 } // namespace lowering
 
 #define GEN_PASS_REGISTRATION

@@ -24,6 +24,28 @@ constexpr const char *kLoweringConfigAttrName = "edge.lowering_config";
 /// The forms a lowering config may name.
 constexpr const char *kConv2DForm = "conv_2d_nhwc_hwcf";
 constexpr const char *kDepthwiseForm = "depthwise_conv_2d_nhwc_hwc";
+/// An int8 x int8 -> int32 linalg.matmul with constant weights on a 4-way
+/// dot-product instruction (DotKernels.cpp): AVX-512 VNNI, AArch64 sdot.
+constexpr const char *kDotVpdpbusdForm = "i8_dot4_vpdpbusd";
+constexpr const char *kDotSdotForm = "i8_dot4_sdot";
+/// x86 without VNNI: `vpmaddwd` on pairs of k widened to 16 bits.
+constexpr const char *kDotVpmaddwdForm = "i8_dot2_vpmaddwd";
+/// Reduction forms (one scalar accumulator per output): Cortex-M55 MVE
+/// `vmladava` over 16 k, Cortex-M4 DSP `smlad` over 2 x 2 k. `vector_lanes`
+/// is 1 and `parallel` the rows x columns of outputs of one block.
+constexpr const char *kDotVmladavForm = "i8_dot16_vmladav";
+constexpr const char *kDotSmladForm = "i8_dot4_smlad";
+
+bool isDotForm(llvm::StringRef form);
+
+/// Rewrites `op` (a linalg.matmul i8 x constant i8 -> i32) into the
+/// register-blocked loops of a dot form: `parallel` = {rows, columns} of
+/// one block, `lanes` the i32 lanes of one accumulator. Fails with an error
+/// when the op does not fit.
+mlir::LogicalResult applyDotForm(mlir::RewriterBase &rewriter,
+                                 mlir::linalg::LinalgOp op,
+                                 llvm::StringRef form, int64_t lanes,
+                                 llvm::ArrayRef<int64_t> parallel);
 
 /// A convolution built as one linalg.generic (grouped, or of spatial rank
 /// s != 2): loops (n, out_1..out_s, g, f, tap_1..tap_s, c), the input read

@@ -69,13 +69,16 @@ def EdgeCpuVectorizeKernels
     hoisting of the accumulators out of the reduction loops (innermost
     first). It chooses nothing: an op without a configuration, or with a
     `scalar` one, is left for the scalar loop lowering, and a configuration
-    that does not fit its op is an error.
+    that does not fit its op is an error. The int8 dot forms
+    (`i8_dot4_vpdpbusd`, `i8_dot4_sdot`) pack their constant weights and
+    emit the register blocks directly on the target's instruction.
   }];
   let dependentDialects = ["mlir::scf::SCFDialect",
                            "mlir::vector::VectorDialect",
                            "mlir::tensor::TensorDialect",
                            "mlir::linalg::LinalgDialect",
-                           "mlir::arith::ArithDialect"];
+                           "mlir::arith::ArithDialect",
+                           "mlir::LLVM::LLVMDialect"];
 }
 
 def EdgePlanMemory : Pass<"edge-plan-memory", "mlir::ModuleOp"> {

@@ -184,6 +184,78 @@ Config chooseMatmul(const Budget &b, ArrayRef<int64_t> r, int64_t batch) {
   return c;
 }
 
+/// An int8 x constant int8 -> int32 matmul on the target's dot product
+/// (AVX-512 VNNI: 16 lanes; AArch64 sdot: 4 lanes): blocks of up to 4
+/// column vectors x as many rows as the accumulator budget allows; or, on
+/// Cortex-M, a reduction form (MVE vmladav, DSP smlad) of 2 x 2 outputs.
+/// nullopt when the target has no such instruction or the shape does not
+/// fit (k a multiple of 4, n of the lanes).
+std::optional<Config> chooseDot(linalg::LinalgOp op, edge::TargetAttr target,
+                                const Budget &b) {
+  StringRef dot = target.getDot() ? target.getDot().getValue() : "";
+  const char *form = nullptr;
+  int64_t lanes = 0;
+  if (dot == "vnni" && target.getVectorBits() >= 512) {
+    form = kDotVpdpbusdForm;
+    lanes = 16;
+  } else if (target.getArch() && target.getArch().getValue() == "x86" &&
+             target.getVectorBits() >= 256) {
+    // AVX2 / AVX-512 without VNNI (AVX-VNNI's 256-bit form is not used).
+    form = kDotVpmaddwdForm;
+    lanes = target.getVectorBits() / 32;
+  } else if ((dot == "sdot" || dot == "i8mm") && target.getVectorBits() >= 128) {
+    form = kDotSdotForm;
+    lanes = 4;
+  }
+  int64_t kMultiple = form == kDotVpmaddwdForm ? 2 : 4;
+  bool reduction = false;
+  if (dot == "mve") {
+    form = kDotVmladavForm;
+    kMultiple = 16;
+    reduction = true;
+  } else if (dot == "dsp") {
+    form = kDotSmladForm;
+    reduction = true;
+  }
+  if (!form || !isa<linalg::MatmulOp>(op))
+    return std::nullopt;
+  auto type = [&](Value v) { return getElementTypeOrSelf(v.getType()); };
+  Value a = op.getDpsInputs()[0], w = op.getDpsInputs()[1];
+  Value c = op.getDpsInits()[0];
+  if (!type(a).isInteger(8) || !type(w).isInteger(8) ||
+      !type(c).isInteger(32) || !matchPattern(w, m_Constant()))
+    return std::nullopt;
+  SmallVector<int64_t> r = op.getStaticLoopRanges(); // (m, n, k)
+  if (ShapedType::isDynamicShape(r) || r[2] % kMultiple)
+    return std::nullopt;
+  if (reduction) {
+    // Scalar accumulators: 2 x 2 outputs (MVE: 4 q registers of operands
+    // beside them; M4: the general registers).
+    Config cfg;
+    cfg.form = form;
+    cfg.parallel = {divisorAtMost(r[0], 2), divisorAtMost(r[1], 2)};
+    cfg.lanes = 1;
+    return cfg;
+  }
+  if (r[1] % lanes)
+    return std::nullopt;
+  int64_t vectors = r[1] / lanes;
+  int64_t colVectors = divisorAtMost(vectors, 4);
+  if (colVectors == 0)
+    colVectors = 1;
+  // Accumulators may take every register but the block's weight vectors
+  // and two for the broadcast activations.
+  int64_t regs = target.getVectorRegisters() - colVectors - 2;
+  int64_t rows =
+      divisorAtMost(r[0], std::max<int64_t>(1, std::min<int64_t>(8, regs / colVectors)));
+  (void)b;
+  Config cfg;
+  cfg.form = form;
+  cfg.parallel = {rows, colVectors * lanes};
+  cfg.lanes = lanes;
+  return cfg;
+}
+
 /// Why no vector configuration exists for the op's element types, or "";
 /// sets `bits` to the widest element.
 std::string unsupportedElementType(linalg::LinalgOp op, int64_t &bits) {
@@ -244,6 +316,8 @@ std::optional<Config> chooseFor(linalg::LinalgOp op, edge::TargetAttr target,
   if (!c.scalar.empty())
     return c;
   Budget b = budgetFor(target, bits);
+  if (auto dot = chooseDot(op, target, b))
+    return dot;
   if (conv) {
     DenseElementsAttr filter;
     bool constantFilter =

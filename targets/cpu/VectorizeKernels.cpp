@@ -338,6 +338,9 @@ LogicalResult applyConfig(RewriterBase &rewriter,
                           SmallVectorImpl<Operation *> &toVectorize) {
   Operation *kernel = op;
   StringRef form = config.getForm() ? config.getForm().getValue() : "";
+  if (isDotForm(form))
+    return applyDotForm(rewriter, op, form, config.getVectorLanes(),
+                        config.getParallel());
   if (form == kConv2DForm) {
     auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
     if (!generic || !matchConvGeneric(op))
@@ -450,6 +453,10 @@ struct VectorizeKernelsPass
     {
       RewritePatternSet patterns(ctx);
       vector::populateVectorReductionToContractPatterns(patterns);
+      // Integer kernels widen their operands (arith.extsi) between the
+      // broadcasts/transposes and the contraction: moving those after the
+      // extension lets them fold into the contraction's maps, as for floats.
+      vector::populateSinkVectorOpsPatterns(patterns);
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
       for (Dialect *d : ctx->getLoadedDialects())
         d->getCanonicalizationPatterns(patterns);

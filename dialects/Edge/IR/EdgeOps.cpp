@@ -75,6 +75,86 @@ LogicalResult sameElementType(Loc loc, ValueRange values, StringRef what) {
   return success();
 }
 
+/// The element-type rules of Conv, Gemm and MatMul: float operands share
+/// one type; quantized operands follow Q5 (per-tensor input, weights per
+/// tensor or per axis `weightAxis` with zero point 0, an i32 bias scaled by
+/// input scale x weight scale).
+LogicalResult checkComputeOperands(Loc loc, Value input, Value weight,
+                                   Value bias, int64_t weightAxis,
+                                   StringRef what) {
+  auto qin = dyn_cast<quant::QuantizedType>(tensorOf(input).getElementType());
+  if (!qin)
+    return sameElementType(loc, {input, weight, bias}, what);
+  auto in = dyn_cast<quant::UniformQuantizedType>(qin);
+  if (!in)
+    return emitOptionalError(loc, "Q5: the quantized input must be "
+                                  "quantized per tensor, got ",
+                             qin);
+  auto wt = tensorOf(weight);
+  SmallVector<double> ws;
+  if (auto w = dyn_cast<quant::UniformQuantizedType>(wt.getElementType())) {
+    if (w.getZeroPoint() != 0)
+      return emitOptionalError(loc, "Q5: the weights' zero point must be 0");
+    ws.push_back(w.getScale());
+  } else if (auto w = dyn_cast<quant::UniformQuantizedPerAxisType>(
+                 wt.getElementType())) {
+    if (w.getQuantizedDimension() != weightAxis)
+      return emitOptionalError(loc, "Q5: the weights must be quantized along "
+                                    "axis ",
+                               weightAxis, ", not ",
+                               w.getQuantizedDimension());
+    if (llvm::any_of(w.getZeroPoints(), [](int64_t z) { return z != 0; }))
+      return emitOptionalError(loc, "Q5: the weights' zero points must be 0");
+    llvm::append_range(ws, w.getScales());
+  } else {
+    return emitOptionalError(loc, "Q5: a quantized input needs quantized "
+                                  "weights, got ",
+                             wt.getElementType());
+  }
+  if (!bias)
+    return success();
+  auto bt = tensorOf(bias);
+  auto bq = dyn_cast<quant::QuantizedType>(bt.getElementType());
+  if (!bq || bq.getStorageTypeIntegralWidth() != 32 || !bq.isSigned())
+    return emitOptionalError(loc, "Q5: the bias of a quantized op must be "
+                                  "int32 quantized, got ",
+                             bt.getElementType());
+  SmallVector<double> bs;
+  if (auto b = dyn_cast<quant::UniformQuantizedType>(bq))
+    bs.push_back(b.getScale());
+  else if (auto b = dyn_cast<quant::UniformQuantizedPerAxisType>(bq))
+    llvm::append_range(bs, b.getScales());
+  for (size_t i = 0, e = std::max(bs.size(), ws.size()); i < e; ++i) {
+    double want = in.getScale() * ws[ws.size() == 1 ? 0 : i];
+    double got = bs[bs.size() == 1 ? 0 : std::min(i, bs.size() - 1)];
+    if (bs.size() != 1 && ws.size() != 1 && bs.size() != ws.size())
+      return emitOptionalError(loc, "Q5: ", bs.size(), " bias scales for ",
+                               ws.size(), " weight scales");
+    if (std::abs(got - want) > 1e-6 * want)
+      return emitOptionalError(loc, "Q5: bias scale ", got, " at ", i,
+                               " is not input scale x weight scale (", want,
+                               ")");
+  }
+  return success();
+}
+
+/// A quantized result is compatible with the inferred type (the input's
+/// quantized type) when the shapes agree: its scale is the graph's choice.
+bool compatibleComputeTypes(TypeRange l, TypeRange r) {
+  if (l.size() != r.size())
+    return false;
+  for (auto [a, b] : llvm::zip(l, r)) {
+    if (a == b)
+      continue;
+    auto ta = dyn_cast<RankedTensorType>(a), tb = dyn_cast<RankedTensorType>(b);
+    if (!ta || !tb || ta.getShape() != tb.getShape() ||
+        !isa<quant::QuantizedType>(ta.getElementType()) ||
+        !isa<quant::UniformQuantizedType>(tb.getElementType()))
+      return false;
+  }
+  return true;
+}
+
 /// Fails when the input padded for a window op (as the lowering
 /// materializes it) would have more than 2^31 elements.
 LogicalResult checkPaddedSize(Loc loc, RankedTensorType in,
@@ -233,9 +313,9 @@ DequantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
 LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   auto in = tensorOf(adaptor.getInput()), f = tensorOf(adaptor.getFilter());
-  if (failed(sameElementType(
-          loc, {adaptor.getInput(), adaptor.getFilter(), adaptor.getBias()},
-          "the input, filter and bias")))
+  if (failed(checkComputeOperands(loc, adaptor.getInput(), adaptor.getFilter(),
+                                  adaptor.getBias(), /*weightAxis=*/0,
+                                  "the input, filter and bias")))
     return failure();
   if ((in.getRank() != 4 && in.getRank() != 5) || f.getRank() != in.getRank())
     return emitOptionalError(loc,
@@ -281,9 +361,15 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
 LogicalResult GemmOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   auto a = tensorOf(adaptor.getA()), b = tensorOf(adaptor.getB());
-  if (failed(sameElementType(
-          loc, {adaptor.getA(), adaptor.getB(), adaptor.getC()}, "A, B and C")))
+  if (failed(checkComputeOperands(loc, adaptor.getA(), adaptor.getB(),
+                                  adaptor.getC(),
+                                  /*weightAxis=*/adaptor.getTransB() ? 0 : 1,
+                                  "A, B and C")))
     return failure();
+  if (isa<quant::QuantizedType>(tensorOf(adaptor.getA()).getElementType()) &&
+      (adaptor.getAlpha().convertToDouble() != 1.0 ||
+       adaptor.getBeta().convertToDouble() != 1.0))
+    return emitOptionalError(loc, "Q5: a quantized Gemm has alpha = beta = 1");
   if (a.getRank() != 2 || b.getRank() != 2)
     return emitOptionalError(loc, "A and B must be 2-D");
   bool ta = adaptor.getTransA(), tb = adaptor.getTransB();
@@ -307,8 +393,10 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, Loc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &types) {
   auto l = tensorOf(adaptor.getLhs()), r = tensorOf(adaptor.getRhs());
-  if (failed(sameElementType(loc, {adaptor.getLhs(), adaptor.getRhs()},
-                             "both operands")))
+  if (failed(checkComputeOperands(
+          loc, adaptor.getLhs(), adaptor.getRhs(), Value(),
+          /*weightAxis=*/tensorOf(adaptor.getRhs()).getRank() - 1,
+          "both operands")))
     return failure();
   if (l.getRank() < 1 || r.getRank() < 1)
     return emitOptionalError(loc, "operands must have rank >= 1");
@@ -332,6 +420,16 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, Loc loc,
     out.push_back(rs.back());
   types.push_back(l.clone(out));
   return success();
+}
+
+bool ConvOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return compatibleComputeTypes(l, r);
+}
+bool GemmOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return compatibleComputeTypes(l, r);
+}
+bool MatMulOp::isCompatibleReturnTypes(TypeRange l, TypeRange r) {
+  return compatibleComputeTypes(l, r);
 }
 
 LogicalResult SoftmaxOp::verify() {

@@ -34,6 +34,16 @@ class Edge_SameTypeOp<string mnemonic, list<Trait> traits = []>
 
 def Edge_Tensor : RankedTensorOf<[AnyType]>;
 
+// Compute ops that also take quantized operands: their result type cannot
+// always be inferred (a quantized result's scale is chosen, not computed),
+// so inference gives the shape and the operand's element type, and a
+// quantized result of that shape is compatible.
+class Edge_QuantOp<string mnemonic, list<Trait> traits = []>
+    : Edge_BaseOp<mnemonic,
+                  !listconcat(traits, [InferTypeOpAdaptorWithIsCompatible])>;
+def Edge_FloatOrQuantTensor
+    : RankedTensorOf<[AnyFloat, quant_QuantizedType]>;
+
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
@@ -47,8 +57,15 @@ class Edge_UnaryOp<string mnemonic, list<Trait> traits = []>
 
 def Edge_ReluOp : Edge_UnaryOp<"relu"> {
   let summary = "max(x, 0)";
-  let arguments = (ins RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>:$input);
-  let results = (outs RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>:$output);
+  let description = [{
+    On a quantized tensor: max(q, zero_point), which is exactly
+    quantize(relu(dequantize(q))) since quantization is monotone and maps 0
+    to the zero point.
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, I8, I16, I32, I64,
+                                       quant_QuantizedType]>:$input);
+  let results = (outs RankedTensorOf<[AnyFloat, I8, I16, I32, I64,
+                                      quant_QuantizedType]>:$output);
 }
 def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid"> { let summary = "1 / (1 + exp(-x))"; }
 def Edge_TanhOp : Edge_UnaryOp<"tanh"> { let summary = "tanh(x)"; }
@@ -62,8 +79,14 @@ def Edge_NegOp : Edge_UnaryOp<"neg"> {
 
 def Edge_ClipOp : Edge_UnaryOp<"clip"> {
   let summary = "min(max(x, min), max)";
-  let arguments = (ins RankedTensorOf<[AnyFloat]>:$input, F32Attr:$min,
+  let description = [{
+    On a quantized tensor (per tensor): the bounds are quantized with the
+    tensor's scale and zero point, which is exactly
+    quantize(clip(dequantize(q))) for a monotone quantization.
+  }];
+  let arguments = (ins Edge_FloatOrQuantTensor:$input, F32Attr:$min,
                    F32Attr:$max);
+  let results = (outs Edge_FloatOrQuantTensor:$output);
 }
 
 def Edge_HardSigmoidOp : Edge_UnaryOp<"hard_sigmoid"> {
@@ -140,6 +163,11 @@ def Edge_DequantizeLinearOp : Edge_Op<"dequantize_linear"> {
 //   Q3: a per-axis type's axis is a dimension of the tensor, whose size is
 //       the number of scales.
 //   Q4: the expressed type is the float type of the other side.
+//   Q5: a quantized Conv/Gemm/MatMul takes a per-tensor quantized input and
+//       quantized weights (per tensor, or per axis along the output
+//       channels) with zero point 0, and gives a per-tensor quantized
+//       result; its bias is an int32 quantized tensor whose scale is
+//       input scale x weight scale (per output channel).
 //===----------------------------------------------------------------------===//
 
 def Edge_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
@@ -188,7 +216,7 @@ def Edge_StorageCastOp : Edge_BaseOp<"storage_cast"> {
 // Compute-heavy
 //===----------------------------------------------------------------------===//
 
-def Edge_ConvOp : Edge_Op<"conv"> {
+def Edge_ConvOp : Edge_QuantOp<"conv"> {
   let summary = "2-D or 3-D convolution, NC<spatial> input, FC<spatial> filter";
   let description = [{
     Constraints:
@@ -200,33 +228,41 @@ def Edge_ConvOp : Edge_Op<"conv"> {
         then all the ends: top, left, bottom, right in 2-D).
     C4: the bias, if present, is 1-D with one entry per filter.
     C5: the padded input is at least as large as the dilated kernel.
+    Quantized operands: Q5 (the weights' axis is 0).
   }];
-  let arguments = (ins RankedTensorOf<[AnyFloat]>:$input,
-                   RankedTensorOf<[AnyFloat]>:$filter,
-                   Optional<RankedTensorOf<[AnyFloat]>>:$bias,
+  let arguments = (ins Edge_FloatOrQuantTensor:$input,
+                   Edge_FloatOrQuantTensor:$filter,
+                   Optional<Edge_FloatOrQuantTensor>:$bias,
                    DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
                    DenseI64ArrayAttr:$dilations, I64Attr:$group);
-  let results = (outs RankedTensorOf<[AnyFloat]>:$output);
+  let results = (outs Edge_FloatOrQuantTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def Edge_GemmOp : Edge_Op<"gemm"> {
+def Edge_GemmOp : Edge_QuantOp<"gemm"> {
   let summary = "alpha * op(A) * op(B) + beta * C";
-  let arguments = (ins RankedTensorOf<[AnyFloat]>:$a,
-                   RankedTensorOf<[AnyFloat]>:$b,
-                   Optional<RankedTensorOf<[AnyFloat]>>:$c, F32Attr:$alpha,
+  let description = [{
+    Quantized operands: Q5 (the weights' axis is N; C is the int32 bias,
+    1-D or 1xN), alpha = beta = 1.
+  }];
+  let arguments = (ins Edge_FloatOrQuantTensor:$a,
+                   Edge_FloatOrQuantTensor:$b,
+                   Optional<Edge_FloatOrQuantTensor>:$c, F32Attr:$alpha,
                    F32Attr:$beta, BoolAttr:$transA, BoolAttr:$transB);
-  let results = (outs RankedTensorOf<[AnyFloat]>:$output);
+  let results = (outs Edge_FloatOrQuantTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-def Edge_MatMulOp : Edge_Op<"matmul"> {
+def Edge_MatMulOp : Edge_QuantOp<"matmul"> {
   let summary = "numpy matmul (batched, broadcasting batch dimensions)";
-  let arguments = (ins RankedTensorOf<[AnyFloat]>:$lhs,
-                   RankedTensorOf<[AnyFloat]>:$rhs);
-  let results = (outs RankedTensorOf<[AnyFloat]>:$output);
+  let description = [{
+    Quantized operands: Q5 (2-D weights, their axis is the last one).
+  }];
+  let arguments = (ins Edge_FloatOrQuantTensor:$lhs,
+                   Edge_FloatOrQuantTensor:$rhs);
+  let results = (outs Edge_FloatOrQuantTensor:$output);
   let assemblyFormat =
-      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($output)";
 }
 
 def Edge_SoftmaxOp : Edge_SameTypeOp<"softmax"> {

@@ -29,6 +29,8 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
   LogicalResult
   matchAndRewrite(GemmOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (isQuantized(op.getType()))
+      return failure(); // linalg/QuantizedKernels.cpp
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     auto outT = op.getType();
@@ -83,6 +85,8 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
   LogicalResult
   matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (isQuantized(op.getType()))
+      return failure(); // linalg/QuantizedKernels.cpp
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     auto outT = op.getType();

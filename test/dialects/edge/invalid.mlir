@@ -73,8 +73,9 @@ func.func @gemm_inner(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf3
 // -----
 
 func.func @matmul_inner(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) -> tensor<2x5xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
   // expected-error@+1 {{inner dimensions differ: 3 vs 4}}
-  %0 = edge.matmul %a, %b : tensor<2x3xf32>, tensor<4x5xf32>
+  %0 = edge.matmul %a, %b : tensor<2x3xf32>, tensor<4x5xf32> -> tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
 }
 
@@ -197,7 +198,8 @@ func.func @conv_padded_too_large(%x: tensor<1x4x8x8xf32>, %w: tensor<8x4x3x3xf32
 // -----
 
 func.func @matmul_mixed_types(%a: tensor<2x3xf16>, %b: tensor<3x4xf32>) -> tensor<2x4xf16> {
+  // expected-error@+2 {{failed to infer returned types}}
   // expected-error@+1 {{both operands must have the same element type, got 'f16' and 'f32'}}
-  %0 = edge.matmul %a, %b : tensor<2x3xf16>, tensor<3x4xf32>
+  %0 = edge.matmul %a, %b : tensor<2x3xf16>, tensor<3x4xf32> -> tensor<2x4xf16>
   return %0 : tensor<2x4xf16>
 }

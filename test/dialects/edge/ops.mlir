@@ -53,8 +53,8 @@ func.func @compute(%x: tensor<1x4x8x8xf32>, %w: tensor<8x4x3x3xf32>, %b: tensor<
   %0 = edge.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>, tensor<8x4x3x3xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
   // CHECK: edge.gemm
   %1 = edge.gemm %a, %m, %c {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = false} : (tensor<2x16xf32>, tensor<16x5xf32>, tensor<5xf32>) -> tensor<2x5xf32>
-  // CHECK: edge.matmul %{{.*}}, %{{.*}} : tensor<3x2x16xf32>, tensor<16x5xf32>
-  %2 = edge.matmul %bm, %m : tensor<3x2x16xf32>, tensor<16x5xf32>
+  // CHECK: edge.matmul %{{.*}}, %{{.*}} : tensor<3x2x16xf32>, tensor<16x5xf32> -> tensor<3x2x5xf32>
+  %2 = edge.matmul %bm, %m : tensor<3x2x16xf32>, tensor<16x5xf32> -> tensor<3x2x5xf32>
   return %0, %1, %2 : tensor<1x8x4x4xf32>, tensor<2x5xf32>, tensor<3x2x5xf32>
 }
 

@@ -58,3 +58,43 @@ func.func @q2_zero_point(%x: tensor<4xf32>) {
   %q = edge.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:200>>
   return
 }
+
+// -----
+
+// Q5: the bias of a quantized conv is scaled by input scale x weight scale.
+func.func @q5_bias_scale(%x: tensor<1x1x2x2x!quant.uniform<i8:f32, 0.5>>, %w: tensor<2x1x1x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>, %b: tensor<2x!quant.uniform<i32:f32:0, {0.05, 0.2}>>) -> tensor<1x2x2x2x!quant.uniform<i8:f32, 1.0>> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{Q5: bias scale 2.000000e-01 at 1 is not input scale x weight scale (1.000000e-01)}}
+  %c = edge.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x2x2x!quant.uniform<i8:f32, 0.5>>, tensor<2x1x1x1x!quant.uniform<i8:f32:0, {0.1, 0.2}>>, tensor<2x!quant.uniform<i32:f32:0, {0.05, 0.2}>>) -> tensor<1x2x2x2x!quant.uniform<i8:f32, 1.0>>
+  return %c : tensor<1x2x2x2x!quant.uniform<i8:f32, 1.0>>
+}
+
+// -----
+
+// Q5: quantized weights have zero point 0.
+func.func @q5_weight_zero_point(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5>>, %w: tensor<4x3x!quant.uniform<i8:f32, 0.5:2>>) -> tensor<2x3x!quant.uniform<i8:f32, 1.0>> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{Q5: the weights' zero point must be 0}}
+  %m = edge.matmul %x, %w : tensor<2x4x!quant.uniform<i8:f32, 0.5>>, tensor<4x3x!quant.uniform<i8:f32, 0.5:2>> -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
+  return %m : tensor<2x3x!quant.uniform<i8:f32, 1.0>>
+}
+
+// -----
+
+// Q5: per-axis weights of a MatMul are quantized along N (the last axis).
+func.func @q5_weight_axis(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5>>, %w: tensor<4x3x!quant.uniform<i8:f32:0, {0.1, 0.1, 0.1, 0.1}>>) -> tensor<2x3x!quant.uniform<i8:f32, 1.0>> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{Q5: the weights must be quantized along axis 1, not 0}}
+  %m = edge.matmul %x, %w : tensor<2x4x!quant.uniform<i8:f32, 0.5>>, tensor<4x3x!quant.uniform<i8:f32:0, {0.1, 0.1, 0.1, 0.1}>> -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
+  return %m : tensor<2x3x!quant.uniform<i8:f32, 1.0>>
+}
+
+// -----
+
+// Q5: a quantized input needs quantized weights.
+func.func @q5_float_weights(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5>>, %w: tensor<4x3xf32>) -> tensor<2x3x!quant.uniform<i8:f32, 1.0>> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{Q5: a quantized input needs quantized weights, got 'f32'}}
+  %m = edge.matmul %x, %w : tensor<2x4x!quant.uniform<i8:f32, 0.5>>, tensor<4x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
+  return %m : tensor<2x3x!quant.uniform<i8:f32, 1.0>>
+}

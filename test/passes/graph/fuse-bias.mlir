@@ -30,7 +30,7 @@ func.func @not_per_channel(%x: tensor<1x1x4x4xf32>, %w: tensor<2x1x1x1xf32>) -> 
 // CHECK: %[[G:.+]] = edge.gemm %{{.*}}, %{{.*}}, %{{.*}} {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = false, transB = false}
 // CHECK-NEXT: return %[[G]]
 func.func @matmul_add(%a: tensor<1x8xf32>, %b: tensor<8x3xf32>, %c: tensor<3xf32>) -> tensor<1x3xf32> {
-  %0 = edge.matmul %a, %b : tensor<1x8xf32>, tensor<8x3xf32>
+  %0 = edge.matmul %a, %b : tensor<1x8xf32>, tensor<8x3xf32> -> tensor<1x3xf32>
   %1 = edge.add %c, %0 : tensor<3xf32>, tensor<1x3xf32>
   return %1 : tensor<1x3xf32>
 }

@@ -1,0 +1,409 @@
+//===- QuantizedKernels.cpp - edge to linalg: integer Conv/Gemm/MatMul ----===//
+//
+// The quantized Conv, Gemm and MatMul that edge-quant-fold builds (Q5):
+//
+//   acc[c] = bias'[c] + sum_k x[k] * w[k][c]           (int8 x int8 -> int32)
+//   y[c]   = clamp(round_half_even(acc[c] * m[c]) + z_y, storage range)
+//
+// with m[c] = s_x * s_w[c] / s_y and the input zero point folded into the
+// bias at compile time: sum (x - z_x) w = sum x w - z_x * sum w, so
+// bias' = bias - z_x * colsum(w), and the padding is z_x (whose
+// contribution the correction removes too). Unsigned activations are moved
+// to the signed range (x ^ 0x80, z_x - 128) so every kernel is a plain
+// signed integer convolution or matmul, which edge-cpu-select-lowering
+// tiles and vectorizes like the float ones. The requantization is one
+// elementwise generic: edge-cpu-fuse-elementwise and the block fusion put it
+// in the kernel's epilogue, together with a Relu/Clip (max/min on the
+// quantized values, exact since quantization is monotone).
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/conversion/LoweringUtils.h"
+#include "passes/conversion/Passes.h"
+
+using namespace mlir;
+using namespace edge;
+using namespace edgec::lowering;
+
+namespace {
+
+/// Scale, zero point and storage range of a per-tensor quantized type.
+struct PerTensor {
+  double scale;
+  int64_t zp;
+  int64_t min, max;
+  unsigned width;
+  bool isSigned;
+};
+
+PerTensor perTensor(Type t) {
+  auto q = cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+  return {q.getScale(),
+          q.getZeroPoint(),
+          q.getStorageTypeMin(),
+          q.getStorageTypeMax(),
+          q.getStorageTypeIntegralWidth(),
+          q.isSigned()};
+}
+
+/// The scales of quantized weights, one per output channel (`count`).
+SmallVector<double> channelScales(Type t, int64_t count) {
+  Type et = getElementTypeOrSelf(t);
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(et))
+    return SmallVector<double>(count, q.getScale());
+  auto pa = cast<quant::UniformQuantizedPerAxisType>(et);
+  return SmallVector<double>(pa.getScales());
+}
+
+/// The constant storage behind a quantized value (storage_cast of a
+/// constant), as signless integers; null if it is not constant.
+DenseElementsAttr constantStorage(Value quantized) {
+  auto cast = quantized.getDefiningOp<StorageCastOp>();
+  DenseElementsAttr attr;
+  if (!cast || !matchPattern(cast.getInput(), m_Constant(&attr)))
+    return {};
+  return attr;
+}
+
+SmallVector<int64_t> storageValues(DenseElementsAttr attr) {
+  SmallVector<int64_t> out;
+  for (APInt v : attr.getValues<APInt>())
+    out.push_back(v.getSExtValue());
+  return out;
+}
+
+Value i32Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  ArrayRef<int64_t> values) {
+  SmallVector<int32_t> v(values.begin(), values.end());
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get(shape, b.getI32Type()),
+                             ArrayRef<int32_t>(v)));
+}
+
+/// An unsigned activation moved to the signed range: x ^ 0x80 (for 8 bits)
+/// reads as x - 128, so the zero point moves by the same amount.
+Value signedActivation(OpBuilder &b, Location loc, Value x, PerTensor &q) {
+  if (q.isSigned)
+    return x;
+  auto t = tensorType(x);
+  int64_t half = int64_t(1) << (q.width - 1);
+  q.zp -= half;
+  q.min -= half;
+  q.max -= half;
+  q.isSigned = true;
+  return elementwise(
+      b, loc, x, t.getShape(), t.getElementType(),
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        return arith::XOrIOp::create(
+            nb, l, a[0], scalarConst(nb, l, t.getElementType(), double(-half)));
+      });
+}
+
+/// bias'[c] = bias[c] - z_x * colsum[c], checked to fit int32.
+FailureOr<SmallVector<int64_t>>
+foldedBias(Operation *op, Value bias, ArrayRef<int64_t> colsum, int64_t zx) {
+  SmallVector<int64_t> out(colsum.size(), 0);
+  if (bias) {
+    DenseElementsAttr attr = constantStorage(bias);
+    if (!attr)
+      return op->emitOpError("the bias of a quantized op must be constant"),
+             failure();
+    SmallVector<int64_t> b = storageValues(attr);
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i] = b[b.size() == 1 ? 0 : i];
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] -= zx * colsum[i];
+    if (out[i] < INT32_MIN || out[i] > INT32_MAX)
+      return op->emitOpError("the bias folded with the input zero point "
+                             "overflows int32"),
+             failure();
+  }
+  return out;
+}
+
+/// y = clamp(round_half_even(acc * m[c]) + z_y) in the output's storage,
+/// m per channel along the last dim of `acc` (or one value).
+Value requantize(OpBuilder &b, Location loc, Value acc,
+                 ArrayRef<double> multipliers, const PerTensor &out) {
+  auto t = tensorType(acc);
+  Type f32 = b.getF32Type();
+  Type storage = b.getIntegerType(out.width);
+  SmallVector<float> m(multipliers.begin(), multipliers.end());
+  SmallVector<Value> ins{acc};
+  bool perChannel = llvm::any_of(m, [&](float v) { return v != m[0]; });
+  if (perChannel) {
+    SmallVector<int64_t> shape(t.getRank(), 1);
+    shape.back() = int64_t(m.size());
+    ins.push_back(arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get(shape, f32),
+                               ArrayRef<float>(m))));
+  }
+  return elementwise(
+      b, loc, ins, t.getShape(), storage,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value f = arith::SIToFPOp::create(nb, l, f32, a[0]);
+        Value mul = perChannel ? a[1] : scalarConst(nb, l, f32, m[0]);
+        f = math::RoundEvenOp::create(nb, l,
+                                      arith::MulFOp::create(nb, l, f, mul));
+        f = arith::AddFOp::create(nb, l, f,
+                                  scalarConst(nb, l, f32, double(out.zp)));
+        f = arith::MaximumFOp::create(nb, l, f,
+                                      scalarConst(nb, l, f32, double(out.min)));
+        f = arith::MinimumFOp::create(nb, l, f,
+                                      scalarConst(nb, l, f32, double(out.max)));
+        Value i = arith::FPToSIOp::create(nb, l, nb.getI32Type(), f);
+        return out.width == 32 ? i : arith::TruncIOp::create(nb, l, storage, i);
+      });
+}
+
+SmallVector<double> multipliers(double sx, ArrayRef<double> sw, double sy) {
+  SmallVector<double> m;
+  for (double s : sw)
+    m.push_back(sx * s / sy);
+  return m;
+}
+
+struct QuantizedConvLowering : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isQuantized(op.getType()))
+      return failure();
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    auto inT = op.getInput().getType(), fT = op.getFilter().getType();
+    auto outT = op.getType();
+    int64_t rank = inT.getRank(), spatial = rank - 2;
+    int64_t n = inT.getDimSize(0), c = inT.getDimSize(1);
+    int64_t f = fT.getDimSize(0);
+    int64_t group = static_cast<int64_t>(op.getGroup());
+    ArrayRef<int64_t> pads = op.getPads();
+    DenseElementsAttr wAttr = constantStorage(op.getFilter());
+    if (!wAttr)
+      return op.emitOpError("the filter of a quantized convolution must be "
+                            "constant");
+
+    PerTensor xq = perTensor(inT), yq = perTensor(outT);
+    Value x = signedActivation(b, loc, adaptor.getInput(), xq);
+    SmallVector<int64_t> w = storageValues(wAttr);
+    int64_t perFilter = int64_t(w.size()) / f;
+    SmallVector<int64_t> colsum(f, 0);
+    for (int64_t i = 0; i < f; ++i)
+      for (int64_t k = 0; k < perFilter; ++k)
+        colsum[i] += w[i * perFilter + k];
+    auto bias = foldedBias(op, op.getBias(), colsum, xq.zp);
+    if (failed(bias))
+      return failure();
+    Value biasConst = i32Constant(b, loc, {f}, *bias);
+    Value filter = arith::ConstantOp::create(b, loc, wAttr);
+
+    x = transposeGeneric(b, loc, x, toChannelsLast(rank));
+    x = padSpatialLast(b, loc, x, pads.take_front(spatial),
+                       pads.drop_front(spatial), double(xq.zp));
+    auto strides = i64Vector(b, op.getStrides());
+    auto dilations = i64Vector(b, op.getDilations());
+    SmallVector<int64_t> outLast{n};
+    for (int64_t i = 0; i < spatial; ++i)
+      outLast.push_back(outT.getDimSize(2 + i));
+    outLast.push_back(f);
+
+    Value y;
+    if (spatial != 2 || (group != 1 && group != c)) {
+      y = groupedConv(
+          b, loc, x, filter,
+          broadcastTrailing(b, loc, biasConst, outLast, 1 + spatial),
+          op.getStrides(), op.getDilations(), group);
+    } else {
+      int64_t kh = fT.getDimSize(2), kw = fT.getDimSize(3);
+      int64_t oh = outT.getDimSize(2), ow = outT.getDimSize(3);
+      bool pointwise =
+          kh == 1 && kw == 1 &&
+          llvm::all_of(op.getStrides(), [](int64_t v) { return v == 1; }) &&
+          llvm::all_of(pads, [](int64_t v) { return v == 0; });
+      if (group == 1 && pointwise) {
+        // A 1x1 convolution is a matrix product over the pixels: the form
+        // the int8 dot-product kernels take.
+        int64_t pixels = n * oh * ow;
+        Value wt =
+            transposed(b, loc, reshapeTo(b, loc, filter, {f, c}), {1, 0});
+        Value init = broadcastTrailing(b, loc, biasConst, {pixels, f}, 1);
+        y = linalg::MatmulOp::create(
+                b, loc, TypeRange{init.getType()},
+                ValueRange{reshapeTo(b, loc, x, {pixels, c}), wt},
+                ValueRange{init})
+                .getResult(0);
+        y = reshapeTo(b, loc, y, outLast);
+      } else if (group == 1) {
+        Value wt = transposed(b, loc, filter, {2, 3, 1, 0}); // HWCF
+        Value init = broadcastTrailing(b, loc, biasConst, outLast, 3);
+        y = linalg::Conv2DNhwcHwcfOp::create(
+                b, loc, TypeRange{init.getType()}, ValueRange{x, wt},
+                ValueRange{init}, strides, dilations)
+                .getResult(0);
+      } else if (f == c) {
+        Value wt = transposed(b, loc, filter, {2, 3, 0, 1});
+        wt = reshapeTo(b, loc, wt, {kh, kw, c}); // HWC
+        Value init = broadcastTrailing(b, loc, biasConst, outLast, 3);
+        y = linalg::DepthwiseConv2DNhwcHwcOp::create(
+                b, loc, TypeRange{init.getType()}, ValueRange{x, wt},
+                ValueRange{init}, strides, dilations)
+                .getResult(0);
+      } else {
+        int64_t m = f / c; // channel multiplier: filter f = ci * m + mi
+        Value wt = reshapeTo(b, loc, filter, {c, m, kh, kw});
+        wt = transposed(b, loc, wt, {2, 3, 0, 1}); // HWCM
+        Value init = broadcastTrailing(b, loc, biasConst, {n, oh, ow, c, m}, 3);
+        y = linalg::DepthwiseConv2DNhwcHwcmOp::create(
+                b, loc, TypeRange{init.getType()}, ValueRange{x, wt},
+                ValueRange{init}, strides, dilations)
+                .getResult(0);
+        y = reshapeTo(b, loc, y, outLast);
+      }
+    }
+    y = requantize(b, loc, y,
+                   multipliers(xq.scale, channelScales(fT, f), yq.scale), yq);
+    rewriter.replaceOp(op, transposeGeneric(b, loc, y, toChannelsFirst(rank)));
+    return success();
+  }
+};
+
+/// x [P, K] (signed, zero point folded) times constant weights [K, N]
+/// with the int32 bias, requantized: the core of Gemm and MatMul.
+FailureOr<Value> quantizedProduct(OpBuilder &b, Operation *op, Location loc,
+                                  Value x, PerTensor xq,
+                                  DenseElementsAttr wAttr, bool transposedW,
+                                  Type wType, Value bias, PerTensor yq) {
+  auto wShape = cast<ShapedType>(wAttr.getType()).getShape();
+  int64_t k = wShape[transposedW ? 1 : 0], nOut = wShape[transposedW ? 0 : 1];
+  SmallVector<int64_t> w = storageValues(wAttr);
+  SmallVector<int64_t> colsum(nOut, 0);
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < nOut; ++j)
+      colsum[j] += transposedW ? w[j * k + i] : w[i * nOut + j];
+  auto folded = foldedBias(op, bias, colsum, xq.zp);
+  if (failed(folded))
+    return failure();
+  Value wv = arith::ConstantOp::create(b, loc, wAttr);
+  if (transposedW)
+    wv = transposed(b, loc, wv, {1, 0});
+  int64_t p = tensorType(x).getDimSize(0);
+  Value init = broadcastTrailing(b, loc, i32Constant(b, loc, {nOut}, *folded),
+                                 {p, nOut}, 1);
+  Value acc = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                                       ValueRange{x, wv}, ValueRange{init})
+                  .getResult(0);
+  return requantize(b, loc, acc,
+                    multipliers(xq.scale, channelScales(wType, nOut), yq.scale),
+                    yq);
+}
+
+struct QuantizedGemmLowering : OpConversionPattern<GemmOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GemmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isQuantized(op.getType()))
+      return failure();
+    DenseElementsAttr wAttr = constantStorage(op.getB());
+    if (!wAttr || op.getTransA())
+      return op.emitOpError("a quantized Gemm needs constant B and no transA");
+    PerTensor xq = perTensor(op.getA().getType());
+    Value x = signedActivation(rewriter, op.getLoc(), adaptor.getA(), xq);
+    auto y = quantizedProduct(rewriter, op, op.getLoc(), x, xq, wAttr,
+                              op.getTransB(), op.getB().getType(), op.getC(),
+                              perTensor(op.getType()));
+    if (failed(y))
+      return failure();
+    rewriter.replaceOp(op, *y);
+    return success();
+  }
+};
+
+struct QuantizedMatMulLowering : OpConversionPattern<MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isQuantized(op.getType()))
+      return failure();
+    DenseElementsAttr wAttr = constantStorage(op.getRhs());
+    auto lT = op.getLhs().getType();
+    if (!wAttr || lT.getRank() < 2 || op.getRhs().getType().getRank() != 2)
+      return op.emitOpError("a quantized MatMul needs constant 2-D weights");
+    Location loc = op.getLoc();
+    PerTensor xq = perTensor(lT);
+    Value x = signedActivation(rewriter, loc, adaptor.getLhs(), xq);
+    int64_t k = lT.getShape().back();
+    x = reshapeTo(rewriter, loc, x, {lT.getNumElements() / k, k});
+    auto y = quantizedProduct(rewriter, op, loc, x, xq, wAttr, false,
+                              op.getRhs().getType(), Value(),
+                              perTensor(op.getType()));
+    if (failed(y))
+      return failure();
+    rewriter.replaceOp(op,
+                       reshapeTo(rewriter, loc, *y, op.getType().getShape()));
+    return success();
+  }
+};
+
+/// Relu / Clip on quantized values: max(q, quantize(lo)), min(q,
+/// quantize(hi)) in the storage's signedness.
+template <typename OpTy>
+struct QuantizedClampLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isQuantized(op.getType()))
+      return failure();
+    auto qt =
+        dyn_cast<quant::UniformQuantizedType>(op.getType().getElementType());
+    if (!qt)
+      return op.emitOpError("needs a per-tensor quantized operand");
+    PerTensor q = perTensor(op.getType());
+    auto bound = [&](double v) {
+      double r = std::nearbyint(v / q.scale) + double(q.zp);
+      return std::min(std::max(r, double(q.min)), double(q.max));
+    };
+    double lo = double(q.zp), hi = double(q.max);
+    if constexpr (std::is_same_v<OpTy, ClipOp>) {
+      lo = bound(op.getMin().convertToDouble());
+      hi = bound(op.getMax().convertToDouble());
+    }
+    auto t = tensorType(adaptor.getInput());
+    Type et = t.getElementType();
+    Value r =
+        elementwise(rewriter, op.getLoc(), adaptor.getInput(), t.getShape(), et,
+                    [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                      Value v = a[0];
+                      Value vlo = scalarConst(b, l, et, lo),
+                            vhi = scalarConst(b, l, et, hi);
+                      if (q.isSigned) {
+                        v = arith::MaxSIOp::create(b, l, v, vlo);
+                        return hi < double(q.max)
+                                   ? Value(arith::MinSIOp::create(b, l, v, vhi))
+                                   : v;
+                      }
+                      v = arith::MaxUIOp::create(b, l, v, vlo);
+                      return hi < double(q.max)
+                                 ? Value(arith::MinUIOp::create(b, l, v, vhi))
+                                 : v;
+                    });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+} // namespace
+
+void edgec::lowering::populateQuantizedKernelLoweringPatterns(
+    RewritePatternSet &patterns, const TypeConverter &converter) {
+  patterns.add<QuantizedConvLowering, QuantizedGemmLowering,
+               QuantizedMatMulLowering, QuantizedClampLowering<ReluOp>,
+               QuantizedClampLowering<ClipOp>>(converter,
+                                               patterns.getContext());
+}
