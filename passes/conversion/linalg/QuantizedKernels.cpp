@@ -146,17 +146,54 @@ Value requantize(OpBuilder &b, Location loc, Value acc,
       [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
         Value f = arith::SIToFPOp::create(nb, l, f32, a[0]);
         Value mul = perChannel ? a[1] : scalarConst(nb, l, f32, m[0]);
-        f = math::RoundEvenOp::create(nb, l,
-                                      arith::MulFOp::create(nb, l, f, mul));
+        // Round half to even by adding and subtracting 1.5 * 2^23: exact
+        // in the default rounding mode for |x| < 2^22, and any larger
+        // magnitude is clamped to the storage range below anyway. Two
+        // instructions on every target (math.roundeven has no instruction
+        // on some and is expanded into ~25).
+        Value magic = scalarConst(nb, l, f32, 12582912.0);
+        f = arith::MulFOp::create(nb, l, f, mul);
+        f = arith::SubFOp::create(nb, l, arith::AddFOp::create(nb, l, f, magic),
+                                  magic);
         f = arith::AddFOp::create(nb, l, f,
                                   scalarConst(nb, l, f32, double(out.zp)));
-        f = arith::MaximumFOp::create(nb, l, f,
-                                      scalarConst(nb, l, f32, double(out.min)));
-        f = arith::MinimumFOp::create(nb, l, f,
-                                      scalarConst(nb, l, f32, double(out.max)));
+        // The value is finite (an int32 times a finite multiplier): the
+        // clamp needs no NaN handling, a single min/max instruction.
+        auto finite = arith::FastMathFlagsAttr::get(
+            nb.getContext(),
+            arith::FastMathFlags::nnan | arith::FastMathFlags::nsz);
+        f = arith::MaximumFOp::create(
+            nb, l, f, scalarConst(nb, l, f32, double(out.min)), finite);
+        f = arith::MinimumFOp::create(
+            nb, l, f, scalarConst(nb, l, f32, double(out.max)), finite);
         Value i = arith::FPToSIOp::create(nb, l, nb.getI32Type(), f);
         return out.width == 32 ? i : arith::TruncIOp::create(nb, l, storage, i);
       });
+}
+
+/// The patches of a padded NHWC input under a kh x kw window, as
+/// (n, oh, ow, kh, kw, c).
+Value im2col(OpBuilder &b, Location loc, Value x, int64_t kh, int64_t kw,
+             int64_t oh, int64_t ow, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> dilations) {
+  MLIRContext *ctx = b.getContext();
+  auto t = tensorType(x);
+  int64_t n = t.getDimSize(0), c = t.getDimSize(3);
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> in{d(0)};
+  in.append(windowExprs(ctx, 1, 3, strides, dilations));
+  in.push_back(d(5));
+  Value init = empty(b, loc, {n, oh, ow, kh, kw, c}, t.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{x},
+             ValueRange{init},
+             ArrayRef<AffineMap>{AffineMap::get(6, 0, in, ctx),
+                                 AffineMap::getMultiDimIdentityMap(6, ctx)},
+             parallel(6),
+             [](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, args[0]);
+             })
+      .getResult(0);
 }
 
 SmallVector<double> multipliers(double sx, ArrayRef<double> sw, double sy) {
@@ -224,17 +261,32 @@ struct QuantizedConvLowering : OpConversionPattern<ConvOp> {
           kh == 1 && kw == 1 &&
           llvm::all_of(op.getStrides(), [](int64_t v) { return v == 1; }) &&
           llvm::all_of(pads, [](int64_t v) { return v == 0; });
-      if (group == 1 && pointwise) {
-        // A 1x1 convolution is a matrix product over the pixels: the form
-        // the int8 dot-product kernels take.
-        int64_t pixels = n * oh * ow;
-        Value wt =
-            transposed(b, loc, reshapeTo(b, loc, filter, {f, c}), {1, 0});
+      int64_t pixels = n * oh * ow, taps = kh * kw * c;
+      // Few input channels (a first layer) make a poor direct convolution:
+      // its patches are gathered (im2col, 1 byte per tap) when they are
+      // small, so that it too runs as a matrix product.
+      bool gather = group == 1 && !pointwise && c < 8 &&
+                    pixels * taps <= 256 * 1024;
+      if (group == 1 && (pointwise || gather)) {
+        // A matrix product over the pixels: the form the int8 dot-product
+        // kernels take. The filter as (taps, F) with taps (kh, kw, c),
+        // padded with zero rows to a multiple of 4 (patches padded alike).
+        int64_t k = (taps + 3) / 4 * 4;
+        Value wt = transposed(b, loc, filter, {2, 3, 1, 0}); // HWCF
+        wt = reshapeTo(b, loc, wt, {taps, f});
+        Value patches;
+        if (!gather) {
+          patches = reshapeTo(b, loc, x, {pixels, c});
+        } else {
+          patches = im2col(b, loc, x, kh, kw, oh, ow, op.getStrides(),
+                           op.getDilations());
+          patches = reshapeTo(b, loc, patches, {pixels, taps});
+          patches = padConstant(b, loc, patches, {0, 0}, {0, k - taps}, 0.0);
+          wt = padConstant(b, loc, wt, {0, 0}, {k - taps, 0}, 0.0);
+        }
         Value init = broadcastTrailing(b, loc, biasConst, {pixels, f}, 1);
-        y = linalg::MatmulOp::create(
-                b, loc, TypeRange{init.getType()},
-                ValueRange{reshapeTo(b, loc, x, {pixels, c}), wt},
-                ValueRange{init})
+        y = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                                     ValueRange{patches, wt}, ValueRange{init})
                 .getResult(0);
         y = reshapeTo(b, loc, y, outLast);
       } else if (group == 1) {

@@ -12,7 +12,8 @@
 // CHECK: linalg.matmul ins(%{{.+}}, %{{.+}} : tensor<16x3xi8>, tensor<3x2xi8>) outs(%{{.+}} : tensor<16x2xi32>)
 // CHECK: 2.500000e-01, 6.250000e-01{{.*}}tensor<1x1x1x2xf32>
 // CHECK: arith.sitofp %{{.+}} : i32 to f32
-// CHECK: math.roundeven
+// CHECK: arith.addf %{{.+}}, %cst{{.*}} : f32
+// CHECK: arith.subf
 // CHECK: arith.addf %{{.+}}, %cst{{.*}} : f32
 // CHECK: arith.trunci %{{.+}} : i32 to i8
 func.func @conv1x1_u8(%x: tensor<1x3x4x4xui8>) -> tensor<1x2x4x4xui8> {
