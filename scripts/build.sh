@@ -10,7 +10,7 @@ packages=(cmake ninja-build g++ make
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler libgtest-dev
   python3-numpy python3-onnx python3-psutil
-  qemu-user qemu-system-arm
+  qemu-system-arm
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
   gcc-arm-none-eabi libnewlib-arm-none-eabi)
@@ -25,6 +25,25 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+fi
+
+# The user-mode emulators come from bookworm-backports (qemu 10): bookworm's
+# qemu 7.2 aborts (an assertion in its RISC-V decoder, decode_save_opc) on
+# some RVV code depending on where it lands in memory.
+qemu_major=$(qemu-riscv64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\).*/\1/p')
+if [ "${qemu_major:-0}" -lt 8 ]; then
+  echo "edgec: installing qemu-user from bookworm-backports"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d; then
+    printf '%s\n' "Types: deb" "URIs: http://deb.debian.org/debian" \
+      "Suites: bookworm-backports" "Components: main" \
+      "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg" |
+      $sudo tee /etc/apt/sources.list.d/edgec-backports.sources >/dev/null
+  fi
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    -t bookworm-backports qemu-user
 fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release

@@ -157,15 +157,13 @@ Value requantize(OpBuilder &b, Location loc, Value acc,
                                   magic);
         f = arith::AddFOp::create(nb, l, f,
                                   scalarConst(nb, l, f32, double(out.zp)));
-        // The value is finite (an int32 times a finite multiplier): the
-        // clamp needs no NaN handling, a single min/max instruction.
-        auto finite = arith::FastMathFlagsAttr::get(
-            nb.getContext(),
-            arith::FastMathFlags::nnan | arith::FastMathFlags::nsz);
-        f = arith::MaximumFOp::create(
-            nb, l, f, scalarConst(nb, l, f32, double(out.min)), finite);
-        f = arith::MinimumFOp::create(
-            nb, l, f, scalarConst(nb, l, f32, double(out.max)), finite);
+        // IEEE maxNum/minNum (the value is never NaN): one instruction
+        // where the ISA has them (fmaxnm, vfmax, vmaxnm), a compare and
+        // blend at most elsewhere.
+        f = arith::MaxNumFOp::create(nb, l, f,
+                                     scalarConst(nb, l, f32, double(out.min)));
+        f = arith::MinNumFOp::create(nb, l, f,
+                                     scalarConst(nb, l, f32, double(out.max)));
         Value i = arith::FPToSIOp::create(nb, l, nb.getI32Type(), f);
         return out.width == 32 ? i : arith::TruncIOp::create(nb, l, storage, i);
       });
