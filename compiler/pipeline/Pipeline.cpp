@@ -3,6 +3,7 @@
 
 #include "passes/conversion/Passes.h"
 #include "passes/graph/Passes.h"
+#include "passes/quant/Passes.h"
 #include "targets/cpu/Passes.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -137,6 +138,7 @@ void registerEdgecPassesAndPipelines() {
     registerAllPasses();
     edgec::registerConversionPasses();
     edgec::registerGraphPasses();
+    edgec::registerQuantPasses();
     edgec::registerCpuPasses();
     for (auto &[phase, name] : kPhases) {
       if (phase == Phase::Import)
