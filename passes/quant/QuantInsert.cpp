@@ -87,15 +87,20 @@ void EdgeQuantInsertPass::runOnOperation() {
   // user; another (a graph input, a float op's result) only where a
   // quantized op reads it.
   OpBuilder b(ctx);
+  Operation *lastArgPair = nullptr; // the arguments' pairs, in their order
   for (auto &[v, bits] : plan.tensorBits) {
-    if (auto arg = dyn_cast<BlockArgument>(v))
-      b.setInsertionPointToStart(&body);
-    else
+    if (!isa<BlockArgument>(v))
       b.setInsertionPointAfter(v.getDefiningOp());
+    else if (lastArgPair)
+      b.setInsertionPointAfter(lastArgPair);
+    else
+      b.setInsertionPointToStart(&body);
     auto type = cast<RankedTensorType>(v.getType());
     Location loc = v.getLoc();
     auto q = QuantizeOp::create(b, loc, type.clone(plan.types[v]), v);
     auto dq = DequantizeOp::create(b, loc, type, q);
+    if (isa<BlockArgument>(v))
+      lastArgPair = dq;
     Value tensor = v;
     v.replaceUsesWithIf(dq, [&](OpOperand &use) {
       return use.getOwner() != q && plan.readsQuantized(tensor, use.getOwner());
@@ -141,10 +146,11 @@ void EdgeQuantInsertPass::runOnOperation() {
       int64_t q = ptq::quantizeValue(vals[c], s, 0, INT32_MIN, INT32_MAX);
       vals[c] = float(q) * s;
     }
-    replace(&op, *bias, arith::ConstantOp::create(
-                             b, op.getOperand(*bias).getLoc(),
-                             DenseElementsAttr::get(battr.getType(),
-                                                    ArrayRef<float>(vals))));
+    replace(
+        &op, *bias,
+        arith::ConstantOp::create(
+            b, op.getOperand(*bias).getLoc(),
+            DenseElementsAttr::get(battr.getType(), ArrayRef<float>(vals))));
   }
 
   // The float weights and biases replaced, unless something else reads them.
@@ -160,6 +166,5 @@ void EdgeQuantInsertPass::runOnOperation() {
   for (unsigned i = 0; i < func.getNumArguments(); ++i)
     func.removeArgAttr(i, ptq::kCalibrationAttr);
 }
-
 
 } // namespace

@@ -72,7 +72,8 @@ struct EdgeQuantObservePass
       }
       observed.push_back({mark.getInt(), op.getResult(0)});
     }
-    llvm::stable_sort(observed, [](auto &a, auto &b) { return a.first < b.first; });
+    llvm::stable_sort(observed,
+                      [](auto &a, auto &b) { return a.first < b.first; });
     for (size_t i = 1; i < observed.size(); ++i)
       if (observed[i].first == observed[i - 1].first) {
         observed[i].second.getDefiningOp()->emitError("edge.observe = ")
@@ -105,8 +106,7 @@ struct EdgeQuantObservePass
            b.getNamedAttr("type", TypeAttr::get(value.getType()))}));
     }
     ret->setOperands(results);
-    func.setType(FunctionType::get(module.getContext(),
-                                   func.getArgumentTypes(),
+    func.setType(FunctionType::get(module.getContext(), func.getArgumentTypes(),
                                    ValueRange(results).getTypes()));
     func.setAllResultAttrs(resultAttrs);
     if (module->hasAttr("edge.outputs"))

@@ -58,9 +58,8 @@ std::optional<SmallVector<float>> constantValues(Value v) {
   quant::QuantizedType qt = quantizedConstantType(v);
   if (!qt)
     return std::nullopt;
-  auto cast = v.getDefiningOp<DequantizeOp>()
-                  .getInput()
-                  .getDefiningOp<StorageCastOp>();
+  auto cast =
+      v.getDefiningOp<DequantizeOp>().getInput().getDefiningOp<StorageCastOp>();
   DenseElementsAttr ints;
   if (!matchPattern(cast.getInput(), m_Constant(&ints)))
     return std::nullopt;
@@ -131,8 +130,8 @@ quant::UniformQuantizedType edgec::ptq::rangeType(MLIRContext *ctx, double lo,
 int64_t edgec::ptq::quantizeValue(float x, float s, int64_t zp, int64_t lo,
                                   int64_t hi) {
   float q = std::nearbyint(x / s) + float(zp);
-  return std::clamp<int64_t>(int64_t(std::clamp<float>(q, float(lo), float(hi))),
-                             lo, hi);
+  return std::clamp<int64_t>(
+      int64_t(std::clamp<float>(q, float(lo), float(hi))), lo, hi);
 }
 
 Value edgec::ptq::quantizedConstant(OpBuilder &b, Location loc,
@@ -145,8 +144,8 @@ Value edgec::ptq::quantizedConstant(OpBuilder &b, Location loc,
   raw.reserve(ints.size());
   for (int64_t v : ints)
     raw.push_back(APInt(width, uint64_t(v), /*isSigned=*/true));
-  Value c = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(storageType, raw));
+  Value c = arith::ConstantOp::create(b, loc,
+                                      DenseElementsAttr::get(storageType, raw));
   Value q = StorageCastOp::create(b, loc, type.clone(qtype), c);
   return DequantizeOp::create(b, loc, type, q);
 }
@@ -164,13 +163,14 @@ Value edgec::ptq::quantizeConstantPerTensor(OpBuilder &b, Location loc,
   float s = float(qt.getScale());
   SmallVector<int64_t> ints;
   for (float v : vals)
-    ints.push_back(ptq::quantizeValue(v, s, qt.getZeroPoint(), qt.getStorageTypeMin(),
-                                 qt.getStorageTypeMax()));
+    ints.push_back(ptq::quantizeValue(v, s, qt.getZeroPoint(),
+                                      qt.getStorageTypeMin(),
+                                      qt.getStorageTypeMax()));
   return ptq::quantizedConstant(b, loc, type, ints, qt);
 }
 
 edgec::ptq::LayerWeights edgec::ptq::quantizeLayerWeights(OpBuilder &b,
-                                                         Operation *op) {
+                                                          Operation *op) {
   using namespace edgec::ptq;
   unsigned idx = edgec::ptq::layerWeightOperand(op);
   int64_t axis = edgec::ptq::layerWeightAxis(op);
@@ -209,7 +209,8 @@ edgec::ptq::LayerWeights edgec::ptq::quantizeLayerWeights(OpBuilder &b,
   SmallVector<int64_t> ints;
   ints.reserve(vals.size());
   for (size_t i = 0; i < vals.size(); ++i)
-    ints.push_back(quantizeValue(vals[i], w.scales[channelOf(i)], 0, -127, 127));
+    ints.push_back(
+        quantizeValue(vals[i], w.scales[channelOf(i)], 0, -127, 127));
   SmallVector<double> scales(w.scales.begin(), w.scales.end());
   SmallVector<int64_t> zps(channels, 0);
   auto qt = quant::UniformQuantizedPerAxisType::get(
@@ -220,9 +221,9 @@ edgec::ptq::LayerWeights edgec::ptq::quantizeLayerWeights(OpBuilder &b,
 }
 
 std::optional<unsigned> edgec::ptq::layerBiasOperand(Operation *op) {
-  int64_t channels = cast<RankedTensorType>(
-                         op->getOperand(layerWeightOperand(op)).getType())
-                         .getDimSize(layerWeightAxis(op));
+  int64_t channels =
+      cast<RankedTensorType>(op->getOperand(layerWeightOperand(op)).getType())
+          .getDimSize(layerWeightAxis(op));
   unsigned idx;
   if (auto conv = dyn_cast<ConvOp>(op)) {
     if (!conv.getBias())
@@ -250,7 +251,8 @@ bool edgec::ptq::isActivation(Value v) {
   return isF32Tensor(v) && !isConstantLike(v);
 }
 
-bool edgec::ptq::QuantPlan::readsQuantized(Value tensor, Operation *user) const {
+bool edgec::ptq::QuantPlan::readsQuantized(Value tensor,
+                                           Operation *user) const {
   return bitsOf(tensor.getDefiningOp()) > 0 || bitsOf(user) > 0;
 }
 
@@ -320,8 +322,8 @@ edgec::ptq::planQuantization(func::FuncOp func, int defaultBits,
   auto rangeOf = [&](Value v) -> std::optional<std::pair<double, double>> {
     DenseF64ArrayAttr r;
     if (auto arg = dyn_cast<BlockArgument>(v))
-      r = func.getArgAttrOfType<DenseF64ArrayAttr>(arg.getArgNumber(),
-                                                    edgec::ptq::kCalibrationAttr);
+      r = func.getArgAttrOfType<DenseF64ArrayAttr>(
+          arg.getArgNumber(), edgec::ptq::kCalibrationAttr);
     else
       r = v.getDefiningOp()->getAttrOfType<DenseF64ArrayAttr>(
           edgec::ptq::kCalibrationAttr);
@@ -398,8 +400,8 @@ int64_t edgec::ptq::layerWeightAxis(Operation *op) {
 }
 
 bool edgec::ptq::isQuantizablePassThrough(Operation *op) {
-  if (!isa<ReluOp, ClipOp, MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp,
-           AddOp, MulOp, ConcatOp, ReshapeOp, TransposeOp>(op))
+  if (!isa<ReluOp, ClipOp, MaxPoolOp, AveragePoolOp, GlobalAveragePoolOp, AddOp,
+           MulOp, ConcatOp, ReshapeOp, TransposeOp>(op))
     return false;
   return op->getNumResults() == 1 && isF32Tensor(op->getResult(0)) &&
          llvm::all_of(op->getOperands(), isF32Tensor);

@@ -68,7 +68,7 @@ mlir::Value quantizeConstantPerTensor(mlir::OpBuilder &b, mlir::Location loc,
                                       mlir::DenseElementsAttr attr, int bits);
 
 struct LayerWeights {
-  mlir::Value dequantized; // dequantize(storage_cast(constant <int8>))
+  mlir::Value dequantized;         // dequantize(storage_cast(constant <int8>))
   llvm::SmallVector<float> scales; // per output channel
 };
 
