@@ -1,6 +1,7 @@
 # lit configuration for edgec.
 import os
 import shutil
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -34,6 +35,12 @@ if os.path.isdir(config.edgec_models_dir):
     config.available_features.add("models")
 if config.python and os.path.exists(config.python):
     config.available_features.add("python-onnx")
+    # torch and scikit-learn: the post-training quantization test trains a
+    # small CNN (test/quantize/digits.test).
+    if subprocess.run([config.python, "-c", "import torch, sklearn"],
+                      stdout=subprocess.DEVNULL,
+                      stderr=subprocess.DEVNULL).returncode == 0:
+        config.available_features.add("python-torch")
 if os.getuid() == 0:
     # root can write anywhere: permission tests use a path under a file.
     config.available_features.add("root")
@@ -55,7 +62,7 @@ for feature, tools in tool_features.items():
     if in_ci or all(shutil.which(t) for t in tools):
         config.available_features.add(feature)
 if in_ci:
-    config.available_features.update(["models", "python-onnx"])
+    config.available_features.update(["models", "python-onnx", "python-torch"])
 config.substitutions.append(
     ("%run_models", "%s %s --bindir %s --models %s" % (
         config.python, os.path.join(os.path.dirname(__file__), "targets", "run_models.py"),

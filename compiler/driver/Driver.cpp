@@ -12,6 +12,8 @@
 #include "compiler/emit/Linker.h"
 #include "compiler/emit/ModelSignature.h"
 #include "compiler/emit/ObjectEmitter.h"
+#include "compiler/quantize/Quantizer.h"
+#include "compiler/report/Report.h"
 #include "dialects/Edge/IR/EdgeOps.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -138,6 +140,22 @@ int runCompiler(const CompileOptions &o) {
     return fail("--name='" + o.name + "' is not a valid C identifier");
   if (!llvm::sys::fs::exists(o.inputPath))
     return fail(o.inputPath + ": no such file");
+  const QuantizeOptions &q = o.quantize;
+  bool quantize = q.mode != QuantizeMode::None;
+  if (quantize && q.calibrationPath.empty())
+    return fail(std::string("--quantize=") + quantizeModeName(q.mode) +
+                " needs --calibration=DIR|FILE.npz (the samples to calibrate on)");
+  if (!quantize && (!q.calibrationPath.empty() || !q.keepFloat.empty()))
+    return fail(std::string(q.calibrationPath.empty() ? "--keep-float"
+                                                      : "--calibration") +
+                " needs --quantize=int8|int16x8|mixed");
+  if (quantize && o.compileTo == Phase::Import)
+    return fail("--quantize rewrites the graph phase's result: "
+                "--compile-to=import stops before it");
+  if (quantize && o.compileFrom && *o.compileFrom > Phase::Graph)
+    return fail(std::string("--quantize rewrites the graph phase's result: it "
+                            "cannot continue from --compile-from=") +
+                phaseName(*o.compileFrom));
 
   // Open the output first: an unwritable path fails before any work.
   std::string outputPath = o.outputPath.empty() ? defaultOutput(o) : o.outputPath;
@@ -149,6 +167,13 @@ int runCompiler(const CompileOptions &o) {
   if (!output)
     return fail("cannot write '" + outputPath + "': " +
                 (openError.empty() ? "unknown error" : openError));
+  std::unique_ptr<llvm::ToolOutputFile> reportFile;
+  if (!o.reportPath.empty()) {
+    reportFile = openOutputFile(o.reportPath, &openError);
+    if (!reportFile)
+      return fail("cannot write '" + o.reportPath + "': " +
+                  (openError.empty() ? "unknown error" : openError));
+  }
 
   DialectRegistry registry;
   registerEdgecDialects(registry);
@@ -207,14 +232,44 @@ int runCompiler(const CompileOptions &o) {
             *module, module->lookupSymbol<func::FuncOp>("main"))))
       return 1;
   }
+  // What --report writes and -v prints (compiler/report).
+  Report report;
+  report.model = o.inputPath;
+  report.target = target->triple;
+  auto writeReport = [&]() {
+    if (!reportFile)
+      return 0;
+    writeReportJSON(report, reportFile->os());
+    reportFile->keep();
+    return 0;
+  };
   auto printModule = [&]() {
     module->print(output->os());
     output->os() << "\n";
     output->keep();
-    return 0;
+    return writeReport();
   };
   if (o.compileTo == Phase::Import)
     return printModule();
+
+  // Post-training quantization ends the graph phase: calibration runs on
+  // the host, whatever the target.
+  auto quantizeGraph = [&]() -> int {
+    QuantizeEnvironment env;
+    env.optLevel = std::max(o.target.optLevel, 2);
+    env.measure = !o.reportPath.empty() || o.verbose;
+    env.verbose = o.verbose;
+    report.quantization.emplace();
+    if (failed(timed("quantize", [&] {
+          return quantizeModule(*module, q, env, *report.quantization);
+        })))
+      return 1;
+    if (o.verbose)
+      printReport(report, llvm::errs());
+    return 0;
+  };
+  if (quantize && o.compileFrom == Phase::Graph && quantizeGraph())
+    return 1;
 
   ModelSignature sig;
   sig.name = o.name;
@@ -235,6 +290,8 @@ int runCompiler(const CompileOptions &o) {
     PassManager pm(&context);
     buildPhasePipeline(pm, phase, popts);
     if (failed(timed(phaseName(phase), [&] { return pm.run(*module); })))
+      return 1;
+    if (phase == Phase::Graph && quantize && quantizeGraph())
       return 1;
     if (o.compileTo == phase)
       return printModule();
@@ -258,7 +315,7 @@ int runCompiler(const CompileOptions &o) {
   if (o.emit == EmitKind::LLVMIR) {
     llvmModule->print(output->os(), nullptr);
     output->keep();
-    return 0;
+    return writeReport();
   }
 
   // Object code: straight to the output, or to a temporary to be linked.
@@ -305,7 +362,7 @@ int runCompiler(const CompileOptions &o) {
   };
   if (!linked) {
     output->keep();
-    return writeHeader();
+    return writeHeader() || writeReport();
   }
   objectStream->close();
   output->os().close();
@@ -320,7 +377,7 @@ int runCompiler(const CompileOptions &o) {
   if (rc != 0)
     return rc;
   output->keep();
-  return writeHeader();
+  return writeHeader() || writeReport();
 }
 
 } // namespace edgec

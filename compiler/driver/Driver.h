@@ -4,6 +4,7 @@
 
 #include "compiler/import/OnnxImporter.h"
 #include "compiler/pipeline/Pipeline.h"
+#include "compiler/quantize/QuantizeOptions.h"
 #include "targets/cpu/TargetDescription.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -38,6 +39,9 @@ struct CompileOptions {
   std::string weightsSection = ".edgec.weights"; // section of the weights
   std::string arenaSection; // non-empty: define <name>_arena in this section
   ImportOptions import;
+  /// Post-training quantization at the end of the graph phase (--quantize).
+  QuantizeOptions quantize;
+  std::string reportPath; // --report=FILE.json; empty: none
   bool verbose = false; // phase times, and remarks as with `remarks`
   bool remarks = false; // report each kernel left scalar, and why
   std::string argv0; // locates the runtime libraries (<bin>/../lib)

@@ -58,15 +58,16 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     OpPassManager &fn = pm.nest<func::FuncOp>();
     fn.addPass(createEdgeFoldBatchNorm());
     fn.addPass(createEdgeFuseBias());
-    // QDQ chains into integer Conv/Gemm/MatMul (after bias fusion, so an
-    // Add of a constant bias is already part of the op).
-    fn.addPass(createEdgeQuantFold());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
     pm.addPass(createSymbolDCEPass());
     return;
   }
   case Phase::Linalg:
+    // QDQ chains into integer Conv/Gemm/MatMul: those of a QDQ model and
+    // those post-training quantization inserted after the graph phase.
+    pm.nest<func::FuncOp>().addPass(createEdgeQuantFold());
+    pm.addPass(createCanonicalizerPass());
     pm.addPass(createConvertEdgeToLinalg());
     pm.addPass(createCanonicalizerPass());
     pm.nest<func::FuncOp>().addPass(createEdgeCpuFuseElementwise());

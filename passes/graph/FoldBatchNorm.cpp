@@ -65,9 +65,12 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
         DenseElementsAttr::get(
             RankedTensorType::get({f}, rewriter.getF32Type()),
             ArrayRef<float>(b)));
-    rewriter.replaceOpWithNewOp<ConvOp>(
+    // Located at both nodes (the Conv first): messages and --keep-float
+    // know the fused op by either name.
+    auto fused = rewriter.replaceOpWithNewOp<ConvOp>(
         bn, conv.getInput(), newW, newB, conv.getStridesAttr(),
         conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
+    fused->setLoc(rewriter.getFusedLoc({conv.getLoc(), loc}));
     rewriter.eraseOp(conv);
     return success();
   }

@@ -57,9 +57,11 @@ struct FuseConvBias : OpRewritePattern<AddOp> {
           DenseElementsAttr::get(
               RankedTensorType::get({f}, rewriter.getF32Type()),
               ArrayRef<float>(bias)));
-      rewriter.replaceOpWithNewOp<ConvOp>(
+      // Located at both nodes, the Conv first.
+      auto fused = rewriter.replaceOpWithNewOp<ConvOp>(
           add, conv.getInput(), conv.getFilter(), newB, conv.getStridesAttr(),
           conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
+      fused->setLoc(rewriter.getFusedLoc({conv.getLoc(), add.getLoc()}));
       rewriter.eraseOp(conv);
       return success();
     }
@@ -79,10 +81,11 @@ struct FuseMatMulBias : OpRewritePattern<AddOp> {
           mm.getRhs().getType().getRank() != 2 ||
           add.getType() != mm.getType())
         continue;
-      rewriter.replaceOpWithNewOp<GemmOp>(
+      auto gemm = rewriter.replaceOpWithNewOp<GemmOp>(
           add, mm.getLhs(), mm.getRhs(), c, rewriter.getF32FloatAttr(1.0f),
           rewriter.getF32FloatAttr(1.0f), rewriter.getBoolAttr(false),
           rewriter.getBoolAttr(false));
+      gemm->setLoc(rewriter.getFusedLoc({mm.getLoc(), add.getLoc()}));
       rewriter.eraseOp(mm);
       return success();
     }

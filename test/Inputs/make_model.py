@@ -281,6 +281,18 @@ def quantize_bad_scale():
                  [const("s", np.float32(-1.0))])
 
 
+@register
+def two_inputs():
+    # A MatMul with a constant weight, plus a second input: the calibration
+    # set of a two-input model (test/quantize/calibration-files.test).
+    w = np.array([[1, 0, -1], [0.5, 2, 0], [0, -0.25, 1], [1, 1, 1]], np.float32)
+    nodes = [helper.make_node("MatMul", ["a", "w"], ["m"], name="mm"),
+             helper.make_node("Add", ["m", "b"], ["s"], name="add"),
+             helper.make_node("Relu", ["s"], ["y"], name="relu")]
+    return model(nodes, [vi("a", [1, 4]), vi("b", [1, 3])], [vi("y", [1, 3])],
+                 [const("w", w)])
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     onnx.save(MODELS[name](), out)

@@ -55,8 +55,34 @@ int main(int argc, char **argv) {
   cl::list<std::string> inputShapes(
       "input-shape", cl::desc("Fix an input's shape: NAME=D0xD1x... (repeatable)"),
       cl::cat(cat));
+  cl::opt<std::string> quantize(
+      "quantize",
+      cl::desc("Post-training quantization: int8, int16x8 (int16 activations, "
+               "int8 weights) or mixed (int8, sensitive layers int16/float)"),
+      cl::cat(cat));
+  cl::opt<std::string> calibration(
+      "calibration",
+      cl::desc("Calibration samples: a folder (one subfolder of input_<i>.npy "
+               "per sample, or .npy files for one input) or an .npz"),
+      cl::value_desc("DIR|FILE.npz"), cl::cat(cat));
+  cl::opt<std::string> calibrationMethod(
+      "calibration-method",
+      cl::desc("Activation ranges: minmax (default), percentile (99.99%) or "
+               "entropy (KL divergence)"),
+      cl::init("minmax"), cl::cat(cat));
+  cl::list<std::string> keepFloat(
+      "keep-float", cl::desc("ONNX nodes to leave in float (comma-separated)"),
+      cl::CommaSeparated, cl::value_desc("NODE,..."), cl::cat(cat));
+  cl::opt<double> minSqnr(
+      "min-sqnr",
+      cl::desc("--quantize=mixed: the output SQNR to reach, in dB (default 30)"),
+      cl::init(30.0), cl::cat(cat));
+  cl::opt<std::string> report(
+      "report", cl::desc("Write what the compilation chose (quantization) as JSON"),
+      cl::value_desc("FILE.json"), cl::cat(cat));
   cl::opt<bool> verbose(
-      "v", cl::desc("Print each phase with its time, and the remarks"),
+      "v",
+      cl::desc("Print each phase with its time, the remarks and the report"),
       cl::cat(cat));
   cl::opt<bool> remarks(
       "remarks", cl::desc("Report each kernel left to scalar code, and why"),
@@ -120,6 +146,26 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  if (!quantize.empty()) {
+    auto mode = edgec::parseQuantizeMode(quantize);
+    if (!mode) {
+      errs() << "edgec: error: --quantize=" << quantize
+             << " is not one of int8, int16x8, mixed\n";
+      return 1;
+    }
+    options.quantize.mode = *mode;
+  }
+  auto method = edgec::parseCalibrationMethod(calibrationMethod);
+  if (!method) {
+    errs() << "edgec: error: --calibration-method=" << calibrationMethod
+           << " is not one of minmax, percentile, entropy\n";
+    return 1;
+  }
+  options.quantize.method = *method;
+  options.quantize.calibrationPath = calibration;
+  options.quantize.keepFloat.assign(keepFloat.begin(), keepFloat.end());
+  options.quantize.minSqnrDb = minSqnr;
+  options.reportPath = report;
   for (const std::string &text : inputShapes) {
     edgec::InputShape shape;
     std::string error = edgec::parseInputShape(text, shape);

@@ -1,0 +1,148 @@
+//===- Report.cpp - what edgec reports about a compilation ----------------===//
+#include "compiler/report/Report.h"
+
+#include "llvm/Support/Format.h"
+
+#include <algorithm>
+#include <cmath>
+
+using namespace llvm;
+
+namespace edgec {
+
+double sqnrDb(double signal, double noise) {
+  if (noise <= 0)
+    return std::numeric_limits<double>::infinity();
+  if (signal <= 0)
+    return -std::numeric_limits<double>::infinity();
+  return 10.0 * std::log10(signal / noise);
+}
+
+/// JSON has no infinities: an exact result (+inf dB) is written as null.
+static json::Value db(std::optional<double> v) {
+  if (!v || !std::isfinite(*v))
+    return nullptr;
+  return *v;
+}
+
+static json::Value params(const std::optional<QuantParams> &p) {
+  if (!p)
+    return nullptr;
+  return json::Object{{"scale", p->scale},
+                      {"zero_point", p->zeroPoint},
+                      {"bits", int64_t(p->bits)}};
+}
+
+json::Value toJSON(const Report &r) {
+  json::Object root{{"model", r.model}, {"target", r.target}};
+  if (const auto &q = r.quantization) {
+    json::Array layers;
+    for (const QuantizedLayer &l : q->layers) {
+      json::Object o{{"node", l.node},
+                     {"op", l.op},
+                     {"precision", l.precision},
+                     {"input", params(l.input)},
+                     {"output", params(l.output)},
+                     {"weight_scales", json::Array(l.weightScales)},
+                     {"sqnr_db", db(l.sqnrDb)}};
+      if (!l.reason.empty())
+        o["reason"] = l.reason;
+      if (l.sensitivityDb)
+        o["sensitivity_sqnr_db"] = db(l.sensitivityDb);
+      layers.push_back(std::move(o));
+    }
+    json::Object s{
+        {"mode", q->mode},
+        {"method", q->method},
+        {"calibration", q->calibration},
+        {"samples", int64_t(q->samples)},
+        {"output_sqnr_db", db(q->outputSqnrDb)},
+        {"weight_bytes",
+         json::Object{{"float", int64_t(q->weightBytesFloat)},
+                      {"quantized", int64_t(q->weightBytesQuantized)}}},
+        {"layers", std::move(layers)}};
+    if (q->minSqnrDb) {
+      json::Array steps;
+      for (const MixedStep &m : q->mixedSteps)
+        steps.push_back(json::Object{{"node", m.node},
+                                     {"precision", m.precision},
+                                     {"output_sqnr_db", db(m.outputSqnrDb)}});
+      s["mixed"] = json::Object{{"min_sqnr_db", *q->minSqnrDb},
+                                {"all_int8_sqnr_db", db(q->allInt8SqnrDb)},
+                                {"steps", std::move(steps)}};
+    }
+    root["quantization"] = std::move(s);
+  }
+  return root;
+}
+
+void writeReportJSON(const Report &report, raw_ostream &os) {
+  os << formatv("{0:2}", toJSON(report)) << "\n";
+}
+
+static std::string dbText(std::optional<double> v) {
+  if (!v)
+    return "-";
+  if (std::isinf(*v))
+    return *v > 0 ? "exact" : "-inf";
+  return formatv("{0:f1}", *v).str();
+}
+
+static std::string paramText(const std::optional<QuantParams> &p) {
+  if (!p)
+    return "-";
+  return formatv("{0:e3}:{1}", p->scale, p->zeroPoint).str();
+}
+
+void printReport(const Report &r, raw_ostream &os) {
+  const auto &q = r.quantization;
+  if (!q)
+    return;
+  os << "edgec: quantization " << q->mode << ", " << q->method
+     << " calibration on " << q->samples << " sample"
+     << (q->samples == 1 ? "" : "s") << " (" << q->calibration << ")\n";
+  size_t nameWidth = 4;
+  for (const QuantizedLayer &l : q->layers)
+    nameWidth = std::max(nameWidth, l.node.size());
+  nameWidth = std::min<size_t>(nameWidth, 48);
+  bool mixed = q->minSqnrDb.has_value();
+  os << formatv("  {0} {1,-6} {2,-9} {3,-16} {4,-16} {5,-19} {6,8}",
+                left_justify("node", nameWidth), "op", "precision",
+                "input scale:zp", "output scale:zp", "weight scales",
+                "SQNR dB");
+  if (mixed)
+    os << formatv(" {0,12}", "alone dB");
+  os << "\n";
+  for (const QuantizedLayer &l : q->layers) {
+    std::string ws = "-";
+    if (!l.weightScales.empty()) {
+      auto [lo, hi] =
+          std::minmax_element(l.weightScales.begin(), l.weightScales.end());
+      ws = formatv("{0:e2}..{1:e2}", *lo, *hi).str();
+    }
+    std::string name =
+        l.node.size() > nameWidth
+            ? "..." + l.node.substr(l.node.size() - nameWidth + 3)
+            : l.node;
+    os << formatv("  {0} {1,-6} {2,-9} {3,-16} {4,-16} {5,-19} {6,8}",
+                  left_justify(name, nameWidth), l.op, l.precision,
+                  paramText(l.input), paramText(l.output), ws,
+                  dbText(l.sqnrDb));
+    if (mixed)
+      os << formatv(" {0,12}", dbText(l.sensitivityDb));
+    if (!l.reason.empty())
+      os << "  (" << l.reason << ")";
+    os << "\n";
+  }
+  if (mixed) {
+    os << "edgec: mixed: all int8 " << dbText(q->allInt8SqnrDb)
+       << " dB, target " << formatv("{0:f1}", *q->minSqnrDb) << " dB\n";
+    for (const MixedStep &m : q->mixedSteps)
+      os << "edgec:   " << (m.node == "*" ? "every layer" : m.node) << " -> "
+         << m.precision << ": " << dbText(m.outputSqnrDb) << " dB\n";
+  }
+  os << "edgec: output SQNR " << dbText(q->outputSqnrDb) << " dB; weights "
+     << q->weightBytesFloat << " -> " << q->weightBytesQuantized << " bytes\n";
+}
+
+} // namespace edgec
