@@ -66,16 +66,22 @@ Value lowerLinear(OpBuilder &b, Location loc, bool quantize, Value x,
                      ? v
                      : Value(arith::TruncFOp::create(nb, l, outElem, v));
         }
-        Value y = math::RoundEvenOp::create(
-            nb, l,
-            arith::DivFOp::create(nb, l, toF32(nb, l, a[0], true), scale));
+        // Round half to even by adding and subtracting 1.5 * 2^23: exact
+        // for |x| < 2^22, and larger magnitudes (and infinities) saturate
+        // in the clamp below; maxNum/minNum take a NaN to the lower bound.
+        // A few instructions where math.roundeven expands into ~25.
+        Value magic = scalarConst(nb, l, f32, 12582912.0);
+        Value y =
+            arith::DivFOp::create(nb, l, toF32(nb, l, a[0], true), scale);
+        y = arith::SubFOp::create(nb, l, arith::AddFOp::create(nb, l, y, magic),
+                                  magic);
         if (zp)
           y = arith::AddFOp::create(nb, l, y, zp);
-        y = arith::MaximumFOp::create(nb, l, y,
-                                      scalarConst(nb, l, f32, double(s.min())));
-        y = arith::MinimumFOp::create(nb, l, y,
-                                      scalarConst(nb, l, f32, double(s.max())));
-        Type wide = nb.getI64Type();
+        y = arith::MaxNumFOp::create(nb, l, y,
+                                     scalarConst(nb, l, f32, double(s.min())));
+        y = arith::MinNumFOp::create(nb, l, y,
+                                     scalarConst(nb, l, f32, double(s.max())));
+        Type wide = s.width <= 16 ? nb.getI32Type() : nb.getI64Type();
         Value i = s.isSigned ? Value(arith::FPToSIOp::create(nb, l, wide, y))
                              : Value(arith::FPToUIOp::create(nb, l, wide, y));
         return arith::TruncIOp::create(nb, l, outElem, i);

@@ -261,10 +261,10 @@ struct QuantizedConvLowering : OpConversionPattern<ConvOp> {
           llvm::all_of(pads, [](int64_t v) { return v == 0; });
       int64_t pixels = n * oh * ow, taps = kh * kw * c;
       // Few input channels (a first layer) make a poor direct convolution:
-      // its patches are gathered (im2col, 1 byte per tap) when they are
-      // small, so that it too runs as a matrix product.
+      // its patches are gathered (im2col, 1 byte per tap) when they take
+      // at most 1 MB, so that it too runs as a matrix product.
       bool gather = group == 1 && !pointwise && c < 8 &&
-                    pixels * taps <= 256 * 1024;
+                    pixels * taps <= 1024 * 1024;
       if (group == 1 && (pointwise || gather)) {
         // A matrix product over the pixels: the form the int8 dot-product
         // kernels take. The filter as (taps, F) with taps (kh, kw, c),
