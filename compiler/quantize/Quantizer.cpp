@@ -423,8 +423,10 @@ FailureOr<double> Quantizer::evaluate(ArrayRef<int> bits,
   }
   if (layerSqnr) {
     layerSqnr->clear();
-    for (const Sqnr &l : perLayer)
-      layerSqnr->push_back(l.db());
+    for (size_t l = 0; l < layers.size(); ++l)
+      layerSqnr->push_back(layerRef[l] < int(tensorOps.size())
+                               ? perLayer[l].db()
+                               : std::nan("")); // no float reference
   }
   return out.db();
 }
@@ -550,7 +552,7 @@ void Quantizer::describeLayers(ArrayRef<int> bits,
     }
     if (auto dq = layerOutput(&op).getDefiningOp<edge::DequantizeOp>())
       r.output = paramsOf(dq.getInput().getType());
-    if (l < sqnr.size())
+    if (l < sqnr.size() && !std::isnan(sqnr[l]))
       r.sqnrDb = sqnr[l];
     if (l < sensitivity.size() && !std::isnan(sensitivity[l]))
       r.sensitivityDb = sensitivity[l];

@@ -23,6 +23,14 @@ ptq_tools.py sqnr FLOAT.so QUANT.so DIR [--min-db X]
     10 log10(sum ref^2 / sum (ref - got)^2) over all float outputs and
     samples; exits 1 if it is below X.
 
+ptq_tools.py run EXE DIR OUT [--emulator aarch64|mps2-an386|...]
+    Runs an `edgec --emit=exe` program (under qemu, as
+    test/targets/run_models.py does) on every sample folder of DIR,
+    writing OUT/<sample>/output_<i>.npy.
+
+ptq_tools.py sqnr-dirs REF GOT [--min-db X]
+    The output SQNR of the outputs in GOT/<sample>/ against REF/<sample>/.
+
 ptq_tools.py report FILE.json
     Prints the quantization report's summary, one fact a line, for
     FileCheck.
@@ -140,6 +148,61 @@ def sqnr(float_so, quant_so, samples_dir, min_db):
     return 0 if ok else 1
 
 
+def run_exe(exe, samples_dir, out_dir, emulator):
+    import shutil
+    import subprocess
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "targets"))
+    import run_models  # noqa: E402  (its emulator command lines)
+    exe = os.path.abspath(exe)
+    for d in sorted(glob.glob(os.path.join(samples_dir, "*"))):
+        if not os.path.isdir(d):
+            continue
+        name = os.path.basename(d)
+        # Relative paths without commas: semihosting passes the command line
+        # through qemu's comma-separated arguments.
+        work = os.path.join(out_dir, name)
+        os.makedirs(os.path.join(work, "out"), exist_ok=True)
+        inputs = []
+        for i, f in enumerate(sorted(glob.glob(os.path.join(d, "input_*.npy")))):
+            shutil.copy(f, os.path.join(work, f"input_{i}.npy"))
+            inputs.append(f"input_{i}.npy")
+        shutil.copy(exe, os.path.join(work, "model.exe"))
+        if emulator:
+            cmd = run_models.emulator_command(
+                argparse.Namespace(emulator=emulator, vlen=128), "model.exe",
+                inputs, "out")
+        else:
+            cmd = ["./model.exe"] + [f"--input={i}" for i in inputs] + \
+                ["--output-dir=out"]
+        r = subprocess.run(cmd, cwd=work, capture_output=True, text=True,
+                           timeout=600)
+        if r.returncode != 0:
+            sys.exit(f"{name}: exit {r.returncode}: {r.stdout}{r.stderr}")
+        for f in glob.glob(os.path.join(work, "out", "output_*.npy")):
+            shutil.move(f, os.path.join(work, os.path.basename(f)))
+    return 0
+
+
+def sqnr_dirs(ref_dir, got_dir, min_db):
+    signal = noise = 0.0
+    count = 0
+    for d in sorted(glob.glob(os.path.join(ref_dir, "*"))):
+        if not os.path.isdir(d):
+            continue
+        count += 1
+        for f in sorted(glob.glob(os.path.join(d, "output_*.npy"))):
+            r = np.load(f).astype(np.float64)
+            g = np.load(os.path.join(got_dir, os.path.basename(d),
+                                     os.path.basename(f)))
+            signal += float(np.sum(r * r))
+            noise += float(np.sum((r - g) ** 2))
+    db = math.inf if noise == 0 else 10 * math.log10(signal / noise)
+    ok = db >= min_db
+    print(f"output SQNR {db:.1f} dB on {count} samples "
+          f"(at least {min_db:g}) {'OK' if ok else 'TOO LOW'}")
+    return 0 if ok else 1
+
+
 def report(path):
     with open(path) as f:
         r = json.load(f)
@@ -187,6 +250,15 @@ def main():
     q.add_argument("--min-db", type=float, default=30.0)
     r = sub.add_parser("report")
     r.add_argument("path")
+    e = sub.add_parser("run")
+    e.add_argument("exe")
+    e.add_argument("samples_dir")
+    e.add_argument("out_dir")
+    e.add_argument("--emulator", default="")
+    d = sub.add_parser("sqnr-dirs")
+    d.add_argument("ref_dir")
+    d.add_argument("got_dir")
+    d.add_argument("--min-db", type=float, default=30.0)
     a = p.parse_args()
     if a.cmd == "samples":
         make_samples(a.model, a.out_dir, a.count, a.seed, a.with_reference,
@@ -194,6 +266,10 @@ def main():
         return 0
     if a.cmd == "sqnr":
         return sqnr(a.float_so, a.quant_so, a.samples_dir, a.min_db)
+    if a.cmd == "run":
+        return run_exe(a.exe, a.samples_dir, a.out_dir, a.emulator)
+    if a.cmd == "sqnr-dirs":
+        return sqnr_dirs(a.ref_dir, a.got_dir, a.min_db)
     report(a.path)
     return 0
 
