@@ -97,6 +97,7 @@ private:
   void registerNormalization();
   void registerTensorMovement();
   void registerQuantization();
+  void registerReduction();
 
   // --- node helpers (on failure: a diagnostic at the node, then failure) ----
   const onnx::AttributeProto *attr(const onnx::NodeProto &n, StringRef name);

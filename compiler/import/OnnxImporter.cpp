@@ -522,6 +522,7 @@ void Importer::registerHandlers() {
   registerNormalization();
   registerTensorMovement();
   registerQuantization();
+  registerReduction();
 }
 
 //===----------------------------------------------------------------------===//

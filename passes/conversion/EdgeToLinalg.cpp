@@ -127,4 +127,5 @@ void edgec::populateEdgeToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateMatMulLoweringPatterns(patterns);
   lowering::populateNormalizationLoweringPatterns(patterns);
   lowering::populateDataMovementLoweringPatterns(patterns);
+  lowering::populateReductionLoweringPatterns(patterns);
 }

@@ -432,6 +432,51 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, Loc loc,
 }
 
 //===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferReduce(Loc loc, Value input, ArrayRef<int64_t> axes,
+                                 bool keepdims, SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(input);
+  if (failed(requireStatic(loc, input)))
+    return failure();
+  int64_t rank = in.getRank();
+  SmallVector<bool> reduced(rank, false);
+  for (int64_t axis : axes) {
+    if (axis < 0 || axis >= rank)
+      return emitOptionalError(loc, "C1: axis ", axis,
+                               " is not a dimension of a rank-", rank,
+                               " input");
+    if (reduced[axis])
+      return emitOptionalError(loc, "C1: axis ", axis, " is listed twice");
+    reduced[axis] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!reduced[i])
+      shape.push_back(in.getDimSize(i));
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  types.push_back(in.clone(shape));
+  return success();
+}
+
+LogicalResult ReduceMinOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),
+                     adaptor.getKeepdims(), types);
+}
+
+LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),
+                     adaptor.getKeepdims(), types);
+}
+
+//===----------------------------------------------------------------------===//
 // Data movement and shape computation
 //===----------------------------------------------------------------------===//
 

@@ -54,6 +54,9 @@ def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid"> { let summary = "1 / (1 + exp(-x))"
 def Edge_TanhOp : Edge_UnaryOp<"tanh"> { let summary = "tanh(x)"; }
 def Edge_ExpOp : Edge_UnaryOp<"exp"> { let summary = "exp(x)"; }
 def Edge_SqrtOp : Edge_UnaryOp<"sqrt"> { let summary = "sqrt(x)"; }
+def Edge_RoundOp : Edge_UnaryOp<"round"> {
+  let summary = "x rounded to the nearest integer, halves to even";
+}
 def Edge_NegOp : Edge_UnaryOp<"neg"> {
   let summary = "-x";
   let arguments = (ins RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>:$input);
@@ -290,6 +293,36 @@ def Edge_BatchNormOp : Edge_Op<"batch_norm"> {
   let results = (outs RankedTensorOf<[AnyFloat]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+// Numbers and bool (whose minimum is `all`, maximum `any`).
+def Edge_ReducibleTensor
+    : RankedTensorOf<[AnyFloat, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
+
+class Edge_ReduceOp<string mnemonic, string what>
+    : Edge_Op<mnemonic> {
+  let summary = "the " # what # " over some axes";
+  let description = [{
+    Reduces the listed axes of the input; with `keepdims` they stay as
+    dimensions of size 1, otherwise they are dropped (no axes: the input).
+    A NaN in a float reduction wins, as in numpy; reducing no elements
+    gives the identity of the reduction (+inf / -inf, or the integer
+    type's largest / smallest value).
+    Constraints:
+    C1: every axis is a dimension of the input, listed once.
+  }];
+  let arguments = (ins Edge_ReducibleTensor:$input, DenseI64ArrayAttr:$axes,
+                   BoolAttr:$keepdims);
+  let results = (outs Edge_ReducibleTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Edge_ReduceMinOp : Edge_ReduceOp<"reduce_min", "minimum">;
+def Edge_ReduceMaxOp : Edge_ReduceOp<"reduce_max", "maximum">;
 
 //===----------------------------------------------------------------------===//
 // Data movement and shape computation

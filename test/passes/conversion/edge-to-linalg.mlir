@@ -229,3 +229,23 @@ func.func @indices(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x2x2xi64> {
   %0 = edge.max_pool_indices %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, storage_order = 1 : i64, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x2x2xi64>
   return %0 : tensor<1x2x2x2xi64>
 }
+
+// -----
+
+// A reduction fills its output with the identity (-inf for a float max,
+// the largest value for an unsigned min) and reduces the listed axes;
+// keepdims restores them as unit dimensions.
+// CHECK-LABEL: func.func @reduce
+// CHECK: %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[F:.+]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.+}} : tensor<2xf32>)
+// CHECK: %[[M:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction"]} ins(%{{.+}} : tensor<2x3x4xf32>) outs(%[[F]] : tensor<2xf32>)
+// CHECK: arith.maximumf
+// CHECK: tensor.expand_shape %[[M]] {{.*}} : tensor<2xf32> into tensor<2x1x1xf32>
+// CHECK: %[[MAXU8:.+]] = arith.constant -1 : i8
+// CHECK: linalg.fill ins(%[[MAXU8]] : i8)
+// CHECK: arith.minui
+func.func @reduce(%x: tensor<2x3x4xf32>, %u: tensor<5xui8>) -> (tensor<2x1x1xf32>, tensor<ui8>) {
+  %0 = edge.reduce_max %x {axes = array<i64: 1, 2>, keepdims = true} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+  %1 = edge.reduce_min %u {axes = array<i64: 0>, keepdims = false} : (tensor<5xui8>) -> tensor<ui8>
+  return %0, %1 : tensor<2x1x1xf32>, tensor<ui8>
+}
