@@ -34,6 +34,15 @@ if os.path.isdir(config.edgec_models_dir):
     config.available_features.add("models")
 if config.python and os.path.exists(config.python):
     config.available_features.add("python-onnx")
+# ONNX Runtime as a second reference (onnxruntime-node, installed by
+# `npm install` in benchmarks/): the tests that compare with it are
+# UNSUPPORTED without it, their numpy references still run.
+ort_modules = os.path.join(config.edgec_src_root, "benchmarks", "node_modules")
+if shutil.which("node") and os.path.isdir(os.path.join(ort_modules, "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
+config.substitutions.append(
+    ("%ort_run", "node %s %s" % (os.path.join(os.path.dirname(__file__), "import", "ort_run.mjs"),
+                                 ort_modules)))
 if os.getuid() == 0:
     # root can write anywhere: permission tests use a path under a file.
     config.available_features.add("root")

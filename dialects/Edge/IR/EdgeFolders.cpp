@@ -206,14 +206,16 @@ OpFoldResult DequantizeLinearOp::fold(FoldAdaptor adaptor) {
   ArrayRef<int64_t> shape = type.getShape();
   int64_t axis = static_cast<int64_t>(getAxis());
   bool perAxis = scale->size() > 1;
+  // A scale of the input's shape (rank > 1) has one entry per element.
+  bool elementwise = getScale().getType().getRank() > 1;
   int64_t inner = 1;
-  if (perAxis)
+  if (perAxis && !elementwise)
     for (int64_t d = axis + 1; d < type.getRank(); ++d)
       inner *= shape[d];
   Elements out;
   out.isFloat = true;
   for (size_t k = 0; k < in->size(); ++k) {
-    size_t q = perAxis ? (k / inner) % shape[axis] : 0;
+    size_t q = elementwise ? k : perAxis ? (k / inner) % shape[axis] : 0;
     double z = zp ? zp->asDouble(q) : 0.0;
     // Computed in float like the runtime kernels would.
     out.f.push_back(float(float(in->asDouble(k) - z) * float(scale->f[q])));

@@ -108,8 +108,10 @@ def Edge_QuantizeLinearOp : Edge_Op<"quantize_linear"> {
   let summary = "saturate(round_half_even(x / scale) + zero_point), parameters at run time";
   let description = [{
     ONNX QuantizeLinear whose scale or zero point are computed at run time
-    (constant ones import as edge.quantize). The result has the zero
-    point's integer type, uint8 without one.
+    (constant ones import as edge.quantize). The scale is a scalar, 1-D
+    along `axis`, or of the input's shape (blocked parameters expanded to
+    one per element); the zero point has the scale's shape. The result has
+    the zero point's integer type, uint8 without one.
   }];
   let arguments = (ins RankedTensorOf<[AnyFloat]>:$input,
                    RankedTensorOf<[AnyFloat]>:$scale,
@@ -120,7 +122,13 @@ def Edge_QuantizeLinearOp : Edge_Op<"quantize_linear"> {
 }
 
 def Edge_DequantizeLinearOp : Edge_Op<"dequantize_linear"> {
-  let summary = "(x - zero_point) * scale, per tensor or per axis";
+  let summary = "(x - zero_point) * scale, per tensor, axis or element";
+  let description = [{
+    ONNX DequantizeLinear whose parameters are computed at run time or
+    that constant folding evaluates. The scale is a scalar, 1-D along
+    `axis`, or of the input's shape (blocked parameters expanded to one per
+    element); the zero point has the scale's shape.
+  }];
   let arguments = (ins Edge_Tensor:$input, RankedTensorOf<[F32]>:$scale,
                    Optional<Edge_Tensor>:$zero_point, I64Attr:$axis);
   let results = (outs RankedTensorOf<[F32]>:$output);
@@ -132,16 +140,20 @@ def Edge_DequantizeLinearOp : Edge_Op<"dequantize_linear"> {
 // Quantized tensors
 //
 // A quantized value is a tensor of MLIR's `!quant.uniform` type, per tensor
-// (`!quant.uniform<i8:f32, 0.05:-3>`) or per axis
-// (`!quant.uniform<i8:f32:0, {0.1, 0.2}>`): the scale and zero point live in
-// the type. Its storage is an integer tensor (int8, uint8, int16, int4
-// held in i8 ...); edge.storage_cast moves between the two.
+// (`!quant.uniform<i8:f32, 0.05:-3>`), per axis
+// (`!quant.uniform<i8:f32:0, {0.1, 0.2}>`) or per block (sub-channel,
+// `!quant.uniform<i4:f32:{0:1, 1:32}, {{...}}>`: a scale tensor with one
+// entry per block): the scales and zero points live in the type. Its
+// storage is an integer tensor (int8, uint8, int16, uint16, int4, uint4);
+// edge.storage_cast moves between the two.
 //
 // Constraints of a quantized tensor type (cited by the verifiers):
 //   Q1: every scale is positive and finite.
 //   Q2: every zero point lies in the storage type's range.
 //   Q3: a per-axis type's axis is a dimension of the tensor, whose size is
-//       the number of scales.
+//       the number of scales; a sub-channel type's scales have the tensor's
+//       rank, and each block size divides its dimension into as many
+//       blocks as the scales have there.
 //   Q4: the expressed type is the float type of the other side.
 //===----------------------------------------------------------------------===//
 

@@ -79,6 +79,20 @@ func.func @dequantize_weights() -> tensor<3xf32> {
 
 // -----
 
+// Blocked parameters expanded to one per element (the form the importer
+// gives a blocked DequantizeLinear that is not a quantized type).
+// CHECK-LABEL: func.func @dequantize_elementwise
+// CHECK: arith.constant dense<{{\[\[}}-2.000000e+00, 0.000000e+00], [9.000000e+00, 1.200000e+01]]> : tensor<2x2xf32>
+func.func @dequantize_elementwise() -> tensor<2x2xf32> {
+  %q = arith.constant dense<[[-4, 0], [4, 5]]> : tensor<2x2xi8>
+  %s = arith.constant dense<[[0.5, 0.5], [3.0, 3.0]]> : tensor<2x2xf32>
+  %z = arith.constant dense<[[0, 0], [1, 1]]> : tensor<2x2xi8>
+  %d = edge.dequantize_linear %q, %s, %z {axis = 0 : i64} : (tensor<2x2xi8>, tensor<2x2xf32>, tensor<2x2xi8>) -> tensor<2x2xf32>
+  return %d : tensor<2x2xf32>
+}
+
+// -----
+
 // Reductions of constants; NaN wins, as in numpy; no axes is the input.
 // CHECK-LABEL: func.func @reduce
 // CHECK-DAG: arith.constant dense<[-1.000000e+00, 2.000000e+00]> : tensor<2xf32>

@@ -219,3 +219,12 @@ func.func @reduce_c1_twice(%x: tensor<2x3xf32>) -> tensor<2xf32> {
   %0 = edge.reduce_min %x {axes = array<i64: 1, 1>, keepdims = false} : (tensor<2x3xf32>) -> tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+func.func @dequantize_linear_scale_shape(%q: tensor<2x4xi8>, %s: tensor<2x2xf32>) -> tensor<2x4xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{the scale must be a scalar, 1-D, or of the input's shape (2x4), got 2x2}}
+  %0 = edge.dequantize_linear %q, %s {axis = 1 : i64} : (tensor<2x4xi8>, tensor<2x2xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}

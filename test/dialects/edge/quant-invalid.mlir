@@ -58,3 +58,12 @@ func.func @q2_zero_point(%x: tensor<4xf32>) {
   %q = edge.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:200>>
   return
 }
+
+// -----
+
+// Q3 for blocks: 4 columns in blocks of 2 need 2 scales per row.
+func.func @q3_blocks(%w: tensor<2x4xi4>) {
+  // expected-error@+1 {{Q3: dimension 1 of size 4 in blocks of 2 needs 2 scales, the type has 3}}
+  %s = edge.storage_cast %w : tensor<2x4xi4> -> tensor<2x4x!quant.uniform<i4:f32:{0:1, 1:2}, {{2.0, 3.0, 1.0}, {4.0, 5.0, 1.0}}>>
+  return
+}
