@@ -47,5 +47,18 @@ if [ "${qemu_major:-0}" -lt 8 ]; then
     -t bookworm-backports qemu-user
 fi
 
+# ONNX Runtime (onnxruntime-node from the npm registry): the benchmarks'
+# peer and a second reference of the quantized-import tests.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "edgec: installing nodejs and npm"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+fi
+if [ ! -d benchmarks/node_modules/onnxruntime-node ]; then
+  (cd benchmarks && npm install --ignore-scripts --no-audit --no-fund >/dev/null)
+fi
+
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build

@@ -41,6 +41,16 @@ if config.python and os.path.exists(config.python):
                       stdout=subprocess.DEVNULL,
                       stderr=subprocess.DEVNULL).returncode == 0:
         config.available_features.add("python-torch")
+# ONNX Runtime as a second reference (onnxruntime-node, installed by
+# `npm install` in benchmarks/, which scripts/build.sh runs): the tests that
+# compare with it are UNSUPPORTED without it on a developer's machine (their
+# numpy references still run) and fail under CI.
+ort_modules = os.path.join(config.edgec_src_root, "benchmarks", "node_modules")
+if shutil.which("node") and os.path.isdir(os.path.join(ort_modules, "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
+config.substitutions.append(
+    ("%ort_run", "node %s %s" % (os.path.join(os.path.dirname(__file__), "import", "ort_run.mjs"),
+                                 ort_modules)))
 if os.getuid() == 0:
     # root can write anywhere: permission tests use a path under a file.
     config.available_features.add("root")
@@ -62,7 +72,8 @@ for feature, tools in tool_features.items():
     if in_ci or all(shutil.which(t) for t in tools):
         config.available_features.add(feature)
 if in_ci:
-    config.available_features.update(["models", "python-onnx", "python-torch"])
+    config.available_features.update(["models", "python-onnx", "python-torch",
+                                       "onnxruntime"])
 config.substitutions.append(
     ("%run_models", "%s %s --bindir %s --models %s" % (
         config.python, os.path.join(os.path.dirname(__file__), "targets", "run_models.py"),

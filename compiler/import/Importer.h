@@ -82,7 +82,10 @@ private:
   // --- model-level ---------------------------------------------------------
   LogicalResult readModel(onnx::ModelProto &model);
   LogicalResult importGraph(const onnx::GraphProto &graph, ModuleOp module);
-  FailureOr<Type> elementType(int32_t dtype, Location loc, StringRef what);
+  /// The MLIR type of an ONNX element type; int4/uint4 (i4/ui4) only with
+  /// `subByte` (constants).
+  FailureOr<Type> elementType(int32_t dtype, Location loc, StringRef what,
+                              bool subByte = false);
   FailureOr<DenseElementsAttr> tensorAttr(const onnx::TensorProto &t,
                                           Location loc);
   FailureOr<std::string> readExternal(const onnx::TensorProto &t, Location loc);
@@ -97,6 +100,8 @@ private:
   void registerNormalization();
   void registerTensorMovement();
   void registerQuantization();
+  void registerReduction();
+  void registerQLinear(); // com.microsoft QLinear* (ops/QLinear.cpp)
 
   // --- node helpers (on failure: a diagnostic at the node, then failure) ----
   const onnx::AttributeProto *attr(const onnx::NodeProto &n, StringRef name);
@@ -179,7 +184,10 @@ private:
   FailureOr<Value> conv(Value x, Value w, Value b, ArrayRef<int64_t> strides,
                         ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
                         int64_t group);
-  FailureOr<Values> importPool(const onnx::NodeProto &n, bool isMax);
+  /// MaxPool / AveragePool of `x` (node input 0 when null) with the node's
+  /// window attributes.
+  FailureOr<Values> importPool(const onnx::NodeProto &n, bool isMax,
+                               Value x = {});
   FailureOr<Values> importGemm(const onnx::NodeProto &n);
   FailureOr<Values> importSoftmax(const onnx::NodeProto &n);
   FailureOr<Values> importClip(const onnx::NodeProto &n);
@@ -188,6 +196,44 @@ private:
   FailureOr<Values> importSqueeze(const onnx::NodeProto &n, bool unsqueeze);
   FailureOr<Values> importConstant(const onnx::NodeProto &n);
   FailureOr<Values> importPad(const onnx::NodeProto &n);
+
+  // --- quantization (ops/Quantization.cpp, shared with ops/QLinear.cpp) ---
+  /// The parameters of a quantization: scale, zero point (null: 0), the
+  /// axis of a per-axis or blocked scale and the block size (0: not
+  /// blocked).
+  struct QuantParams {
+    Value scale, zeroPoint;
+    int64_t axis = 0;
+    int64_t blockSize = 0;
+  };
+  /// The parameters of a QuantizeLinear-like node: inputs `first` (scale)
+  /// and `first` + 1 (zero point), 'axis' (default 1) and 'block_size',
+  /// for a tensor of type `data`.
+  FailureOr<QuantParams> quantParams(const onnx::NodeProto &n, int first,
+                                     RankedTensorType data);
+  /// Checks the shapes of `p` against a tensor of type `data`: a scalar
+  /// (or one-entry) scale, one entry per slice along the axis, or blocks of
+  /// block_size along it; the zero point shaped as the scale.
+  LogicalResult checkQuantParams(const QuantParams &p, RankedTensorType data);
+  /// The `!quant.uniform` element type of constant parameters `p` for
+  /// `data` held in `storage` (per tensor, per axis, or sub-channel when
+  /// the blocks divide the axis); a null Type when they are computed at run
+  /// time, or blocked in blocks that do not divide the axis.
+  FailureOr<Type> quantizedType(const QuantParams &p, IntegerType storage,
+                                FloatType expressed, RankedTensorType data);
+  /// Integer storage `q` dequantized: edge.dequantize of its quantized type
+  /// when `p` are constants, else edge.dequantize_linear (blocked
+  /// parameters expanded to q's shape).
+  FailureOr<Value> dequantize(Value q, const QuantParams &p);
+  /// Float `x` quantized into `storage` (edge.quantize then storage_cast to
+  /// the integers, or edge.quantize_linear).
+  FailureOr<Value> quantize(Value x, const QuantParams &p,
+                            IntegerType storage);
+  /// Blocked `v` (scale or zero point) repeated block_size times along the
+  /// axis and cut to `data`'s size there: the parameter of every element.
+  FailureOr<Value> expandBlocks(Value v, const QuantParams &p,
+                                RankedTensorType data);
+
   LogicalResult checkWindowValues(ArrayRef<int64_t> kernel,
                                   ArrayRef<int64_t> strides,
                                   ArrayRef<int64_t> dilations);
@@ -204,9 +250,11 @@ private:
   Location nodeLoc = fileLoc;
   std::string opType; // of the node being imported, for messages
   int64_t opset = 0;
+  int64_t microsoftOpset = 0; // of domain com.microsoft, 0 if not imported
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
-  llvm::StringMap<Handler> handlers;
+  llvm::StringMap<Handler> handlers;          // domain ai.onnx
+  llvm::StringMap<Handler> microsoftHandlers; // domain com.microsoft
 };
 
 template <typename OpTy>

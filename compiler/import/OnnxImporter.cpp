@@ -113,17 +113,31 @@ LogicalResult Importer::readModel(onnx::ModelProto &model) {
     error(fileLoc) << "not a valid ONNX model (no IR version or no graph)";
     return failure();
   }
-  for (const auto &op : model.opset_import())
+  for (const auto &op : model.opset_import()) {
     if (op.domain().empty() || op.domain() == "ai.onnx")
       opset = op.version();
+    else if (op.domain() == "com.microsoft")
+      microsoftOpset = op.version();
+  }
   if (opset == 0)
     opset = 1; // IR version 3 models without opset_import use opset 1
   return success();
 }
 
 FailureOr<Type> Importer::elementType(int32_t dtype, Location loc,
-                                      StringRef what) {
+                                      StringRef what, bool subByte) {
   MLIRContext *c = &ctx;
+  // TensorProto.DataType values newer than the protobuf edgec builds with.
+  constexpr int32_t kUInt4 = 21, kInt4 = 22;
+  if (dtype == kUInt4 || dtype == kInt4) {
+    if (subByte)
+      return Type(IntegerType::get(c, 4, dtype == kInt4
+                                             ? IntegerType::Signless
+                                             : IntegerType::Unsigned));
+    error(loc) << what << ": " << (dtype == kInt4 ? "int4" : "uint4")
+               << " tensors are supported as constants (weights) only";
+    return failure();
+  }
   switch (dtype) {
   case onnx::TensorProto::FLOAT:
     return Type(Float32Type::get(c));
@@ -240,7 +254,7 @@ FailureOr<std::string> Importer::readExternal(const onnx::TensorProto &t,
 FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
                                                   Location loc) {
   std::string what = "tensor '" + t.name() + "'";
-  auto et = elementType(t.data_type(), loc, what);
+  auto et = elementType(t.data_type(), loc, what, /*subByte=*/true);
   if (failed(et))
     return failure();
   SmallVector<int64_t> shape;
@@ -260,6 +274,16 @@ FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
   int64_t count = *bounded;
   auto type = RankedTensorType::get(shape, *et);
   size_t elemBytes = (et->getIntOrFloatBitWidth() + 7) / 8;
+  // int4 / uint4: two values a byte, the first in the low nibble (raw data,
+  // or one byte per int32_data entry).
+  bool packed = et->getIntOrFloatBitWidth() == 4;
+  size_t dataBytes = packed ? size_t(count + 1) / 2 : size_t(count) * elemBytes;
+  auto unpack = [&](auto byteAt) {
+    SmallVector<APInt> v;
+    for (int64_t k = 0; k < count; ++k)
+      v.push_back(APInt(4, (uint8_t(byteAt(k / 2)) >> (4 * (k % 2))) & 0xF));
+    return DenseElementsAttr::get(type, v);
+  };
 
   std::string external;
   const std::string *raw = nullptr;
@@ -278,11 +302,13 @@ FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
     return failure();
   };
   if (raw) {
-    if (raw->size() != size_t(count) * elemBytes) {
+    if (raw->size() != dataBytes) {
       error(loc) << what << ": raw data holds " << raw->size()
-                 << " bytes but its shape needs " << count * elemBytes;
+                 << " bytes but its shape needs " << dataBytes;
       return failure();
     }
+    if (packed)
+      return unpack([&](int64_t i) { return (*raw)[i]; });
     if (et->isInteger(1)) { // MLIR packs i1 as bits; ONNX stores one byte each
       SmallVector<bool> bits;
       for (char c : *raw)
@@ -329,6 +355,15 @@ FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
       push(x);
     break;
   default: // int32, int16, int8, uint16, uint8, bool, float16 bits
+    if (packed) {
+      if (size_t(t.int32_data_size()) != dataBytes) {
+        error(loc) << what << ": holds " << t.int32_data_size()
+                   << " bytes of 4-bit values but its shape needs "
+                   << dataBytes;
+        return failure();
+      }
+      return unpack([&](int64_t i) { return t.int32_data(int(i)); });
+    }
     if (t.int32_data_size() != count)
       return countError(t.int32_data_size());
     for (int32_t x : t.int32_data())
@@ -522,6 +557,8 @@ void Importer::registerHandlers() {
   registerNormalization();
   registerTensorMovement();
   registerQuantization();
+  registerReduction();
+  registerQLinear();
 }
 
 //===----------------------------------------------------------------------===//
@@ -644,15 +681,31 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
                            : node.name();
     nodeLoc = NameLoc::get(builder.getStringAttr(name), fileLoc);
     opType = node.op_type();
-    if (!node.domain().empty() && node.domain() != "ai.onnx") {
+    // The default domain, and ONNX Runtime's com.microsoft (the QLinear
+    // ops its quantizer writes), at the versions the model imports.
+    bool microsoft = node.domain() == "com.microsoft";
+    if (!node.domain().empty() && node.domain() != "ai.onnx" && !microsoft) {
       nodeError() << "unsupported op '" << node.op_type() << "' of domain '"
                   << node.domain() << "'";
       return failure();
     }
-    auto h = handlers.find(node.op_type());
-    if (h == handlers.end()) {
-      nodeError() << "unsupported op '" << node.op_type() << "' (opset "
-                  << opset << ")";
+    if (microsoft && microsoftOpset == 0) {
+      nodeError() << "op '" << node.op_type()
+                  << "' of domain 'com.microsoft', which the model does not "
+                     "import (no opset_import entry)";
+      return failure();
+    }
+    const llvm::StringMap<Handler> &table =
+        microsoft ? microsoftHandlers : handlers;
+    auto h = table.find(node.op_type());
+    if (h == table.end()) {
+      if (microsoft)
+        nodeError() << "unsupported op '" << node.op_type()
+                    << "' of domain 'com.microsoft' (version "
+                    << microsoftOpset << ")";
+      else
+        nodeError() << "unsupported op '" << node.op_type() << "' (opset "
+                    << opset << ")";
       return failure();
     }
     ASSIGN_OR_FAIL(Values outs, h->second(node));
@@ -679,6 +732,13 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
     if (!v) {
       error(fileLoc) << "graph output '" << out.name()
                      << "' is not produced by any node";
+      return failure();
+    }
+    if (auto it = dyn_cast<IntegerType>(getElementTypeOrSelf(v.getType()));
+        it && it.getWidth() == 4) {
+      error(fileLoc) << "graph output '" << out.name()
+                     << "': int4 and uint4 tensors are supported as constants "
+                        "(weights) only";
       return failure();
     }
     results.push_back(v);

@@ -37,9 +37,11 @@ using namespace edgec::lowering;
 
 namespace {
 
+/// The signless type, sub-byte integers widened to a byte.
 Type signlessType(Type t) {
-  if (auto it = dyn_cast<IntegerType>(t); it && !it.isSignless())
-    return IntegerType::get(t.getContext(), it.getWidth());
+  if (auto it = dyn_cast<IntegerType>(t);
+      it && (!it.isSignless() || heldWidth(it.getWidth()) != it.getWidth()))
+    return IntegerType::get(t.getContext(), heldWidth(it.getWidth()));
   if (auto tt = dyn_cast<RankedTensorType>(t))
     if (Type et = signlessType(tt.getElementType()); et != tt.getElementType())
       return tt.clone(et);
@@ -55,7 +57,9 @@ bool isUnsignedInt(Type t) {
 /// unsigned (or signed) integer type in the function becomes signless; the
 /// edge ops that had unsigned operands or results are marked, so that their
 /// lowering picks the unsigned arith ops. The model's C signature keeps the
-/// unsigned types: it is read before the pipeline runs.
+/// unsigned types: it is read before the pipeline runs. Sub-byte integers
+/// (4-bit weights) become bytes holding their value sign- or zero-extended:
+/// memory and vectors of i4 would need packing all the way down.
 void makeIntegersSignless(func::FuncOp func) {
   OpBuilder b(func.getContext());
   // Mark every op first: retyping a result changes its users' operands.
@@ -66,13 +70,28 @@ void makeIntegersSignless(func::FuncOp func) {
       op->setAttr(kUnsignedIn, b.getUnitAttr());
     if (llvm::any_of(op->getResultTypes(), isUnsignedInt))
       op->setAttr(kUnsignedOut, b.getUnitAttr());
+    if (op->getNumResults() == 1)
+      if (auto it = dyn_cast<IntegerType>(
+              getElementTypeOrSelf(op->getResult(0).getType()));
+          it && heldWidth(it.getWidth()) != it.getWidth())
+        op->setAttr(kStorageWidth, b.getI64IntegerAttr(it.getWidth()));
   });
   func.walk([&](Operation *op) {
     if (auto c = dyn_cast<arith::ConstantOp>(op)) {
       auto attr = dyn_cast<DenseElementsAttr>(c.getValue());
       Type t = signlessType(c.getType());
-      if (attr && t != c.getType())
+      auto from = dyn_cast_or_null<IntegerType>(
+          attr ? attr.getElementType() : Type());
+      if (from && heldWidth(from.getWidth()) != from.getWidth()) {
+        // Widened values: zero-extended from uint4, sign-extended from int4.
+        unsigned to = heldWidth(from.getWidth());
+        c.setValueAttr(attr.mapValues(
+            IntegerType::get(op->getContext(), to), [&](const APInt &v) {
+              return from.isUnsigned() ? v.zext(to) : v.sext(to);
+            }));
+      } else if (attr && t != c.getType()) {
         c.setValueAttr(attr.bitcast(getElementTypeOrSelf(t)));
+      }
     }
     for (Value r : op->getResults())
       r.setType(signlessType(r.getType()));
@@ -103,8 +122,8 @@ struct ConvertEdgeToLinalgPass
       auto q = dyn_cast<quant::QuantizedType>(t.getElementType());
       if (!q)
         return t;
-      return t.clone(IntegerType::get(t.getContext(),
-                                      q.getStorageTypeIntegralWidth()));
+      return t.clone(IntegerType::get(
+          t.getContext(), heldWidth(q.getStorageTypeIntegralWidth())));
     });
     edgec::lowering::populateQuantizationLoweringPatterns(patterns,
                                                          quantToStorage);
@@ -129,4 +148,5 @@ void edgec::populateEdgeToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateMatMulLoweringPatterns(patterns);
   lowering::populateNormalizationLoweringPatterns(patterns);
   lowering::populateDataMovementLoweringPatterns(patterns);
+  lowering::populateReductionLoweringPatterns(patterns);
 }

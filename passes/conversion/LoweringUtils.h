@@ -28,6 +28,16 @@ using utils::IteratorType;
 /// patterns pick unsigned division, comparison and conversion from them.
 constexpr StringLiteral kUnsignedIn = "edge.unsigned_in";
 constexpr StringLiteral kUnsignedOut = "edge.unsigned_out";
+/// Sub-byte integers (int4, uint4) are held one per byte below the edge
+/// level; an op whose integer result was narrower is marked with its width
+/// (the range edge.quantize_linear saturates to).
+constexpr StringLiteral kStorageWidth = "edge.storage_width";
+
+/// The element type that holds integers of `width` bits once lowered: the
+/// width itself from 8 bits up, a byte below.
+inline unsigned heldWidth(unsigned width) {
+  return width == 1 || width >= 8 ? width : 8;
+}
 
 RankedTensorType tensorType(Value v);
 

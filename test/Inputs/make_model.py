@@ -293,6 +293,101 @@ def two_inputs():
                  [const("w", w)])
 
 
+@register
+def dynamic_quantize():
+    nodes = [helper.make_node("DynamicQuantizeLinear", ["x"], ["y", "s", "z"], name="dql")]
+    return model(nodes, [vi("x", [2, 3])],
+                 [vi("y", [2, 3], TensorProto.UINT8), vi("s", []),
+                  vi("z", [], TensorProto.UINT8)], opset=11)
+
+
+def dequantize_model(x, scale, zp=None, opset=21, data_type=TensorProto.UINT8, **attrs):
+    """DequantizeLinear 'dq' of a graph input of x's shape with constant
+    parameters."""
+    names = ["x", "s"] + (["z"] if zp is not None else [])
+    inits = [const("s", np.asarray(scale, np.float32))]
+    if zp is not None:
+        inits.append(const("z", zp))
+    nodes = [helper.make_node("DequantizeLinear", names, ["y"], name="dq", **attrs)]
+    return model(nodes, [vi("x", list(x), data_type)], [vi("y", list(x))], inits, opset)
+
+
+@register
+def dequantize_zero_scale():
+    return dequantize_model([4], 0.0, np.uint8(3))
+
+
+@register
+def dequantize_zero_point_type():
+    return dequantize_model([4], 0.5, np.int8(-3))
+
+
+@register
+def dequantize_per_axis_mismatch():
+    return dequantize_model([2, 4], [0.1, 0.2, 0.3], np.zeros(3, np.uint8), axis=1)
+
+
+@register
+def dequantize_block_mismatch():
+    # block_size 3 cuts 8 columns into 3 blocks; the scale has 2.
+    return dequantize_model([2, 8], np.full((2, 2), 0.1), np.zeros((2, 2), np.uint8),
+                            axis=1, block_size=3)
+
+
+@register
+def dequantize_block_negative():
+    return dequantize_model([2, 8], np.full((2, 2), 0.1), axis=1, block_size=-4)
+
+
+@register
+def dequantize_block_zero_point_shape():
+    return dequantize_model([2, 8], np.full((2, 2), 0.1), np.zeros((2, 1), np.uint8),
+                            axis=1, block_size=4)
+
+
+@register
+def dequantize_int4_input():
+    nodes = [helper.make_node("DequantizeLinear", ["x", "s"], ["y"], name="dq")]
+    return model(nodes, [vi("x", [4], 22)], [vi("y", [4])], [const("s", np.float32(0.5))], 21)
+
+
+def qlinear_add(opsets, scale_a=np.float32(0.1)):
+    names = ["a", "sa", "za", "b", "sb", "zb", "sc", "zc"]
+    inits = [const("sa", scale_a), const("za", np.uint8(128)), const("sb", np.float32(0.2)),
+             const("zb", np.uint8(128)), const("sc", np.float32(0.3)),
+             const("zc", np.uint8(128))]
+    nodes = [helper.make_node("QLinearAdd", names, ["c"], name="qadd", domain="com.microsoft")]
+    graph = helper.make_graph(nodes, "g", [vi("a", [3], TensorProto.UINT8),
+                                           vi("b", [3], TensorProto.UINT8)],
+                              [vi("c", [3], TensorProto.UINT8)], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets])
+    m.ir_version = 8
+    return m
+
+
+@register
+def qlinear_add_no_domain():
+    return qlinear_add([("", 13)])
+
+
+@register
+def qlinear_add_per_channel():
+    return qlinear_add([("", 13), ("com.microsoft", 1)], np.full(3, 0.1, np.float32))
+
+
+@register
+def qlinear_softmax():
+    nodes = [helper.make_node("QLinearSoftmax", ["x", "s", "z", "s", "z"], ["y"],
+                              name="qsoftmax", domain="com.microsoft")]
+    graph = helper.make_graph(nodes, "g", [vi("x", [3], TensorProto.UINT8)],
+                              [vi("y", [3], TensorProto.UINT8)],
+                              [const("s", np.float32(0.1)), const("z", np.uint8(0))])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
+                                                helper.make_opsetid("com.microsoft", 1)])
+    m.ir_version = 8
+    return m
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
     onnx.save(MODELS[name](), out)

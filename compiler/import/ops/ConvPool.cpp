@@ -275,8 +275,10 @@ Importer::importConvTranspose(const onnx::NodeProto &n) {
 }
 
 FailureOr<Importer::Values> Importer::importPool(const onnx::NodeProto &n,
-                                                 bool isMax) {
-  ASSIGN_OR_FAIL(Value x, input(n, 0));
+                                                 bool isMax, Value x) {
+  if (!x) {
+    ASSIGN_OR_FAIL(x, input(n, 0));
+  }
   if (!isMax && failed(noExtraOutputs(n, 1, "(AveragePool has one output)")))
     return failure();
   bool withIndices = isMax && n.output_size() > 1 && !n.output(1).empty();

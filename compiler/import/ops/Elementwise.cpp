@@ -2,7 +2,7 @@
 //
 // The importers of one ONNX op family (registered by registerElementwise()):
 // Unary, binary and variadic elementwise ops with numpy broadcasting (Relu,
-// Sigmoid, Tanh, Exp, Sqrt, Neg, Add, Sub, Mul, Div, Max, Min), Clip,
+// Sigmoid, Tanh, Exp, Sqrt, Neg, Round, Add, Sub, Mul, Div, Max, Min), Clip,
 // HardSigmoid and Cast.
 //
 //===----------------------------------------------------------------------===//
@@ -96,6 +96,7 @@ void Importer::registerElementwise() {
   handlers["Exp"] = unary(edge::ExpOp());
   handlers["Sqrt"] = unary(edge::SqrtOp());
   handlers["Neg"] = unary(edge::NegOp());
+  handlers["Round"] = unary(edge::RoundOp());
   handlers["Add"] = binary(edge::AddOp());
   handlers["Sub"] = binary(edge::SubOp());
   handlers["Mul"] = binary(edge::MulOp());

@@ -73,8 +73,8 @@ DenseElementsAttr write(ShapedType type, const Elements &e) {
   SmallVector<APInt> values;
   for (size_t k = 0; k < e.size(); ++k) {
     int64_t v = e.isFloat ? int64_t(std::trunc(e.f[k])) : e.i[k];
-    if (it.getWidth() == 1)
-      v = v != 0;
+    if (it.getWidth() == 1) // a non-zero test, for fractions too
+      v = e.isFloat ? e.f[k] != 0.0 : e.i[k] != 0;
     values.push_back(APInt(it.getWidth(), uint64_t(v), /*isSigned=*/true,
                            /*implicitTrunc=*/true));
   }
@@ -206,19 +206,87 @@ OpFoldResult DequantizeLinearOp::fold(FoldAdaptor adaptor) {
   ArrayRef<int64_t> shape = type.getShape();
   int64_t axis = static_cast<int64_t>(getAxis());
   bool perAxis = scale->size() > 1;
+  // A scale of the input's shape (rank > 1) has one entry per element.
+  bool elementwise = getScale().getType().getRank() > 1;
   int64_t inner = 1;
-  if (perAxis)
+  if (perAxis && !elementwise)
     for (int64_t d = axis + 1; d < type.getRank(); ++d)
       inner *= shape[d];
   Elements out;
   out.isFloat = true;
   for (size_t k = 0; k < in->size(); ++k) {
-    size_t q = perAxis ? (k / inner) % shape[axis] : 0;
+    size_t q = elementwise ? k : perAxis ? (k / inner) % shape[axis] : 0;
     double z = zp ? zp->asDouble(q) : 0.0;
     // Computed in float like the runtime kernels would.
     out.f.push_back(float(float(in->asDouble(k) - z) * float(scale->f[q])));
   }
   return write(type, out);
+}
+
+/// Folds edge.reduce_min (isMin) or edge.reduce_max of a constant; no axes
+/// is the identity.
+static OpFoldResult foldReduce(Operation *op, Attribute input,
+                               ArrayRef<int64_t> axes, bool isMin) {
+  auto inType = cast<RankedTensorType>(op->getOperand(0).getType());
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (axes.empty() && inType == type)
+    return op->getOperand(0);
+  auto in = read(input);
+  if (!in)
+    return {};
+  // The identity of the reduction, for outputs that reduce no element.
+  Elements out;
+  out.isFloat = in->isFloat;
+  int64_t count = type.getNumElements();
+  if (in->isFloat) {
+    out.f.assign(count, isMin ? INFINITY : -INFINITY);
+  } else {
+    auto it = cast<IntegerType>(type.getElementType());
+    unsigned width = it.getWidth();
+    if (width == 64 && it.isUnsigned())
+      return {}; // its largest value is not an int64
+    bool isSigned = !it.isUnsigned() && width > 1;
+    APInt bound = isMin ? (isSigned ? APInt::getSignedMaxValue(width)
+                                    : APInt::getMaxValue(width))
+                        : (isSigned ? APInt::getSignedMinValue(width)
+                                    : APInt::getMinValue(width));
+    out.i.assign(count, isSigned ? bound.getSExtValue()
+                                 : int64_t(bound.getZExtValue()));
+  }
+  ArrayRef<int64_t> shape = inType.getShape();
+  SmallVector<bool> reduced(shape.size(), false);
+  for (int64_t a : axes)
+    reduced[a] = true;
+  SmallVector<int64_t> outStrides(shape.size(), 0);
+  for (int64_t d = int64_t(shape.size()) - 1, stride = 1; d >= 0; --d)
+    if (!reduced[d]) {
+      outStrides[d] = stride;
+      stride *= shape[d];
+    }
+  for (size_t k = 0; k < in->size(); ++k) {
+    int64_t rem = int64_t(k), o = 0;
+    for (int64_t d = int64_t(shape.size()) - 1; d >= 0; --d) {
+      o += (rem % shape[d]) * outStrides[d];
+      rem /= shape[d];
+    }
+    if (in->isFloat) {
+      double v = in->f[k], &acc = out.f[o];
+      if (!std::isnan(acc) && (std::isnan(v) || (isMin ? v < acc : v > acc)))
+        acc = v;
+    } else {
+      int64_t v = in->i[k], &acc = out.i[o];
+      acc = isMin ? std::min(acc, v) : std::max(acc, v);
+    }
+  }
+  return write(type, out);
+}
+
+OpFoldResult ReduceMinOp::fold(FoldAdaptor adaptor) {
+  return foldReduce(*this, adaptor.getInput(), getAxes(), /*isMin=*/true);
+}
+
+OpFoldResult ReduceMaxOp::fold(FoldAdaptor adaptor) {
+  return foldReduce(*this, adaptor.getInput(), getAxes(), /*isMin=*/false);
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {

@@ -251,21 +251,28 @@ LogicalResult CastOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
   return success();
 }
 
-/// The scale (scalar or 1-D, one entry per slice along `axis`) and zero
-/// point (as many entries) of QuantizeLinear / DequantizeLinear.
+/// The scale of QuantizeLinear / DequantizeLinear: a scalar, 1-D with one
+/// entry per slice along `axis`, or shaped as the input (one per element:
+/// blocked parameters expanded); the zero point shaped as the scale.
 static LogicalResult checkLinearQuantParams(Loc loc, RankedTensorType in,
                                             Value scaleValue, Value zp,
                                             int64_t axis) {
   auto scale = tensorOf(scaleValue);
-  if (scale.getRank() > 1)
-    return emitOptionalError(loc, "the scale must be a scalar or 1-D");
-  if (scale.getNumElements() != 1 &&
+  bool elementwise = scale.getRank() > 1 && scale.getShape() == in.getShape();
+  if (scale.getRank() > 1 && !elementwise)
+    return emitOptionalError(loc, "the scale must be a scalar, 1-D, or of "
+                                  "the input's shape (",
+                             shapeStr(in.getShape()), "), got ",
+                             shapeStr(scale.getShape()));
+  if (!elementwise && scale.getNumElements() != 1 &&
       (axis < 0 || axis >= in.getRank() ||
        in.getDimSize(axis) != scale.getNumElements()))
     return emitOptionalError(loc, "per-axis scale of ", scale.getNumElements(),
                              " entries does not match axis ", axis,
                              " of the input");
-  if (zp && tensorOf(zp).getNumElements() != scale.getNumElements())
+  if (zp && (elementwise
+                 ? tensorOf(zp).getShape() != scale.getShape()
+                 : tensorOf(zp).getNumElements() != scale.getNumElements()))
     return emitOptionalError(loc, "the zero point and the scale must have "
                                   "the same number of entries");
   return success();
@@ -527,6 +534,51 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, Loc loc,
                                in.getDimSize(1), ")");
   types.push_back(in);
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferReduce(Loc loc, Value input, ArrayRef<int64_t> axes,
+                                 bool keepdims, SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(input);
+  if (failed(requireStatic(loc, input)))
+    return failure();
+  int64_t rank = in.getRank();
+  SmallVector<bool> reduced(rank, false);
+  for (int64_t axis : axes) {
+    if (axis < 0 || axis >= rank)
+      return emitOptionalError(loc, "C1: axis ", axis,
+                               " is not a dimension of a rank-", rank,
+                               " input");
+    if (reduced[axis])
+      return emitOptionalError(loc, "C1: axis ", axis, " is listed twice");
+    reduced[axis] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!reduced[i])
+      shape.push_back(in.getDimSize(i));
+    else if (keepdims)
+      shape.push_back(1);
+  }
+  types.push_back(in.clone(shape));
+  return success();
+}
+
+LogicalResult ReduceMinOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),
+                     adaptor.getKeepdims(), types);
+}
+
+LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),
+                     adaptor.getKeepdims(), types);
 }
 
 //===----------------------------------------------------------------------===//

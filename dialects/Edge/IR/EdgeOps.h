@@ -39,6 +39,12 @@ verifyQuantizedTensor(mlir::RankedTensorType type, mlir::Type expressed,
 /// i8 / ui8 / i16 ... (signedness from the quantized type's flags).
 mlir::IntegerType storageElementType(mlir::quant::QuantizedType type);
 
+/// The zero points of a sub-channel quantized type as integers of its
+/// storage's signedness. (MLIR prints them signed, and its parser may leave
+/// the sign extended past the storage width: only those bits are read.)
+llvm::SmallVector<int64_t>
+subChannelZeroPoints(mlir::quant::UniformQuantizedSubChannelType type);
+
 /// Numpy-style broadcast of two static shapes; failure if incompatible.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);

@@ -71,6 +71,9 @@ def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid"> { let summary = "1 / (1 + exp(-x))"
 def Edge_TanhOp : Edge_UnaryOp<"tanh"> { let summary = "tanh(x)"; }
 def Edge_ExpOp : Edge_UnaryOp<"exp"> { let summary = "exp(x)"; }
 def Edge_SqrtOp : Edge_UnaryOp<"sqrt"> { let summary = "sqrt(x)"; }
+def Edge_RoundOp : Edge_UnaryOp<"round"> {
+  let summary = "x rounded to the nearest integer, halves to even";
+}
 def Edge_NegOp : Edge_UnaryOp<"neg"> {
   let summary = "-x";
   let arguments = (ins RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>:$input);
@@ -128,8 +131,10 @@ def Edge_QuantizeLinearOp : Edge_Op<"quantize_linear"> {
   let summary = "saturate(round_half_even(x / scale) + zero_point), parameters at run time";
   let description = [{
     ONNX QuantizeLinear whose scale or zero point are computed at run time
-    (constant ones import as edge.quantize). The result has the zero
-    point's integer type, uint8 without one.
+    (constant ones import as edge.quantize). The scale is a scalar, 1-D
+    along `axis`, or of the input's shape (blocked parameters expanded to
+    one per element); the zero point has the scale's shape. The result has
+    the zero point's integer type, uint8 without one.
   }];
   let arguments = (ins RankedTensorOf<[AnyFloat]>:$input,
                    RankedTensorOf<[AnyFloat]>:$scale,
@@ -140,7 +145,13 @@ def Edge_QuantizeLinearOp : Edge_Op<"quantize_linear"> {
 }
 
 def Edge_DequantizeLinearOp : Edge_Op<"dequantize_linear"> {
-  let summary = "(x - zero_point) * scale, per tensor or per axis";
+  let summary = "(x - zero_point) * scale, per tensor, axis or element";
+  let description = [{
+    ONNX DequantizeLinear whose parameters are computed at run time or
+    that constant folding evaluates. The scale is a scalar, 1-D along
+    `axis`, or of the input's shape (blocked parameters expanded to one per
+    element); the zero point has the scale's shape.
+  }];
   let arguments = (ins Edge_Tensor:$input, RankedTensorOf<[F32]>:$scale,
                    Optional<Edge_Tensor>:$zero_point, I64Attr:$axis);
   let results = (outs RankedTensorOf<[F32]>:$output);
@@ -152,16 +163,20 @@ def Edge_DequantizeLinearOp : Edge_Op<"dequantize_linear"> {
 // Quantized tensors
 //
 // A quantized value is a tensor of MLIR's `!quant.uniform` type, per tensor
-// (`!quant.uniform<i8:f32, 0.05:-3>`) or per axis
-// (`!quant.uniform<i8:f32:0, {0.1, 0.2}>`): the scale and zero point live in
-// the type. Its storage is an integer tensor (int8, uint8, int16, int4
-// held in i8 ...); edge.storage_cast moves between the two.
+// (`!quant.uniform<i8:f32, 0.05:-3>`), per axis
+// (`!quant.uniform<i8:f32:0, {0.1, 0.2}>`) or per block (sub-channel,
+// `!quant.uniform<i4:f32:{0:1, 1:32}, {{...}}>`: a scale tensor with one
+// entry per block): the scales and zero points live in the type. Its
+// storage is an integer tensor (int8, uint8, int16, uint16, int4, uint4);
+// edge.storage_cast moves between the two.
 //
 // Constraints of a quantized tensor type (cited by the verifiers):
 //   Q1: every scale is positive and finite.
 //   Q2: every zero point lies in the storage type's range.
 //   Q3: a per-axis type's axis is a dimension of the tensor, whose size is
-//       the number of scales.
+//       the number of scales; a sub-channel type's scales have the tensor's
+//       rank, and each block size divides its dimension into as many
+//       blocks as the scales have there.
 //   Q4: the expressed type is the float type of the other side.
 //   Q5: a quantized Conv/Gemm/MatMul takes a per-tensor quantized input and
 //       quantized weights (per tensor, or per axis along the output
@@ -326,6 +341,36 @@ def Edge_BatchNormOp : Edge_Op<"batch_norm"> {
   let results = (outs RankedTensorOf<[AnyFloat]>:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+// Numbers and bool (whose minimum is `all`, maximum `any`).
+def Edge_ReducibleTensor
+    : RankedTensorOf<[AnyFloat, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
+
+class Edge_ReduceOp<string mnemonic, string what>
+    : Edge_Op<mnemonic> {
+  let summary = "the " # what # " over some axes";
+  let description = [{
+    Reduces the listed axes of the input; with `keepdims` they stay as
+    dimensions of size 1, otherwise they are dropped (no axes: the input).
+    A NaN in a float reduction wins, as in numpy; reducing no elements
+    gives the identity of the reduction (+inf / -inf, or the integer
+    type's largest / smallest value).
+    Constraints:
+    C1: every axis is a dimension of the input, listed once.
+  }];
+  let arguments = (ins Edge_ReducibleTensor:$input, DenseI64ArrayAttr:$axes,
+                   BoolAttr:$keepdims);
+  let results = (outs Edge_ReducibleTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Edge_ReduceMinOp : Edge_ReduceOp<"reduce_min", "minimum">;
+def Edge_ReduceMaxOp : Edge_ReduceOp<"reduce_max", "maximum">;
 
 //===----------------------------------------------------------------------===//
 // Data movement and shape computation

@@ -19,6 +19,25 @@ IntegerType edge::storageElementType(quant::QuantizedType type) {
                                           : IntegerType::Unsigned);
 }
 
+SmallVector<int64_t>
+edge::subChannelZeroPoints(quant::UniformQuantizedSubChannelType type) {
+  unsigned width = type.getStorageTypeIntegralWidth();
+  SmallVector<int64_t> out;
+  for (APInt v : type.getZeroPoints().getValues<APInt>()) {
+    if (v.getBitWidth() != width || width >= 64) {
+      out.push_back(type.isSigned() ? v.getSExtValue()
+                                    : int64_t(v.getZExtValue()));
+      continue;
+    }
+    // The low `width` bits: a parsed attribute may hold the value
+    // sign-extended beyond them.
+    uint64_t bits = v.getZExtValue() & ((uint64_t(1) << width) - 1);
+    out.push_back(type.isSigned() ? llvm::SignExtend64(bits, width)
+                                  : int64_t(bits));
+  }
+  return out;
+}
+
 LogicalResult
 edge::verifyQuantizedTensor(RankedTensorType type, Type expressed,
                             function_ref<InFlightDiagnostic()> emitError) {
@@ -40,6 +59,35 @@ edge::verifyQuantizedTensor(RankedTensorType type, Type expressed,
     if (type.getDimSize(axis) != int64_t(scales.size()))
       return emitError() << "Q3: " << scales.size() << " scales for dimension "
                          << axis << " of size " << type.getDimSize(axis);
+  } else if (auto t = dyn_cast<quant::UniformQuantizedSubChannelType>(q)) {
+    DenseElementsAttr s = t.getScales();
+    ArrayRef<int64_t> blocksShape = s.getType().getShape();
+    if (int64_t(blocksShape.size()) != type.getRank())
+      return emitError() << "Q3: rank-" << blocksShape.size()
+                         << " scales for " << type;
+    // A dimension without a block size is one block.
+    SmallVector<int64_t> block(type.getShape());
+    for (auto [dim, size] : t.getBlockSizeInfo()) {
+      if (dim < 0 || dim >= type.getRank())
+        return emitError() << "Q3: quantization axis " << dim
+                           << " is not a dimension of " << type;
+      block[dim] = size;
+    }
+    for (int64_t d = 0, e = type.getRank(); d < e; ++d)
+      if (block[d] <= 0 || type.getDimSize(d) % block[d] != 0 ||
+          type.getDimSize(d) / block[d] != blocksShape[d])
+        return emitError() << "Q3: dimension " << d << " of size "
+                           << type.getDimSize(d) << " in blocks of "
+                           << block[d] << " needs "
+                           << (block[d] > 0 ? type.getDimSize(d) / block[d]
+                                            : 0)
+                           << " scales, the type has " << blocksShape[d];
+    for (APFloat v : s.getValues<APFloat>()) {
+      bool lost;
+      v.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+      scales.push_back(v.convertToDouble());
+    }
+    llvm::append_range(zeroPoints, subChannelZeroPoints(t));
   } else {
     return emitError() << "only uniform quantized types are supported, got "
                        << q;

@@ -152,6 +152,9 @@ void populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<UnaryLowering<SqrtOp>>(ctx, [](B &b, L l, SqrtOp, Value x) -> Value {
     return math::SqrtOp::create(b, l, x);
   });
+  patterns.add<UnaryLowering<RoundOp>>(ctx, [](B &b, L l, RoundOp, Value x) -> Value {
+    return math::RoundEvenOp::create(b, l, x);
+  });
   patterns.add<UnaryLowering<NegOp>>(ctx, [](B &b, L l, NegOp, Value x) -> Value {
     if (isa<FloatType>(x.getType()))
       return arith::NegFOp::create(b, l, x);

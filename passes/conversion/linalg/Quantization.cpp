@@ -2,8 +2,11 @@
 //
 // edge.quantize, edge.dequantize and edge.storage_cast: a quantized tensor
 // is lowered to its integer storage (the type converter of
-// convert-edge-to-linalg), and the scale and zero point its
-// `!quant.uniform` type holds become constants of the elementwise generic.
+// convert-edge-to-linalg; 4-bit storage held one value a byte), and the
+// scales and zero points its `!quant.uniform` type holds become constants
+// of the elementwise generic: broadcast along the tensor for per-tensor and
+// per-axis types, and for a sub-channel (blocked) type over the tensor
+// viewed with each blocked dimension split into (blocks, block size).
 // edge.quantize_linear / edge.dequantize_linear (parameters computed at run
 // time) read them as tensors instead. Both compute, as ONNX defines:
 //
@@ -88,42 +91,97 @@ Value lowerLinear(OpBuilder &b, Location loc, bool quantize, Value x,
       });
 }
 
-/// The scale and zero point of a quantized type as f32 constants shaped to
-/// broadcast over a tensor of rank `rank` (all ones but the axis).
-SmallVector<Value> typeParams(OpBuilder &b, Location loc,
-                              quant::QuantizedType q, int64_t rank) {
+Storage storageOf(quant::QuantizedType q) {
+  return {q.getStorageTypeIntegralWidth(), q.isSigned()};
+}
+
+/// A quantized type's parameters as the elementwise generic reads them:
+/// the iteration shape (the tensor's, with each dimension quantized in
+/// blocks split into (blocks, block size)) and the scale and zero point as
+/// f32 constants broadcast over it (size 1 but along the quantized axis or
+/// the block dimensions).
+struct TypeParams {
+  SmallVector<int64_t> shape;
+  SmallVector<Value> params;
+};
+
+TypeParams typeParams(OpBuilder &b, Location loc, quant::QuantizedType q,
+                      ArrayRef<int64_t> tensorShape) {
+  TypeParams r;
+  r.shape.assign(tensorShape.begin(), tensorShape.end());
   SmallVector<float> scales, zps;
-  SmallVector<int64_t> shape(rank, 1);
+  SmallVector<int64_t> shape(tensorShape.size(), 1);
   if (auto t = dyn_cast<quant::UniformQuantizedType>(q)) {
     scales.push_back(float(t.getScale()));
     zps.push_back(float(t.getZeroPoint()));
-  } else {
-    auto pt = cast<quant::UniformQuantizedPerAxisType>(q);
+  } else if (auto pt = dyn_cast<quant::UniformQuantizedPerAxisType>(q)) {
     for (double s : pt.getScales())
       scales.push_back(float(s));
     for (int64_t z : pt.getZeroPoints())
       zps.push_back(float(z));
     shape[pt.getQuantizedDimension()] = int64_t(scales.size());
+  } else {
+    auto st = cast<quant::UniformQuantizedSubChannelType>(q);
+    SmallVector<int64_t> block(tensorShape);
+    for (auto [dim, size] : st.getBlockSizeInfo())
+      block[dim] = size;
+    r.shape.clear();
+    shape.clear();
+    for (auto [size, b] : llvm::zip(tensorShape, block)) {
+      if (b == 1 || b == size) { // one scale per entry, or one for all
+        r.shape.push_back(size);
+        shape.push_back(b == 1 ? size : 1);
+        continue;
+      }
+      r.shape.append({size / b, b});
+      shape.append({size / b, 1});
+    }
+    for (APFloat s : st.getScales().getValues<APFloat>()) {
+      bool lost;
+      s.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
+      scales.push_back(s.convertToFloat());
+    }
+    for (int64_t z : subChannelZeroPoints(st))
+      zps.push_back(float(z));
   }
   auto type = RankedTensorType::get(shape, b.getF32Type());
-  return {arith::ConstantOp::create(
-              b, loc, DenseElementsAttr::get(type, ArrayRef<float>(scales))),
-          arith::ConstantOp::create(
-              b, loc, DenseElementsAttr::get(type, ArrayRef<float>(zps)))};
+  r.params = {arith::ConstantOp::create(
+                  b, loc, DenseElementsAttr::get(type, ArrayRef<float>(scales))),
+              arith::ConstantOp::create(
+                  b, loc, DenseElementsAttr::get(type, ArrayRef<float>(zps)))};
+  return r;
 }
 
-Storage storageOf(quant::QuantizedType q) {
-  return {q.getStorageTypeIntegralWidth(), q.isSigned()};
+/// `v` reshaped to `shape` (a view), or `v` when it has that shape.
+Value reshapedTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape) {
+  if (tensorType(v).getShape() == shape)
+    return v;
+  return reshapeTo(b, loc, v, shape);
+}
+
+/// quantize or dequantize `x` with the parameters of quantized type `q`
+/// into `outElem` (shaped as x).
+Value lowerTyped(OpBuilder &b, Location loc, bool quantize, Value x,
+                 quant::QuantizedType q, Type outElem) {
+  ArrayRef<int64_t> shape = tensorType(x).getShape();
+  TypeParams tp = typeParams(b, loc, q, shape);
+  Value r = lowerLinear(b, loc, quantize, reshapedTo(b, loc, x, tp.shape),
+                        tp.params, RankedTensorType::get(tp.shape, outElem),
+                        storageOf(q));
+  return reshapedTo(b, loc, r, shape);
 }
 
 /// The run-time scale and zero point of a *QuantizeLinear op, reshaped to
-/// broadcast along its axis.
+/// broadcast along its axis (a scale of the input's shape is used as is).
 template <typename OpTy>
 SmallVector<Value> operandParams(OpBuilder &b, Location loc, OpTy op,
                                  typename OpTy::Adaptor adaptor) {
   auto type = cast<RankedTensorType>(op.getInput().getType());
   SmallVector<int64_t> shape(type.getRank(), 1);
-  if (tensorType(op.getScale()).getNumElements() > 1)
+  auto scale = tensorType(op.getScale());
+  if (scale.getRank() > 1)
+    shape.assign(type.getShape().begin(), type.getShape().end());
+  else if (scale.getNumElements() > 1)
     shape[op.getAxis()] = type.getDimSize(op.getAxis());
   SmallVector<Value> params{reshapeTo(b, loc, adaptor.getScale(), shape)};
   if (Value zp = adaptor.getZeroPoint())
@@ -136,15 +194,11 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto outType = op.getOutput().getType();
-    auto q = cast<quant::QuantizedType>(outType.getElementType());
-    Storage s = storageOf(q);
-    auto storageType = outType.clone(rewriter.getIntegerType(s.width));
-    rewriter.replaceOp(
-        op, lowerLinear(rewriter, op.getLoc(), /*quantize=*/true,
-                        adaptor.getInput(),
-                        typeParams(rewriter, op.getLoc(), q, outType.getRank()),
-                        storageType, s));
+    auto q = cast<quant::QuantizedType>(
+        op.getOutput().getType().getElementType());
+    Type storage = rewriter.getIntegerType(heldWidth(storageOf(q).width));
+    rewriter.replaceOp(op, lowerTyped(rewriter, op.getLoc(), /*quantize=*/true,
+                                      adaptor.getInput(), q, storage));
     return success();
   }
 };
@@ -154,13 +208,12 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto inType = op.getInput().getType();
-    auto q = cast<quant::QuantizedType>(inType.getElementType());
+    auto q = cast<quant::QuantizedType>(
+        op.getInput().getType().getElementType());
     rewriter.replaceOp(
-        op, lowerLinear(rewriter, op.getLoc(), /*quantize=*/false,
-                        adaptor.getInput(),
-                        typeParams(rewriter, op.getLoc(), q, inType.getRank()),
-                        op.getOutput().getType(), storageOf(q)));
+        op, lowerTyped(rewriter, op.getLoc(), /*quantize=*/false,
+                       adaptor.getInput(), q,
+                       op.getOutput().getType().getElementType()));
     return success();
   }
 };
@@ -171,7 +224,10 @@ struct QuantizeLinearLowering : OpConversionPattern<QuantizeLinearOp> {
   matchAndRewrite(QuantizeLinearOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = op.getType();
-    Storage s{type.getElementTypeBitWidth(), !unsignedOut(op)};
+    // The width of the result before sub-byte integers became bytes.
+    auto width = op->getAttrOfType<IntegerAttr>(kStorageWidth);
+    Storage s{width ? unsigned(width.getInt()) : type.getElementTypeBitWidth(),
+              !unsignedOut(op)};
     rewriter.replaceOp(
         op, lowerLinear(
                 rewriter, op.getLoc(), /*quantize=*/true, adaptor.getInput(),

@@ -76,3 +76,50 @@ func.func @dequantize_weights() -> tensor<3xf32> {
   %d = edge.dequantize_linear %q, %s, %z {axis = 0 : i64} : (tensor<3xi8>, tensor<f32>, tensor<i8>) -> tensor<3xf32>
   return %d : tensor<3xf32>
 }
+
+// -----
+
+// Blocked parameters expanded to one per element (the form the importer
+// gives a blocked DequantizeLinear that is not a quantized type).
+// CHECK-LABEL: func.func @dequantize_elementwise
+// CHECK: arith.constant dense<{{\[\[}}-2.000000e+00, 0.000000e+00], [9.000000e+00, 1.200000e+01]]> : tensor<2x2xf32>
+func.func @dequantize_elementwise() -> tensor<2x2xf32> {
+  %q = arith.constant dense<[[-4, 0], [4, 5]]> : tensor<2x2xi8>
+  %s = arith.constant dense<[[0.5, 0.5], [3.0, 3.0]]> : tensor<2x2xf32>
+  %z = arith.constant dense<[[0, 0], [1, 1]]> : tensor<2x2xi8>
+  %d = edge.dequantize_linear %q, %s, %z {axis = 0 : i64} : (tensor<2x2xi8>, tensor<2x2xf32>, tensor<2x2xi8>) -> tensor<2x2xf32>
+  return %d : tensor<2x2xf32>
+}
+
+// -----
+
+// Reductions of constants; NaN wins, as in numpy; no axes is the input.
+// CHECK-LABEL: func.func @reduce
+// CHECK-DAG: arith.constant dense<[-1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+// CHECK-DAG: arith.constant dense<0x7FC00000> : tensor<1x1xf32>
+// CHECK-DAG: arith.constant dense<[200, 255]> : tensor<2xui8>
+// CHECK-DAG: arith.constant dense<[false, true]> : tensor<2xi1>
+// CHECK: return %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %arg0
+func.func @reduce(%x: tensor<2x2xf32>) -> (tensor<2xf32>, tensor<1x1xf32>, tensor<2xui8>, tensor<2xi1>, tensor<2x2xf32>) {
+  %f = arith.constant dense<[[-1.0, 3.0], [2.0, 2.0]]> : tensor<2x2xf32>
+  %n = arith.constant dense<[[1.0, 0x7FC00000], [2.0, 2.0]]> : tensor<2x2xf32>
+  %u = arith.constant dense<[[3, 200], [7, 255]]> : tensor<2x2xui8>
+  %b = arith.constant dense<[[true, false], [true, true]]> : tensor<2x2xi1>
+  %0 = edge.reduce_min %f {axes = array<i64: 1>, keepdims = false} : (tensor<2x2xf32>) -> tensor<2xf32>
+  %1 = edge.reduce_max %n {axes = array<i64: 0, 1>, keepdims = true} : (tensor<2x2xf32>) -> tensor<1x1xf32>
+  %2 = edge.reduce_max %u {axes = array<i64: 1>, keepdims = false} : (tensor<2x2xui8>) -> tensor<2xui8>
+  %3 = edge.reduce_min %b {axes = array<i64: 1>, keepdims = false} : (tensor<2x2xi1>) -> tensor<2xi1>
+  %4 = edge.reduce_min %x {axes = array<i64>, keepdims = true} : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %0, %1, %2, %3, %4 : tensor<2xf32>, tensor<1x1xf32>, tensor<2xui8>, tensor<2xi1>, tensor<2x2xf32>
+}
+
+// -----
+
+// A cast to bool tests for non-zero, fractions too.
+// CHECK-LABEL: func.func @cast_fraction_to_bool
+// CHECK: arith.constant dense<[true, false, true]> : tensor<3xi1>
+func.func @cast_fraction_to_bool() -> tensor<3xi1> {
+  %f = arith.constant dense<[0.5, 0.0, -0.25]> : tensor<3xf32>
+  %b = edge.cast %f {to = i1} : (tensor<3xf32>) -> tensor<3xi1>
+  return %b : tensor<3xi1>
+}

@@ -203,3 +203,30 @@ func.func @matmul_mixed_types(%a: tensor<2x3xf16>, %b: tensor<3x4xf32>) -> tenso
   %0 = edge.matmul %a, %b : tensor<2x3xf16>, tensor<3x4xf32> -> tensor<2x4xf16>
   return %0 : tensor<2x4xf16>
 }
+
+// -----
+
+func.func @reduce_c1_range(%x: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{C1: axis 2 is not a dimension of a rank-2 input}}
+  %0 = edge.reduce_max %x {axes = array<i64: 2>, keepdims = false} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @reduce_c1_twice(%x: tensor<2x3xf32>) -> tensor<2xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{C1: axis 1 is listed twice}}
+  %0 = edge.reduce_min %x {axes = array<i64: 1, 1>, keepdims = false} : (tensor<2x3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @dequantize_linear_scale_shape(%q: tensor<2x4xi8>, %s: tensor<2x2xf32>) -> tensor<2x4xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{the scale must be a scalar, 1-D, or of the input's shape (2x4), got 2x2}}
+  %0 = edge.dequantize_linear %q, %s {axis = 1 : i64} : (tensor<2x4xi8>, tensor<2x2xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}

@@ -107,3 +107,17 @@ func.func @data_movement(%x: tensor<2x3x4xf32>, %i: tensor<2xi64>, %q: tensor<2x
   %7 = edge.dequantize_linear %q, %sc, %zp {axis = 1 : i64} : (tensor<2x3x4xi8>, tensor<f32>, tensor<i8>) -> tensor<2x3x4xf32>
   return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<6x4xf32>, tensor<4x3x2xf32>, tensor<2x6x4xf32>, tensor<4x5x4xf32>, tensor<3xi64>, tensor<2x2x4xf32>, tensor<2x3x4xi64>, tensor<2x3x4xf32>
 }
+
+// CHECK-LABEL: func.func @reductions
+func.func @reductions(%x: tensor<2x3x4xf32>, %b: tensor<5xi1>, %q: tensor<2x4xi8>, %s: tensor<2x4xf32>) -> (tensor<2x1x1xf32>, tensor<i1>, tensor<2x3x4xf32>, tensor<2x4xf32>) {
+  // CHECK: edge.reduce_max %{{.+}} {axes = array<i64: 1, 2>, keepdims = true} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+  %0 = edge.reduce_max %x {axes = array<i64: 1, 2>, keepdims = true} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+  // CHECK: edge.reduce_min %{{.+}} {axes = array<i64: 0>, keepdims = false} : (tensor<5xi1>) -> tensor<i1>
+  %1 = edge.reduce_min %b {axes = array<i64: 0>, keepdims = false} : (tensor<5xi1>) -> tensor<i1>
+  // CHECK: edge.round %{{.+}} : tensor<2x3x4xf32>
+  %2 = edge.round %x : tensor<2x3x4xf32>
+  // A scale of the input's shape: one per element.
+  // CHECK: edge.dequantize_linear %{{.+}}, %{{.+}} {axis = 0 : i64} : (tensor<2x4xi8>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %3 = edge.dequantize_linear %q, %s {axis = 0 : i64} : (tensor<2x4xi8>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %0, %1, %2, %3 : tensor<2x1x1xf32>, tensor<i1>, tensor<2x3x4xf32>, tensor<2x4xf32>
+}

@@ -98,3 +98,12 @@ func.func @q5_float_weights(%x: tensor<2x4x!quant.uniform<i8:f32, 0.5>>, %w: ten
   %m = edge.matmul %x, %w : tensor<2x4x!quant.uniform<i8:f32, 0.5>>, tensor<4x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
   return %m : tensor<2x3x!quant.uniform<i8:f32, 1.0>>
 }
+
+// -----
+
+// Q3 for blocks: 4 columns in blocks of 2 need 2 scales per row.
+func.func @q3_blocks(%w: tensor<2x4xi4>) {
+  // expected-error@+1 {{Q3: dimension 1 of size 4 in blocks of 2 needs 2 scales, the type has 3}}
+  %s = edge.storage_cast %w : tensor<2x4xi4> -> tensor<2x4x!quant.uniform<i4:f32:{0:1, 1:2}, {{2.0, 3.0, 1.0}, {4.0, 5.0, 1.0}}>>
+  return
+}

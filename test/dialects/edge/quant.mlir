@@ -35,3 +35,15 @@ func.func @qdq(%x: tensor<4xf32>) -> tensor<4xf32> {
   %d = edge.dequantize %t : tensor<4x!act> -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
+
+// Sub-channel (blocked) types: a scale and zero point per block of 2
+// columns, int4 storage.
+!blk = !quant.uniform<i4:f32:{0:1, 1:2}, {{2.0:1, 3.0}, {4.0, 5.0:-1}}>
+// CHECK-LABEL: func.func @blocked
+// CHECK: edge.storage_cast %{{.+}} : tensor<2x4xi4> -> tensor<2x4x!quant.uniform<i4:f32:{0:1, 1:2}, {{[{][{]}}2.000000e+00:1, 3.000000e+00}, {4.000000e+00, 5.000000e+00:-1}}>>
+// CHECK: edge.dequantize
+func.func @blocked(%w: tensor<2x4xi4>) -> tensor<2x4xf32> {
+  %s = edge.storage_cast %w : tensor<2x4xi4> -> tensor<2x4x!blk>
+  %d = edge.dequantize %s : tensor<2x4x!blk> -> tensor<2x4xf32>
+  return %d : tensor<2x4xf32>
+}

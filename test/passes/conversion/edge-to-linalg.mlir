@@ -229,3 +229,69 @@ func.func @indices(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x2x2xi64> {
   %0 = edge.max_pool_indices %x {ceil_mode = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, storage_order = 1 : i64, strides = array<i64: 2, 2>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x2x2xi64>
   return %0 : tensor<1x2x2x2xi64>
 }
+
+// -----
+
+// A reduction fills its output with the identity (-inf for a float max,
+// the largest value for an unsigned min) and reduces the listed axes;
+// keepdims restores them as unit dimensions.
+// CHECK-LABEL: func.func @reduce
+// CHECK: %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: %[[F:.+]] = linalg.fill ins(%[[NEGINF]] : f32) outs(%{{.+}} : tensor<2xf32>)
+// CHECK: %[[M:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "reduction"]} ins(%{{.+}} : tensor<2x3x4xf32>) outs(%[[F]] : tensor<2xf32>)
+// CHECK: arith.maximumf
+// CHECK: tensor.expand_shape %[[M]] {{.*}} : tensor<2xf32> into tensor<2x1x1xf32>
+// CHECK: %[[MAXU8:.+]] = arith.constant -1 : i8
+// CHECK: linalg.fill ins(%[[MAXU8]] : i8)
+// CHECK: arith.minui
+func.func @reduce(%x: tensor<2x3x4xf32>, %u: tensor<5xui8>) -> (tensor<2x1x1xf32>, tensor<ui8>) {
+  %0 = edge.reduce_max %x {axes = array<i64: 1, 2>, keepdims = true} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32>
+  %1 = edge.reduce_min %u {axes = array<i64: 0>, keepdims = false} : (tensor<5xui8>) -> tensor<ui8>
+  return %0, %1 : tensor<2x1x1xf32>, tensor<ui8>
+}
+
+// -----
+
+// A sub-channel (blocked) dequantize runs over the tensor viewed with the
+// blocked dimension split into (blocks, block size): 2x4 in blocks of 2
+// columns is 2x2x2, with a 2x2x1 scale and zero point (the view of a
+// constant folds to a constant of that shape). 4-bit storage is a
+// byte: constants are widened (sign-extended from int4, zero-extended from
+// uint4), and int4 quantize saturates to [-8, 7] in a byte.
+// CHECK-LABEL: func.func @blocked_int4
+// CHECK: arith.constant dense<{{\[\[}}-8, -1, 0, 7], [1, 2, 3, 4]]> : tensor<2x4xi8>
+// CHECK-DAG: %[[S:.+]] = arith.constant dense<{{\[\[\[}}2.000000e+00], [3.000000e+00]], {{\[\[}}4.000000e+00], [5.000000e+00]]]> : tensor<2x2x1xf32>
+// CHECK-DAG: %[[Z:.+]] = arith.constant dense<{{\[\[\[}}1.000000e+00], [0.000000e+00]], {{\[\[}}0.000000e+00], [-1.000000e+00]]]> : tensor<2x2x1xf32>
+// CHECK-DAG: %[[E:.+]] = arith.constant dense<{{\[\[\[}}-8, -1], [0, 7]], {{\[\[}}1, 2], [3, 4]]]> : tensor<2x2x2xi8>
+// CHECK: linalg.generic {{.*}} ins(%[[E]], %[[S]], %[[Z]] : tensor<2x2x2xi8>, tensor<2x2x1xf32>, tensor<2x2x1xf32>) outs(%{{.+}} : tensor<2x2x2xf32>)
+// CHECK: arith.sitofp %{{.+}} : i8 to f32
+// CHECK: arith.constant dense<[0, 15, 8, 1]> : tensor<4xi8>
+// CHECK: arith.uitofp %{{.+}} : i8 to f32
+// CHECK: arith.constant -8.000000e+00 : f32
+// CHECK: arith.constant 7.000000e+00 : f32
+// CHECK: arith.trunci %{{.+}} : i64 to i8
+!blk = !quant.uniform<i4:f32:{0:1, 1:2}, {{2.0:1, 3.0}, {4.0, 5.0:-1}}>
+func.func @blocked_int4(%x: tensor<4xf32>) -> (tensor<2x4xf32>, tensor<4xf32>, tensor<4xi4>) {
+  %w = arith.constant dense<[[-8, -1, 0, 7], [1, 2, 3, 4]]> : tensor<2x4xi4>
+  %s = edge.storage_cast %w : tensor<2x4xi4> -> tensor<2x4x!blk>
+  %d = edge.dequantize %s : tensor<2x4x!blk> -> tensor<2x4xf32>
+  %u = arith.constant dense<[0, 15, 8, 1]> : tensor<4xui4>
+  %us = edge.storage_cast %u : tensor<4xui4> -> tensor<4x!quant.uniform<u4:f32, 0.25:8>>
+  %ud = edge.dequantize %us : tensor<4x!quant.uniform<u4:f32, 0.25:8>> -> tensor<4xf32>
+  %q = edge.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i4:f32, 0.5:1>>
+  %qs = edge.storage_cast %q : tensor<4x!quant.uniform<i4:f32, 0.5:1>> -> tensor<4xi4>
+  return %d, %ud, %qs : tensor<2x4xf32>, tensor<4xf32>, tensor<4xi4>
+}
+
+// -----
+
+// A run-time QuantizeLinear to int4 saturates to the 4-bit range although
+// its result is held in a byte.
+// CHECK-LABEL: func.func @quantize_linear_int4
+// CHECK: arith.constant -8.000000e+00 : f32
+// CHECK: arith.constant 7.000000e+00 : f32
+// CHECK: arith.trunci %{{.+}} : i64 to i8
+func.func @quantize_linear_int4(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<i4>) -> tensor<4xi4> {
+  %q = edge.quantize_linear %x, %s, %z {axis = 0 : i64} : (tensor<4xf32>, tensor<f32>, tensor<i4>) -> tensor<4xi4>
+  return %q : tensor<4xi4>
+}
