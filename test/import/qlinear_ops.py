@@ -8,8 +8,9 @@ reference loops of MLAS and of the contrib kernels, in float32).
                                          reference of DIR's inputs
     qlinear_ops.py names                 the models, one a line
 
-`check` prints 'NAME: exact' or 'NAME: within 1 LSB (K of N values)' and
-exits 0, or prints the worst difference and exits 1. The 1 LSB allowance
+`check` prints 'NAME: exact' or 'NAME: within 1 LSB (K of N values)' (for
+a float output: 'NAME: max |diff| D', D at most 1e-5 relative) and exits 0,
+or prints the worst difference and exits 1. The 1 LSB allowance
 is for a value that lands within float rounding of a .5 tie: edgec
 dequantizes, computes the float op and quantizes, ONNX Runtime's kernels
 order the same float operations differently (or use fixed point).
@@ -281,6 +282,57 @@ def concat_u8():
     return build, ref
 
 
+def qgemm(trans_b, quantized_output):
+    """QGemm: A [2, 8] uint8 (a graph input), B int8 with a scale per output
+    column (an initializer, [N, K] under transB), an int32 bias of scale
+    a_scale * b_scale, alpha 0.5; a uint8 output, or float without
+    y_scale."""
+    pa, pc = (0.05, 120), (0.1, 100)
+    rng = np.random.default_rng(3)
+    b = rng.integers(-127, 128, size=(6, 8) if trans_b else (8, 6)).astype(np.int8)
+    sb = rng.uniform(0.005, 0.02, 6).astype(F32)
+    bias = rng.integers(-500, 500, 6).astype(np.int32)
+
+    def build(rng):
+        names = ["A", "A_scale", "A_zero_point", "B", "B_scale", "B_zero_point", "C"]
+        inits = qparams("A", *pa, np.uint8) + [
+            numpy_helper.from_array(b, "B"), numpy_helper.from_array(sb, "B_scale"),
+            numpy_helper.from_array(np.zeros(6, np.int8), "B_zero_point"),
+            numpy_helper.from_array(bias, "C")]
+        out = vi("Y", None, np.uint8)
+        if quantized_output:
+            names += ["Y_scale", "Y_zero_point"]
+            inits += qparams("Y", *pc, np.uint8)
+        else:
+            out = helper.make_tensor_value_info("Y", TensorProto.FLOAT, None)
+        node = helper.make_node("QGemm", names, ["Y"], name="qgemm", domain=MS,
+                                alpha=0.5, transB=int(trans_b))
+        m = model(node, [vi("A", [2, 8], np.uint8)], [out], inits)
+        return m, [rand(rng, [2, 8], np.uint8)]
+
+    def ref(a):
+        # int32 products plus the bias, scaled by alpha * sA * sB[n] in float
+        # (ONNX Runtime's requantization).
+        bk = (b.T if trans_b else b).astype(np.int64)
+        acc = (a.astype(np.int64) - pa[1]) @ bk + bias
+        scale = (F32(0.5) * F32(pa[0]) * sb).astype(F32)
+        if not quantized_output:
+            return (acc.astype(F32) * scale).astype(F32)
+        return np.clip(np.rint(acc.astype(F32) * (scale / F32(pc[0]))) + pc[1], 0,
+                       255).astype(np.uint8)
+    return build, ref
+
+
+@case
+def qgemm_u8():
+    return qgemm(trans_b=False, quantized_output=True)
+
+
+@case
+def qgemm_float_trans_b():
+    return qgemm(trans_b=True, quantized_output=False)
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "names":
@@ -302,6 +354,13 @@ def main():
     got = np.load(os.path.join(sys.argv[4], "output_0.npy"))
     if got.dtype != want.dtype or got.shape != want.shape:
         print(f"{name}: got {got.dtype} {got.shape}, want {want.dtype} {want.shape}")
+        return 1
+    if np.issubdtype(want.dtype, np.floating):
+        diff = np.abs(got.astype(np.float64) - want)
+        if np.all(diff <= 1e-5 * np.maximum(np.abs(want), 1)):
+            print(f"{name}: max |diff| {diff.max():.2g}")
+            return 0
+        print(f"{name}: max |diff| {diff.max():.3g}")
         return 1
     diff = np.abs(got.astype(np.int32) - want.astype(np.int32))
     if diff.max(initial=0) == 0:

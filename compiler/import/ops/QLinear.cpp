@@ -173,12 +173,13 @@ void Importer::registerQLinear() {
 
   // QGemm: alpha * A' B' + C with A per tensor, B per tensor or per column
   // of B' (per row of B when transB), the int32 bias C of scale
-  // a_scale * b_scale; quantized with y_scale / y_zero_point when given,
-  // float otherwise.
+  // alpha * a_scale * b_scale; quantized with y_scale / y_zero_point when
+  // given, float otherwise.
   microsoftHandlers["QGemm"] =
       [=](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Value a, input8(n, 0));
     ASSIGN_OR_FAIL(int64_t transB, intAttr(n, "transB", 0));
+    ASSIGN_OR_FAIL(float alpha, floatAttr(n, "alpha", 1.0f));
     ASSIGN_OR_FAIL(Values bq, inputs(n, 6));
     if (typeOf(bq[3]).getRank() != 2)
       return fail("QGemm needs a 2-D B");
@@ -187,9 +188,13 @@ void Importer::registerQLinear() {
     ASSIGN_OR_FAIL(Value bias, optInput(n, 6));
     if (bias) {
       ASSIGN_OR_FAIL(Value scale, make<edge::MulOp>(ValueRange{bq[1], bq[4]}));
-      ASSIGN_OR_FAIL(bias, dequantize(bias, {scale, Value(), 0}));
+      Value alphaValue = constant(DenseElementsAttr::get(
+          RankedTensorType::get({}, builder.getF32Type()), alpha));
+      ASSIGN_OR_FAIL(scale, make<edge::MulOp>(ValueRange{scale, alphaValue}));
+      // Per column: along C's last dimension.
+      int64_t axis = std::max<int64_t>(typeOf(bias).getRank() - 1, 0);
+      ASSIGN_OR_FAIL(bias, dequantize(bias, {scale, Value(), axis}));
     }
-    ASSIGN_OR_FAIL(float alpha, floatAttr(n, "alpha", 1.0f));
     ASSIGN_OR_FAIL(int64_t transA, intAttr(n, "transA", 0));
     SmallVector<Value> ops{a, b};
     if (bias)
