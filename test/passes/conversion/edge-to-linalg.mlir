@@ -269,7 +269,7 @@ func.func @reduce(%x: tensor<2x3x4xf32>, %u: tensor<5xui8>) -> (tensor<2x1x1xf32
 // CHECK: arith.uitofp %{{.+}} : i8 to f32
 // CHECK: arith.constant -8.000000e+00 : f32
 // CHECK: arith.constant 7.000000e+00 : f32
-// CHECK: arith.trunci %{{.+}} : i64 to i8
+// CHECK: arith.trunci %{{.+}} : i32 to i8
 !blk = !quant.uniform<i4:f32:{0:1, 1:2}, {{2.0:1, 3.0}, {4.0, 5.0:-1}}>
 func.func @blocked_int4(%x: tensor<4xf32>) -> (tensor<2x4xf32>, tensor<4xf32>, tensor<4xi4>) {
   %w = arith.constant dense<[[-8, -1, 0, 7], [1, 2, 3, 4]]> : tensor<2x4xi4>
@@ -290,7 +290,7 @@ func.func @blocked_int4(%x: tensor<4xf32>) -> (tensor<2x4xf32>, tensor<4xf32>, t
 // CHECK-LABEL: func.func @quantize_linear_int4
 // CHECK: arith.constant -8.000000e+00 : f32
 // CHECK: arith.constant 7.000000e+00 : f32
-// CHECK: arith.trunci %{{.+}} : i64 to i8
+// CHECK: arith.trunci %{{.+}} : i32 to i8
 func.func @quantize_linear_int4(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<i4>) -> tensor<4xi4> {
   %q = edge.quantize_linear %x, %s, %z {axis = 0 : i64} : (tensor<4xf32>, tensor<f32>, tensor<i4>) -> tensor<4xi4>
   return %q : tensor<4xi4>
