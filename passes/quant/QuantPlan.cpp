@@ -339,7 +339,9 @@ edgec::ptq::planQuantization(func::FuncOp func, int defaultBits,
       auto in = types.find(def->getOperand(0));
       if (in != types.end() &&
           in->second.getStorageTypeIntegralWidth() == unsigned(bits)) {
-        types[v] = in->second;
+        // A copy first: inserting v may grow the map under `in`.
+        quant::UniformQuantizedType shared = in->second;
+        types[v] = shared;
         return success();
       }
     }
