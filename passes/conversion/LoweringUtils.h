@@ -94,6 +94,12 @@ Value reduce(OpBuilder &b, Location loc, Value v, ArrayRef<bool> reduced,
              double initValue,
              function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
 
+/// The same, starting from the scalar `identity` (a value a double cannot
+/// hold exactly, such as an int64 extreme).
+Value reduce(OpBuilder &b, Location loc, Value v, ArrayRef<bool> reduced,
+             Value identity,
+             function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
+
 /// A 1-D value (a bias) broadcast along the dims from `first` on of
 /// `shape`, which it fills in row-major order.
 Value broadcastTrailing(OpBuilder &b, Location loc, Value v,
@@ -123,6 +129,15 @@ SmallVector<AffineExpr> windowExprs(MLIRContext *ctx, unsigned outDim,
 Value groupedConv(OpBuilder &b, Location loc, Value x, Value w, Value init,
                   ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
                   int64_t group);
+
+/// The convolution `op` on a channels-last, padded `x` with the ONNX filter
+/// `w` (F, C/group, k...), as a 2-D named op (conv, depthwise, depthwise
+/// with a channel multiplier) or, grouped or 3-D, one generic; the result
+/// is (n, out..., F). `init(shape)` gives the accumulator's start in the
+/// shape the kernel asks for (its dims after the spatial ones hold the
+/// filters, in order).
+Value convChannelsLast(OpBuilder &b, Location loc, edge::ConvOp op, Value x,
+                       Value w, function_ref<Value(ArrayRef<int64_t>)> init);
 
 } // namespace edgec::lowering
 

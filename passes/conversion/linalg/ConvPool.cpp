@@ -29,70 +29,22 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
       return failure(); // linalg/QuantizedKernels.cpp
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
-    auto inT = op.getInput().getType(), fT = op.getFilter().getType();
-    auto outT = op.getType();
-    Type et = outT.getElementType();
-    int64_t rank = inT.getRank(), spatial = rank - 2;
-    int64_t n = inT.getDimSize(0), c = inT.getDimSize(1);
-    int64_t f = fT.getDimSize(0);
-    int64_t group = static_cast<int64_t>(op.getGroup());
+    Type et = op.getType().getElementType();
+    int64_t rank = op.getInput().getType().getRank(), spatial = rank - 2;
     ArrayRef<int64_t> pads = op.getPads();
 
-    Value x = transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
+    Value x =
+        transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
     x = padSpatialLast(b, loc, x, pads.take_front(spatial),
                        pads.drop_front(spatial), 0.0);
-    auto strides = i64Vector(b, op.getStrides());
-    auto dilations = i64Vector(b, op.getDilations());
-
     // The accumulator starts as the bias (broadcast over the trailing dims
     // after the spatial ones) or zero.
-    auto initWith = [&](ArrayRef<int64_t> shape, Value bias) -> Value {
-      if (!bias)
-        return filled(b, loc, shape, et, 0.0);
-      return broadcastTrailing(b, loc, bias, shape, 1 + spatial);
-    };
-
-    Value y;
-    if (spatial != 2 || (group != 1 && group != c)) {
-      // 3-D convolutions (rare at the edge) and grouped ones run as one
-      // generic; the measured kernels are the 2-D named ops below.
-      SmallVector<int64_t> outLast{n};
-      for (int64_t i = 0; i < spatial; ++i)
-        outLast.push_back(outT.getDimSize(2 + i));
-      outLast.push_back(f);
-      y = groupedConv(b, loc, x, adaptor.getFilter(),
-                      initWith(outLast, adaptor.getBias()), op.getStrides(),
-                      op.getDilations(), group);
-    } else {
-      int64_t kh = fT.getDimSize(2), kw = fT.getDimSize(3);
-      int64_t oh = outT.getDimSize(2), ow = outT.getDimSize(3);
-      if (group == 1) {
-        Value w = transposed(b, loc, adaptor.getFilter(), {2, 3, 1, 0}); // HWCF
-        Value init = initWith({n, oh, ow, f}, adaptor.getBias());
-        y = linalg::Conv2DNhwcHwcfOp::create(b, loc, TypeRange{init.getType()},
-                                             ValueRange{x, w}, ValueRange{init},
-                                             strides, dilations)
-                .getResult(0);
-      } else if (f == c) {
-        Value w = transposed(b, loc, adaptor.getFilter(), {2, 3, 0, 1});
-        w = reshapeTo(b, loc, w, {kh, kw, c}); // HWC
-        Value init = initWith({n, oh, ow, c}, adaptor.getBias());
-        y = linalg::DepthwiseConv2DNhwcHwcOp::create(
-                b, loc, TypeRange{init.getType()}, ValueRange{x, w},
-                ValueRange{init}, strides, dilations)
-                .getResult(0);
-      } else {
-        int64_t m = f / c; // channel multiplier: filter f = ci * m + mi
-        Value w = reshapeTo(b, loc, adaptor.getFilter(), {c, m, kh, kw});
-        w = transposed(b, loc, w, {2, 3, 0, 1}); // HWCM
-        Value init = initWith({n, oh, ow, c, m}, adaptor.getBias());
-        y = linalg::DepthwiseConv2DNhwcHwcmOp::create(
-                b, loc, TypeRange{init.getType()}, ValueRange{x, w},
-                ValueRange{init}, strides, dilations)
-                .getResult(0);
-        y = reshapeTo(b, loc, y, {n, oh, ow, f});
-      }
-    }
+    Value bias = adaptor.getBias();
+    Value y = convChannelsLast(
+        b, loc, op, x, adaptor.getFilter(), [&](ArrayRef<int64_t> shape) {
+          return bias ? broadcastTrailing(b, loc, bias, shape, 1 + spatial)
+                      : filled(b, loc, shape, et, 0.0);
+        });
     rewriter.replaceOp(op, transposeGeneric(b, loc, y, toChannelsFirst(rank)));
     return success();
   }
@@ -106,8 +58,7 @@ int64_t effectiveEndPad(int64_t in, int64_t begin, int64_t end, int64_t out,
 }
 
 /// The end pads of every spatial dim of a pooling op (NC<spatial> shapes).
-template <typename PoolOp>
-SmallVector<int64_t> poolEndPads(PoolOp op) {
+template <typename PoolOp> SmallVector<int64_t> poolEndPads(PoolOp op) {
   auto inT = op.getInput().getType(), outT = op.getType();
   ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(),
                     p = op.getPads(), d = op.getDilations();
@@ -129,10 +80,10 @@ double lowestOf(Type et, bool isUnsigned) {
 
 /// Pooling of any spatial rank over a padded channels-last `x` as one
 /// linalg.generic over (n, out..., c, tap...), accumulating into `init`.
-Value genericPool(OpBuilder &b, Location loc, Value x, Value init,
-                  ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                  ArrayRef<int64_t> dilations,
-                  function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+Value genericPool(
+    OpBuilder &b, Location loc, Value x, Value init, ArrayRef<int64_t> kernel,
+    ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   MLIRContext *ctx = b.getContext();
   unsigned s = kernel.size(), c = s + 1, tap = s + 2, dims = 2 * s + 2;
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
@@ -182,7 +133,8 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
                       p = op.getPads(), d = op.getDilations();
     bool isUnsigned = unsignedIn(op);
     double lowest = lowestOf(et, isUnsigned);
-    Value x = transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
+    Value x =
+        transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
     x = padSpatialLast(b, loc, x, p.take_front(k.size()), poolEndPads(op),
                        lowest);
     Value init = filled(b, loc, channelsLastShape(outT), et, lowest);
@@ -199,14 +151,15 @@ struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
                     ValueRange{init}, i64Vector(b, s), i64Vector(b, d))
                     .getResult(0);
     } else {
-      y = genericPool(b, loc, x, init, k, s, d,
-                      [&](OpBuilder &nb, Location nl, Value v, Value acc) -> Value {
-                        if (isa<FloatType>(et))
-                          return arith::MaximumFOp::create(nb, nl, v, acc);
-                        if (isUnsigned)
-                          return arith::MaxUIOp::create(nb, nl, v, acc);
-                        return arith::MaxSIOp::create(nb, nl, v, acc);
-                      });
+      y = genericPool(
+          b, loc, x, init, k, s, d,
+          [&](OpBuilder &nb, Location nl, Value v, Value acc) -> Value {
+            if (isa<FloatType>(et))
+              return arith::MaximumFOp::create(nb, nl, v, acc);
+            if (isUnsigned)
+              return arith::MaxUIOp::create(nb, nl, v, acc);
+            return arith::MaxSIOp::create(nb, nl, v, acc);
+          });
     }
     rewriter.replaceOp(op, transposeGeneric(b, loc, y, toChannelsFirst(rank)));
     return success();
@@ -269,8 +222,8 @@ struct MaxPoolIndicesLowering : OpConversionPattern<MaxPoolIndicesOp> {
                                          idx(0));
         Value lt = arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::slt, at,
                                          idx(inT.getDimSize(2 + i)));
-        inBounds = arith::AndIOp::create(
-            nb, nl, inBounds, arith::AndIOp::create(nb, nl, ge, lt));
+        inBounds = arith::AndIOp::create(nb, nl, inBounds,
+                                         arith::AndIOp::create(nb, nl, ge, lt));
         pos.push_back(at);
       }
       // Flattened index: (n * C + c) * prod(spatial) + the spatial offset,
@@ -279,7 +232,8 @@ struct MaxPoolIndicesLowering : OpConversionPattern<MaxPoolIndicesOp> {
       for (unsigned i = 0; i < sp; ++i)
         area *= inT.getDimSize(2 + i);
       Value plane = arith::AddIOp::create(
-          nb, nl, arith::MulIOp::create(nb, nl, loop(0), idx(inT.getDimSize(1))),
+          nb, nl,
+          arith::MulIOp::create(nb, nl, loop(0), idx(inT.getDimSize(1))),
           loop(1));
       Value offset = idx(0);
       int64_t stride = 1;
@@ -295,7 +249,8 @@ struct MaxPoolIndicesLowering : OpConversionPattern<MaxPoolIndicesOp> {
       Value v = a[0], accV = a[2], accI = a[3];
       Value greater =
           isa<FloatType>(et)
-              ? arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGT, v, accV)
+              ? arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OGT, v,
+                                      accV)
                     .getResult()
               : arith::CmpIOp::create(nb, nl,
                                       isUnsigned ? arith::CmpIPredicate::ugt
@@ -316,7 +271,8 @@ struct MaxPoolIndicesLowering : OpConversionPattern<MaxPoolIndicesOp> {
         b, loc, TypeRange{initV.getType(), initI.getType()},
         ValueRange{x, window}, ValueRange{initV, initI},
         SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
-                               AffineMap::get(dims, 0, we, ctx), outMap, outMap},
+                               AffineMap::get(dims, 0, we, ctx), outMap,
+                               outMap},
         iters, body);
     rewriter.replaceOp(op, generic.getResult(1));
     return success();
@@ -336,7 +292,8 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
     ArrayRef<int64_t> k = op.getKernelShape(), s = op.getStrides(),
                       p = op.getPads(), d = op.getDilations();
     size_t sp = k.size();
-    Value x = transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
+    Value x =
+        transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
     x = padSpatialLast(b, loc, x, p.take_front(sp), poolEndPads(op), 0.0);
     SmallVector<int64_t> outShape = channelsLastShape(outT);
     Value init = filled(b, loc, outShape, et, 0.0);
@@ -348,10 +305,11 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
                 ValueRange{init}, i64Vector(b, s), i64Vector(b, d))
                 .getResult(0);
     } else {
-      sum = genericPool(b, loc, x, init, k, s, d,
-                        [](OpBuilder &nb, Location nl, Value v, Value acc) -> Value {
-                          return arith::AddFOp::create(nb, nl, v, acc);
-                        });
+      sum = genericPool(
+          b, loc, x, init, k, s, d,
+          [](OpBuilder &nb, Location nl, Value v, Value acc) -> Value {
+            return arith::AddFOp::create(nb, nl, v, acc);
+          });
     }
     // The divisor of each output position, known at compile time: the taps
     // of the (dilated) window that fall in the padded input, or in the input
@@ -397,10 +355,11 @@ struct AveragePoolLowering : OpConversionPattern<AveragePoolOp> {
         b, loc,
         DenseElementsAttr::get(RankedTensorType::get(divShape, et),
                                ArrayRef<APFloat>(inv)));
-    Value y = elementwise(b, loc, ValueRange{sum, divisor}, outShape, et,
-                          [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                            return arith::MulFOp::create(nb, nl, a[0], a[1]);
-                          });
+    Value y =
+        elementwise(b, loc, ValueRange{sum, divisor}, outShape, et,
+                    [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                      return arith::MulFOp::create(nb, nl, a[0], a[1]);
+                    });
     rewriter.replaceOp(op, transposeGeneric(b, loc, y, toChannelsFirst(rank)));
     return success();
   }
@@ -420,18 +379,21 @@ struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
         transposeGeneric(b, loc, adaptor.getInput(), toChannelsLast(rank));
     SmallVector<bool> reduced(rank, true);
     reduced.front() = reduced.back() = false;
-    Value sum = reduce(b, loc, x, reduced, 0.0,
-                       [](OpBuilder &nb, Location nl, Value a, Value acc) -> Value {
-                         return arith::AddFOp::create(nb, nl, a, acc);
-                       });
-    int64_t count = inT.getNumElements() / (inT.getDimSize(0) * inT.getDimSize(1));
+    Value sum =
+        reduce(b, loc, x, reduced, 0.0,
+               [](OpBuilder &nb, Location nl, Value a, Value acc) -> Value {
+                 return arith::AddFOp::create(nb, nl, a, acc);
+               });
+    int64_t count =
+        inT.getNumElements() / (inT.getDimSize(0) * inT.getDimSize(1));
     Type et = inT.getElementType();
     Value scale = scalarConst(b, loc, et, 1.0 / double(count));
     auto sumT = tensorType(sum);
-    Value mean = elementwise(b, loc, sum, sumT.getShape(), et,
-                             [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
-                               return arith::MulFOp::create(nb, nl, a[0], scale);
-                             });
+    Value mean =
+        elementwise(b, loc, sum, sumT.getShape(), et,
+                    [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                      return arith::MulFOp::create(nb, nl, a[0], scale);
+                    });
     rewriter.replaceOp(op, reshapeTo(b, loc, mean, op.getType().getShape()));
     return success();
   }
@@ -442,6 +404,7 @@ struct GlobalAveragePoolLowering : OpConversionPattern<GlobalAveragePoolOp> {
 namespace edgec::lowering {
 void populateConvPoolLoweringPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<ConvLowering, MaxPoolLowering, MaxPoolIndicesLowering, AveragePoolLowering, GlobalAveragePoolLowering>(ctx);
+  patterns.add<ConvLowering, MaxPoolLowering, MaxPoolIndicesLowering,
+               AveragePoolLowering, GlobalAveragePoolLowering>(ctx);
 }
 } // namespace edgec::lowering

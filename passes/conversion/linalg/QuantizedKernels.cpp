@@ -183,8 +183,7 @@ Value im2col(OpBuilder &b, Location loc, Value x, int64_t kh, int64_t kw,
   in.push_back(d(5));
   Value init = empty(b, loc, {n, oh, ow, kh, kw, c}, t.getElementType());
   return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{x},
-             ValueRange{init},
+             b, loc, TypeRange{init.getType()}, ValueRange{x}, ValueRange{init},
              ArrayRef<AffineMap>{AffineMap::get(6, 0, in, ctx),
                                  AffineMap::getMultiDimIdentityMap(6, ctx)},
              parallel(6),
@@ -213,8 +212,7 @@ struct QuantizedConvLowering : OpConversionPattern<ConvOp> {
     auto inT = op.getInput().getType(), fT = op.getFilter().getType();
     auto outT = op.getType();
     int64_t rank = inT.getRank(), spatial = rank - 2;
-    int64_t n = inT.getDimSize(0), c = inT.getDimSize(1);
-    int64_t f = fT.getDimSize(0);
+    int64_t c = inT.getDimSize(1), f = fT.getDimSize(0);
     int64_t group = static_cast<int64_t>(op.getGroup());
     ArrayRef<int64_t> pads = op.getPads();
     DenseElementsAttr wAttr = constantStorage(op.getFilter());
@@ -239,80 +237,52 @@ struct QuantizedConvLowering : OpConversionPattern<ConvOp> {
     x = transposeGeneric(b, loc, x, toChannelsLast(rank));
     x = padSpatialLast(b, loc, x, pads.take_front(spatial),
                        pads.drop_front(spatial), double(xq.zp));
-    auto strides = i64Vector(b, op.getStrides());
-    auto dilations = i64Vector(b, op.getDilations());
-    SmallVector<int64_t> outLast{n};
+    SmallVector<int64_t> outLast{inT.getDimSize(0)};
     for (int64_t i = 0; i < spatial; ++i)
       outLast.push_back(outT.getDimSize(2 + i));
     outLast.push_back(f);
 
+    int64_t kh = spatial == 2 ? fT.getDimSize(2) : 0;
+    int64_t kw = spatial == 2 ? fT.getDimSize(3) : 0;
+    bool pointwise =
+        kh == 1 && kw == 1 &&
+        llvm::all_of(op.getStrides(), [](int64_t v) { return v == 1; }) &&
+        llvm::all_of(pads, [](int64_t v) { return v == 0; });
+    int64_t pixels = ShapedType::getNumElements(outLast) / f;
+    int64_t taps = kh * kw * c;
+    // Few input channels (a first layer) make a poor direct convolution: its
+    // patches are gathered (im2col, 1 byte per tap) when they take at most
+    // 1 MB, so that it too runs as a matrix product.
+    bool gather = spatial == 2 && group == 1 && !pointwise && c < 8 &&
+                  pixels * taps <= 1024 * 1024;
     Value y;
-    if (spatial != 2 || (group != 1 && group != c)) {
-      y = groupedConv(
-          b, loc, x, filter,
-          broadcastTrailing(b, loc, biasConst, outLast, 1 + spatial),
-          op.getStrides(), op.getDilations(), group);
-    } else {
-      int64_t kh = fT.getDimSize(2), kw = fT.getDimSize(3);
-      int64_t oh = outT.getDimSize(2), ow = outT.getDimSize(3);
-      bool pointwise =
-          kh == 1 && kw == 1 &&
-          llvm::all_of(op.getStrides(), [](int64_t v) { return v == 1; }) &&
-          llvm::all_of(pads, [](int64_t v) { return v == 0; });
-      int64_t pixels = n * oh * ow, taps = kh * kw * c;
-      // Few input channels (a first layer) make a poor direct convolution:
-      // its patches are gathered (im2col, 1 byte per tap) when they take
-      // at most 1 MB, so that it too runs as a matrix product.
-      bool gather = group == 1 && !pointwise && c < 8 &&
-                    pixels * taps <= 1024 * 1024;
-      if (group == 1 && (pointwise || gather)) {
-        // A matrix product over the pixels: the form the int8 dot-product
-        // kernels take. The filter as (taps, F) with taps (kh, kw, c),
-        // padded with zero rows to a multiple of 4 (patches padded alike).
-        int64_t k = (taps + 3) / 4 * 4;
-        Value wt = transposed(b, loc, filter, {2, 3, 1, 0}); // HWCF
-        wt = reshapeTo(b, loc, wt, {taps, f});
-        Value patches;
-        if (!gather) {
-          patches = reshapeTo(b, loc, x, {pixels, c});
-        } else {
-          patches = im2col(b, loc, x, kh, kw, oh, ow, op.getStrides(),
-                           op.getDilations());
-          patches = reshapeTo(b, loc, patches, {pixels, taps});
-          patches = padConstant(b, loc, patches, {0, 0}, {0, k - taps}, 0.0);
-          wt = padConstant(b, loc, wt, {0, 0}, {k - taps, 0}, 0.0);
-        }
-        Value init = broadcastTrailing(b, loc, biasConst, {pixels, f}, 1);
-        y = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
-                                     ValueRange{patches, wt}, ValueRange{init})
-                .getResult(0);
-        y = reshapeTo(b, loc, y, outLast);
-      } else if (group == 1) {
-        Value wt = transposed(b, loc, filter, {2, 3, 1, 0}); // HWCF
-        Value init = broadcastTrailing(b, loc, biasConst, outLast, 3);
-        y = linalg::Conv2DNhwcHwcfOp::create(
-                b, loc, TypeRange{init.getType()}, ValueRange{x, wt},
-                ValueRange{init}, strides, dilations)
-                .getResult(0);
-      } else if (f == c) {
-        Value wt = transposed(b, loc, filter, {2, 3, 0, 1});
-        wt = reshapeTo(b, loc, wt, {kh, kw, c}); // HWC
-        Value init = broadcastTrailing(b, loc, biasConst, outLast, 3);
-        y = linalg::DepthwiseConv2DNhwcHwcOp::create(
-                b, loc, TypeRange{init.getType()}, ValueRange{x, wt},
-                ValueRange{init}, strides, dilations)
-                .getResult(0);
+    if (spatial == 2 && group == 1 && (pointwise || gather)) {
+      // A matrix product over the pixels: the form the int8 dot-product
+      // kernels take. The filter as (taps, F) with taps (kh, kw, c), padded
+      // with zero rows to a multiple of 4 (patches padded alike).
+      int64_t k = (taps + 3) / 4 * 4;
+      Value wt = transposed(b, loc, filter, {2, 3, 1, 0}); // HWCF
+      wt = reshapeTo(b, loc, wt, {taps, f});
+      Value patches;
+      if (!gather) {
+        patches = reshapeTo(b, loc, x, {pixels, c});
       } else {
-        int64_t m = f / c; // channel multiplier: filter f = ci * m + mi
-        Value wt = reshapeTo(b, loc, filter, {c, m, kh, kw});
-        wt = transposed(b, loc, wt, {2, 3, 0, 1}); // HWCM
-        Value init = broadcastTrailing(b, loc, biasConst, {n, oh, ow, c, m}, 3);
-        y = linalg::DepthwiseConv2DNhwcHwcmOp::create(
-                b, loc, TypeRange{init.getType()}, ValueRange{x, wt},
-                ValueRange{init}, strides, dilations)
-                .getResult(0);
-        y = reshapeTo(b, loc, y, outLast);
+        patches =
+            im2col(b, loc, x, kh, kw, outT.getDimSize(2), outT.getDimSize(3),
+                   op.getStrides(), op.getDilations());
+        patches = reshapeTo(b, loc, patches, {pixels, taps});
+        patches = padConstant(b, loc, patches, {0, 0}, {0, k - taps}, 0.0);
+        wt = padConstant(b, loc, wt, {0, 0}, {k - taps, 0}, 0.0);
       }
+      Value init = broadcastTrailing(b, loc, biasConst, {pixels, f}, 1);
+      y = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                                   ValueRange{patches, wt}, ValueRange{init})
+              .getResult(0);
+      y = reshapeTo(b, loc, y, outLast);
+    } else {
+      y = convChannelsLast(b, loc, op, x, filter, [&](ArrayRef<int64_t> shape) {
+        return broadcastTrailing(b, loc, biasConst, shape, 1 + spatial);
+      });
     }
     y = requantize(b, loc, y,
                    multipliers(xq.scale, channelScales(fT, f), yq.scale), yq);

@@ -24,25 +24,11 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     Value input = adaptor.getInput();
-    auto inType = tensorType(input);
-    Type et = inType.getElementType();
-    int64_t rank = inType.getRank();
-    SmallVector<bool> reduced(rank, false);
+    Type et = tensorType(input).getElementType();
+    SmallVector<bool> reduced(tensorType(input).getRank(), false);
     for (int64_t a : op.getAxes())
       reduced[a] = true;
-    SmallVector<int64_t> outShape;
-    SmallVector<AffineExpr> outExprs;
-    SmallVector<IteratorType> iters;
-    for (int64_t i = 0; i < rank; ++i) {
-      iters.push_back(reduced[i] ? IteratorType::reduction
-                                 : IteratorType::parallel);
-      if (!reduced[i]) {
-        outShape.push_back(inType.getDimSize(i));
-        outExprs.push_back(getAffineDimExpr(i, ctx));
-      }
-    }
     bool isFloat = isa<FloatType>(et);
     bool isUnsigned = unsignedIn(op) || et.isInteger(1);
     TypedAttr identity;
@@ -57,35 +43,22 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
                                         : APInt::getSignedMinValue(w));
       identity = IntegerAttr::get(et, bound);
     }
-    Value init =
-        linalg::FillOp::create(
-            rewriter, loc,
-            ValueRange{arith::ConstantOp::create(rewriter, loc, identity)},
-            ValueRange{empty(rewriter, loc, outShape, et)})
-            .getResult(0);
     Value r =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{init.getType()}, ValueRange{input},
-            ValueRange{init},
-            ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
-                                AffineMap::get(rank, 0, outExprs, ctx)},
-            iters,
-            [&](OpBuilder &b, Location l, ValueRange a) {
-              Value v;
-              if (isFloat)
-                v = isMin ? Value(arith::MinimumFOp::create(b, l, a[0], a[1]))
-                          : Value(arith::MaximumFOp::create(b, l, a[0], a[1]));
-              else if (isUnsigned)
-                v = isMin ? Value(arith::MinUIOp::create(b, l, a[0], a[1]))
-                          : Value(arith::MaxUIOp::create(b, l, a[0], a[1]));
-              else
-                v = isMin ? Value(arith::MinSIOp::create(b, l, a[0], a[1]))
-                          : Value(arith::MaxSIOp::create(b, l, a[0], a[1]));
-              linalg::YieldOp::create(b, l, v);
-            })
-            .getResult(0);
+        reduce(rewriter, loc, input, reduced,
+               arith::ConstantOp::create(rewriter, loc, identity),
+               [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+                 if (isFloat)
+                   return isMin
+                              ? Value(arith::MinimumFOp::create(b, l, x, acc))
+                              : Value(arith::MaximumFOp::create(b, l, x, acc));
+                 if (isUnsigned)
+                   return isMin ? Value(arith::MinUIOp::create(b, l, x, acc))
+                                : Value(arith::MaxUIOp::create(b, l, x, acc));
+                 return isMin ? Value(arith::MinSIOp::create(b, l, x, acc))
+                              : Value(arith::MaxSIOp::create(b, l, x, acc));
+               });
     RankedTensorType type = op.getType();
-    if (type.getShape() != ArrayRef<int64_t>(outShape))
+    if (type.getShape() != tensorType(r).getShape())
       r = reshapeTo(rewriter, loc, r, type.getShape());
     rewriter.replaceOp(op, r);
     return success();
