@@ -25,9 +25,10 @@ int main(int argc, char **argv) {
                             cl::desc("What to write: obj (default, plus a .h), "
                                      "lib (model + runtime archive), exe, shared, mlir, llvm, asm"),
                             cl::init("obj"), cl::cat(cat));
-  cl::opt<std::string> compileTo(
-      "compile-to",
-      cl::desc("Stop after a phase and print its MLIR: " + edgec::phaseList()),
+  // cl::desc keeps a StringRef: the text must outlive the option.
+  const std::string compileToDesc =
+      "Stop after a phase and print its MLIR: " + edgec::phaseList();
+  cl::opt<std::string> compileTo("compile-to", cl::desc(compileToDesc),
       cl::cat(cat));
   cl::opt<std::string> compileFrom(
       "compile-from",
