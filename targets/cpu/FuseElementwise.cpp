@@ -1,4 +1,15 @@
 //===- FuseElementwise.cpp - elementwise fusion that cancels transposes ---===//
+//
+// Elementwise producers are fused into their consumers, transposes
+// included, so that the NCHW <-> NHWC transposes around each kernel cancel.
+// A computation that reads all its tensors through one transpose (a
+// residual add between two channels-last kernels, written in ONNX's
+// channels-first order) is then turned around: it runs in its inputs'
+// layout and the transpose moves to its result, where it cancels with the
+// consumers' transposes back, instead of the data going through a
+// transpose and back at every residual add.
+//
+//===----------------------------------------------------------------------===//
 #include "targets/cpu/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -24,6 +35,73 @@ bool isDataMovement(linalg::GenericOp op) {
   return body.getOperations().size() == 1 &&
          yield.getOperand(0) == body.getArgument(0);
 }
+
+/// An elementwise generic whose full-rank inputs are all read through the
+/// same permutation P (and whose others are broadcast), and one of whose
+/// consumers transposes the result back: computed in the inputs' layout
+/// (iterating over P(d)), followed by a transpose to its result's layout,
+/// which fusion then moves into the consumers.
+struct IterateInInputLayout : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp g,
+                                PatternRewriter &rewriter) const override {
+    if (g.getNumDpsInits() != 1 || g->getNumResults() != 1 ||
+        g.getNumReductionLoops() != 0 || isDataMovement(g))
+      return failure();
+    unsigned n = g.getNumLoops();
+    OpOperand *init = g.getDpsInitOperand(0);
+    auto outType = dyn_cast<RankedTensorType>(g.getResult(0).getType());
+    if (!outType || !outType.hasStaticShape() ||
+        !g.getMatchingIndexingMap(init).isIdentity() ||
+        g.payloadUsesValueFromOperand(init))
+      return failure();
+    AffineMap perm;
+    for (OpOperand *in : g.getDpsInputOperands()) {
+      AffineMap m = g.getMatchingIndexingMap(in);
+      if (m.getNumResults() != n || !m.isPermutation())
+        continue;
+      if (!perm)
+        perm = m;
+      else if (m != perm)
+        return failure();
+    }
+    if (!perm || perm.isIdentity())
+      return failure();
+    // Worth it only when a consumer transposes the result back (to the
+    // inputs' layout): that transpose then cancels.
+    bool cancels = llvm::any_of(g->getUsers(), [&](Operation *user) {
+      auto t = dyn_cast<linalg::GenericOp>(user);
+      return t && isDataMovement(t) &&
+             t.getIndexingMapsArray().back().isIdentity() &&
+             perm.compose(t.getIndexingMapsArray().front()).isIdentity();
+    });
+    if (!cancels)
+      return failure();
+    AffineMap inverse = inversePermutation(perm);
+    SmallVector<AffineMap> maps;
+    for (OpOperand *in : g.getDpsInputOperands())
+      maps.push_back(g.getMatchingIndexingMap(in).compose(inverse));
+    maps.push_back(AffineMap::getMultiDimIdentityMap(n, getContext()));
+    SmallVector<int64_t> shape =
+        applyPermutationMap(perm, outType.getShape());
+    Location loc = g.getLoc();
+    Value empty = tensor::EmptyOp::create(rewriter, loc, shape,
+                                          outType.getElementType());
+    auto inLayout = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{empty.getType()}, g.getDpsInputs(),
+        ValueRange{empty}, maps, g.getIteratorTypesArray());
+    rewriter.cloneRegionBefore(g.getRegion(), inLayout.getRegion(),
+                               inLayout.getRegion().begin());
+    auto back = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{outType}, inLayout.getResult(0), init->get(),
+        ArrayRef<AffineMap>{perm, maps.back()}, g.getIteratorTypesArray(),
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(b, l, args[0]);
+        });
+    rewriter.replaceOp(g, back.getResult(0));
+    return success();
+  }
+};
 
 /// A padded buffer whose interior a producer writes whole (the form pad
 /// fusion leaves: fill(empty), the interior extracted as the producer's
@@ -124,6 +202,21 @@ struct FuseElementwisePass
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+
+    // Computations turned to their inputs' layout; the transposes they
+    // leave are fused into the consumers (only transposes: fusing the
+    // computation back into its transpose would undo the turn).
+    RewritePatternSet layoutPatterns(ctx);
+    layoutPatterns.add<IterateInInputLayout>(ctx);
+    linalg::populateElementwiseOpsFusionPatterns(
+        layoutPatterns, [](OpOperand *operand) {
+          auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+          return producer && isDataMovement(producer);
+        });
+    linalg::GenericOp::getCanonicalizationPatterns(layoutPatterns, ctx);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(layoutPatterns))))
       return signalPassFailure();
 
     // A padded convolution input: the elementwise producer writes straight

@@ -40,12 +40,13 @@ bool isDotForm(llvm::StringRef form);
 
 /// Rewrites `op` (a linalg.matmul i8 x constant i8 -> i32) into the
 /// register-blocked loops of a dot form: `parallel` = {rows, columns} of
-/// one block, `lanes` the i32 lanes of one accumulator. Fails with an error
-/// when the op does not fit.
+/// one block, `lanes` the i32 lanes of one accumulator; with `fuse`, its
+/// elementwise consumer (the requantization) is computed on each block
+/// before it is stored. Fails with an error when the op does not fit.
 mlir::LogicalResult applyDotForm(mlir::RewriterBase &rewriter,
                                  mlir::linalg::LinalgOp op,
                                  llvm::StringRef form, int64_t lanes,
-                                 llvm::ArrayRef<int64_t> parallel);
+                                 llvm::ArrayRef<int64_t> parallel, bool fuse);
 
 /// A convolution built as one linalg.generic (grouped, or of spatial rank
 /// s != 2): loops (n, out_1..out_s, g, f, tap_1..tap_s, c), the input read

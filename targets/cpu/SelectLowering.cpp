@@ -191,7 +191,7 @@ Config chooseMatmul(const Budget &b, ArrayRef<int64_t> r, int64_t batch) {
 /// nullopt when the target has no such instruction or the shape does not
 /// fit (k a multiple of 4, n of the lanes).
 std::optional<Config> chooseDot(linalg::LinalgOp op, edge::TargetAttr target,
-                                const Budget &b) {
+                                const Budget &b, bool fuse) {
   StringRef dot = target.getDot() ? target.getDot().getValue() : "";
   const char *form = nullptr;
   int64_t lanes = 0;
@@ -235,8 +235,15 @@ std::optional<Config> chooseDot(linalg::LinalgOp op, edge::TargetAttr target,
     cfg.form = form;
     cfg.parallel = {divisorAtMost(r[0], 2), divisorAtMost(r[1], 2)};
     cfg.lanes = 1;
+    cfg.fuse = fuse;
     return cfg;
   }
+  // x86 narrows to the 256- and 128-bit forms of the same instruction for
+  // column counts that are not whole 512-bit (or 256-bit) vectors (24,
+  // 1000).
+  if (form == kDotVpdpbusdForm || form == kDotVpmaddwdForm)
+    while (lanes > 4 && r[1] % lanes)
+      lanes /= 2;
   if (r[1] % lanes)
     return std::nullopt;
   int64_t vectors = r[1] / lanes;
@@ -253,6 +260,7 @@ std::optional<Config> chooseDot(linalg::LinalgOp op, edge::TargetAttr target,
   cfg.form = form;
   cfg.parallel = {rows, colVectors * lanes};
   cfg.lanes = lanes;
+  cfg.fuse = fuse;
   return cfg;
 }
 
@@ -316,7 +324,7 @@ std::optional<Config> chooseFor(linalg::LinalgOp op, edge::TargetAttr target,
   if (!c.scalar.empty())
     return c;
   Budget b = budgetFor(target, bits);
-  if (auto dot = chooseDot(op, target, b))
+  if (auto dot = chooseDot(op, target, b, fuseBlocks))
     return dot;
   if (conv) {
     DenseElementsAttr filter;

@@ -226,7 +226,8 @@ Operation *decomposeTo1D(Operation *op, PatternRewriter &rewriter) {
 /// The elementwise consumer of a kernel's result that can run as its
 /// epilogue, on the register block before it is stored: a single-use,
 /// all-parallel generic reading the result element for element and writing
-/// a result of the same shape (an activation, a residual add, ...).
+/// a result of the same shape, maybe of another element type (an
+/// activation, a residual add, an int32 -> int8 requantization, ...).
 linalg::GenericOp epilogueOf(Operation *kernel) {
   Value result = kernel->getResult(0);
   if (!result.hasOneUse())
@@ -238,10 +239,13 @@ linalg::GenericOp epilogueOf(Operation *kernel) {
       !generic.isDpsInput(&use) ||
       !generic.getMatchingIndexingMap(&use).isIdentity() ||
       !generic.getIndexingMapsArray().back().isIdentity() ||
-      generic->getResult(0).getType() != result.getType())
+      cast<ShapedType>(generic->getResult(0).getType()).getShape() !=
+          cast<ShapedType>(result.getType()).getShape())
     return {};
+  // Operands broadcast along some dims (a per-channel multiplier read at
+  // (0, 0, 0, c)) are fine: they tile like the others.
   for (AffineMap map : generic.getIndexingMapsArray())
-    if (!map.isProjectedPermutation())
+    if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
       return {};
   return generic;
 }
@@ -340,7 +344,7 @@ LogicalResult applyConfig(RewriterBase &rewriter,
   StringRef form = config.getForm() ? config.getForm().getValue() : "";
   if (isDotForm(form))
     return applyDotForm(rewriter, op, form, config.getVectorLanes(),
-                        config.getParallel());
+                        config.getParallel(), config.getFuse());
   if (form == kConv2DForm) {
     auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
     if (!generic || !matchConvGeneric(op))

@@ -193,6 +193,27 @@ Value im2col(OpBuilder &b, Location loc, Value x, int64_t kh, int64_t kw,
       .getResult(0);
 }
 
+/// The (F, C, KH, KW) filter as the (rows, F) weights of a matrix product,
+/// rows (kh, kw, c) then zeros: one constant built at compile time (the
+/// dot-product forms take constant weights only).
+Value matmulWeights(OpBuilder &b, Location loc, DenseElementsAttr filter,
+                    int64_t rows) {
+  auto shape = cast<ShapedType>(filter.getType()).getShape();
+  int64_t f = shape[0], c = shape[1], kh = shape[2], kw = shape[3];
+  SmallVector<int64_t> w = storageValues(filter);
+  SmallVector<int8_t> out(size_t(rows * f), 0);
+  for (int64_t o = 0; o < f; ++o)
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          out[((y * kw + x) * c + ci) * f + o] =
+              int8_t(w[((o * c + ci) * kh + y) * kw + x]);
+  return arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({rows, f}, b.getI8Type()),
+                             ArrayRef<int8_t>(out)));
+}
+
 SmallVector<double> multipliers(double sx, ArrayRef<double> sw, double sy) {
   SmallVector<double> m;
   for (double s : sw)
@@ -261,8 +282,7 @@ struct QuantizedConvLowering : OpConversionPattern<ConvOp> {
       // kernels take. The filter as (taps, F) with taps (kh, kw, c), padded
       // with zero rows to a multiple of 4 (patches padded alike).
       int64_t k = (taps + 3) / 4 * 4;
-      Value wt = transposed(b, loc, filter, {2, 3, 1, 0}); // HWCF
-      wt = reshapeTo(b, loc, wt, {taps, f});
+      Value wt = matmulWeights(b, loc, wAttr, gather ? k : taps);
       Value patches;
       if (!gather) {
         patches = reshapeTo(b, loc, x, {pixels, c});
@@ -272,7 +292,6 @@ struct QuantizedConvLowering : OpConversionPattern<ConvOp> {
                    op.getStrides(), op.getDilations());
         patches = reshapeTo(b, loc, patches, {pixels, taps});
         patches = padConstant(b, loc, patches, {0, 0}, {0, k - taps}, 0.0);
-        wt = padConstant(b, loc, wt, {0, 0}, {k - taps, 0}, 0.0);
       }
       Value init = broadcastTrailing(b, loc, biasConst, {pixels, f}, 1);
       y = linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},

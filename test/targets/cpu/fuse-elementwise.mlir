@@ -104,3 +104,49 @@ func.func @pad_into_producer(%x: tensor<1x4x4x8xf32>) -> tensor<1x6x6x8xf32> {
   } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
   return %p : tensor<1x6x6x8xf32>
 }
+
+// -----
+
+// Two residual adds between channels-last kernels, written in ONNX's NCHW:
+// each add reads NHWC tensors through the same transpose. The first add's
+// result is transposed back to NHWC by a consumer: it is turned to compute
+// in NHWC, that transpose cancels, and the second add reads the NHWC
+// result directly. The second add's result is wanted in NCHW (returned):
+// it stays as it is, transposing as it computes.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[T:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
+// CHECK-LABEL: func.func @residual_layout
+// CHECK: %[[A1:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]], #[[ID]]]
+// CHECK-SAME: ins(%arg0, %arg1 : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) outs(%{{.*}} : tensor<1x4x4x8xf32>)
+// CHECK: arith.addf
+// CHECK: %[[A2:.+]] = linalg.generic {indexing_maps = [#[[T]], #[[T]], #[[ID]]]
+// CHECK-SAME: ins(%[[A1]], %arg2 : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) outs(%{{.*}} : tensor<1x8x4x4xf32>)
+// CHECK: arith.addf
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[A1]], %[[A2]]
+#to_nchw = affine_map<(n, c, h, w) -> (n, h, w, c)>
+#to_nhwc = affine_map<(n, h, w, c) -> (n, c, h, w)>
+#idr = affine_map<(a, b, c, d) -> (a, b, c, d)>
+func.func @residual_layout(%x: tensor<1x4x4x8xf32>, %y: tensor<1x4x4x8xf32>, %z: tensor<1x4x4x8xf32>) -> (tensor<1x4x4x8xf32>, tensor<1x8x4x4xf32>) {
+  %e = tensor.empty() : tensor<1x8x4x4xf32>
+  %add1 = linalg.generic {indexing_maps = [#to_nchw, #to_nchw, #idr], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %y : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) outs(%e : tensor<1x8x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x4x4xf32>
+  %en = tensor.empty() : tensor<1x4x4x8xf32>
+  %back1 = linalg.generic {indexing_maps = [#to_nhwc, #idr], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%add1 : tensor<1x8x4x4xf32>) outs(%en : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x8xf32>
+  %e2 = tensor.empty() : tensor<1x8x4x4xf32>
+  %add2 = linalg.generic {indexing_maps = [#idr, #to_nchw, #idr], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%add1, %z : tensor<1x8x4x4xf32>, tensor<1x4x4x8xf32>) outs(%e2 : tensor<1x8x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x4x4xf32>
+  return %back1, %add2 : tensor<1x4x4x8xf32>, tensor<1x8x4x4xf32>
+}

@@ -225,3 +225,95 @@ func.func @depthwise_residual(%i: tensor<1x10x10x32xf32>, %f: tensor<3x3x32xf32>
 }
 }
 
+
+// -----
+
+// An int8 1x1 convolution as a VNNI matmul (24 columns: the 8-lane form)
+// whose requantization, with a per-channel multiplier and a residual add,
+// runs on each register block: the bias, less the unsigned-activation
+// correction 128 * colsum(w) = 128 * 2 * 32 = 8192, is a constant; the
+// activations are moved to unsigned once; no int32 tensor is written; only
+// int8 vectors are stored.
+// CHECK-LABEL: func.func @dot_requant_residual
+// CHECK-NOT: linalg.matmul
+// CHECK-DAG: arith.constant dense<-8182> : tensor<24xi32>
+// CHECK-DAG: %[[M:.+]] = arith.constant dense<{{.*}}> : tensor<1x1x1x24xf32>
+// CHECK: %[[U:.+]] = linalg.generic
+// CHECK: arith.xori %{{.*}}, %c-128_i8 : i8
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for {{.*}} -> (tensor<1x8x8x24xi8>)
+// CHECK: scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>
+// CHECK: vector.transfer_read %[[U]]
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.256"
+// CHECK: vector.transfer_read %[[M]]{{.*}} : tensor<1x1x1x24xf32>, vector<8xf32>
+// CHECK: arith.sitofp %{{.*}} : vector<8xi32> to vector<8xf32>
+// CHECK: vector.transfer_read %arg1{{.*}} : tensor<1x8x8x24xi8>, vector<8xi8>
+// CHECK: arith.addi %{{.*}} : vector<8xi32>
+// CHECK: arith.trunci %{{.*}} : vector<8xi32> to vector<8xi8>
+// CHECK: vector.transfer_write %{{.*}} : vector<8xi8>, tensor<1x8x8x24xi8>
+// CHECK-NOT: linalg.generic
+#bias = affine_map<(d0, d1) -> (d1)>
+#mat = affine_map<(d0, d1) -> (d0, d1)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#chan = affine_map<(d0, d1, d2, d3) -> (0, 0, 0, d3)>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
+func.func @dot_requant_residual(%x: tensor<64x32xi8>, %skip: tensor<1x8x8x24xi8>) -> tensor<1x8x8x24xi8> {
+  %w = arith.constant dense<2> : tensor<32x24xi8>
+  %b = arith.constant dense<10> : tensor<24xi32>
+  %m = arith.constant dense<0.25> : tensor<1x1x1x24xf32>
+  %e = tensor.empty() : tensor<64x24xi32>
+  %init = linalg.generic {indexing_maps = [#bias, #mat], iterator_types = ["parallel", "parallel"]}
+      ins(%b : tensor<24xi32>) outs(%e : tensor<64x24xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  } -> tensor<64x24xi32>
+  %acc = linalg.matmul ins(%x, %w : tensor<64x32xi8>, tensor<32x24xi8>) outs(%init : tensor<64x24xi32>) -> tensor<64x24xi32>
+  %acc4 = tensor.expand_shape %acc [[0, 1, 2], [3]] output_shape [1, 8, 8, 24] : tensor<64x24xi32> into tensor<1x8x8x24xi32>
+  %e8 = tensor.empty() : tensor<1x8x8x24xi8>
+  %r = linalg.generic {indexing_maps = [#id4, #chan, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%acc4, %m, %skip : tensor<1x8x8x24xi32>, tensor<1x1x1x24xf32>, tensor<1x8x8x24xi8>) outs(%e8 : tensor<1x8x8x24xi8>) {
+  ^bb0(%a: i32, %s: f32, %k: i8, %out: i8):
+    %f = arith.sitofp %a : i32 to f32
+    %y = arith.mulf %f, %s : f32
+    %i = arith.fptosi %y : f32 to i32
+    %k32 = arith.extsi %k : i8 to i32
+    %sum = arith.addi %i, %k32 : i32
+    %t = arith.trunci %sum : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x8x8x24xi8>
+  return %r : tensor<1x8x8x24xi8>
+}
+}
+
+// -----
+
+// An int8 depthwise convolution with its requantization (int32 -> int8)
+// as the block epilogue: int8 vectors stored, no int32 tensor.
+// CHECK-LABEL: func.func @depthwise_requant
+// CHECK-NOT: linalg.
+// CHECK: arith.muli {{.*}} : vector<1x8x16xi32>
+// CHECK: arith.sitofp {{.*}} : vector<1x1x8x16xi32> to vector<1x1x8x16xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<1x1x8x16xi8>
+#dwchan = affine_map<(d0, d1, d2, d3) -> (d3)>
+#dwid = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
+func.func @depthwise_requant(%i: tensor<1x10x10x32xi8>, %f: tensor<3x3x32xi8>) -> tensor<1x8x8x32xi8> {
+  %zero = arith.constant 0 : i32
+  %m = arith.constant dense<0.5> : tensor<32xf32>
+  %e = tensor.empty() : tensor<1x8x8x32xi32>
+  %init = linalg.fill ins(%zero : i32) outs(%e : tensor<1x8x8x32xi32>) -> tensor<1x8x8x32xi32>
+  %d = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x10x10x32xi8>, tensor<3x3x32xi8>) outs(%init : tensor<1x8x8x32xi32>) -> tensor<1x8x8x32xi32>
+  %e8 = tensor.empty() : tensor<1x8x8x32xi8>
+  %r = linalg.generic {indexing_maps = [#dwid, #dwchan, #dwid], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+         ins(%d, %m : tensor<1x8x8x32xi32>, tensor<32xf32>) outs(%e8 : tensor<1x8x8x32xi8>) {
+  ^bb0(%a: i32, %s: f32, %out: i8):
+    %fa = arith.sitofp %a : i32 to f32
+    %y = arith.mulf %fa, %s : f32
+    %q = arith.fptosi %y : f32 to i32
+    %t = arith.trunci %q : i32 to i8
+    linalg.yield %t : i8
+  } -> tensor<1x8x8x32xi8>
+  return %r : tensor<1x8x8x32xi8>
+}
+}
