@@ -76,7 +76,8 @@ int main(int argc, char **argv) {
       cl::CommaSeparated, cl::value_desc("NODE,..."), cl::cat(cat));
   cl::opt<double> minSqnr(
       "min-sqnr",
-      cl::desc("--quantize=mixed: the output SQNR to reach, in dB (default 30)"),
+      cl::desc("--quantize=mixed: the output SQNR every calibration sample "
+               "must reach, in dB (default 30)"),
       cl::init(30.0), cl::cat(cat));
   cl::opt<std::string> report(
       "report", cl::desc("Write what the compilation chose (quantization) as JSON"),
