@@ -27,9 +27,10 @@ config.substitutions.append(("%libdir", config.edgec_lib_dir))
 config.substitutions.append(("%testdir", os.path.dirname(__file__)))
 config.substitutions.append(("%src_root", config.edgec_src_root))
 config.substitutions.append(("%edgec_bindir", config.edgec_tools_dir))
+# The ONNX backend test data: node, pytorch-converted, pytorch-operator, simple.
 config.substitutions.append(
-    ("%onnx_node_tests",
-     os.path.join(os.path.dirname(config.edgec_models_dir), "onnx-backend-tests", "node")))
+    ("%onnx_tests",
+     os.path.join(os.path.dirname(config.edgec_models_dir), "onnx-backend-tests")))
 
 if os.path.isdir(config.edgec_models_dir):
     config.available_features.add("models")

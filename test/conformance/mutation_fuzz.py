@@ -3,9 +3,14 @@
 or refuse it with exactly one `edgec: error:` line and exit code 1: never a
 crash, a hang or an assertion.
 
-    mutation_fuzz.py --bindir build/bin --tests ../shared/onnx-backend-tests/node
-                     --patterns-file test/conformance/node_tests.txt
-                     [--seed S] [--count N] [--keep DIR]
+    mutation_fuzz.py --bindir build/bin --tests-root ../shared/onnx-backend-tests
+                     --expected test/conformance/expected_results.txt
+                     [--seed S] [--count N] [--keep DIR] [GLOB...]
+
+The mutants are made from the models of the tests edgec passes: every test
+of the test data (node, pytorch-converted, pytorch-operator, simple) that
+the expected-results file of run_conformance.py does not list, or those of
+them whose id (`node/test_add`) or name matches a GLOB.
 
 Mutations are semantic, the corruptions real files carry: dimensions of
 initializers and declared inputs set to 0, -1, 1 or 2^40, element types
@@ -15,7 +20,6 @@ same mutants. Failing mutants are copied to --keep (or left in the
 temporary folder the run prints) for reproduction.
 """
 import argparse
-import fnmatch
 import os
 import random
 import shutil
@@ -24,6 +28,9 @@ import sys
 import tempfile
 
 import onnx
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_conformance import discover, load_expected  # noqa: E402
 
 DIMS = [-1, 0, 1, 3, 2**40]
 TYPES = [0, 1, 2, 3, 6, 7, 9, 10, 11, 16, 30]
@@ -83,19 +90,21 @@ def mutate(rng, m):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bindir", required=True)
-    ap.add_argument("--tests", required=True)
-    ap.add_argument("--patterns-file", required=True)
+    ap.add_argument("--tests-root", required=True,
+                    help="onnx-backend-tests (node, pytorch-converted, ...)")
+    ap.add_argument("--expected", required=True,
+                    help="run_conformance.py's expected results: the tests "
+                         "it does not list (the passing ones) are mutated")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--count", type=int, default=300)
     ap.add_argument("--timeout", type=int, default=120)
     ap.add_argument("--keep", default=None)
+    ap.add_argument("patterns", nargs="*", help="test id or name globs")
     args = ap.parse_args()
-    patterns = [l.strip() for l in open(args.patterns_file)
-                if l.strip() and not l.startswith("#")]
-    models = sorted(
-        os.path.join(args.tests, d, "model.onnx") for d in os.listdir(args.tests)
-        if any(fnmatch.fnmatch(d, p) for p in patterns) and
-        os.path.exists(os.path.join(args.tests, d, "model.onnx")))
+    not_passing = load_expected(args.expected)
+    models = [os.path.join(args.tests_root, t, "model.onnx")
+              for t in discover(args.tests_root, args.patterns)
+              if t not in not_passing]
     if not models:
         print("mutation-fuzz: no models found")
         return 1
@@ -135,7 +144,7 @@ def main():
                 os.makedirs(args.keep, exist_ok=True)
                 where = os.path.join(args.keep, os.path.basename(path))
                 shutil.copy(path, where)
-            print(f"BAD {os.path.relpath(source, args.tests)} -> {where}: {why}")
+            print(f"BAD {os.path.relpath(source, args.tests_root)} -> {where}: {why}")
     print(f"mutation-fuzz: seed {args.seed}, {args.count} mutants: "
           f"{compiled} compiled, {refused} refused, {bad} bad")
     if not args.keep and not bad:  # a failing run keeps its mutants
