@@ -2,8 +2,10 @@
 //
 // The importers of one ONNX op family (registered by registerElementwise()):
 // Unary, binary and variadic elementwise ops with numpy broadcasting (Relu,
-// Sigmoid, Tanh, Exp, Sqrt, Neg, Round, Add, Sub, Mul, Div, Max, Min), Clip,
-// HardSigmoid and Cast.
+// Sigmoid, Tanh, Exp, Sqrt, Neg, Round, Add, Sub, Mul, Div, Max, Min, Sum,
+// Mean), Clip, HardSigmoid and Cast; the function families: math and
+// activations (edge.unary), comparisons (edge.compare), logic and bitwise
+// ops (edge.bitwise), Pow, Mod and Where.
 //
 //===----------------------------------------------------------------------===//
 
@@ -124,6 +126,116 @@ void Importer::registerElementwise() {
     return single(make<edge::HardSigmoidOp>(
         x, {named("alpha", builder.getF32FloatAttr(alpha)),
             named("beta", builder.getF32FloatAttr(beta))}));
+  };
+  // The function families: one edge op each, the ONNX op an attribute.
+  auto fn = [&](StringRef name, float alphaDefault = 0.0f,
+                float betaDefault = 0.0f, const char *alphaAttr = "alpha",
+                const char *betaAttr = "beta") {
+    std::string f = name.str();
+    return [this, f, alphaDefault, betaDefault, alphaAttr,
+            betaAttr](const onnx::NodeProto &n) -> FailureOr<Values> {
+      ASSIGN_OR_FAIL(Value x, input(n, 0));
+      ASSIGN_OR_FAIL(float alpha, floatAttr(n, alphaAttr, alphaDefault));
+      ASSIGN_OR_FAIL(float beta, floatAttr(n, betaAttr, betaDefault));
+      return single(make<edge::UnaryFnOp>(
+          x, {named("fn", builder.getStringAttr(f)),
+              named("alpha", builder.getF32FloatAttr(alpha)),
+              named("beta", builder.getF32FloatAttr(beta))}));
+    };
+  };
+  for (const char *name : {"Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh",
+                           "Cosh", "Asinh", "Acosh", "Atanh", "Log", "Erf",
+                           "Ceil", "Floor", "Reciprocal", "Softplus",
+                           "Softsign", "Mish", "Abs", "Sign", "Not"})
+    handlers[name] = fn(StringRef(name).lower());
+  handlers["BitwiseNot"] = fn("not");
+  handlers["HardSwish"] = fn("hard_swish");
+  handlers["Elu"] = fn("elu", 1.0f);
+  handlers["Celu"] = fn("celu", 1.0f);
+  handlers["LeakyRelu"] = fn("leaky_relu", 0.01f);
+  handlers["ThresholdedRelu"] = fn("thresholded_relu", 1.0f);
+  // Selu's gamma travels as beta.
+  handlers["Selu"] = fn("selu", 1.67326319217681884765625f,
+                        1.05070102214813232421875f, "alpha", "gamma");
+  handlers["Gelu"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    std::string approx = strAttr(n, "approximate", "none");
+    if (approx != "none" && approx != "tanh")
+      return fail("Gelu approximate='" + approx +
+                  "' is not one of 'none', 'tanh'");
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    return single(make<edge::UnaryFnOp>(
+        x, {named("fn", builder.getStringAttr(approx == "tanh" ? "gelu_tanh"
+                                                               : "gelu"))}));
+  };
+  auto compare = [&](const char *predicate) {
+    std::string p = predicate;
+    return [this, p](const onnx::NodeProto &n) -> FailureOr<Values> {
+      ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+      return single(make<edge::CompareOp>(
+          operands, {named("predicate", builder.getStringAttr(p))}));
+    };
+  };
+  handlers["Equal"] = compare("eq");
+  handlers["Less"] = compare("lt");
+  handlers["LessOrEqual"] = compare("le");
+  handlers["Greater"] = compare("gt");
+  handlers["GreaterOrEqual"] = compare("ge");
+  auto bitwise = [&](const char *kind) {
+    std::string k = kind;
+    return [this, k](const onnx::NodeProto &n) -> FailureOr<Values> {
+      ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+      return single(make<edge::BitwiseOp>(
+          operands, {named("kind", builder.getStringAttr(k))}));
+    };
+  };
+  handlers["And"] = bitwise("and");
+  handlers["Or"] = bitwise("or");
+  handlers["Xor"] = bitwise("xor");
+  handlers["BitwiseAnd"] = bitwise("and");
+  handlers["BitwiseOr"] = bitwise("or");
+  handlers["BitwiseXor"] = bitwise("xor");
+  handlers["BitShift"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    std::string dir = strAttr(n, "direction", "");
+    if (dir != "LEFT" && dir != "RIGHT")
+      return fail("BitShift direction '" + dir +
+                  "' is not one of 'LEFT', 'RIGHT'");
+    ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+    return single(make<edge::BitwiseOp>(
+        operands,
+        {named("kind", builder.getStringAttr(dir == "LEFT" ? "shl" : "shr"))}));
+  };
+  handlers["Pow"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+    return single(make<edge::PowOp>(operands));
+  };
+  handlers["Mod"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(int64_t fmod, intAttr(n, "fmod", 0));
+    ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+    if (isa<FloatType>(typeOf(operands[0]).getElementType()) && !fmod)
+      return fail("Mod on floating-point tensors needs fmod=1");
+    return single(make<edge::ModOp>(
+        operands, {named("fmod", builder.getBoolAttr(fmod != 0))}));
+  };
+  handlers["Where"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values operands, inputs(n, 3));
+    return single(make<edge::WhereOp>(operands));
+  };
+  handlers["Sum"] = variadic(edge::AddOp());
+  handlers["Mean"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    if (n.input_size() < 1)
+      return fail("expects at least one input");
+    ASSIGN_OR_FAIL(Value y, input(n, 0));
+    for (int i = 1; i < n.input_size(); ++i) {
+      ASSIGN_OR_FAIL(Value v, input(n, i));
+      ASSIGN_OR_FAIL(y, make<edge::AddOp>({y, v}));
+    }
+    auto t = typeOf(y);
+    if (!isa<FloatType>(t.getElementType()))
+      return fail("Mean takes floating-point tensors");
+    Value count = constant(DenseElementsAttr::get(
+        RankedTensorType::get({}, t.getElementType()),
+        builder.getFloatAttr(t.getElementType(), n.input_size())));
+    return single(make<edge::DivOp>({y, count}));
   };
   handlers["Clip"] = [this](const onnx::NodeProto &n) { return importClip(n); };
   handlers["Cast"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {

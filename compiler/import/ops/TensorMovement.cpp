@@ -215,9 +215,25 @@ void Importer::registerTensorMovement() {
     return single(input(n, 0));
   };
   handlers["Dropout"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
-    if (failed(noExtraOutputs(n, 1, "(the dropout mask)")))
-      return failure();
-    return single(input(n, 0)); // inference: the identity
+    // Inference: the identity, and a mask of ones. Training mode drops at
+    // random: refused (also when it is only known at run time).
+    if (hasInput(n, 2)) {
+      ASSIGN_OR_FAIL(DenseElementsAttr mode,
+                     constInput(n, 2,
+                                "Dropout's training_mode (training mode, "
+                                "which drops at random, is not supported)"));
+      if (mode.getNumElements() != 1 || !mode.getElementType().isInteger(1))
+        return fail("Dropout's training_mode must be a bool scalar");
+      if (*mode.getValues<bool>().begin())
+        return fail("Dropout in training mode (which drops at random) is not "
+                    "supported");
+    }
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    Values results{x};
+    if (n.output_size() > 1 && !n.output(1).empty())
+      results.push_back(constant(DenseElementsAttr::get(
+          typeOf(x).clone(builder.getI1Type()), builder.getBoolAttr(true))));
+    return results;
   };
   handlers["Pad"] = [this](const onnx::NodeProto &n) { return importPad(n); };
   handlers["Shape"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {

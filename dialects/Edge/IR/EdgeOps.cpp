@@ -10,6 +10,7 @@
 #include "dialects/Edge/IR/EdgeOps.h"
 
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 using namespace edge;
@@ -242,6 +243,104 @@ EDGE_BROADCAST_INFERENCE(DivOp)
 EDGE_BROADCAST_INFERENCE(MaxOp)
 EDGE_BROADCAST_INFERENCE(MinOp)
 #undef EDGE_BROADCAST_INFERENCE
+
+namespace {
+/// The functions of edge.unary and the element types each takes.
+enum class FnDomain { Float, Number, IntOrBool };
+std::optional<FnDomain> unaryFnDomain(StringRef fn) {
+  return llvm::StringSwitch<std::optional<FnDomain>>(fn)
+      .Cases("sin", "cos", "tan", "asin", "acos", "atan", FnDomain::Float)
+      .Cases("sinh", "cosh", "asinh", "acosh", "atanh", FnDomain::Float)
+      .Cases("log", "erf", "ceil", "floor", "reciprocal", FnDomain::Float)
+      .Cases("softplus", "softsign", "mish", "elu", "selu", FnDomain::Float)
+      .Cases("celu", "leaky_relu", "thresholded_relu", FnDomain::Float)
+      .Cases("hard_swish", "gelu", "gelu_tanh", FnDomain::Float)
+      .Cases("abs", "sign", FnDomain::Number)
+      .Case("not", FnDomain::IntOrBool)
+      .Default(std::nullopt);
+}
+} // namespace
+
+LogicalResult UnaryFnOp::verify() {
+  auto domain = unaryFnDomain(getFn());
+  if (!domain)
+    return emitOpError("C20: unknown function '") << getFn() << "'";
+  Type t = getInput().getType().getElementType();
+  bool isFloat = isa<FloatType>(t), isBool = t.isInteger(1);
+  bool ok = *domain == FnDomain::Float    ? isFloat
+            : *domain == FnDomain::Number ? !isBool
+                                          : !isFloat;
+  if (!ok)
+    return emitOpError("C20: '") << getFn() << "' is not defined on " << t;
+  return success();
+}
+
+LogicalResult CompareOp::inferReturnTypes(MLIRContext *ctx, Loc loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  if (failed(inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types)))
+    return failure();
+  types[0] = cast<RankedTensorType>(types[0]).clone(IntegerType::get(ctx, 1));
+  return success();
+}
+
+LogicalResult CompareOp::verify() {
+  if (!llvm::is_contained({"eq", "lt", "le", "gt", "ge"}, getPredicate()))
+    return emitOpError("C21: unknown predicate '") << getPredicate() << "'";
+  return success();
+}
+
+LogicalResult BitwiseOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);
+}
+
+LogicalResult BitwiseOp::verify() {
+  StringRef k = getKind();
+  if (!llvm::is_contained({"and", "or", "xor", "shl", "shr"}, k))
+    return emitOpError("C22: unknown kind '") << k << "'";
+  Type t = getLhs().getType().getElementType();
+  if ((k == "shl" || k == "shr") && !t.isUnsignedInteger())
+    return emitOpError("C22: shifts take unsigned integers, not ") << t;
+  return success();
+}
+
+LogicalResult PowOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);
+}
+
+LogicalResult ModOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);
+}
+
+LogicalResult ModOp::verify() {
+  if (isa<FloatType>(getLhs().getType().getElementType()) && !getFmod())
+    return emitOpError("C23: a floating-point Mod needs fmod");
+  return success();
+}
+
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  auto x = tensorOf(adaptor.getX()), y = tensorOf(adaptor.getY());
+  if (failed(requireStatic(loc, {adaptor.getCondition(), adaptor.getX(),
+                                 adaptor.getY()})))
+    return failure();
+  if (x.getElementType() != y.getElementType())
+    return emitOptionalError(loc, "x and y must have one element type");
+  auto xy = broadcastShapes(x.getShape(), y.getShape());
+  FailureOr<SmallVector<int64_t>> all = failure();
+  if (succeeded(xy))
+    all = broadcastShapes(tensorOf(adaptor.getCondition()).getShape(), *xy);
+  if (failed(all))
+    return emitOptionalError(loc, "condition, x and y are not "
+                                  "broadcast-compatible");
+  types.push_back(RankedTensorType::get(*all, x.getElementType()));
+  return success();
+}
 
 LogicalResult CastOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {

@@ -119,6 +119,96 @@ def Edge_DivOp : Edge_BinaryOp<"div">;
 def Edge_MaxOp : Edge_BinaryOp<"max">;
 def Edge_MinOp : Edge_BinaryOp<"min">;
 
+// The elementwise families: one op each, the function an attribute.
+
+def Edge_UnaryFnOp : Edge_SameTypeOp<"unary"> {
+  let summary = "an elementwise function of one tensor, named by `fn`";
+  let description = [{
+    `fn` (with `alpha` and `beta` where it takes parameters; C20: a known
+    function, on an element type it is defined for):
+    floats: sin cos tan asin acos atan sinh cosh asinh acosh atanh log erf
+    ceil floor reciprocal softplus softsign mish
+    elu(alpha) selu(alpha, gamma = beta) celu(alpha) leaky_relu(alpha)
+    thresholded_relu(alpha) hard_swish gelu gelu_tanh;
+    numbers (floats, signed and unsigned integers): abs sign;
+    integers and bool: not (bitwise complement; logical not on bool).
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, I1, I8, I16, I32, I64, UI8,
+                                       UI16, UI32, UI64]>:$input,
+                   StrAttr:$fn,
+                   DefaultValuedAttr<F32Attr, "0.0">:$alpha,
+                   DefaultValuedAttr<F32Attr, "0.0">:$beta);
+  let results = (outs RankedTensorOf<[AnyFloat, I1, I8, I16, I32, I64, UI8,
+                                      UI16, UI32, UI64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Edge_AnyNumberOrBool
+    : RankedTensorOf<[AnyFloat, I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64]>;
+
+def Edge_CompareOp : Edge_Op<"compare", [SameOperandsElementType]> {
+  let summary = "elementwise comparison (bool result), numpy broadcasting";
+  let description = [{
+    `predicate`: eq, lt, le, gt, ge (C21). Floats compare ordered (a NaN
+    compares false).
+  }];
+  let arguments = (ins Edge_AnyNumberOrBool:$lhs, Edge_AnyNumberOrBool:$rhs,
+                   StrAttr:$predicate);
+  let results = (outs RankedTensorOf<[I1]>:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+  let hasVerifier = 1;
+}
+
+def Edge_BitwiseOp : Edge_Op<"bitwise", [SameOperandsElementType]> {
+  let summary = "elementwise bitwise op on integers or bools, broadcasting";
+  let description = [{
+    `kind`: and, or, xor (logical on bool), shl, shr (C22: shifts on
+    unsigned integers only, as ONNX BitShift; a shift by the width or more
+    gives 0).
+  }];
+  let arguments = (ins RankedTensorOf<[I1, I8, I16, I32, I64, UI8, UI16, UI32,
+                                       UI64]>:$lhs,
+                   RankedTensorOf<[I1, I8, I16, I32, I64, UI8, UI16, UI32,
+                                   UI64]>:$rhs,
+                   StrAttr:$kind);
+  let results = (outs RankedTensorOf<[I1, I8, I16, I32, I64, UI8, UI16, UI32,
+                                      UI64]>:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+  let hasVerifier = 1;
+}
+
+def Edge_PowOp : Edge_Op<"pow"> {
+  let summary = "lhs ^ rhs elementwise, broadcasting; the result has lhs's "
+                "element type (the exponent may have another)";
+  let arguments = (ins Edge_NumericTensor:$lhs, Edge_NumericTensor:$rhs);
+  let results = (outs Edge_NumericTensor:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+}
+
+def Edge_ModOp : Edge_Op<"mod", [SameOperandsElementType]> {
+  let summary = "remainder, broadcasting: the sign of the divisor (integer "
+                "Mod), or of the dividend with `fmod` (C23: floats need fmod)";
+  let arguments = (ins Edge_NumericTensor:$lhs, Edge_NumericTensor:$rhs,
+                   DefaultValuedAttr<BoolAttr, "false">:$fmod);
+  let results = (outs Edge_NumericTensor:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+  let hasVerifier = 1;
+}
+
+def Edge_WhereOp : Edge_Op<"where"> {
+  let summary = "condition ? x : y elementwise, the three broadcast together";
+  let arguments = (ins RankedTensorOf<[I1]>:$condition, Edge_Tensor:$x,
+                   Edge_Tensor:$y);
+  let results = (outs Edge_Tensor:$output);
+  let assemblyFormat = "$condition `,` $x `,` $y attr-dict `:` type($condition)"
+                       " `,` type($x) `,` type($y)";
+}
+
 def Edge_CastOp : Edge_Op<"cast"> {
   let summary = "elementwise conversion to another element type";
   let arguments = (ins Edge_Tensor:$input, TypeAttr:$to);

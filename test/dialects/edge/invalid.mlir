@@ -230,3 +230,59 @@ func.func @dequantize_linear_scale_shape(%q: tensor<2x4xi8>, %s: tensor<2x2xf32>
   %0 = edge.dequantize_linear %q, %s {axis = 1 : i64} : (tensor<2x4xi8>, tensor<2x2xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+func.func @unary_c20_unknown(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{C20: unknown function 'sine'}}
+  %0 = edge.unary %x {fn = "sine"} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @unary_c20_domain(%x: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error@+1 {{C20: 'sin' is not defined on 'i32'}}
+  %0 = edge.unary %x {fn = "sin"} : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @unary_c20_not_float(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{C20: 'not' is not defined on 'f32'}}
+  %0 = edge.unary %x {fn = "not"} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @compare_c21(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xi1> {
+  // expected-error@+1 {{C21: unknown predicate 'ne'}}
+  %0 = edge.compare %a, %b {predicate = "ne"} : tensor<4xf32>, tensor<4xf32>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+func.func @bitwise_c22_signed_shift(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error@+1 {{C22: shifts take unsigned integers, not 'i32'}}
+  %0 = edge.bitwise %a, %b {kind = "shl"} : tensor<4xi32>, tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @mod_c23(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{C23: a floating-point Mod needs fmod}}
+  %0 = edge.mod %a, %b : tensor<4xf32>, tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @where_types(%c: tensor<4xi1>, %a: tensor<4xf32>, %b: tensor<4xf16>) -> tensor<4xf32> {
+  // expected-error@+1 {{x and y must have one element type}}
+  %0 = edge.where %c, %a, %b : tensor<4xi1>, tensor<4xf32>, tensor<4xf16>
+  return %0 : tensor<4xf32>
+}

@@ -295,3 +295,35 @@ func.func @quantize_linear_int4(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<i
   %q = edge.quantize_linear %x, %s, %z {axis = 0 : i64} : (tensor<4xf32>, tensor<f32>, tensor<i4>) -> tensor<4xi4>
   return %q : tensor<4xi4>
 }
+
+// -----
+
+// The function families lower to one generic each: Python's integer Mod
+// (the sign of the divisor: the remainder corrected when the signs
+// differ), shifts of the width or more giving 0, unsigned comparisons,
+// and edge.unary's functions (selu with its alpha and gamma).
+// CHECK-LABEL: func.func @families
+// CHECK: linalg.generic
+// CHECK: arith.remsi
+// CHECK: arith.xori
+// CHECK: arith.addi
+// CHECK: arith.select
+// CHECK: linalg.generic
+// CHECK: arith.shli
+// CHECK: arith.cmpi ult
+// CHECK: arith.select
+// CHECK: linalg.generic
+// CHECK: arith.cmpi ule
+// CHECK: linalg.generic
+// CHECK: math.exp
+// CHECK: arith.cmpf ole
+// CHECK: linalg.generic
+// CHECK: arith.select
+func.func @families(%a: tensor<4xi32>, %b: tensor<4xi32>, %u: tensor<4xui8>, %v: tensor<4xui8>, %x: tensor<4xf32>, %c: tensor<4xi1>) -> (tensor<4xi32>, tensor<4xui8>, tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) {
+  %0 = edge.mod %a, %b : tensor<4xi32>, tensor<4xi32>
+  %1 = edge.bitwise %u, %v {kind = "shl"} : tensor<4xui8>, tensor<4xui8>
+  %2 = edge.compare %u, %v {predicate = "le"} : tensor<4xui8>, tensor<4xui8>
+  %3 = edge.unary %x {fn = "selu", alpha = 1.5 : f32, beta = 2.0 : f32} : tensor<4xf32>
+  %4 = edge.where %c, %x, %3 : tensor<4xi1>, tensor<4xf32>, tensor<4xf32>
+  return %0, %1, %2, %3, %4 : tensor<4xi32>, tensor<4xui8>, tensor<4xi1>, tensor<4xf32>, tensor<4xf32>
+}
