@@ -189,7 +189,8 @@ private:
   FailureOr<Values> importPool(const onnx::NodeProto &n, bool isMax,
                                Value x = {});
   FailureOr<Values> importGemm(const onnx::NodeProto &n);
-  FailureOr<Values> importSoftmax(const onnx::NodeProto &n);
+  /// Softmax, or LogSoftmax with `log`.
+  FailureOr<Values> importSoftmax(const onnx::NodeProto &n, bool log);
   FailureOr<Values> importClip(const onnx::NodeProto &n);
   FailureOr<Values> importBatchNorm(const onnx::NodeProto &n);
   FailureOr<Values> importReshape(const onnx::NodeProto &n);

@@ -238,6 +238,30 @@ void Importer::registerElementwise() {
     return single(make<edge::DivOp>({y, count}));
   };
   handlers["Clip"] = [this](const onnx::NodeProto &n) { return importClip(n); };
+  handlers["CastLike"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+    Type to = typeOf(operands[1]).getElementType();
+    return single(
+        make<edge::CastOp>(operands[0], {named("to", TypeAttr::get(to))}));
+  };
+  // PRelu: x < 0 ? slope * x : x, the slope broadcast to x.
+  handlers["PRelu"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+    Value x = operands[0], slope = operands[1];
+    Type et = typeOf(x).getElementType();
+    Value zero = constant(DenseElementsAttr::get(
+        RankedTensorType::get({}, et),
+        isa<FloatType>(et) ? Attribute(builder.getFloatAttr(et, 0.0))
+                           : Attribute(builder.getIntegerAttr(et, 0))));
+    ASSIGN_OR_FAIL(Value negative,
+                   make<edge::CompareOp>(
+                       {x, zero}, {named("predicate", builder.getStringAttr("lt"))}));
+    ASSIGN_OR_FAIL(Value scaled, make<edge::MulOp>({x, slope}));
+    ASSIGN_OR_FAIL(Value y, make<edge::WhereOp>({negative, scaled, x}));
+    if (typeOf(y).getShape() != typeOf(x).getShape())
+      return fail("PRelu's slope must broadcast to the input's shape");
+    return Values{y};
+  };
   handlers["Cast"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(int64_t code, intAttr(n, "to", 0));
     ASSIGN_OR_FAIL(Type to, elementType(code, nodeLoc, "Cast 'to'"));

@@ -11,21 +11,24 @@ using namespace mlir;
 
 namespace edgec::detail {
 
-FailureOr<Importer::Values> Importer::importSoftmax(const onnx::NodeProto &n) {
+FailureOr<Importer::Values> Importer::importSoftmax(const onnx::NodeProto &n,
+                                                    bool log) {
   ASSIGN_OR_FAIL(Value x, input(n, 0));
   auto shape = typeOf(x).getShape();
   int64_t rank = shape.size();
+  NamedAttribute logAttr = named("log", builder.getBoolAttr(log));
   if (opset >= 13) {
     ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, -1, rank));
     return single(make<edge::SoftmaxOp>(
-        x, {named("axis", builder.getI64IntegerAttr(axis))}));
+        x, {named("axis", builder.getI64IntegerAttr(axis)), logAttr}));
   }
   // Before opset 13 the input is coerced to 2-D at `axis`.
   ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 1, rank));
   ASSIGN_OR_FAIL(Value flat, flatten2D(x, axis));
   ASSIGN_OR_FAIL(Value y,
                  make<edge::SoftmaxOp>(
-                     flat, {named("axis", builder.getI64IntegerAttr(1))}));
+                     flat, {named("axis", builder.getI64IntegerAttr(1)),
+                            logAttr}));
   return single(reshape(y, shape));
 }
 
@@ -49,7 +52,10 @@ Importer::importBatchNorm(const onnx::NodeProto &n) {
 
 void Importer::registerNormalization() {
   handlers["Softmax"] = [this](const onnx::NodeProto &n) {
-    return importSoftmax(n);
+    return importSoftmax(n, /*log=*/false);
+  };
+  handlers["LogSoftmax"] = [this](const onnx::NodeProto &n) {
+    return importSoftmax(n, /*log=*/true);
   };
   handlers["BatchNormalization"] = [this](const onnx::NodeProto &n) {
     return importBatchNorm(n);

@@ -1,8 +1,10 @@
 //===- Reduction.cpp - ONNX importers: reductions -------------------------===//
 //
 // The importers of one ONNX op family (registered by registerReduction()):
-// ReduceMin and ReduceMax, with their axes as an attribute (before opset
-// 18) or a constant input (from 18), keepdims and noop_with_empty_axes.
+// ReduceMin, ReduceMax, ReduceSum, ReduceProd, and ReduceMean, ReduceL1,
+// ReduceL2, ReduceSumSquare, ReduceLogSum, ReduceLogSumExp as a sum between
+// elementwise ops; their axes as an attribute or, from opset 18 (ReduceSum:
+// 13), a constant input; keepdims and noop_with_empty_axes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,34 +15,94 @@ using namespace mlir;
 namespace edgec::detail {
 
 void Importer::registerReduction() {
-  auto reduce = [this](auto tag) {
+  // The reduced axes of node `n` over `x` (sorted, normalized), or nullopt
+  // when the node reduces nothing (noop_with_empty_axes); `axesInput`:
+  // the opset from which the axes are input 1 instead of an attribute.
+  auto reducedAxes = [this](const onnx::NodeProto &n, Value x,
+                            int64_t axesInput)
+      -> FailureOr<std::optional<SmallVector<int64_t>>> {
+    int64_t rank = typeOf(x).getRank();
+    SmallVector<int64_t> axes;
+    if (opset < axesInput) {
+      axes = intsAttr(n, "axes");
+    } else if (hasInput(n, 1)) {
+      ASSIGN_OR_FAIL(axes, constInts(n, 1, "the axes"));
+    }
+    ASSIGN_OR_FAIL(int64_t noop, intAttr(n, "noop_with_empty_axes", 0));
+    if (axes.empty() && noop != 0)
+      return std::optional<SmallVector<int64_t>>();
+    if (axes.empty())
+      axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    for (int64_t &axis : axes) {
+      ASSIGN_OR_FAIL(axis, normAxis(axis, rank, "axis"));
+    }
+    llvm::sort(axes);
+    return std::optional<SmallVector<int64_t>>(axes);
+  };
+  // ONNX Reduce<Kind>: `pre` applied to each element, the edge reduction
+  // OpTy, then `post` applied to the result (each may be empty).
+  using Step = std::function<FailureOr<Value>(Value, int64_t count)>;
+  auto reduce = [this, reducedAxes](auto tag, int64_t axesInput,
+                                    Step pre = nullptr, Step post = nullptr) {
     using OpTy = decltype(tag);
-    return [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    return [this, reducedAxes, axesInput, pre,
+            post](const onnx::NodeProto &n) -> FailureOr<Values> {
       ASSIGN_OR_FAIL(Value x, input(n, 0));
-      int64_t rank = typeOf(x).getRank();
-      SmallVector<int64_t> axes;
-      if (opset < 18) {
-        axes = intsAttr(n, "axes");
-      } else if (hasInput(n, 1)) {
-        ASSIGN_OR_FAIL(axes, constInts(n, 1, "the axes"));
-      }
+      ASSIGN_OR_FAIL(auto axes, reducedAxes(n, x, axesInput));
       ASSIGN_OR_FAIL(int64_t keepdims, intAttr(n, "keepdims", 1));
-      ASSIGN_OR_FAIL(int64_t noop, intAttr(n, "noop_with_empty_axes", 0));
-      if (axes.empty() && noop != 0)
-        return Values{x};
-      if (axes.empty())
-        axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
-      for (int64_t &axis : axes) {
-        ASSIGN_OR_FAIL(axis, normAxis(axis, rank, "axis"));
+      int64_t count = 1;
+      if (axes)
+        for (int64_t a : *axes)
+          count *= typeOf(x).getDimSize(a);
+      if (pre) {
+        ASSIGN_OR_FAIL(x, pre(x, count));
       }
-      llvm::sort(axes);
-      return single(make<OpTy>(
-          x, {named("axes", builder.getDenseI64ArrayAttr(axes)),
-              named("keepdims", builder.getBoolAttr(keepdims != 0))}));
+      Value y = x;
+      if (axes) {
+        ASSIGN_OR_FAIL(y, make<OpTy>(
+                              x, {named("axes", builder.getDenseI64ArrayAttr(*axes)),
+                                  named("keepdims",
+                                        builder.getBoolAttr(keepdims != 0))}));
+      }
+      if (post) {
+        ASSIGN_OR_FAIL(y, post(y, count));
+      }
+      return Values{y};
     };
   };
-  handlers["ReduceMin"] = reduce(edge::ReduceMinOp());
-  handlers["ReduceMax"] = reduce(edge::ReduceMaxOp());
+  auto fn = [this](const char *name) -> Step {
+    std::string f = name;
+    return [this, f](Value v, int64_t) -> FailureOr<Value> {
+      return make<edge::UnaryFnOp>(v, {named("fn", builder.getStringAttr(f))});
+    };
+  };
+  Step square = [this](Value v, int64_t) { return make<edge::MulOp>({v, v}); };
+  Step exp = [this](Value v, int64_t) { return make<edge::ExpOp>(v); };
+  Step sqrt = [this](Value v, int64_t) -> FailureOr<Value> {
+    if (!isa<FloatType>(typeOf(v).getElementType()))
+      return fail("ReduceL2 on integer tensors is not supported");
+    return make<edge::SqrtOp>(v);
+  };
+  Step mean = [this](Value v, int64_t count) -> FailureOr<Value> {
+    Type et = typeOf(v).getElementType();
+    auto scalar = RankedTensorType::get({}, et);
+    Value c = constant(
+        isa<FloatType>(et)
+            ? DenseElementsAttr::get(scalar, builder.getFloatAttr(et, count))
+            : DenseElementsAttr::get(scalar, builder.getIntegerAttr(et, count)));
+    return make<edge::DivOp>({v, c});
+  };
+  handlers["ReduceMin"] = reduce(edge::ReduceMinOp(), 18);
+  handlers["ReduceMax"] = reduce(edge::ReduceMaxOp(), 18);
+  handlers["ReduceSum"] = reduce(edge::ReduceSumOp(), 13);
+  handlers["ReduceProd"] = reduce(edge::ReduceProdOp(), 18);
+  handlers["ReduceMean"] = reduce(edge::ReduceSumOp(), 18, nullptr, mean);
+  handlers["ReduceSumSquare"] = reduce(edge::ReduceSumOp(), 18, square);
+  handlers["ReduceL1"] = reduce(edge::ReduceSumOp(), 18, fn("abs"));
+  handlers["ReduceL2"] = reduce(edge::ReduceSumOp(), 18, square, sqrt);
+  handlers["ReduceLogSum"] = reduce(edge::ReduceSumOp(), 18, nullptr, fn("log"));
+  handlers["ReduceLogSumExp"] =
+      reduce(edge::ReduceSumOp(), 18, exp, fn("log"));
 }
 
 } // namespace edgec::detail

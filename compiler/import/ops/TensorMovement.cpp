@@ -236,6 +236,19 @@ void Importer::registerTensorMovement() {
     return results;
   };
   handlers["Pad"] = [this](const onnx::NodeProto &n) { return importPad(n); };
+  handlers["Size"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    return Values{constant(DenseElementsAttr::get(
+        RankedTensorType::get({}, builder.getI64Type()),
+        builder.getI64IntegerAttr(typeOf(x).getNumElements())))};
+  };
+  handlers["Expand"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    ASSIGN_OR_FAIL(SmallVector<int64_t> shape,
+                   constInts(n, 1, "the target shape"));
+    return single(make<edge::ExpandOp>(
+        x, {named("shape", builder.getDenseI64ArrayAttr(shape))}));
+  };
   handlers["Shape"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Value x, input(n, 0));
     int64_t rank = typeOf(x).getRank();

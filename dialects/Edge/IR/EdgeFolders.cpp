@@ -289,6 +289,18 @@ OpFoldResult ReduceMaxOp::fold(FoldAdaptor adaptor) {
   return foldReduce(*this, adaptor.getInput(), getAxes(), /*isMin=*/false);
 }
 
+OpFoldResult ReduceSumOp::fold(FoldAdaptor) {
+  if (getAxes().empty() && getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
+OpFoldResult ReduceProdOp::fold(FoldAdaptor) {
+  if (getAxes().empty() && getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();

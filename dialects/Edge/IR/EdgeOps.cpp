@@ -680,6 +680,38 @@ LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *, Loc loc,
                      adaptor.getKeepdims(), types);
 }
 
+LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),
+                     adaptor.getKeepdims(), types);
+}
+
+LogicalResult ReduceProdOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &types) {
+  return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),
+                     adaptor.getKeepdims(), types);
+}
+
+LogicalResult ExpandOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  if (failed(requireStatic(loc, adaptor.getInput())))
+    return failure();
+  for (int64_t d : adaptor.getShape())
+    if (d < 0)
+      return emitOptionalError(loc, "the shape has a negative dimension ", d);
+  auto shape = broadcastShapes(in.getShape(), adaptor.getShape());
+  if (failed(shape))
+    return emitOptionalError(loc, "the input's shape ", shapeStr(in.getShape()),
+                             " does not broadcast with ",
+                             shapeStr(adaptor.getShape()));
+  types.push_back(in.clone(*shape));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Data movement and shape computation
 //===----------------------------------------------------------------------===//

@@ -209,6 +209,14 @@ def Edge_WhereOp : Edge_Op<"where"> {
                        " `,` type($x) `,` type($y)";
 }
 
+def Edge_ExpandOp : Edge_Op<"expand"> {
+  let summary = "the input broadcast with `shape` (numpy rules: the result "
+                "is the broadcast of both shapes, as ONNX Expand)";
+  let arguments = (ins Edge_Tensor:$input, DenseI64ArrayAttr:$shape);
+  let results = (outs Edge_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def Edge_CastOp : Edge_Op<"cast"> {
   let summary = "elementwise conversion to another element type";
   let arguments = (ins Edge_Tensor:$input, TypeAttr:$to);
@@ -371,8 +379,10 @@ def Edge_MatMulOp : Edge_QuantOp<"matmul"> {
 }
 
 def Edge_SoftmaxOp : Edge_SameTypeOp<"softmax"> {
-  let summary = "softmax along one axis (opset 13 semantics)";
-  let arguments = (ins RankedTensorOf<[AnyFloat]>:$input, I64Attr:$axis);
+  let summary = "softmax along one axis (opset 13 semantics); with `log`, "
+                "its logarithm computed as (x - max) - log(sum(exp(x - max)))";
+  let arguments = (ins RankedTensorOf<[AnyFloat]>:$input, I64Attr:$axis,
+                   DefaultValuedAttr<BoolAttr, "false">:$log);
   let results = (outs RankedTensorOf<[AnyFloat]>:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
@@ -461,6 +471,11 @@ class Edge_ReduceOp<string mnemonic, string what>
 
 def Edge_ReduceMinOp : Edge_ReduceOp<"reduce_min", "minimum">;
 def Edge_ReduceMaxOp : Edge_ReduceOp<"reduce_max", "maximum">;
+// Sum and product (identities 0 and 1; on bool not defined). ONNX's other
+// reductions (Mean, L1, L2, SumSquare, LogSum, LogSumExp) are these around
+// elementwise ops.
+def Edge_ReduceSumOp : Edge_ReduceOp<"reduce_sum", "sum">;
+def Edge_ReduceProdOp : Edge_ReduceOp<"reduce_prod", "product">;
 
 //===----------------------------------------------------------------------===//
 // Data movement and shape computation

@@ -236,11 +236,28 @@ struct ShapeLowering : OpConversionPattern<ShapeOp> {
   }
 };
 
+/// edge.expand: the input read with numpy broadcasting into the result.
+struct ExpandLowering : OpConversionPattern<ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ExpandOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = tensorType(adaptor.getInput());
+    Value r = elementwise(rewriter, op.getLoc(), adaptor.getInput(),
+                          op.getType().getShape(), type.getElementType(),
+                          [](OpBuilder &, Location, ValueRange a) -> Value {
+                            return a[0];
+                          });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 namespace edgec::lowering {
 void populateDataMovementLoweringPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering, PadLowering, GatherLowering, ShapeLowering>(ctx);
+  patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering, PadLowering, GatherLowering, ShapeLowering, ExpandLowering>(ctx);
 }
 } // namespace edgec::lowering

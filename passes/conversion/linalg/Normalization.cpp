@@ -49,6 +49,18 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
                          return arith::AddFOp::create(nb, nl, a, acc);
                        });
     sum = reshapeTo(b, loc, sum, keep);
+    if (op.getLog()) {
+      // log softmax: (x - max) - log(sum), never log of an underflowed 0.
+      Value y = elementwise(
+          b, loc, ValueRange{x, max, sum}, type.getShape(), et,
+          [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+            return arith::SubFOp::create(
+                nb, nl, arith::SubFOp::create(nb, nl, a[0], a[1]),
+                math::LogOp::create(nb, nl, a[2]));
+          });
+      rewriter.replaceOp(op, y);
+      return success();
+    }
     Value y = elementwise(b, loc, ValueRange{e, sum}, type.getShape(), et,
                           [](OpBuilder &nb, Location nl, ValueRange a) -> Value {
                             return arith::DivFOp::create(nb, nl, a[0], a[1]);

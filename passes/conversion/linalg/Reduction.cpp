@@ -1,6 +1,7 @@
 //===- Reduction.cpp - edge to linalg: reductions -------------------------===//
 //
-// edge.reduce_min and edge.reduce_max: one linalg.generic reducing the
+// edge.reduce_min, reduce_max, reduce_sum and reduce_prod: one
+// linalg.generic reducing the
 // listed axes into an output filled with the reduction's identity (+inf,
 // -inf, or the integer type's extreme), NaN-propagating for floats
 // (arith.minimumf / maximumf, as numpy), then a reshape that restores the
@@ -65,11 +66,45 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// edge.reduce_sum / reduce_prod: identity 0 / 1, add / mul.
+template <typename OpTy, bool isSum>
+struct ArithReduceLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    Type et = tensorType(input).getElementType();
+    SmallVector<bool> reduced(tensorType(input).getRank(), false);
+    for (int64_t a : op.getAxes())
+      reduced[a] = true;
+    bool isFloat = isa<FloatType>(et);
+    Value r = reduce(
+        rewriter, loc, input, reduced,
+        scalarConst(rewriter, loc, et, isSum ? 0.0 : 1.0),
+        [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+          if (isFloat)
+            return isSum ? Value(arith::AddFOp::create(b, l, acc, x))
+                         : Value(arith::MulFOp::create(b, l, acc, x));
+          return isSum ? Value(arith::AddIOp::create(b, l, acc, x))
+                       : Value(arith::MulIOp::create(b, l, acc, x));
+        });
+    RankedTensorType type = op.getType();
+    if (type.getShape() != tensorType(r).getShape())
+      r = reshapeTo(rewriter, loc, r, type.getShape());
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 namespace edgec::lowering {
 void populateReductionLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ReduceLowering<ReduceMinOp, true>,
-               ReduceLowering<ReduceMaxOp, false>>(patterns.getContext());
+               ReduceLowering<ReduceMaxOp, false>,
+               ArithReduceLowering<ReduceSumOp, true>,
+               ArithReduceLowering<ReduceProdOp, false>>(patterns.getContext());
 }
 } // namespace edgec::lowering

@@ -286,3 +286,12 @@ func.func @where_types(%c: tensor<4xi1>, %a: tensor<4xf32>, %b: tensor<4xf16>) -
   %0 = edge.where %c, %a, %b : tensor<4xi1>, tensor<4xf32>, tensor<4xf16>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @expand_shape(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{the input's shape 2x3 does not broadcast with 4x3}}
+  %0 = edge.expand %x {shape = array<i64: 4, 3>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

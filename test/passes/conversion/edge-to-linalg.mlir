@@ -327,3 +327,24 @@ func.func @families(%a: tensor<4xi32>, %b: tensor<4xi32>, %u: tensor<4xui8>, %v:
   %4 = edge.where %c, %x, %3 : tensor<4xi1>, tensor<4xf32>, tensor<4xf32>
   return %0, %1, %2, %3, %4 : tensor<4xi32>, tensor<4xui8>, tensor<4xi1>, tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// reduce_sum starts from 0 and adds; log softmax subtracts the log of the
+// sum from x - max (never the log of an underflowed quotient); expand reads
+// its input with a broadcast map.
+// CHECK-DAG: #[[BCAST:.+]] = affine_map<(d0, d1) -> (0, d1)>
+// CHECK-LABEL: func.func @reduce_softmax_expand
+// CHECK: linalg.fill ins(%{{.*}} : f32)
+// CHECK: linalg.generic {{.*}}"parallel", "reduction"
+// CHECK: arith.addf
+// CHECK: math.exp
+// CHECK: math.log
+// CHECK: arith.subf
+// CHECK: linalg.generic {indexing_maps = [#[[BCAST]], #{{.*}}ins(%arg0 : tensor<1x4xf32>) outs(%{{.*}} : tensor<3x4xf32>)
+func.func @reduce_softmax_expand(%x: tensor<1x4xf32>, %y: tensor<2x4xf32>) -> (tensor<2xf32>, tensor<2x4xf32>, tensor<3x4xf32>) {
+  %0 = edge.reduce_sum %y {axes = array<i64: 1>, keepdims = false} : (tensor<2x4xf32>) -> tensor<2xf32>
+  %1 = edge.softmax %y {axis = 1 : i64, log = true} : tensor<2x4xf32>
+  %2 = edge.expand %x {shape = array<i64: 3, 1>} : (tensor<1x4xf32>) -> tensor<3x4xf32>
+  return %0, %1, %2 : tensor<2xf32>, tensor<2x4xf32>, tensor<3x4xf32>
+}
