@@ -89,6 +89,10 @@ private:
   FailureOr<DenseElementsAttr> tensorAttr(const onnx::TensorProto &t,
                                           Location loc);
   FailureOr<std::string> readExternal(const onnx::TensorProto &t, Location loc);
+  /// The value `given` for graph input `in` (--input-value), checked
+  /// against the input's element type and shape.
+  FailureOr<DenseElementsAttr> fixedInput(const onnx::ValueInfoProto &in,
+                                          const InputValue &given);
   /// The value named `name`, a null Value if nothing defines it, or failure if
   /// it is a malformed initializer (diagnosed).
   FailureOr<Value> lookup(const std::string &name);
@@ -191,6 +195,8 @@ private:
   FailureOr<Values> importGemm(const onnx::NodeProto &n);
   /// Softmax, or LogSoftmax with `log`.
   FailureOr<Values> importSoftmax(const onnx::NodeProto &n, bool log);
+  /// LayerNormalization, or RMSNormalization with `rms`.
+  FailureOr<Values> importLayerNorm(const onnx::NodeProto &n, bool rms);
   FailureOr<Values> importClip(const onnx::NodeProto &n);
   FailureOr<Values> importBatchNorm(const onnx::NodeProto &n);
   FailureOr<Values> importReshape(const onnx::NodeProto &n);

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/import/Importer.h"
+#include "compiler/support/Npy.h"
 
 #include "dialects/Edge/IR/EdgeOps.h"
 
@@ -37,6 +38,15 @@
 using namespace mlir;
 
 namespace edgec {
+
+std::string parseInputValue(const std::string &text, InputValue &out) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    return "invalid --input-value '" + text + "': expected NAME=FILE.npy";
+  out.name = text.substr(0, eq);
+  out.path = text.substr(eq + 1);
+  return "";
+}
 
 std::string parseInputShape(const std::string &text, InputShape &out) {
   size_t eq = text.rfind('=');
@@ -481,10 +491,15 @@ FailureOr<DenseElementsAttr> Importer::constInput(const onnx::NodeProto &n,
                                                   int i, StringRef what) {
   ASSIGN_OR_FAIL(Value v, input(n, i));
   DenseElementsAttr a;
-  if (!matchPattern(v, m_Constant(&a)))
+  if (matchPattern(v, m_Constant(&a)))
+    return a;
+  if (isa<BlockArgument>(v))
     return fail(what + " (input '" + n.input(i) +
-                "') must be a constant or computable at compile time");
-  return a;
+                "') must be a constant or computable at compile time; it is "
+                "a graph input: fix its value with --input-value=" +
+                n.input(i) + "=FILE.npy");
+  return fail(what + " (input '" + n.input(i) +
+              "') must be a constant or computable at compile time");
 }
 
 FailureOr<SmallVector<int64_t>> Importer::constInts(const onnx::NodeProto &n,
@@ -580,6 +595,53 @@ OwningOpRef<ModuleOp> Importer::run() {
   return module;
 }
 
+FailureOr<DenseElementsAttr>
+Importer::fixedInput(const onnx::ValueInfoProto &in, const InputValue &given) {
+  auto fail = [&](const Twine &why) {
+    error(fileLoc) << "--input-value for '" << in.name() << "' ("
+                   << given.path << "): " << why;
+    return failure();
+  };
+  if (!in.type().has_tensor_type())
+    return fail("the input is not a tensor");
+  const auto &tt = in.type().tensor_type();
+  NpyArray array;
+  if (std::string err = readNpyFile(given.path, array); !err.empty())
+    return fail(err);
+  if (array.dtype != tt.elem_type())
+    return fail(Twine("the file holds ") + array.dtypeName +
+                ", the input is " + onnxDataTypeName(tt.elem_type()));
+  if (tt.has_shape()) {
+    if (tt.shape().dim_size() != int(array.shape.size()))
+      return fail("the file's shape " + shapeString(array.shape) +
+                  " does not have the input's rank " +
+                  Twine(tt.shape().dim_size()));
+    for (int i = 0; i < tt.shape().dim_size(); ++i)
+      if (tt.shape().dim(i).has_dim_value() &&
+          tt.shape().dim(i).dim_value() != array.shape[i])
+        return fail("the file's shape " + shapeString(array.shape) +
+                    " differs from the input's in dimension " + Twine(i));
+  }
+  if (!boundedCount(array.shape))
+    return fail("more than 2^31 elements");
+  ASSIGN_OR_FAIL(Type et, elementType(tt.elem_type(), fileLoc,
+                                      "graph input '" + in.name() + "'"));
+  auto type = RankedTensorType::get(array.shape, et);
+  if (et.isInteger(1)) {
+    SmallVector<bool> bits;
+    for (char c : array.data)
+      bits.push_back(c != 0);
+    return DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+  }
+  size_t bytes = size_t(type.getNumElements()) *
+                 ((type.getElementTypeBitWidth() + 7) / 8);
+  if (array.data.size() != bytes)
+    return fail("the file holds " + Twine(array.data.size()) +
+                " bytes of data, " + Twine(bytes) + " expected");
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(array.data.data(), array.data.size()));
+}
+
 LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
                                     ModuleOp module) {
   for (const auto &t : graph.initializer())
@@ -589,12 +651,23 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
   llvm::StringMap<const InputShape *> overrides;
   for (const auto &s : options.inputShapes)
     overrides[s.name] = &s;
+  llvm::StringMap<const InputValue *> fixedValues;
+  for (const auto &v : options.inputValues)
+    fixedValues[v.name] = &v;
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  SmallVector<std::pair<std::string, DenseElementsAttr>> fixed;
+  SmallVector<std::string> inputNames;
   for (const auto &in : graph.input()) {
     if (initializers.count(in.name()))
       continue;
+    inputNames.push_back(in.name());
     Location loc = fileLoc; // the messages name the input
+    if (auto v = fixedValues.find(in.name()); v != fixedValues.end()) {
+      ASSIGN_OR_FAIL(DenseElementsAttr value, fixedInput(in, *v->second));
+      fixed.push_back({in.name(), value});
+      continue;
+    }
     if (!in.type().has_tensor_type()) {
       error(loc) << "graph input '" << in.name()
                  << "' is not a tensor; only tensor inputs are supported";
@@ -653,6 +726,16 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
     argTypes.push_back(RankedTensorType::get(dims, et));
     argNames.push_back(in.name());
   }
+  for (const auto &v : options.inputValues)
+    if (!llvm::is_contained(inputNames, v.name)) {
+      std::string names;
+      for (auto &a : inputNames)
+        names += (names.empty() ? "'" : ", '") + a + "'";
+      error(fileLoc) << "--input-value names '" << v.name
+                     << "', which is not a graph input (inputs: " << names
+                     << ")";
+      return failure();
+    }
   for (const auto &s : options.inputShapes)
     if (!llvm::is_contained(argNames, s.name)) {
       std::string names;
@@ -673,6 +756,8 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
     func.setArgAttr(i, "edge.name", builder.getStringAttr(name));
   }
   builder.setInsertionPointToEnd(entry);
+  for (auto &[name, value] : fixed)
+    values[name] = arith::ConstantOp::create(builder, fileLoc, value);
 
   // Nodes, in the graph's (topological) order.
   for (auto [idx, node] : llvm::enumerate(graph.node())) {

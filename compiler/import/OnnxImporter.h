@@ -17,10 +17,24 @@ struct InputShape {
   std::vector<int64_t> dims; // empty: a scalar
 };
 
+/// One `--input-value=NAME=FILE.npy` value.
+struct InputValue {
+  std::string name;
+  std::string path; // a .npy file
+};
+
 struct ImportOptions {
   /// Fixes symbolic (or checks fixed) dimensions of graph inputs.
   std::vector<InputShape> inputShapes;
+  /// Graph inputs fixed to a value at compile time: they become constants
+  /// and leave the compiled model's inputs (an input that decides a shape,
+  /// such as Reshape's target or a reduction's axes, then folds).
+  std::vector<InputValue> inputValues;
 };
+
+/// Parses `NAME=FILE` (split at the first '='). Returns an error message,
+/// or "" on success.
+std::string parseInputValue(const std::string &text, InputValue &out);
 
 /// Parses `NAME=D0xD1x...` (split at the last '='; an empty dimension list
 /// means a scalar). Returns an error message, or "" on success.

@@ -12,6 +12,7 @@
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -128,6 +129,9 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(createCanonicalizerPass());
     pm.addPass(memref::createExpandStridedMetadataPass());
     pm.addPass(createLowerAffinePass());
+    // Math functions of float16/bfloat16 values run in f32 and round once
+    // (as numpy computes them); then they are expanded.
+    pm.nest<func::FuncOp>().addPass(math::createMathExtendToSupportedTypes());
     pm.nest<func::FuncOp>().addPass(createEdgeCpuExpandMath());
     pm.addPass(createEdgeCpuConvertToLLVM());
     pm.addPass(createReconcileUnrealizedCastsPass());

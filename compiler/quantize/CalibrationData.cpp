@@ -1,7 +1,7 @@
 //===- CalibrationData.cpp - the samples calibration runs on --------------===//
 #include "compiler/quantize/CalibrationData.h"
 
-#include "compiler/quantize/Npy.h"
+#include "compiler/support/Npy.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"

@@ -53,6 +53,11 @@ int main(int argc, char **argv) {
       "arena-section",
       cl::desc("Define <name>_arena, the scratch arena, in this section"),
       cl::cat(cat));
+  cl::list<std::string> inputValues(
+      "input-value",
+      cl::desc("Fix an input's value at compile time: NAME=FILE.npy "
+               "(repeatable; the input becomes a constant)"),
+      cl::cat(cat));
   cl::list<std::string> inputShapes(
       "input-shape", cl::desc("Fix an input's shape: NAME=D0xD1x... (repeatable)"),
       cl::cat(cat));
@@ -176,6 +181,15 @@ int main(int argc, char **argv) {
       return 1;
     }
     options.import.inputShapes.push_back(shape);
+  }
+  for (const std::string &text : inputValues) {
+    edgec::InputValue value;
+    std::string error = edgec::parseInputValue(text, value);
+    if (!error.empty()) {
+      errs() << "edgec: error: " << error << "\n";
+      return 1;
+    }
+    options.import.inputValues.push_back(value);
   }
   return edgec::runCompiler(options);
 }

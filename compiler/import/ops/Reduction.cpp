@@ -4,7 +4,8 @@
 // ReduceMin, ReduceMax, ReduceSum, ReduceProd, and ReduceMean, ReduceL1,
 // ReduceL2, ReduceSumSquare, ReduceLogSum, ReduceLogSumExp as a sum between
 // elementwise ops; their axes as an attribute or, from opset 18 (ReduceSum:
-// 13), a constant input; keepdims and noop_with_empty_axes.
+// 13), a constant input; keepdims and noop_with_empty_axes. ArgMax and
+// ArgMin.
 //
 //===----------------------------------------------------------------------===//
 
@@ -92,6 +93,22 @@ void Importer::registerReduction() {
             : DenseElementsAttr::get(scalar, builder.getIntegerAttr(et, count)));
     return make<edge::DivOp>({v, c});
   };
+  auto argReduce = [this](const char *kind) {
+    std::string k = kind;
+    return [this, k](const onnx::NodeProto &n) -> FailureOr<Values> {
+      ASSIGN_OR_FAIL(Value x, input(n, 0));
+      ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 0, typeOf(x).getRank()));
+      ASSIGN_OR_FAIL(int64_t keepdims, intAttr(n, "keepdims", 1));
+      ASSIGN_OR_FAIL(int64_t last, intAttr(n, "select_last_index", 0));
+      return single(make<edge::ArgReduceOp>(
+          x, {named("kind", builder.getStringAttr(k)),
+              named("axis", builder.getI64IntegerAttr(axis)),
+              named("keepdims", builder.getBoolAttr(keepdims != 0)),
+              named("select_last_index", builder.getBoolAttr(last != 0))}));
+    };
+  };
+  handlers["ArgMax"] = argReduce("max");
+  handlers["ArgMin"] = argReduce("min");
   handlers["ReduceMin"] = reduce(edge::ReduceMinOp(), 18);
   handlers["ReduceMax"] = reduce(edge::ReduceMaxOp(), 18);
   handlers["ReduceSum"] = reduce(edge::ReduceSumOp(), 13);

@@ -236,6 +236,183 @@ void Importer::registerTensorMovement() {
     return results;
   };
   handlers["Pad"] = [this](const onnx::NodeProto &n) { return importPad(n); };
+  handlers["Slice"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    auto shape = typeOf(x).getShape();
+    int64_t rank = shape.size();
+    SmallVector<int64_t> starts, ends, axes, steps;
+    if (opset < 10) {
+      starts = intsAttr(n, "starts");
+      ends = intsAttr(n, "ends");
+      axes = intsAttr(n, "axes");
+    } else {
+      ASSIGN_OR_FAIL(starts, constInts(n, 1, "the starts"));
+      ASSIGN_OR_FAIL(ends, constInts(n, 2, "the ends"));
+      if (hasInput(n, 3)) {
+        ASSIGN_OR_FAIL(axes, constInts(n, 3, "the axes"));
+      }
+      if (hasInput(n, 4)) {
+        ASSIGN_OR_FAIL(steps, constInts(n, 4, "the steps"));
+      }
+    }
+    if (axes.empty())
+      axes = llvm::to_vector(llvm::seq<int64_t>(0, int64_t(starts.size())));
+    if (steps.empty())
+      steps.assign(starts.size(), 1);
+    if (ends.size() != starts.size() || axes.size() != starts.size() ||
+        steps.size() != starts.size())
+      return fail("Slice's starts, ends, axes and steps differ in length");
+    SmallVector<int64_t> outStarts(rank, 0), sizes(shape), outSteps(rank, 1);
+    SmallVector<bool> seen(rank, false);
+    for (size_t i = 0; i < starts.size(); ++i) {
+      ASSIGN_OR_FAIL(int64_t axis, normAxis(axes[i], rank, "axis"));
+      if (seen[axis])
+        return fail("Slice lists axis " + Twine(axis) + " twice");
+      seen[axis] = true;
+      int64_t dim = shape[axis], step = steps[i];
+      if (step == 0)
+        return fail("Slice's step is 0 on axis " + Twine(axis));
+      // ONNX's clamping (starts and ends may be far outside the dim).
+      auto norm = [&](int64_t v) {
+        if (v < 0)
+          v = v < -dim ? -1 : v + dim;
+        return v;
+      };
+      int64_t start = norm(starts[i]), end = norm(ends[i]);
+      int64_t size;
+      if (step > 0) {
+        start = std::clamp<int64_t>(start, 0, dim);
+        end = std::clamp<int64_t>(end, 0, dim);
+        size = end > start ? (end - start + step - 1) / step : 0;
+      } else {
+        start = std::clamp<int64_t>(start, -1, dim - 1);
+        end = std::clamp<int64_t>(end, -1, dim - 1);
+        size = start > end ? (start - end - step - 1) / -step : 0;
+      }
+      outStarts[axis] = size ? start : 0;
+      sizes[axis] = size;
+      outSteps[axis] = step;
+    }
+    return single(make<edge::SliceOp>(
+        x, {named("starts", builder.getDenseI64ArrayAttr(outStarts)),
+            named("sizes", builder.getDenseI64ArrayAttr(sizes)),
+            named("steps", builder.getDenseI64ArrayAttr(outSteps))}));
+  };
+  handlers["Split"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    auto shape = typeOf(x).getShape();
+    int64_t rank = shape.size();
+    ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 0, rank));
+    int64_t outputs = n.output_size();
+    SmallVector<int64_t> split;
+    if (opset < 13) {
+      split = intsAttr(n, "split");
+    } else if (hasInput(n, 1)) {
+      ASSIGN_OR_FAIL(split, constInts(n, 1, "the split"));
+    }
+    int64_t dim = shape[axis];
+    if (split.empty()) {
+      ASSIGN_OR_FAIL(int64_t num, intAttr(n, "num_outputs", outputs));
+      if (num != outputs || num <= 0)
+        return fail("Split's num_outputs (" + Twine(num) +
+                    ") differs from its " + Twine(outputs) + " outputs");
+      // Equal parts, the last one smaller (opset 18; earlier opsets need
+      // a dim that divides).
+      int64_t part = (dim + num - 1) / num;
+      if (opset < 18 && dim % num)
+        return fail("Split of a dimension of " + Twine(dim) + " into " +
+                    Twine(num) + " equal parts");
+      for (int64_t i = 0, left = dim; i < num; ++i, left -= part)
+        split.push_back(std::max<int64_t>(0, std::min(part, left)));
+    }
+    if (int64_t(split.size()) != outputs)
+      return fail("Split has " + Twine(split.size()) + " sizes for " +
+                  Twine(outputs) + " outputs");
+    int64_t total = 0;
+    for (int64_t v : split) {
+      if (v < 0)
+        return fail("Split has a negative size");
+      total += v;
+    }
+    if (total != dim)
+      return fail("Split's sizes add up to " + Twine(total) + ", not " +
+                  Twine(dim));
+    Values results;
+    SmallVector<int64_t> starts(rank, 0), sizes(shape), steps(rank, 1);
+    for (int64_t v : split) {
+      sizes[axis] = v;
+      ASSIGN_OR_FAIL(Value part,
+                     make<edge::SliceOp>(
+                         x, {named("starts", builder.getDenseI64ArrayAttr(starts)),
+                             named("sizes", builder.getDenseI64ArrayAttr(sizes)),
+                             named("steps", builder.getDenseI64ArrayAttr(steps))}));
+      results.push_back(part);
+      starts[axis] += v;
+      if (starts[axis] >= dim)
+        starts[axis] = 0; // only empty parts follow
+    }
+    return results;
+  };
+  handlers["GatherElements"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+    ASSIGN_OR_FAIL(int64_t axis,
+                   axisAttr(n, 0, typeOf(operands[0]).getRank()));
+    return single(make<edge::GatherElementsOp>(
+        operands, {named("axis", builder.getI64IntegerAttr(axis))}));
+  };
+  handlers["Trilu"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    if (typeOf(x).getRank() < 2)
+      return fail("Trilu needs a tensor of rank 2 or more");
+    int64_t k = 0;
+    if (hasInput(n, 1)) {
+      ASSIGN_OR_FAIL(SmallVector<int64_t> ks, constInts(n, 1, "k"));
+      if (ks.size() != 1)
+        return fail("Trilu's k must be a scalar");
+      k = ks[0];
+    }
+    ASSIGN_OR_FAIL(int64_t upper, intAttr(n, "upper", 1));
+    return single(make<edge::TriluOp>(
+        x, {named("upper", builder.getBoolAttr(upper != 0)),
+            named("k", builder.getI64IntegerAttr(k))}));
+  };
+  handlers["Range"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    // Its length depends on the values: known at compile time only.
+    SmallVector<DenseElementsAttr> v(3);
+    for (int i = 0; i < 3; ++i) {
+      ASSIGN_OR_FAIL(v[i], constInput(n, i, i == 0   ? "Range's start"
+                                            : i == 1 ? "Range's limit"
+                                                     : "Range's delta"));
+      if (v[i].getNumElements() != 1)
+        return fail("Range's inputs must be scalars");
+    }
+    Type et = v[0].getElementType();
+    auto get = [&](int i) {
+      return isa<FloatType>(et)
+                 ? (*v[i].getValues<APFloat>().begin()).convertToDouble()
+                 : double((*v[i].getValues<APInt>().begin()).getSExtValue());
+    };
+    double start = get(0), limit = get(1), delta = get(2);
+    if (delta == 0)
+      return fail("Range's delta is 0");
+    double count = std::max(0.0, std::ceil((limit - start) / delta));
+    if (count > double(kMaxElements))
+      return fail("Range has too many elements");
+    int64_t len = int64_t(count);
+    auto type = RankedTensorType::get({len}, et);
+    SmallVector<Attribute> values;
+    for (int64_t i = 0; i < len; ++i) {
+      if (isa<FloatType>(et))
+        values.push_back(builder.getFloatAttr(
+            et, isa<Float32Type>(et) ? double(float(start) + float(i) * float(delta))
+                                     : start + double(i) * delta));
+      else
+        values.push_back(builder.getIntegerAttr(
+            et, int64_t(start) + i * int64_t(delta)));
+    }
+    return Values{constant(DenseElementsAttr::get(type, values))};
+  };
   handlers["Size"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Value x, input(n, 0));
     return Values{constant(DenseElementsAttr::get(

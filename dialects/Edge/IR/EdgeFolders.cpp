@@ -301,6 +301,35 @@ OpFoldResult ReduceProdOp::fold(FoldAdaptor) {
   return {};
 }
 
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType() &&
+      llvm::all_of(getStarts(), [](int64_t v) { return v == 0; }) &&
+      llvm::all_of(getSteps(), [](int64_t v) { return v == 1; }))
+    return getInput();
+  // A constant (a shape computation) is sliced at compile time.
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(adaptor.getInput());
+  auto type = getType();
+  if (!dense || type.getNumElements() > (1 << 16))
+    return {};
+  auto inShape = getInput().getType().getShape();
+  SmallVector<Attribute> all(dense.getValues<Attribute>());
+  SmallVector<Attribute> out;
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> idx(rank, 0);
+  for (int64_t n = 0, e = type.getNumElements(); n < e; ++n) {
+    int64_t flat = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      flat = flat * inShape[d] + getStarts()[d] + idx[d] * getSteps()[d];
+    out.push_back(dense.isSplat() ? all[0] : all[flat]);
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++idx[d] < type.getDimSize(d))
+        break;
+      idx[d] = 0;
+    }
+  }
+  return DenseElementsAttr::get(type, out);
+}
+
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();

@@ -849,5 +849,81 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, Loc loc,
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Slicing, arg reductions, triangles, element gathers
+//===----------------------------------------------------------------------===//
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  if (failed(requireStatic(loc, adaptor.getInput())))
+    return failure();
+  ArrayRef<int64_t> starts = adaptor.getStarts(), sizes = adaptor.getSizes(),
+                    steps = adaptor.getSteps();
+  int64_t rank = in.getRank();
+  if (int64_t(starts.size()) != rank || int64_t(sizes.size()) != rank ||
+      int64_t(steps.size()) != rank)
+    return emitOptionalError(loc, "C1: expected ", rank,
+                             " starts, sizes and steps");
+  for (int64_t d = 0; d < rank; ++d) {
+    if (steps[d] == 0 || sizes[d] < 0)
+      return emitOptionalError(loc, "C1: dim ", d, " has step ", steps[d],
+                               " and size ", sizes[d]);
+    if (sizes[d] == 0)
+      continue;
+    // First and last element read, without overflow (sizes <= dim).
+    int64_t last = starts[d] + (sizes[d] - 1) * steps[d];
+    if (sizes[d] > in.getDimSize(d) || starts[d] < 0 ||
+        starts[d] >= in.getDimSize(d) || last < 0 ||
+        last >= in.getDimSize(d))
+      return emitOptionalError(loc, "C1: dim ", d, " reads outside the input");
+  }
+  types.push_back(in.clone(sizes));
+  return success();
+}
+
+LogicalResult ArgReduceOp::inferReturnTypes(MLIRContext *ctx, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  if (failed(requireStatic(loc, adaptor.getInput())))
+    return failure();
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0 || axis >= in.getRank())
+    return emitOptionalError(loc, "C1: axis ", axis,
+                             " is not a dimension of a rank-", in.getRank(),
+                             " input");
+  if (adaptor.getKind() != "max" && adaptor.getKind() != "min")
+    return emitOptionalError(loc, "kind must be max or min");
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (d != axis)
+      shape.push_back(in.getDimSize(d));
+    else if (adaptor.getKeepdims())
+      shape.push_back(1);
+  types.push_back(RankedTensorType::get(shape, IntegerType::get(ctx, 64)));
+  return success();
+}
+
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
+  auto data = tensorOf(adaptor.getData());
+  auto idx = tensorOf(adaptor.getIndices());
+  if (failed(requireStatic(loc, {adaptor.getData(), adaptor.getIndices()})))
+    return failure();
+  int64_t axis = adaptor.getAxis();
+  if (idx.getRank() != data.getRank() || axis < 0 || axis >= data.getRank())
+    return emitOptionalError(loc, "indices must have the data's rank and axis "
+                                  "must be one of its dimensions");
+  for (int64_t d = 0; d < data.getRank(); ++d)
+    if (d != axis && idx.getDimSize(d) > data.getDimSize(d))
+      return emitOptionalError(loc, "indices dim ", d, " (",
+                               idx.getDimSize(d), ") is larger than the data's (",
+                               data.getDimSize(d), ")");
+  types.push_back(data.clone(idx.getShape()));
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/Edge/IR/EdgeOps.cpp.inc"

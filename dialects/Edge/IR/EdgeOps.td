@@ -534,4 +534,48 @@ def Edge_GatherOp : Edge_Op<"gather"> {
   let hasFolder = 1;
 }
 
+def Edge_SliceOp : Edge_Op<"slice"> {
+  let summary = "a strided box of the input: per dim, `sizes` elements from "
+                "`starts` every `steps` (negative steps walk backwards)";
+  let description = [{
+    C1: one start, size and step per dimension; steps are non-zero; sizes
+    are non-negative; every element read is inside the input.
+  }];
+  let arguments = (ins Edge_Tensor:$input, DenseI64ArrayAttr:$starts,
+                   DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$steps);
+  let results = (outs Edge_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Edge_ArgReduceOp : Edge_Op<"arg_reduce"> {
+  let summary = "the index (int64) of the max or min along one axis";
+  let description = [{
+    `kind`: max or min; ties give the first index, or the last with
+    `select_last_index`. C1: axis is a dimension of the input.
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, I8, I16, I32, I64, UI8, UI16,
+                                       UI32, UI64]>:$input,
+                   StrAttr:$kind, I64Attr:$axis, BoolAttr:$keepdims,
+                   BoolAttr:$select_last_index);
+  let results = (outs RankedTensorOf<[I64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Edge_TriluOp : Edge_SameTypeOp<"trilu"> {
+  let summary = "the upper (or lower) triangle of the last two dims from "
+                "diagonal k, zeros elsewhere";
+  let arguments = (ins Edge_Tensor:$input, BoolAttr:$upper, I64Attr:$k);
+  let results = (outs Edge_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+}
+
+def Edge_GatherElementsOp : Edge_Op<"gather_elements"> {
+  let summary = "out[i] = data[i with i[axis] replaced by indices[i]]";
+  let arguments = (ins Edge_Tensor:$data, RankedTensorOf<[I32, I64]>:$indices,
+                   I64Attr:$axis);
+  let results = (outs Edge_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 #endif // EDGE_OPS_TD

@@ -38,13 +38,31 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     x = padSpatialLast(b, loc, x, pads.take_front(spatial),
                        pads.drop_front(spatial), 0.0);
     // The accumulator starts as the bias (broadcast over the trailing dims
-    // after the spatial ones) or zero.
+    // after the spatial ones) or zero. Float16/bfloat16 convolutions
+    // accumulate in f32 and round once at the end.
     Value bias = adaptor.getBias();
+    Type accType = et.getIntOrFloatBitWidth() < 32 && isa<FloatType>(et)
+                       ? Type(b.getF32Type())
+                       : et;
+    if (bias && accType != et) {
+      auto bt = tensorType(bias);
+      bias = elementwise(b, loc, bias, bt.getShape(), accType,
+                         [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                           return arith::ExtFOp::create(nb, nl, accType, a[0]);
+                         });
+    }
     Value y = convChannelsLast(
         b, loc, op, x, adaptor.getFilter(), [&](ArrayRef<int64_t> shape) {
           return bias ? broadcastTrailing(b, loc, bias, shape, 1 + spatial)
-                      : filled(b, loc, shape, et, 0.0);
+                      : filled(b, loc, shape, accType, 0.0);
         });
+    if (accType != et) {
+      auto yt = tensorType(y);
+      y = elementwise(b, loc, y, yt.getShape(), et,
+                      [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                        return arith::TruncFOp::create(nb, nl, et, a[0]);
+                      });
+    }
     rewriter.replaceOp(op, transposeGeneric(b, loc, y, toChannelsFirst(rank)));
     return success();
   }

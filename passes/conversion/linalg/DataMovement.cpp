@@ -236,6 +236,112 @@ struct ShapeLowering : OpConversionPattern<ShapeOp> {
   }
 };
 
+/// edge.slice: the input read at start + i * step per dim.
+struct SliceLowering : OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = op.getType();
+    Type et = tensorType(adaptor.getInput()).getElementType();
+    int64_t rank = type.getRank();
+    Value init = empty(rewriter, loc, type.getShape(), et);
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOp(op, init);
+      return success();
+    }
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < rank; ++d)
+      exprs.push_back(getAffineDimExpr(d, ctx) * op.getSteps()[d] +
+                      op.getStarts()[d]);
+    Value y = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{init.getType()},
+                  ValueRange{adaptor.getInput()}, ValueRange{init},
+                  ArrayRef<AffineMap>{AffineMap::get(rank, 0, exprs, ctx),
+                                      AffineMap::getMultiDimIdentityMap(rank, ctx)},
+                  parallel(rank),
+                  [](OpBuilder &b, Location l, ValueRange a) {
+                    linalg::YieldOp::create(b, l, a[0]);
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// edge.trilu: x where (j - i) >= k (upper) or <= k (lower), else 0, for
+/// the last two dims (i, j).
+struct TriluLowering : OpConversionPattern<TriluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TriluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = tensorType(adaptor.getInput());
+    int64_t rank = type.getRank();
+    if (rank < 2)
+      return op.emitOpError("needs a rank of at least 2");
+    bool upper = op.getUpper();
+    int64_t k = op.getK();
+    Value r = elementwise(
+        rewriter, op.getLoc(), adaptor.getInput(), type.getShape(),
+        type.getElementType(),
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value i = linalg::IndexOp::create(b, l, rank - 2);
+          Value j = linalg::IndexOp::create(b, l, rank - 1);
+          Type i64 = b.getI64Type();
+          Value diff = arith::SubIOp::create(
+              b, l, arith::IndexCastOp::create(b, l, i64, j),
+              arith::IndexCastOp::create(b, l, i64, i));
+          Value keep = arith::CmpIOp::create(
+              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle,
+              diff, arith::ConstantIntOp::create(b, l, i64, k));
+          return arith::SelectOp::create(
+              b, l, keep, a[0], scalarConst(b, l, a[0].getType(), 0.0));
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// edge.gather_elements: each output element reads data at its own index
+/// with the axis coordinate from `indices` (negative from the end, clamped
+/// so that a bad index cannot read out of bounds).
+struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    int64_t size = op.getData().getType().getDimSize(axis);
+    Value data = adaptor.getData();
+    Value r = elementwise(
+        rewriter, op.getLoc(), adaptor.getIndices(), type.getShape(),
+        tensorType(data).getElementType(),
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value n = arith::ConstantIndexOp::create(b, l, size);
+          Value isNeg =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, zero);
+          i = arith::SelectOp::create(b, l, isNeg,
+                                      arith::AddIOp::create(b, l, i, n), i);
+          i = arith::MaxSIOp::create(b, l, i, zero);
+          i = arith::MinSIOp::create(
+              b, l, i, arith::ConstantIndexOp::create(b, l, size - 1));
+          SmallVector<Value> at;
+          for (int64_t d = 0; d < rank; ++d)
+            at.push_back(d == axis ? i
+                                   : Value(linalg::IndexOp::create(b, l, d)));
+          return tensor::ExtractOp::create(b, l, data, at);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 /// edge.expand: the input read with numpy broadcasting into the result.
 struct ExpandLowering : OpConversionPattern<ExpandOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -258,6 +364,6 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
 namespace edgec::lowering {
 void populateDataMovementLoweringPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering, PadLowering, GatherLowering, ShapeLowering, ExpandLowering>(ctx);
+  patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering, PadLowering, GatherLowering, ShapeLowering, ExpandLowering, SliceLowering, TriluLowering, GatherElementsLowering>(ctx);
 }
 } // namespace edgec::lowering

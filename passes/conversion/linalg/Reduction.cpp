@@ -98,6 +98,98 @@ struct ArithReduceLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// edge.arg_reduce: one generic over the input with two accumulators, the
+/// best value so far and its index (int64), the axis a reduction loop.
+struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ArgReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value input = adaptor.getInput();
+    auto inT = tensorType(input);
+    Type et = inT.getElementType();
+    int64_t rank = inT.getRank(), axis = op.getAxis();
+    bool isMax = op.getKind() == "max", last = op.getSelectLastIndex();
+    bool isFloat = isa<FloatType>(et), isUnsigned = unsignedIn(op);
+    SmallVector<int64_t> kept;
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis) {
+        kept.push_back(inT.getDimSize(d));
+        outExprs.push_back(getAffineDimExpr(d, ctx));
+      }
+    TypedAttr identity;
+    if (auto ft = dyn_cast<FloatType>(et)) {
+      identity = FloatAttr::get(
+          ft, APFloat::getInf(ft.getFloatSemantics(), /*Negative=*/isMax));
+    } else {
+      unsigned w = et.getIntOrFloatBitWidth();
+      identity = IntegerAttr::get(
+          et, isMax ? (isUnsigned ? APInt::getMinValue(w)
+                                  : APInt::getSignedMinValue(w))
+                    : (isUnsigned ? APInt::getMaxValue(w)
+                                  : APInt::getSignedMaxValue(w)));
+    }
+    Type i64 = rewriter.getI64Type();
+    Value bestInit = arith::ConstantOp::create(rewriter, loc, identity);
+    Value best = linalg::FillOp::create(rewriter, loc, ValueRange{bestInit},
+                                        ValueRange{empty(rewriter, loc, kept, et)})
+                     .getResult(0);
+    // Index -1 until an element is taken: the first one always is (every
+    // element beats or ties the identity; ties take it while unset).
+    Value unsetIndex = arith::ConstantIntOp::create(rewriter, loc, i64, -1);
+    Value index =
+        linalg::FillOp::create(rewriter, loc, ValueRange{unsetIndex},
+                               ValueRange{empty(rewriter, loc, kept, i64)})
+            .getResult(0);
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    iters[axis] = utils::IteratorType::reduction;
+    AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{best.getType(), index.getType()},
+        ValueRange{input}, ValueRange{best, index},
+        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
+                            outMap, outMap},
+        iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value x = a[0], cur = a[1], curIdx = a[2];
+          Value i = arith::IndexCastOp::create(
+              b, l, i64, linalg::IndexOp::create(b, l, axis));
+          Value better, tie;
+          if (isFloat) {
+            better = arith::CmpFOp::create(
+                b, l, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
+                x, cur);
+            tie = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, cur);
+          } else {
+            using P = arith::CmpIPredicate;
+            better = arith::CmpIOp::create(
+                b, l,
+                isMax ? (isUnsigned ? P::ugt : P::sgt)
+                      : (isUnsigned ? P::ult : P::slt),
+                x, cur);
+            tie = arith::CmpIOp::create(b, l, P::eq, x, cur);
+          }
+          Value unset = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, curIdx,
+              arith::ConstantIntOp::create(b, l, i64, 0));
+          Value takeTie = last ? tie : arith::AndIOp::create(b, l, tie, unset);
+          Value take = arith::OrIOp::create(b, l, better, takeTie);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, take, x, cur),
+                         arith::SelectOp::create(b, l, take, i, curIdx)});
+        });
+    Value r = generic.getResult(1);
+    RankedTensorType type = op.getType();
+    if (type.getShape() != tensorType(r).getShape())
+      r = reshapeTo(rewriter, loc, r, type.getShape());
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 namespace edgec::lowering {
@@ -105,6 +197,7 @@ void populateReductionLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ReduceLowering<ReduceMinOp, true>,
                ReduceLowering<ReduceMaxOp, false>,
                ArithReduceLowering<ReduceSumOp, true>,
-               ArithReduceLowering<ReduceProdOp, false>>(patterns.getContext());
+               ArithReduceLowering<ReduceProdOp, false>, ArgReduceLowering>(
+      patterns.getContext());
 }
 } // namespace edgec::lowering

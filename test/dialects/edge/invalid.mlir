@@ -295,3 +295,21 @@ func.func @expand_shape(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = edge.expand %x {shape = array<i64: 4, 3>} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+func.func @slice_c1_outside(%x: tensor<3x5xf32>) -> tensor<2x3xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{C1: dim 1 reads outside the input}}
+  %0 = edge.slice %x {starts = array<i64: 0, 4>, sizes = array<i64: 2, 3>, steps = array<i64: 1, 1>} : (tensor<3x5xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @arg_reduce_c1(%x: tensor<3x5xf32>) -> tensor<3xi64> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{C1: axis 2 is not a dimension of a rank-2 input}}
+  %0 = edge.arg_reduce %x {kind = "max", axis = 2 : i64, keepdims = false, select_last_index = false} : (tensor<3x5xf32>) -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}

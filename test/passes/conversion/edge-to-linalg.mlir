@@ -348,3 +348,29 @@ func.func @reduce_softmax_expand(%x: tensor<1x4xf32>, %y: tensor<2x4xf32>) -> (t
   %2 = edge.expand %x {shape = array<i64: 3, 1>} : (tensor<1x4xf32>) -> tensor<3x4xf32>
   return %0, %1, %2 : tensor<2xf32>, tensor<2x4xf32>, tensor<3x4xf32>
 }
+
+// -----
+
+// slice reads at start + i * step (here backwards along dim 1); arg_reduce
+// carries the best value and its int64 index through one reduction;
+// trilu keeps j - i >= k from linalg.index; gather_elements extracts at
+// its own position with the axis coordinate from the indices.
+// CHECK-DAG: #[[SLICE:.+]] = affine_map<(d0, d1) -> (d0 + 1, d1 * -2 + 4)>
+// CHECK-LABEL: func.func @slice_arg_trilu_gather
+// CHECK: linalg.generic {indexing_maps = [#[[SLICE]], {{.*}} ins(%arg0 : tensor<3x5xf32>) outs(%{{.*}} : tensor<2x3xf32>)
+// CHECK: linalg.generic {{.*}}"parallel", "reduction"{{.*}} outs(%{{.*}}, %{{.*}} : tensor<3xf32>, tensor<3xi64>)
+// CHECK: linalg.index 1
+// CHECK: arith.cmpf ogt
+// CHECK: linalg.generic
+// CHECK: linalg.index 0
+// CHECK: linalg.index 1
+// CHECK: arith.cmpi sge
+// CHECK: linalg.generic
+// CHECK: tensor.extract %arg0
+func.func @slice_arg_trilu_gather(%x: tensor<3x5xf32>, %i: tensor<3x2xi64>) -> (tensor<2x3xf32>, tensor<3xi64>, tensor<3x5xf32>, tensor<3x2xf32>) {
+  %0 = edge.slice %x {starts = array<i64: 1, 4>, sizes = array<i64: 2, 3>, steps = array<i64: 1, -2>} : (tensor<3x5xf32>) -> tensor<2x3xf32>
+  %1 = edge.arg_reduce %x {kind = "max", axis = 1 : i64, keepdims = false, select_last_index = false} : (tensor<3x5xf32>) -> tensor<3xi64>
+  %2 = edge.trilu %x {upper = true, k = 1 : i64} : tensor<3x5xf32>
+  %3 = edge.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x5xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
+  return %0, %1, %2, %3 : tensor<2x3xf32>, tensor<3xi64>, tensor<3x5xf32>, tensor<3x2xf32>
+}

@@ -1,5 +1,5 @@
 //===- NpyTest.cpp - the .npy parser of the calibration set ---------------===//
-#include "compiler/quantize/Npy.h"
+#include "compiler/support/Npy.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-//===- Npy.cpp - .npy and .npz readers for calibration data ---------------===//
+//===- Npy.cpp - .npy and .npz readers ------------------------------------===//
 //
 // .npy: the magic "\x93NUMPY", a version, a header length (2 bytes in
 // version 1, 4 in versions 2 and 3), then a Python dict literal
@@ -9,7 +9,7 @@
 // stored or deflated (raw deflate, inflated with zlib).
 //
 //===----------------------------------------------------------------------===//
-#include "compiler/quantize/Npy.h"
+#include "compiler/support/Npy.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"

@@ -1,12 +1,13 @@
-//===- Npy.h - .npy and .npz readers for calibration data -------*- C++ -*-===//
+//===- Npy.h - .npy and .npz readers ----------------------------*- C++ -*-===//
 //
 // Reads numpy's .npy format (versions 1-3, little-endian, C order) and .npz
 // archives (a zip of .npy files: stored, as np.savez writes them, or
-// deflated, as np.savez_compressed does).
+// deflated, as np.savez_compressed does): calibration data and the values
+// of --input-value.
 //
 //===----------------------------------------------------------------------===//
-#ifndef EDGEC_COMPILER_QUANTIZE_NPY_H
-#define EDGEC_COMPILER_QUANTIZE_NPY_H
+#ifndef EDGEC_COMPILER_SUPPORT_NPY_H
+#define EDGEC_COMPILER_SUPPORT_NPY_H
 
 #include "llvm/ADT/StringRef.h"
 
