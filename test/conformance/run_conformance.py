@@ -21,10 +21,11 @@ their raw uint16 bits (numpy has no bfloat16), are compared as floats.
 
 A model refused only because a graph input decides a shape (edgec's message
 ends "fix its value with --input-value=NAME=FILE.npy": a reduction's axes,
-Reshape's target, Pad's pads given as graph inputs) is compiled once per
-data set with those inputs fixed to the set's values, as a user who knows
-them would, and run on the other inputs; such a pass is noted ("fixed at
-compile time: axes") and counted apart in the doc table.
+Reshape's target, Pad's pads given as graph inputs) or has a symbolic
+dimension ("fix it with --input-shape=NAME=D0xD1x...") is compiled once per
+data set with those values or shapes taken from the set, as a user who
+knows them would, and run on the other inputs; such a pass is noted ("fixed
+at compile time: the value of axes") and counted apart in the doc table.
 
 A test ends in one of three states:
   pass         every output of every data set matches;
@@ -206,15 +207,18 @@ def run_test(test_id, root, bindir, timeout):
     return result
 
 
-FIX_HINT = re.compile(r"fix its value with --input-value=(\S+)=FILE\.npy")
+FIX_HINT = re.compile(r"fix its value with --input-value=(\S+)=FILE\.npy"
+                      r"|fix it with --input-shape=(\S+)=D0xD1x")
 
 
-def compile_model(model, lib, work, bindir, deadline, timeout, fixed):
-    """edgec on the model with `fixed` ({input name: .npy path}); returns
-    (status, reason): ("ok", ""), ("unsupported", the refusal) or
-    ("fail", why)."""
+def compile_model(model, lib, work, bindir, deadline, timeout, fixed,
+                  shapes=None):
+    """edgec on the model with `fixed` ({input name: .npy path}) and
+    `shapes` ({input name: "D0xD1..."}); returns (status, reason): ("ok",
+    ""), ("unsupported", the refusal) or ("fail", why)."""
     cmd = [os.path.join(bindir, "edgec"), model, "--emit=shared", "-o", lib]
     cmd += [f"--input-value={name}={path}" for name, path in fixed.items()]
+    cmd += [f"--input-shape={name}={dims}" for name, dims in (shapes or {}).items()]
     rc, _, err = run_cmd(cmd, deadline - time.monotonic())
     err = err.replace(model, "model.onnx").replace(work, "<tmp>")
     if rc is None:
@@ -252,25 +256,30 @@ def run_in(folder, model, work, bindir, deadline, timeout, out_kinds, notes):
         dpath = os.path.join(folder, data)
         files = os.listdir(dpath)
         inputs = indexed(files, "input_")
-        fixed = {}
+        fixed, shapes = {}, {}
         if per_set:
             lib = os.path.join(work, data + ".so")
             while True:
                 status, reason = compile_model(model, lib, work, bindir, deadline,
-                                               timeout, fixed)
+                                               timeout, fixed, shapes)
                 hint = FIX_HINT.search(reason) if status == "unsupported" else None
                 if status != "unsupported" or not hint:
                     break
-                name = hint.group(1)
-                if name in fixed or name not in names or \
+                name = hint.group(1) or hint.group(2)
+                if name in fixed or name in shapes or name not in names or \
                         names.index(name) >= len(inputs):
                     break
                 _, value = load_reference(os.path.join(dpath, inputs[names.index(name)]))
-                fixed[name] = os.path.join(work, f"{data}-{len(fixed)}.npy")
-                np.save(fixed[name], value)
+                if hint.group(1):
+                    fixed[name] = os.path.join(work, f"{data}-{len(fixed)}.npy")
+                    np.save(fixed[name], value)
+                else:
+                    shapes[name] = "x".join(str(d) for d in value.shape)
             if status != "ok":
                 return status, reason
-            notes.append("fixed at compile time: " + ", ".join(sorted(fixed)))
+            what = [f"the value of {n}" for n in sorted(fixed)] + \
+                [f"the shape of {n}" for n in sorted(shapes)]
+            notes.append("fixed at compile time: " + ", ".join(what))
             inputs = [f for i, f in enumerate(inputs)
                       if i >= len(names) or names[i] not in fixed]
         out_dir = os.path.join(work, data)
@@ -468,8 +477,9 @@ def doc_table(results):
     if fixed:
         out += ["", f"{len(fixed)} of the passing tests take an input that "
                 "decides a shape (a reduction's axes, Reshape's target...) as a "
-                "graph input: they pass with that input fixed at compile time "
-                "(`--input-value`, from the test's data), which a static "
+                "graph input, or have symbolic input dimensions: they pass with "
+                "that value or shape fixed at compile time (`--input-value`, "
+                "`--input-shape`, from the test's data), which a static "
                 "compiler needs."]
     special = [r for r in results if r["kinds"]]
     out += ["", f"{len(special)} of the tests have string, sequence, optional "

@@ -236,7 +236,8 @@ struct ShapeLowering : OpConversionPattern<ShapeOp> {
   }
 };
 
-/// edge.slice: the input read at start + i * step per dim.
+/// edge.slice: a strided extract_slice (a view once bufferized) of the
+/// elements read, then, for dims walked backwards, a copy reversing them.
 struct SliceLowering : OpConversionPattern<SliceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -247,25 +248,41 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     auto type = op.getType();
     Type et = tensorType(adaptor.getInput()).getElementType();
     int64_t rank = type.getRank();
-    Value init = empty(rewriter, loc, type.getShape(), et);
     if (type.getNumElements() == 0) {
-      rewriter.replaceOp(op, init);
+      rewriter.replaceOp(op, empty(rewriter, loc, type.getShape(), et));
       return success();
     }
+    SmallVector<int64_t> offsets, strides;
     SmallVector<AffineExpr> exprs;
-    for (int64_t d = 0; d < rank; ++d)
-      exprs.push_back(getAffineDimExpr(d, ctx) * op.getSteps()[d] +
-                      op.getStarts()[d]);
-    Value y = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{init.getType()},
-                  ValueRange{adaptor.getInput()}, ValueRange{init},
-                  ArrayRef<AffineMap>{AffineMap::get(rank, 0, exprs, ctx),
-                                      AffineMap::getMultiDimIdentityMap(rank, ctx)},
-                  parallel(rank),
-                  [](OpBuilder &b, Location l, ValueRange a) {
-                    linalg::YieldOp::create(b, l, a[0]);
-                  })
-                  .getResult(0);
+    bool reversed = false;
+    for (int64_t d = 0; d < rank; ++d) {
+      int64_t step = op.getSteps()[d], size = op.getSizes()[d];
+      int64_t start = op.getStarts()[d];
+      offsets.push_back(step > 0 ? start : start + (size - 1) * step);
+      strides.push_back(std::abs(step));
+      exprs.push_back(step > 0 ? getAffineDimExpr(d, ctx)
+                               : size - 1 - getAffineDimExpr(d, ctx));
+      reversed |= step < 0;
+    }
+    auto sliceType = RankedTensorType::get(type.getShape(), et);
+    Value y = tensor::ExtractSliceOp::create(
+        rewriter, loc, sliceType, adaptor.getInput(), ValueRange{}, ValueRange{},
+        ValueRange{}, rewriter.getDenseI64ArrayAttr(offsets),
+        rewriter.getDenseI64ArrayAttr(type.getShape()),
+        rewriter.getDenseI64ArrayAttr(strides));
+    if (reversed) {
+      Value init = empty(rewriter, loc, type.getShape(), et);
+      y = linalg::GenericOp::create(
+              rewriter, loc, TypeRange{init.getType()}, ValueRange{y},
+              ValueRange{init},
+              ArrayRef<AffineMap>{AffineMap::get(rank, 0, exprs, ctx),
+                                  AffineMap::getMultiDimIdentityMap(rank, ctx)},
+              parallel(rank),
+              [](OpBuilder &b, Location l, ValueRange a) {
+                linalg::YieldOp::create(b, l, a[0]);
+              })
+              .getResult(0);
+    }
     rewriter.replaceOp(op, y);
     return success();
   }

@@ -351,13 +351,15 @@ func.func @reduce_softmax_expand(%x: tensor<1x4xf32>, %y: tensor<2x4xf32>) -> (t
 
 // -----
 
-// slice reads at start + i * step (here backwards along dim 1); arg_reduce
+// slice is a strided extract_slice, then a copy that reverses the dims
+// walked backwards (dim 1: elements 4, 2, 0 read as 0, 2, 4); arg_reduce
 // carries the best value and its int64 index through one reduction;
 // trilu keeps j - i >= k from linalg.index; gather_elements extracts at
 // its own position with the axis coordinate from the indices.
-// CHECK-DAG: #[[SLICE:.+]] = affine_map<(d0, d1) -> (d0 + 1, d1 * -2 + 4)>
+// CHECK-DAG: #[[REV:.+]] = affine_map<(d0, d1) -> (d0, -d1 + 2)>
 // CHECK-LABEL: func.func @slice_arg_trilu_gather
-// CHECK: linalg.generic {indexing_maps = [#[[SLICE]], {{.*}} ins(%arg0 : tensor<3x5xf32>) outs(%{{.*}} : tensor<2x3xf32>)
+// CHECK: %[[S:.+]] = tensor.extract_slice %arg0[1, 0] [2, 3] [1, 2] : tensor<3x5xf32> to tensor<2x3xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[REV]], {{.*}} ins(%[[S]] : tensor<2x3xf32>) outs(%{{.*}} : tensor<2x3xf32>)
 // CHECK: linalg.generic {{.*}}"parallel", "reduction"{{.*}} outs(%{{.*}}, %{{.*}} : tensor<3xf32>, tensor<3xi64>)
 // CHECK: linalg.index 1
 // CHECK: arith.cmpf ogt
