@@ -105,6 +105,7 @@ private:
   void registerTensorMovement();
   void registerQuantization();
   void registerReduction();
+  void registerLoss();
   void registerQLinear(); // com.microsoft QLinear* (ops/QLinear.cpp)
 
   // --- node helpers (on failure: a diagnostic at the node, then failure) ----
@@ -195,6 +196,10 @@ private:
   FailureOr<Values> importGemm(const onnx::NodeProto &n);
   /// Softmax, or LogSoftmax with `log`.
   FailureOr<Values> importSoftmax(const onnx::NodeProto &n, bool log);
+  /// NegativeLogLikelihoodLoss of `input` (log-probabilities) at
+  /// `target`, with the node's reduction and ignore_index (ops/Loss.cpp).
+  FailureOr<Values> importLoss(const onnx::NodeProto &n, Value input,
+                               Value target, Value weight);
   /// LayerNormalization, or RMSNormalization with `rms`.
   FailureOr<Values> importLayerNorm(const onnx::NodeProto &n, bool rms);
   FailureOr<Values> importClip(const onnx::NodeProto &n);

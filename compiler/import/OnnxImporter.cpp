@@ -573,6 +573,7 @@ void Importer::registerHandlers() {
   registerTensorMovement();
   registerQuantization();
   registerReduction();
+  registerLoss();
   registerQLinear();
 }
 
