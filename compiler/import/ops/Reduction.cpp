@@ -4,8 +4,8 @@
 // ReduceMin, ReduceMax, ReduceSum, ReduceProd, and ReduceMean, ReduceL1,
 // ReduceL2, ReduceSumSquare, ReduceLogSum, ReduceLogSumExp as a sum between
 // elementwise ops; their axes as an attribute or, from opset 18 (ReduceSum:
-// 13), a constant input; keepdims and noop_with_empty_axes. ArgMax and
-// ArgMin.
+// 13), a constant input; keepdims and noop_with_empty_axes. ArgMax,
+// ArgMin, CumSum, CumProd and LpNormalization.
 //
 //===----------------------------------------------------------------------===//
 
@@ -106,6 +106,63 @@ void Importer::registerReduction() {
               named("keepdims", builder.getBoolAttr(keepdims != 0)),
               named("select_last_index", builder.getBoolAttr(last != 0))}));
     };
+  };
+  auto cumulative = [this](const char *kind) {
+    std::string k = kind;
+    return [this, k](const onnx::NodeProto &n) -> FailureOr<Values> {
+      ASSIGN_OR_FAIL(Value x, input(n, 0));
+      ASSIGN_OR_FAIL(SmallVector<int64_t> axes, constInts(n, 1, "the axis"));
+      if (axes.size() != 1)
+        return fail("the axis must be a scalar");
+      ASSIGN_OR_FAIL(int64_t axis,
+                     normAxis(axes[0], typeOf(x).getRank(), "axis"));
+      ASSIGN_OR_FAIL(int64_t exclusive, intAttr(n, "exclusive", 0));
+      ASSIGN_OR_FAIL(int64_t reverse, intAttr(n, "reverse", 0));
+      return single(make<edge::CumulativeOp>(
+          x, {named("kind", builder.getStringAttr(k)),
+              named("axis", builder.getI64IntegerAttr(axis)),
+              named("exclusive", builder.getBoolAttr(exclusive != 0)),
+              named("reverse", builder.getBoolAttr(reverse != 0))}));
+    };
+  };
+  handlers["CumSum"] = cumulative("sum");
+  handlers["CumProd"] = cumulative("prod");
+  // LpNormalization: x / ||x||_p along the axis (p 1 or 2).
+  handlers["LpNormalization"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, -1, typeOf(x).getRank()));
+    ASSIGN_OR_FAIL(int64_t p, intAttr(n, "p", 2));
+    if (p != 1 && p != 2)
+      return fail("LpNormalization's p must be 1 or 2, not " + Twine(p));
+    if (!isa<FloatType>(typeOf(x).getElementType()))
+      return fail("LpNormalization takes floating-point tensors");
+    Value terms;
+    if (p == 1) {
+      ASSIGN_OR_FAIL(terms, make<edge::UnaryFnOp>(
+                                x, {named("fn", builder.getStringAttr("abs"))}));
+    } else {
+      ASSIGN_OR_FAIL(terms, make<edge::MulOp>({x, x}));
+    }
+    ASSIGN_OR_FAIL(Value norm,
+                   make<edge::ReduceSumOp>(
+                       terms, {named("axes", builder.getDenseI64ArrayAttr({axis})),
+                               named("keepdims", builder.getBoolAttr(true))}));
+    if (p == 2) {
+      ASSIGN_OR_FAIL(norm, make<edge::SqrtOp>(norm));
+    }
+    // A zero norm (all its elements 0) divides by 1: the result is 0.
+    Type et = typeOf(x).getElementType();
+    auto scalar = [&](double v) {
+      return constant(DenseElementsAttr::get(RankedTensorType::get({}, et),
+                                             builder.getFloatAttr(et, v)));
+    };
+    ASSIGN_OR_FAIL(Value zero,
+                   make<edge::CompareOp>(
+                       {norm, scalar(0.0)},
+                       {named("predicate", builder.getStringAttr("eq"))}));
+    ASSIGN_OR_FAIL(norm, make<edge::WhereOp>({zero, scalar(1.0), norm}));
+    return single(make<edge::DivOp>({x, norm}));
   };
   handlers["ArgMax"] = argReduce("max");
   handlers["ArgMin"] = argReduce("min");

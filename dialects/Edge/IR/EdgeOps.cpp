@@ -905,6 +905,16 @@ LogicalResult ArgReduceOp::inferReturnTypes(MLIRContext *ctx, Loc loc,
   return success();
 }
 
+LogicalResult CumulativeOp::verify() {
+  if (getKind() != "sum" && getKind() != "prod")
+    return emitOpError("kind must be sum or prod, not '") << getKind() << "'";
+  int64_t rank = getInput().getType().getRank();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError("C1: axis ")
+           << getAxis() << " is not a dimension of a rank-" << rank << " input";
+  return success();
+}
+
 LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, Loc loc,
                                                  Adaptor adaptor,
                                                  SmallVectorImpl<Type> &types) {

@@ -562,6 +562,21 @@ def Edge_ArgReduceOp : Edge_Op<"arg_reduce"> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def Edge_CumulativeOp : Edge_SameTypeOp<"cumulative"> {
+  let summary = "running sum or product along one axis (ONNX CumSum, "
+                "CumProd)";
+  let description = [{
+    `kind`: sum or prod. Element i combines elements 0..i of the axis
+    (i..end with `reverse`), leaving out element i itself with `exclusive`.
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, I32, I64, UI32, UI64]>:$input,
+                   StrAttr:$kind, I64Attr:$axis, BoolAttr:$exclusive,
+                   BoolAttr:$reverse);
+  let results = (outs RankedTensorOf<[AnyFloat, I32, I64, UI32, UI64]>:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 def Edge_TriluOp : Edge_SameTypeOp<"trilu"> {
   let summary = "the upper (or lower) triangle of the last two dims from "
                 "diagonal k, zeros elsewhere";

@@ -164,6 +164,22 @@ struct PadLowering : OpConversionPattern<PadOp> {
   }
 };
 
+/// A gathered index as an `index`: negative indices count from the end of a
+/// dim of `size`; others are clamped so that a bad index cannot read out of
+/// bounds.
+Value gatherIndex(OpBuilder &b, Location l, Value index, int64_t size) {
+  Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), index);
+  Value zero = arith::ConstantIndexOp::create(b, l, 0);
+  Value isNeg = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, zero);
+  i = arith::SelectOp::create(
+      b, l, isNeg,
+      arith::AddIOp::create(b, l, i, arith::ConstantIndexOp::create(b, l, size)),
+      i);
+  i = arith::MaxSIOp::create(b, l, i, zero);
+  return arith::MinSIOp::create(b, l, i,
+                                arith::ConstantIndexOp::create(b, l, size - 1));
+}
+
 struct GatherLowering : OpConversionPattern<GatherOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -190,21 +206,7 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
                                       AffineMap::getMultiDimIdentityMap(rank, ctx)},
                   parallel(rank),
                   [&](OpBuilder &nb, Location nl, ValueRange a) {
-                    Value i = arith::IndexCastOp::create(nb, nl, nb.getIndexType(), a[0]);
-                    // Negative indices count from the end; others are clamped
-                    // so that a bad index cannot read out of bounds.
-                    Value size = arith::ConstantIndexOp::create(
-                        nb, nl, dataT.getDimSize(axis));
-                    Value zero = arith::ConstantIndexOp::create(nb, nl, 0);
-                    Value isNeg = arith::CmpIOp::create(
-                        nb, nl, arith::CmpIPredicate::slt, i, zero);
-                    i = arith::SelectOp::create(
-                        nb, nl, isNeg, arith::AddIOp::create(nb, nl, i, size), i);
-                    i = arith::MaxSIOp::create(nb, nl, i, zero);
-                    i = arith::MinSIOp::create(
-                        nb, nl, i,
-                        arith::ConstantIndexOp::create(nb, nl,
-                                                       dataT.getDimSize(axis) - 1));
+                    Value i = gatherIndex(nb, nl, a[0], dataT.getDimSize(axis));
                     SmallVector<Value> idx;
                     for (int64_t d = 0; d < axis; ++d)
                       idx.push_back(linalg::IndexOp::create(nb, nl, d));
@@ -338,16 +340,7 @@ struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
         rewriter, op.getLoc(), adaptor.getIndices(), type.getShape(),
         tensorType(data).getElementType(),
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
-          Value zero = arith::ConstantIndexOp::create(b, l, 0);
-          Value n = arith::ConstantIndexOp::create(b, l, size);
-          Value isNeg =
-              arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i, zero);
-          i = arith::SelectOp::create(b, l, isNeg,
-                                      arith::AddIOp::create(b, l, i, n), i);
-          i = arith::MaxSIOp::create(b, l, i, zero);
-          i = arith::MinSIOp::create(
-              b, l, i, arith::ConstantIndexOp::create(b, l, size - 1));
+          Value i = gatherIndex(b, l, a[0], size);
           SmallVector<Value> at;
           for (int64_t d = 0; d < rank; ++d)
             at.push_back(d == axis ? i

@@ -18,6 +18,16 @@ using namespace edgec::lowering;
 
 namespace {
 
+/// Replaces a reduction by its result `r`, reshaped to the op's type (the
+/// reduced dims back as size 1 under keepdims).
+void replaceKeepingDims(ConversionPatternRewriter &rewriter, Operation *op,
+                        Value r) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (type.getShape() != tensorType(r).getShape())
+    r = reshapeTo(rewriter, op->getLoc(), r, type.getShape());
+  rewriter.replaceOp(op, r);
+}
+
 template <typename OpTy, bool isMin>
 struct ReduceLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -58,10 +68,7 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
                  return isMin ? Value(arith::MinSIOp::create(b, l, x, acc))
                               : Value(arith::MaxSIOp::create(b, l, x, acc));
                });
-    RankedTensorType type = op.getType();
-    if (type.getShape() != tensorType(r).getShape())
-      r = reshapeTo(rewriter, loc, r, type.getShape());
-    rewriter.replaceOp(op, r);
+    replaceKeepingDims(rewriter, op, r);
     return success();
   }
 };
@@ -90,10 +97,7 @@ struct ArithReduceLowering : OpConversionPattern<OpTy> {
           return isSum ? Value(arith::AddIOp::create(b, l, acc, x))
                        : Value(arith::MulIOp::create(b, l, acc, x));
         });
-    RankedTensorType type = op.getType();
-    if (type.getShape() != tensorType(r).getShape())
-      r = reshapeTo(rewriter, loc, r, type.getShape());
-    rewriter.replaceOp(op, r);
+    replaceKeepingDims(rewriter, op, r);
     return success();
   }
 };
@@ -182,9 +186,61 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
                          arith::SelectOp::create(b, l, take, i, curIdx)});
         });
     Value r = generic.getResult(1);
-    RankedTensorType type = op.getType();
-    if (type.getShape() != tensorType(r).getShape())
-      r = reshapeTo(rewriter, loc, r, type.getShape());
+    replaceKeepingDims(rewriter, op, r);
+    return success();
+  }
+};
+
+/// edge.cumulative: out[.., i, ..] combines in[.., j, ..] over the j the
+/// direction and exclusivity include: one generic with j as a reduction
+/// loop (axis length squared work; cumulative axes are short at the edge).
+struct CumulativeLowering : OpConversionPattern<CumulativeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CumulativeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value input = adaptor.getInput();
+    auto type = tensorType(input);
+    Type et = type.getElementType();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    bool isSum = op.getKind() == "sum", isFloat = isa<FloatType>(et);
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    Value identity = scalarConst(rewriter, loc, et, isSum ? 0.0 : 1.0);
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, ValueRange{identity},
+                     ValueRange{empty(rewriter, loc, type.getShape(), et)})
+                     .getResult(0);
+    SmallVector<AffineExpr> inExprs;
+    for (int64_t d = 0; d < rank; ++d)
+      inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
+    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+    iters.push_back(utils::IteratorType::reduction);
+    Value r =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{init.getType()}, ValueRange{input},
+            ValueRange{init},
+            ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, inExprs, ctx),
+                                AffineMap::getMultiDimIdentityMap(rank + 1, ctx)
+                                    .getMajorSubMap(rank)},
+            iters,
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              Value i = linalg::IndexOp::create(b, l, axis);
+              Value j = linalg::IndexOp::create(b, l, rank);
+              using P = arith::CmpIPredicate;
+              P pred = reverse ? (exclusive ? P::ugt : P::uge)
+                               : (exclusive ? P::ult : P::ule);
+              Value take = arith::CmpIOp::create(b, l, pred, j, i);
+              Value next =
+                  isFloat ? (isSum ? Value(arith::AddFOp::create(b, l, a[1], a[0]))
+                                   : Value(arith::MulFOp::create(b, l, a[1], a[0])))
+                          : (isSum ? Value(arith::AddIOp::create(b, l, a[1], a[0]))
+                                   : Value(arith::MulIOp::create(b, l, a[1], a[0])));
+              linalg::YieldOp::create(
+                  b, l, ValueRange{arith::SelectOp::create(b, l, take, next, a[1])});
+            })
+            .getResult(0);
     rewriter.replaceOp(op, r);
     return success();
   }
@@ -197,7 +253,8 @@ void populateReductionLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ReduceLowering<ReduceMinOp, true>,
                ReduceLowering<ReduceMaxOp, false>,
                ArithReduceLowering<ReduceSumOp, true>,
-               ArithReduceLowering<ReduceProdOp, false>, ArgReduceLowering>(
+               ArithReduceLowering<ReduceProdOp, false>, ArgReduceLowering,
+               CumulativeLowering>(
       patterns.getContext());
 }
 } // namespace edgec::lowering

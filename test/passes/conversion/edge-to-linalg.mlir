@@ -376,3 +376,20 @@ func.func @slice_arg_trilu_gather(%x: tensor<3x5xf32>, %i: tensor<3x2xi64>) -> (
   %3 = edge.gather_elements %x, %i {axis = 1 : i64} : (tensor<3x5xf32>, tensor<3x2xi64>) -> tensor<3x2xf32>
   return %0, %1, %2, %3 : tensor<2x3xf32>, tensor<3xi64>, tensor<3x5xf32>, tensor<3x2xf32>
 }
+
+// -----
+
+// cumulative: the axis element j taken into output i when j <= i (j < i
+// exclusive), as a reduction loop over j starting from the identity.
+// CHECK-LABEL: func.func @cumulative
+// CHECK: linalg.fill
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: %[[I:.+]] = linalg.index 1
+// CHECK: %[[J:.+]] = linalg.index 2
+// CHECK: arith.cmpi ult, %[[J]], %[[I]]
+// CHECK: arith.addf
+// CHECK: arith.select
+func.func @cumulative(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
+  %0 = edge.cumulative %x {kind = "sum", axis = 1 : i64, exclusive = true, reverse = false} : tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
