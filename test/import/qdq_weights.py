@@ -12,12 +12,13 @@ activations; one small model each and its numpy reference.
 most 1e-5 relative: the matmul sums in another order) and exits 0, else
 prints the difference and exits 1.
 """
-import os
 import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from onnx_cases import Cases
 
 F32 = np.float32
 INT4, UINT4 = 22, 21  # TensorProto.DataType codes newer than onnx 1.12
@@ -50,12 +51,8 @@ def blocked(values, axis, block):
     return np.repeat(values, block, axis=axis)
 
 
-CASES = {}
-
-
-def case(f):
-    CASES[f.__name__] = f
-    return f
+CASES = Cases()
+case = CASES.case
 
 
 def matmul_case(k, n, block, signed, axis=0, per_axis=False):
@@ -146,39 +143,5 @@ def int16_activations():
     return build, ref
 
 
-def main():
-    cmd = sys.argv[1]
-    if cmd == "names":
-        print("\n".join(CASES))
-        return 0
-    name, folder = sys.argv[2], sys.argv[3]
-    build, ref = CASES[name]()
-    if cmd == "make":
-        os.makedirs(folder, exist_ok=True)
-        m, inputs = build(np.random.default_rng(7))
-        onnx.save(m, os.path.join(folder, "model.onnx"))
-        for i, x in enumerate(inputs):
-            np.save(os.path.join(folder, f"input_{i}.npy"), x)
-        return 0
-    inputs = []
-    while os.path.exists(os.path.join(folder, f"input_{len(inputs)}.npy")):
-        inputs.append(np.load(os.path.join(folder, f"input_{len(inputs)}.npy")))
-    want = ref(*inputs)
-    got = np.load(os.path.join(sys.argv[4], "output_0.npy"))
-    if got.dtype != want.dtype or got.shape != want.shape:
-        print(f"{name}: got {got.dtype} {got.shape}, want {want.dtype} {want.shape}")
-        return 1
-    if np.array_equal(got, want):
-        print(f"{name}: exact")
-        return 0
-    if np.issubdtype(want.dtype, np.floating):
-        diff = np.abs(got.astype(np.float64) - want)
-        if np.all(diff <= 1e-5 * np.maximum(np.abs(want), 1)):
-            print(f"{name}: max |diff| {diff.max():.2g}")
-            return 0
-    print(f"{name}: got {got.reshape(-1)[:8]} want {want.reshape(-1)[:8]}")
-    return 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(CASES.main(sys.argv, lsb=0))

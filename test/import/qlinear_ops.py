@@ -15,12 +15,13 @@ is for a value that lands within float rounding of a .5 tie: edgec
 dequantizes, computes the float op and quantizes, ONNX Runtime's kernels
 order the same float operations differently (or use fixed point).
 """
-import os
 import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from onnx_cases import Cases
 
 MS = "com.microsoft"
 F32 = np.float32
@@ -70,12 +71,8 @@ def rand(rng, shape, dtype):
 
 
 # Each case: (build(rng) -> (model, inputs), reference(inputs) -> output).
-CASES = {}
-
-
-def case(f):
-    CASES[f.__name__] = f
-    return f
+CASES = Cases()
+case = CASES.case
 
 
 def binary(op, a_shape, b_shape, dtype, pa, pb, pc, with_zero_points=True):
@@ -333,45 +330,5 @@ def qgemm_float_trans_b():
     return qgemm(trans_b=True, quantized_output=False)
 
 
-def main():
-    cmd = sys.argv[1]
-    if cmd == "names":
-        print("\n".join(CASES))
-        return 0
-    name, folder = sys.argv[2], sys.argv[3]
-    build, ref = CASES[name]()
-    if cmd == "make":
-        os.makedirs(folder, exist_ok=True)
-        m, inputs = build(np.random.default_rng(7))
-        onnx.save(m, os.path.join(folder, "model.onnx"))
-        for i, x in enumerate(inputs):
-            np.save(os.path.join(folder, f"input_{i}.npy"), x)
-        return 0
-    inputs = []
-    while os.path.exists(os.path.join(folder, f"input_{len(inputs)}.npy")):
-        inputs.append(np.load(os.path.join(folder, f"input_{len(inputs)}.npy")))
-    want = ref(*inputs)
-    got = np.load(os.path.join(sys.argv[4], "output_0.npy"))
-    if got.dtype != want.dtype or got.shape != want.shape:
-        print(f"{name}: got {got.dtype} {got.shape}, want {want.dtype} {want.shape}")
-        return 1
-    if np.issubdtype(want.dtype, np.floating):
-        diff = np.abs(got.astype(np.float64) - want)
-        if np.all(diff <= 1e-5 * np.maximum(np.abs(want), 1)):
-            print(f"{name}: max |diff| {diff.max():.2g}")
-            return 0
-        print(f"{name}: max |diff| {diff.max():.3g}")
-        return 1
-    diff = np.abs(got.astype(np.int32) - want.astype(np.int32))
-    if diff.max(initial=0) == 0:
-        print(f"{name}: exact")
-        return 0
-    if diff.max() == 1:
-        print(f"{name}: within 1 LSB ({np.count_nonzero(diff)} of {diff.size} values)")
-        return 0
-    print(f"{name}: max |diff| {diff.max()} LSB at {np.unravel_index(diff.argmax(), diff.shape)}")
-    return 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(CASES.main(sys.argv, lsb=1))

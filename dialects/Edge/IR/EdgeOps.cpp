@@ -242,6 +242,9 @@ EDGE_BROADCAST_INFERENCE(MulOp)
 EDGE_BROADCAST_INFERENCE(DivOp)
 EDGE_BROADCAST_INFERENCE(MaxOp)
 EDGE_BROADCAST_INFERENCE(MinOp)
+EDGE_BROADCAST_INFERENCE(BitwiseOp)
+EDGE_BROADCAST_INFERENCE(PowOp)
+EDGE_BROADCAST_INFERENCE(ModOp)
 #undef EDGE_BROADCAST_INFERENCE
 
 namespace {
@@ -249,13 +252,13 @@ namespace {
 enum class FnDomain { Float, Number, IntOrBool };
 std::optional<FnDomain> unaryFnDomain(StringRef fn) {
   return llvm::StringSwitch<std::optional<FnDomain>>(fn)
-      .Cases("sin", "cos", "tan", "asin", "acos", "atan", FnDomain::Float)
-      .Cases("sinh", "cosh", "asinh", "acosh", "atanh", FnDomain::Float)
-      .Cases("log", "erf", "ceil", "floor", "reciprocal", FnDomain::Float)
-      .Cases("softplus", "softsign", "mish", "elu", "selu", FnDomain::Float)
-      .Cases("celu", "leaky_relu", "thresholded_relu", FnDomain::Float)
-      .Cases("hard_swish", "gelu", "gelu_tanh", FnDomain::Float)
-      .Cases("abs", "sign", FnDomain::Number)
+      .Cases({"sin", "cos", "tan", "asin", "acos", "atan"}, FnDomain::Float)
+      .Cases({"sinh", "cosh", "asinh", "acosh", "atanh"}, FnDomain::Float)
+      .Cases({"log", "erf", "ceil", "floor", "reciprocal"}, FnDomain::Float)
+      .Cases({"softplus", "softsign", "mish", "elu", "selu"}, FnDomain::Float)
+      .Cases({"celu", "leaky_relu", "thresholded_relu"}, FnDomain::Float)
+      .Cases({"hard_swish", "gelu", "gelu_tanh"}, FnDomain::Float)
+      .Cases({"abs", "sign"}, FnDomain::Number)
       .Case("not", FnDomain::IntOrBool)
       .Default(std::nullopt);
 }
@@ -290,12 +293,6 @@ LogicalResult CompareOp::verify() {
   return success();
 }
 
-LogicalResult BitwiseOp::inferReturnTypes(MLIRContext *, Loc loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &types) {
-  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);
-}
-
 LogicalResult BitwiseOp::verify() {
   StringRef k = getKind();
   if (!llvm::is_contained({"and", "or", "xor", "shl", "shr"}, k))
@@ -304,16 +301,6 @@ LogicalResult BitwiseOp::verify() {
   if ((k == "shl" || k == "shr") && !t.isUnsignedInteger())
     return emitOpError("C22: shifts take unsigned integers, not ") << t;
   return success();
-}
-
-LogicalResult PowOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
-                                      SmallVectorImpl<Type> &types) {
-  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);
-}
-
-LogicalResult ModOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
-                                      SmallVectorImpl<Type> &types) {
-  return inferBroadcast(loc, adaptor.getLhs(), adaptor.getRhs(), types);
 }
 
 LogicalResult ModOp::verify() {
@@ -666,33 +653,17 @@ static LogicalResult inferReduce(Loc loc, Value input, ArrayRef<int64_t> axes,
   return success();
 }
 
-LogicalResult ReduceMinOp::inferReturnTypes(MLIRContext *, Loc loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &types) {
-  return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),
-                     adaptor.getKeepdims(), types);
-}
-
-LogicalResult ReduceMaxOp::inferReturnTypes(MLIRContext *, Loc loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &types) {
-  return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),
-                     adaptor.getKeepdims(), types);
-}
-
-LogicalResult ReduceSumOp::inferReturnTypes(MLIRContext *, Loc loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &types) {
-  return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),
-                     adaptor.getKeepdims(), types);
-}
-
-LogicalResult ReduceProdOp::inferReturnTypes(MLIRContext *, Loc loc,
-                                             Adaptor adaptor,
-                                             SmallVectorImpl<Type> &types) {
-  return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),
-                     adaptor.getKeepdims(), types);
-}
+#define EDGE_REDUCE_INFERENCE(OP)                                              \
+  LogicalResult OP::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,  \
+                                     SmallVectorImpl<Type> &types) {           \
+    return inferReduce(loc, adaptor.getInput(), adaptor.getAxes(),             \
+                       adaptor.getKeepdims(), types);                          \
+  }
+EDGE_REDUCE_INFERENCE(ReduceMinOp)
+EDGE_REDUCE_INFERENCE(ReduceMaxOp)
+EDGE_REDUCE_INFERENCE(ReduceSumOp)
+EDGE_REDUCE_INFERENCE(ReduceProdOp)
+#undef EDGE_REDUCE_INFERENCE
 
 LogicalResult ExpandOp::inferReturnTypes(MLIRContext *, Loc loc,
                                          Adaptor adaptor,

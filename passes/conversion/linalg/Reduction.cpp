@@ -18,6 +18,19 @@ using namespace edgec::lowering;
 
 namespace {
 
+/// The identity of a min (isMin) or max over `et`: +inf / -inf, or the
+/// integer type's largest / smallest value.
+TypedAttr minMaxIdentity(Type et, bool isMin, bool isUnsigned) {
+  if (auto ft = dyn_cast<FloatType>(et))
+    return FloatAttr::get(
+        ft, APFloat::getInf(ft.getFloatSemantics(), /*Negative=*/!isMin));
+  unsigned w = et.getIntOrFloatBitWidth();
+  return IntegerAttr::get(et, isMin ? (isUnsigned ? APInt::getMaxValue(w)
+                                                  : APInt::getSignedMaxValue(w))
+                                    : (isUnsigned ? APInt::getMinValue(w)
+                                                  : APInt::getSignedMinValue(w)));
+}
+
 /// Replaces a reduction by its result `r`, reshaped to the op's type (the
 /// reduced dims back as size 1 under keepdims).
 void replaceKeepingDims(ConversionPatternRewriter &rewriter, Operation *op,
@@ -42,21 +55,10 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
       reduced[a] = true;
     bool isFloat = isa<FloatType>(et);
     bool isUnsigned = unsignedIn(op) || et.isInteger(1);
-    TypedAttr identity;
-    if (auto ft = dyn_cast<FloatType>(et)) {
-      identity = FloatAttr::get(
-          ft, APFloat::getInf(ft.getFloatSemantics(), /*Negative=*/!isMin));
-    } else {
-      unsigned w = et.getIntOrFloatBitWidth();
-      APInt bound = isMin ? (isUnsigned ? APInt::getMaxValue(w)
-                                        : APInt::getSignedMaxValue(w))
-                          : (isUnsigned ? APInt::getMinValue(w)
-                                        : APInt::getSignedMinValue(w));
-      identity = IntegerAttr::get(et, bound);
-    }
     Value r =
         reduce(rewriter, loc, input, reduced,
-               arith::ConstantOp::create(rewriter, loc, identity),
+               arith::ConstantOp::create(rewriter, loc,
+                                         minMaxIdentity(et, isMin, isUnsigned)),
                [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
                  if (isFloat)
                    return isMin
@@ -124,20 +126,9 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
         kept.push_back(inT.getDimSize(d));
         outExprs.push_back(getAffineDimExpr(d, ctx));
       }
-    TypedAttr identity;
-    if (auto ft = dyn_cast<FloatType>(et)) {
-      identity = FloatAttr::get(
-          ft, APFloat::getInf(ft.getFloatSemantics(), /*Negative=*/isMax));
-    } else {
-      unsigned w = et.getIntOrFloatBitWidth();
-      identity = IntegerAttr::get(
-          et, isMax ? (isUnsigned ? APInt::getMinValue(w)
-                                  : APInt::getSignedMinValue(w))
-                    : (isUnsigned ? APInt::getMaxValue(w)
-                                  : APInt::getSignedMaxValue(w)));
-    }
     Type i64 = rewriter.getI64Type();
-    Value bestInit = arith::ConstantOp::create(rewriter, loc, identity);
+    Value bestInit = arith::ConstantOp::create(
+        rewriter, loc, minMaxIdentity(et, /*isMin=*/!isMax, isUnsigned));
     Value best = linalg::FillOp::create(rewriter, loc, ValueRange{bestInit},
                                         ValueRange{empty(rewriter, loc, kept, et)})
                      .getResult(0);
