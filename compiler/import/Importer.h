@@ -106,6 +106,7 @@ private:
   void registerQuantization();
   void registerReduction();
   void registerLoss();
+  void registerAttention();
   void registerQLinear(); // com.microsoft QLinear* (ops/QLinear.cpp)
 
   // --- node helpers (on failure: a diagnostic at the node, then failure) ----
@@ -208,6 +209,19 @@ private:
   FailureOr<Values> importSqueeze(const onnx::NodeProto &n, bool unsqueeze);
   FailureOr<Values> importConstant(const onnx::NodeProto &n);
   FailureOr<Values> importPad(const onnx::NodeProto &n);
+
+  // --- transformer blocks (ops/Attention.cpp) ---
+  FailureOr<Values> importAttention(const onnx::NodeProto &n);
+  FailureOr<Values> importRotaryEmbedding(const onnx::NodeProto &n);
+  /// [B, S, heads * H] as [B, heads, S, H].
+  FailureOr<Value> splitHeads(Value v, int64_t heads, StringRef what);
+  /// `v` sliced along its last dim.
+  FailureOr<Value> sliceLast(Value v, int64_t start, int64_t size,
+                             int64_t step);
+  FailureOr<Value> transpose(Value v, ArrayRef<int64_t> perm);
+  FailureOr<Value> concat(ValueRange parts, int64_t axis);
+  /// A rank-0 constant of element type `et`.
+  Value scalarOf(Type et, double v);
 
   // --- quantization (ops/Quantization.cpp, shared with ops/QLinear.cpp) ---
   /// The parameters of a quantization: scale, zero point (null: 0), the

@@ -23,6 +23,8 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -64,9 +66,9 @@ std::string parseInputShape(const std::string &text, InputShape &out) {
     std::string d = dims.substr(start, x == std::string::npos ? x : x - start);
     char *end = nullptr;
     long long v = d.empty() ? -1 : std::strtoll(d.c_str(), &end, 10);
-    if (d.empty() || *end != '\0' || v <= 0)
+    if (d.empty() || *end != '\0' || v < 0)
       return "invalid --input-shape '" + text + "': dimension '" + d +
-             "' is not a positive integer";
+             "' is not a non-negative integer";
     out.dims.push_back(v);
     if (x == std::string::npos)
       break;
@@ -498,6 +500,30 @@ FailureOr<DenseElementsAttr> Importer::constInput(const onnx::NodeProto &n,
                 "') must be a constant or computable at compile time; it is "
                 "a graph input: fix its value with --input-value=" +
                 n.input(i) + "=FILE.npy");
+  // Computed from graph inputs: name them, as the user can fix those.
+  SmallVector<Value> work{v};
+  llvm::SmallPtrSet<Operation *, 32> seen;
+  llvm::SetVector<Value> args;
+  while (!work.empty() && seen.size() < 256) {
+    Value x = work.pop_back_val();
+    if (isa<BlockArgument>(x)) {
+      args.insert(x);
+      continue;
+    }
+    Operation *def = x.getDefiningOp();
+    if (def && seen.insert(def).second)
+      llvm::append_range(work, def->getOperands());
+  }
+  std::string hint;
+  for (Value a : args)
+    for (const auto &entry : values)
+      if (entry.second == a)
+        hint += " --input-value=" + entry.first().str() + "=FILE.npy";
+  if (!hint.empty() && work.empty())
+    return fail(what + " (input '" + n.input(i) +
+                "') must be a constant or computable at compile time; it is "
+                "computed from graph inputs: fix their values with" +
+                hint);
   return fail(what + " (input '" + n.input(i) +
               "') must be a constant or computable at compile time");
 }
@@ -574,6 +600,7 @@ void Importer::registerHandlers() {
   registerQuantization();
   registerReduction();
   registerLoss();
+  registerAttention();
   registerQLinear();
 }
 
@@ -708,7 +735,7 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
       }
       for (int i = 0; i < tt.shape().dim_size(); ++i) {
         const auto &d = tt.shape().dim(i);
-        if (!d.has_dim_value() || d.dim_value() <= 0) {
+        if (!d.has_dim_value() || d.dim_value() < 0) {
           error(loc) << "dimension " << i << " of graph input '" << in.name()
                      << "' is symbolic ('"
                      << (d.has_dim_param() ? d.dim_param() : "?")

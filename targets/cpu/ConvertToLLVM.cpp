@@ -26,6 +26,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -73,6 +74,30 @@ struct ConvertToLLVMPass
       if (failed(applyPatternsGreedily(module, std::move(patterns))))
         return signalPassFailure();
     }
+
+    // The bare-pointer convention takes only memrefs with a contiguous
+    // layout, which an empty shape such as 3x0x5 lacks. Nothing reads or
+    // writes an empty buffer (its loops have no iteration and fold away), so
+    // such an argument becomes a 1-D memref<0xT>.
+    module.walk([&](func::FuncOp func) {
+      if (func.isExternal())
+        return;
+      SmallVector<Type> inputs(func.getArgumentTypes());
+      bool changed = false;
+      for (auto [k, t] : llvm::enumerate(inputs)) {
+        auto m = dyn_cast<MemRefType>(t);
+        BlockArgument arg = func.getArgument(k);
+        if (!m || !m.hasStaticShape() || m.getNumElements() != 0 ||
+            m.getRank() == 1 || !arg.use_empty())
+          continue;
+        t = MemRefType::get({0}, m.getElementType(), nullptr,
+                            m.getMemorySpace());
+        arg.setType(t);
+        changed = true;
+      }
+      if (changed)
+        func.setType(FunctionType::get(ctx, inputs, func.getResultTypes()));
+    });
 
     const auto &layouts = getAnalysis<DataLayoutAnalysis>();
     LowerToLLVMOptions options(ctx, layouts.getAtOrAbove(module));

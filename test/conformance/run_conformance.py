@@ -207,7 +207,7 @@ def run_test(test_id, root, bindir, timeout):
     return result
 
 
-FIX_HINT = re.compile(r"fix its value with --input-value=(\S+)=FILE\.npy"
+FIX_HINT = re.compile(r"fix (?:its value|their values) with --input-value=(\S+)=FILE\.npy"
                       r"|fix it with --input-shape=(\S+)=D0xD1x")
 
 

@@ -11,6 +11,8 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include "llvm/ADT/BitVector.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -369,16 +371,32 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
+  // Empty parts (a Split of length 0) contribute nothing: dropped in place.
+  int64_t axis = static_cast<int64_t>(getAxis());
+  SmallVector<Attribute> constants(adaptor.getInputs());
+  bool inPlace = false;
+  if (getType().getDimSize(axis) > 0) {
+    llvm::BitVector empty(getNumOperands());
+    for (auto [k, v] : llvm::enumerate(getInputs()))
+      empty[k] = cast<RankedTensorType>(v.getType()).getDimSize(axis) == 0;
+    for (int k = empty.size() - 1; k >= 0; --k)
+      if (empty[k])
+        constants.erase(constants.begin() + k);
+    if (empty.any()) {
+      (*this)->eraseOperands(empty);
+      inPlace = true;
+    }
+  }
   if (getInputs().size() == 1)
     return getInputs().front();
+  OpFoldResult unchanged = inPlace ? OpFoldResult(getResult()) : nullptr;
   SmallVector<Elements> parts;
-  for (Attribute a : adaptor.getInputs()) {
+  for (Attribute a : constants) {
     auto e = read(a);
     if (!e)
-      return {};
+      return unchanged;
     parts.push_back(std::move(*e));
   }
-  int64_t axis = static_cast<int64_t>(getAxis());
   ArrayRef<int64_t> outShape = getType().getShape();
   int64_t outer = 1;
   for (int64_t d = 0; d < axis; ++d)
@@ -388,7 +406,7 @@ OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   for (int64_t o = 0; o < outer; ++o) {
     for (auto [part, v] : llvm::zip(parts, getInputs())) {
       if (part.isFloat != out.isFloat)
-        return {};
+        return unchanged;
       int64_t chunk = part.size() / outer;
       for (int64_t k = o * chunk; k < (o + 1) * chunk; ++k) {
         if (out.isFloat)
@@ -442,4 +460,190 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
       }
     }
   return write(getType(), out);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise families. These serve shape computations (the expanded ONNX
+// functions compute head counts, axes and masks with Neg, Equal, Where, ...),
+// so they fold only small results: a large constant is better computed at
+// run time than stored in the object.
+//===----------------------------------------------------------------------===//
+
+namespace {
+constexpr int64_t kMaxElementwiseFold = int64_t(1) << 16;
+
+bool smallResult(Operation *op) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  return type.hasStaticShape() && type.getNumElements() <= kMaxElementwiseFold;
+}
+
+/// Applies `ff` (floats) or `fi` (integers; nullopt: don't fold) to each
+/// element of a constant.
+template <typename FloatFn, typename IntFn>
+Attribute foldUnary(Operation *op, Attribute input, FloatFn ff, IntFn fi) {
+  if (!smallResult(op))
+    return {};
+  auto in = read(input);
+  if (!in)
+    return {};
+  Elements out;
+  out.isFloat = in->isFloat;
+  for (size_t k = 0; k < in->size(); ++k) {
+    if (in->isFloat) {
+      std::optional<double> v = ff(in->f[k]);
+      if (!v)
+        return {};
+      out.f.push_back(*v);
+    } else {
+      std::optional<int64_t> v = fi(in->i[k]);
+      if (!v)
+        return {};
+      out.i.push_back(*v);
+    }
+  }
+  return write(cast<ShapedType>(op->getResult(0).getType()), out);
+}
+
+using OptD = std::optional<double>;
+using OptI = std::optional<int64_t>;
+} // namespace
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  return foldUnary(
+      *this, adaptor.getInput(), [](double a) -> OptD { return -a; },
+      [](int64_t a) -> OptI { return -a; });
+}
+
+OpFoldResult SqrtOp::fold(FoldAdaptor adaptor) {
+  return foldUnary(
+      *this, adaptor.getInput(),
+      [](double a) -> OptD { return std::sqrt(a); },
+      [](int64_t) -> OptI { return std::nullopt; });
+}
+
+OpFoldResult UnaryFnOp::fold(FoldAdaptor adaptor) {
+  StringRef fn = getFn();
+  bool isBool = getType().getElementType().isInteger(1);
+  if (fn == "abs")
+    return foldUnary(
+        *this, adaptor.getInput(),
+        [](double a) -> OptD { return std::fabs(a); },
+        [](int64_t a) -> OptI { return a < 0 ? -a : a; });
+  if (fn == "sign")
+    return foldUnary(
+        *this, adaptor.getInput(),
+        [](double a) -> OptD {
+          return std::isnan(a) ? a : double((a > 0) - (a < 0));
+        },
+        [](int64_t a) -> OptI { return (a > 0) - (a < 0); });
+  if (fn == "not")
+    return foldUnary(
+        *this, adaptor.getInput(), [](double) -> OptD { return std::nullopt; },
+        [&](int64_t a) -> OptI { return isBool ? int64_t(a == 0) : ~a; });
+  auto floatOnly = [&](double (*f)(double)) {
+    return foldUnary(
+        *this, adaptor.getInput(), [&](double a) -> OptD { return f(a); },
+        [](int64_t) -> OptI { return std::nullopt; });
+  };
+  if (fn == "ceil")
+    return floatOnly([](double a) { return std::ceil(a); });
+  if (fn == "floor")
+    return floatOnly([](double a) { return std::floor(a); });
+  if (fn == "reciprocal")
+    return floatOnly([](double a) { return 1.0 / a; });
+  return {};
+}
+
+OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
+  if (!smallResult(*this))
+    return {};
+  StringRef p = getPredicate();
+  auto test = [&](auto a, auto b) -> bool {
+    if (p == "eq")
+      return a == b;
+    if (p == "lt")
+      return a < b;
+    if (p == "le")
+      return a <= b;
+    if (p == "gt")
+      return a > b;
+    return a >= b;
+  };
+  return foldBinary(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [&](double a, double b) { return double(test(a, b)); },
+      [&](int64_t a, int64_t b) -> OptI { return int64_t(test(a, b)); });
+}
+
+OpFoldResult BitwiseOp::fold(FoldAdaptor adaptor) {
+  StringRef kind = getKind();
+  if (!smallResult(*this) || (kind != "and" && kind != "or" && kind != "xor"))
+    return {};
+  return foldBinary(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](double, double) { return 0.0; },
+      [&](int64_t a, int64_t b) -> OptI {
+        return kind == "and" ? (a & b) : kind == "or" ? (a | b) : (a ^ b);
+      });
+}
+
+OpFoldResult ModOp::fold(FoldAdaptor adaptor) {
+  if (!smallResult(*this))
+    return {};
+  bool fmod = getFmod();
+  return foldBinary(
+      *this, adaptor.getLhs(), adaptor.getRhs(),
+      [](double a, double b) { return std::fmod(a, b); },
+      [&](int64_t a, int64_t b) -> OptI {
+        if (b == 0)
+          return std::nullopt;
+        int64_t r = a % b;
+        if (!fmod && r != 0 && ((r < 0) != (b < 0)))
+          r += b;
+        return r;
+      });
+}
+
+OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
+  if (!smallResult(*this))
+    return {};
+  auto c = read(adaptor.getCondition()), x = read(adaptor.getX()),
+       y = read(adaptor.getY());
+  if (!c || !x || !y || x->isFloat != y->isFloat)
+    return {};
+  ArrayRef<int64_t> out = getType().getShape();
+  Elements e;
+  e.isFloat = x->isFloat;
+  for (int64_t k = 0, n = getType().getNumElements(); k < n; ++k) {
+    bool cond = c->i[broadcastIndex(out, getCondition().getType().getShape(), k)];
+    const Elements &src = cond ? *x : *y;
+    int64_t at = broadcastIndex(
+        out, (cond ? getX() : getY()).getType().getShape(), k);
+    if (e.isFloat)
+      e.f.push_back(src.f[at]);
+    else
+      e.i.push_back(src.i[at]);
+  }
+  return write(getType(), e);
+}
+
+OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (!smallResult(*this))
+    return {};
+  auto in = read(adaptor.getInput());
+  if (!in)
+    return {};
+  ArrayRef<int64_t> out = getType().getShape();
+  Elements e;
+  e.isFloat = in->isFloat;
+  for (int64_t k = 0, n = getType().getNumElements(); k < n; ++k) {
+    int64_t at = broadcastIndex(out, getInput().getType().getShape(), k);
+    if (e.isFloat)
+      e.f.push_back(in->f[at]);
+    else
+      e.i.push_back(in->i[at]);
+  }
+  return write(getType(), e);
 }

@@ -70,7 +70,10 @@ def Edge_ReluOp : Edge_UnaryOp<"relu"> {
 def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid"> { let summary = "1 / (1 + exp(-x))"; }
 def Edge_TanhOp : Edge_UnaryOp<"tanh"> { let summary = "tanh(x)"; }
 def Edge_ExpOp : Edge_UnaryOp<"exp"> { let summary = "exp(x)"; }
-def Edge_SqrtOp : Edge_UnaryOp<"sqrt"> { let summary = "sqrt(x)"; }
+def Edge_SqrtOp : Edge_UnaryOp<"sqrt"> {
+  let summary = "sqrt(x)";
+  let hasFolder = 1;
+}
 def Edge_RoundOp : Edge_UnaryOp<"round"> {
   let summary = "x rounded to the nearest integer, halves to even";
 }
@@ -78,6 +81,7 @@ def Edge_NegOp : Edge_UnaryOp<"neg"> {
   let summary = "-x";
   let arguments = (ins RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>:$input);
   let results = (outs RankedTensorOf<[AnyFloat, I8, I16, I32, I64]>:$output);
+  let hasFolder = 1;
 }
 
 def Edge_ClipOp : Edge_UnaryOp<"clip"> {
@@ -142,6 +146,7 @@ def Edge_UnaryFnOp : Edge_SameTypeOp<"unary"> {
                                       UI16, UI32, UI64]>:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Edge_AnyNumberOrBool
@@ -159,6 +164,7 @@ def Edge_CompareOp : Edge_Op<"compare", [SameOperandsElementType]> {
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Edge_BitwiseOp : Edge_Op<"bitwise", [SameOperandsElementType]> {
@@ -178,6 +184,7 @@ def Edge_BitwiseOp : Edge_Op<"bitwise", [SameOperandsElementType]> {
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Edge_PowOp : Edge_Op<"pow"> {
@@ -198,6 +205,7 @@ def Edge_ModOp : Edge_Op<"mod", [SameOperandsElementType]> {
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Edge_WhereOp : Edge_Op<"where"> {
@@ -207,6 +215,7 @@ def Edge_WhereOp : Edge_Op<"where"> {
   let results = (outs Edge_Tensor:$output);
   let assemblyFormat = "$condition `,` $x `,` $y attr-dict `:` type($condition)"
                        " `,` type($x) `,` type($y)";
+  let hasFolder = 1;
 }
 
 def Edge_ExpandOp : Edge_Op<"expand"> {
@@ -215,6 +224,7 @@ def Edge_ExpandOp : Edge_Op<"expand"> {
   let arguments = (ins Edge_Tensor:$input, DenseI64ArrayAttr:$shape);
   let results = (outs Edge_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
 }
 
 def Edge_CastOp : Edge_Op<"cast"> {

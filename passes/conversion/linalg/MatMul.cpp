@@ -24,6 +24,25 @@ Value matmul2d(OpBuilder &b, Location loc, Value a, Value bm, Value init) {
       .getResult(0);
 }
 
+/// float16 and bfloat16 products accumulate in f32 (as the convolutions do)
+/// and round once at the end.
+Type accumulatorType(OpBuilder &b, Type et) {
+  return isa<FloatType>(et) && et.getIntOrFloatBitWidth() < 32
+             ? Type(b.getF32Type())
+             : et;
+}
+
+/// `y` (f32 accumulators) rounded to `et`, or `y` itself when it is `et`.
+Value roundTo(OpBuilder &b, Location loc, Value y, Type et) {
+  auto yt = tensorType(y);
+  if (yt.getElementType() == et)
+    return y;
+  return elementwise(b, loc, y, yt.getShape(), et,
+                     [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                       return arith::TruncFOp::create(nb, nl, et, a[0]);
+                     });
+}
+
 struct GemmLowering : OpConversionPattern<GemmOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -44,7 +63,7 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
     double beta = op.getBeta().convertToDouble();
     Value c = adaptor.getC();
     Value init;
-    if (c && beta != 0.0 && alpha == 1.0) {
+    if (c && beta != 0.0 && alpha == 1.0 && accumulatorType(b, et) == et) {
       // The product accumulates onto beta * C broadcast to [M, N].
       init = elementwise(b, loc, c, outT.getShape(), et,
                          [&](OpBuilder &nb, Location nl, ValueRange x) -> Value {
@@ -56,7 +75,10 @@ struct GemmLowering : OpConversionPattern<GemmOp> {
       rewriter.replaceOp(op, matmul2d(b, loc, a, bm, init));
       return success();
     }
-    Value prod = matmul2d(b, loc, a, bm, filled(b, loc, outT.getShape(), et, 0.0));
+    Type acc = accumulatorType(b, et);
+    Value prod = roundTo(
+        b, loc, matmul2d(b, loc, a, bm, filled(b, loc, outT.getShape(), acc, 0.0)),
+        et);
     if (alpha == 1.0 && (!c || beta == 0.0)) {
       rewriter.replaceOp(op, prod);
       return success();
@@ -91,6 +113,7 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     OpBuilder &b = rewriter;
     auto outT = op.getType();
     Type et = outT.getElementType();
+    Type acc = accumulatorType(b, et);
     Value l = adaptor.getLhs(), r = adaptor.getRhs();
     auto lT = tensorType(l), rT = tensorType(r);
     // Vectors become matrices; the unit dims are dropped from the result.
@@ -106,7 +129,9 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
       // [..., M, K] x [K, N]: the batch folds into M.
       int64_t rows = lT.getNumElements() / k;
       Value l2 = reshapeTo(b, loc, l, {rows, k});
-      Value y = matmul2d(b, loc, l2, r, filled(b, loc, {rows, n}, et, 0.0));
+      Value y = roundTo(
+          b, loc,
+          matmul2d(b, loc, l2, r, filled(b, loc, {rows, n}, acc, 0.0)), et);
       rewriter.replaceOp(op, reshapeTo(b, loc, y, outT.getShape()));
       return success();
     }
@@ -138,16 +163,22 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                                 AffineMap::get(rank, 0, outExprs, ctx)};
     SmallVector<IteratorType> iters = parallel(nb + 2);
     iters.push_back(IteratorType::reduction);
-    Value init = filled(b, loc, outShape, et, 0.0);
+    Value init = filled(b, loc, outShape, acc, 0.0);
     Value y = linalg::GenericOp::create(
                   b, loc, TypeRange{init.getType()}, ValueRange{l, r},
                   ValueRange{init}, maps, iters,
-                  [](OpBuilder &nb2, Location nl, ValueRange a) {
-                    Value p = arith::MulFOp::create(nb2, nl, a[0], a[1]);
+                  [&](OpBuilder &nb2, Location nl, ValueRange a) {
+                    Value x = a[0], w = a[1];
+                    if (acc != et) {
+                      x = arith::ExtFOp::create(nb2, nl, acc, x);
+                      w = arith::ExtFOp::create(nb2, nl, acc, w);
+                    }
+                    Value p = arith::MulFOp::create(nb2, nl, x, w);
                     linalg::YieldOp::create(
                         nb2, nl, arith::AddFOp::create(nb2, nl, a[2], p).getResult());
                   })
                   .getResult(0);
+    y = roundTo(b, loc, y, et);
     rewriter.replaceOp(op, reshapeTo(b, loc, y, outT.getShape()));
     return success();
   }

@@ -123,3 +123,41 @@ func.func @cast_fraction_to_bool() -> tensor<3xi1> {
   %b = edge.cast %f {to = i1} : (tensor<3xf32>) -> tensor<3xi1>
   return %b : tensor<3xi1>
 }
+
+// -----
+
+// The grouped-query attention function's head arithmetic: Equal, Not, Mod,
+// And and Where of constants fold (ONNX integer Mod takes the divisor's sign).
+// CHECK-LABEL: func.func @head_arithmetic
+// CHECK-DAG: arith.constant dense<[true, false]> : tensor<2xi1>
+// CHECK-DAG: arith.constant dense<[0, 1]> : tensor<2xi64>
+// CHECK-DAG: arith.constant dense<[5, 2]> : tensor<2xi64>
+// CHECK-NOT: edge.
+func.func @head_arithmetic() -> (tensor<2xi1>, tensor<2xi64>, tensor<2xi64>) {
+  %q = arith.constant dense<[8, 7]> : tensor<2xi64>
+  %kv = arith.constant dense<[2, -4]> : tensor<2xi64>
+  %one = arith.constant dense<1> : tensor<1xi64>
+  %zero = arith.constant dense<0> : tensor<1xi64>
+  %eq = edge.compare %q, %kv {predicate = "eq"} : tensor<2xi64>, tensor<2xi64>
+  %ne = edge.unary %eq {fn = "not"} : tensor<2xi1>
+  %m = edge.mod %q, %kv : tensor<2xi64>, tensor<2xi64>
+  %div = edge.div %q, %kv : tensor<2xi64>, tensor<2xi64>
+  %z = edge.compare %m, %zero {predicate = "eq"} : tensor<2xi64>, tensor<1xi64>
+  %c = edge.bitwise %ne, %z {kind = "and"} : tensor<2xi1>, tensor<2xi1>
+  %w = edge.where %c, %div, %one : tensor<2xi1>, tensor<2xi64>, tensor<1xi64>
+  %n = edge.neg %m : tensor<2xi64>
+  %e = edge.expand %one {shape = array<i64: 2>} : (tensor<1xi64>) -> tensor<2xi64>
+  %a = edge.add %w, %e : tensor<2xi64>, tensor<2xi64>
+  return %c, %n, %a : tensor<2xi1>, tensor<2xi64>, tensor<2xi64>
+}
+
+// -----
+
+// Concat drops empty parts (a Split of length 0); one part left is the result.
+// CHECK-LABEL: func.func @concat_empty_part
+// CHECK-NOT: edge.concat
+// CHECK: return %arg0
+func.func @concat_empty_part(%a: tensor<2x3xf32>, %b: tensor<2x0xf32>) -> tensor<2x3xf32> {
+  %c = edge.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x0xf32>) -> tensor<2x3xf32>
+  return %c : tensor<2x3xf32>
+}
