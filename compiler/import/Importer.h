@@ -107,6 +107,7 @@ private:
   void registerReduction();
   void registerLoss();
   void registerAttention();
+  void registerIndexing();
   void registerQLinear(); // com.microsoft QLinear* (ops/QLinear.cpp)
 
   // --- node helpers (on failure: a diagnostic at the node, then failure) ----
@@ -195,6 +196,7 @@ private:
   FailureOr<Values> importPool(const onnx::NodeProto &n, bool isMax,
                                Value x = {});
   FailureOr<Values> importGemm(const onnx::NodeProto &n);
+  FailureOr<Values> importEinsum(const onnx::NodeProto &n);
   /// Softmax, or LogSoftmax with `log`.
   FailureOr<Values> importSoftmax(const onnx::NodeProto &n, bool log);
   /// NegativeLogLikelihoodLoss of `input` (log-probabilities) at
@@ -222,6 +224,25 @@ private:
   FailureOr<Value> concat(ValueRange parts, int64_t axis);
   /// A rank-0 constant of element type `et`.
   Value scalarOf(Type et, double v);
+
+  // --- shared by several families ---
+  /// `v` cast to element type `et` (itself if it has it).
+  FailureOr<Value> castTo(Value v, Type et);
+  /// Integer indices as int64, negative ones counted back from `dims`.
+  FailureOr<Value> normalizedIndices(Value indices, Value dims);
+  Value i64Constant(ArrayRef<int64_t> shape, ArrayRef<int64_t> values);
+  /// (x - mean) / sqrt(var + epsilon) over `axes` (statistics in f32 for
+  /// narrower floats), in x's element type.
+  FailureOr<Value> standardize(Value x, ArrayRef<int64_t> axes, double epsilon);
+  /// The coordinates [shape..., rank] of each element of a `shape` tensor,
+  /// the one along `axis` taken from `along` (ops/Indexing.cpp).
+  FailureOr<Value> coordinates(ArrayRef<int64_t> shape, int64_t axis,
+                               Value along);
+  /// edge.scatter_nd of `updates` into `data` at `coords`.
+  FailureOr<Value> scatter(Value data, Value coords, Value updates,
+                           StringRef reduction);
+  /// y * scale + bias, scale and bias one entry per channel (dim 1).
+  FailureOr<Value> channelAffine(Value y, Value scale, Value bias);
 
   // --- quantization (ops/Quantization.cpp, shared with ops/QLinear.cpp) ---
   /// The parameters of a quantization: scale, zero point (null: 0), the

@@ -601,6 +601,7 @@ void Importer::registerHandlers() {
   registerReduction();
   registerLoss();
   registerAttention();
+  registerIndexing();
   registerQLinear();
 }
 

@@ -132,7 +132,8 @@ struct ConvertEdgeToLinalgPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<EdgeDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect, tensor::TensorDialect,
+                           scf::SCFDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))

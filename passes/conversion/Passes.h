@@ -2,6 +2,7 @@
 #ifndef EDGEC_PASSES_CONVERSION_PASSES_H
 #define EDGEC_PASSES_CONVERSION_PASSES_H
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "mlir/Pass/Pass.h"

@@ -354,6 +354,16 @@ void Importer::registerConvPool() {
   handlers["AveragePool"] = [this](const onnx::NodeProto &n) {
     return importPool(n, false);
   };
+  handlers["GlobalMaxPool"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    int64_t rank = typeOf(x).getRank();
+    if (rank < 3)
+      return fail("GlobalMaxPool takes an N x C x D... input");
+    return single(make<edge::ReduceMaxOp>(
+        x, {named("axes", builder.getDenseI64ArrayAttr(
+                              llvm::to_vector(llvm::seq<int64_t>(2, rank)))),
+            named("keepdims", builder.getBoolAttr(true))}));
+  };
   handlers["GlobalAveragePool"] =
       [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Value x, input(n, 0));

@@ -11,6 +11,8 @@
 
 #include "compiler/import/Importer.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace edgec::detail {
@@ -261,6 +263,72 @@ void Importer::registerElementwise() {
     if (typeOf(y).getShape() != typeOf(x).getShape())
       return fail("PRelu's slope must broadcast to the input's shape");
     return Values{y};
+  };
+  // IsNaN: x != x; IsInf: x == +inf or x == -inf, as the attributes ask.
+  handlers["IsNaN"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    if (!isa<FloatType>(typeOf(x).getElementType()))
+      return fail("IsNaN takes floating-point tensors");
+    ASSIGN_OR_FAIL(Value same,
+                   make<edge::CompareOp>(
+                       {x, x}, {named("predicate", builder.getStringAttr("eq"))}));
+    return single(
+        make<edge::UnaryFnOp>(same, {named("fn", builder.getStringAttr("not"))}));
+  };
+  handlers["IsInf"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    Type et = typeOf(x).getElementType();
+    if (!isa<FloatType>(et))
+      return fail("IsInf takes floating-point tensors");
+    ASSIGN_OR_FAIL(int64_t positive, intAttr(n, "detect_positive", 1));
+    ASSIGN_OR_FAIL(int64_t negative, intAttr(n, "detect_negative", 1));
+    auto equals = [&](double v) {
+      return make<edge::CompareOp>(
+          {x, scalarOf(et, v)}, {named("predicate", builder.getStringAttr("eq"))});
+    };
+    ASSIGN_OR_FAIL(Value pos, equals(INFINITY));
+    ASSIGN_OR_FAIL(Value neg, equals(-INFINITY));
+    if (positive && negative)
+      return single(make<edge::BitwiseOp>(
+          {pos, neg}, {named("kind", builder.getStringAttr("or"))}));
+    if (positive)
+      return Values{pos};
+    if (negative)
+      return Values{neg};
+    return single(make<edge::BitwiseOp>(
+        {pos, neg}, {named("kind", builder.getStringAttr("and"))}));
+  };
+  // Swish: x * sigmoid(alpha * x).
+  handlers["Swish"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    ASSIGN_OR_FAIL(float alpha, floatAttr(n, "alpha", 1.0f));
+    Type et = typeOf(x).getElementType();
+    if (!isa<FloatType>(et))
+      return fail("Swish takes floating-point tensors");
+    Value ax = x;
+    if (alpha != 1.0f) {
+      ASSIGN_OR_FAIL(ax, make<edge::MulOp>({x, scalarOf(et, alpha)}));
+    }
+    ASSIGN_OR_FAIL(Value s, make<edge::SigmoidOp>(ax));
+    return single(make<edge::MulOp>({x, s}));
+  };
+  // Shrink: x < -lambd ? x + bias : x > lambd ? x - bias : 0.
+  handlers["Shrink"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    ASSIGN_OR_FAIL(float lambd, floatAttr(n, "lambd", 0.5f));
+    ASSIGN_OR_FAIL(float bias, floatAttr(n, "bias", 0.0f));
+    Type et = typeOf(x).getElementType();
+    auto cmp = [&](double v, const char *p) {
+      return make<edge::CompareOp>({x, scalarOf(et, v)},
+                                   {named("predicate", builder.getStringAttr(p))});
+    };
+    ASSIGN_OR_FAIL(Value below, cmp(-lambd, "lt"));
+    ASSIGN_OR_FAIL(Value above, cmp(lambd, "gt"));
+    ASSIGN_OR_FAIL(Value up, make<edge::AddOp>({x, scalarOf(et, bias)}));
+    ASSIGN_OR_FAIL(Value down, make<edge::SubOp>({x, scalarOf(et, bias)}));
+    ASSIGN_OR_FAIL(Value y,
+                   make<edge::WhereOp>({above, down, scalarOf(et, 0.0)}));
+    return single(make<edge::WhereOp>({below, up, y}));
   };
   handlers["Cast"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(int64_t code, intAttr(n, "to", 0));

@@ -123,6 +123,48 @@ Importer::importLayerNorm(const onnx::NodeProto &n, bool rms) {
   return results;
 }
 
+FailureOr<Value> Importer::standardize(Value x, ArrayRef<int64_t> axes,
+                                       double epsilon) {
+  auto t = typeOf(x);
+  Type et = t.getElementType();
+  Type stash = et.getIntOrFloatBitWidth() < 32 ? builder.getF32Type() : et;
+  int64_t count = 1;
+  for (int64_t a : axes)
+    count *= t.getDimSize(a);
+  auto mean = [&](Value v) -> FailureOr<Value> {
+    ASSIGN_OR_FAIL(Value sum,
+                   make<edge::ReduceSumOp>(
+                       v, {named("axes", builder.getDenseI64ArrayAttr(axes)),
+                           named("keepdims", builder.getBoolAttr(true))}));
+    return make<edge::DivOp>({sum, scalarOf(stash, double(count))});
+  };
+  ASSIGN_OR_FAIL(Value xs, castTo(x, stash));
+  ASSIGN_OR_FAIL(Value m, mean(xs));
+  ASSIGN_OR_FAIL(Value centered, make<edge::SubOp>({xs, m}));
+  ASSIGN_OR_FAIL(Value squares, make<edge::MulOp>({centered, centered}));
+  ASSIGN_OR_FAIL(Value var, mean(squares));
+  ASSIGN_OR_FAIL(Value varEps, make<edge::AddOp>({var, scalarOf(stash, epsilon)}));
+  ASSIGN_OR_FAIL(Value stdDev, make<edge::SqrtOp>(varEps));
+  ASSIGN_OR_FAIL(Value y, make<edge::DivOp>({centered, stdDev}));
+  return castTo(y, et);
+}
+
+/// y * scale + bias with scale and bias of shape [C] along dim 1 of `y`.
+FailureOr<Value> Importer::channelAffine(Value y, Value scale, Value bias) {
+  auto shape = typeOf(y).getShape();
+  SmallVector<int64_t> perChannel(shape.size(), 1);
+  perChannel[1] = shape[1];
+  for (Value v : {scale, bias})
+    if (v && typeOf(v).getNumElements() != shape[1])
+      return fail(opType + "'s scale and bias must have one entry per channel");
+  ASSIGN_OR_FAIL(Value s, reshape(scale, perChannel));
+  ASSIGN_OR_FAIL(y, make<edge::MulOp>({y, s}));
+  if (!bias)
+    return y;
+  ASSIGN_OR_FAIL(Value b, reshape(bias, perChannel));
+  return make<edge::AddOp>({y, b});
+}
+
 void Importer::registerNormalization() {
   handlers["LayerNormalization"] = [this](const onnx::NodeProto &n) {
     return importLayerNorm(n, /*rms=*/false);
@@ -170,6 +212,126 @@ void Importer::registerNormalization() {
     if (typeOf(y).getShape() != vt.getShape())
       return fail("Hardmax of a tensor with a zero-size dimension");
     return single(reshape(y, shape));
+  };
+  handlers["InstanceNormalization"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values ops, inputs(n, 3));
+    ASSIGN_OR_FAIL(float epsilon, floatAttr(n, "epsilon", 1e-5f));
+    auto t = typeOf(ops[0]);
+    if (t.getRank() < 3 || !isa<FloatType>(t.getElementType()))
+      return fail("InstanceNormalization takes a floating-point N x C x D... "
+                  "input");
+    ASSIGN_OR_FAIL(Value y, standardize(ops[0],
+                                        llvm::to_vector(llvm::seq<int64_t>(
+                                            2, t.getRank())),
+                                        epsilon));
+    return single(channelAffine(y, ops[1], ops[2]));
+  };
+  // GroupNormalization: statistics per (n, group); scale and bias per
+  // channel (opset 21) or, at opset 18, per group.
+  handlers["GroupNormalization"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values ops, inputs(n, 3));
+    ASSIGN_OR_FAIL(float epsilon, floatAttr(n, "epsilon", 1e-5f));
+    ASSIGN_OR_FAIL(int64_t groups, intAttr(n, "num_groups", 0));
+    auto t = typeOf(ops[0]);
+    if (t.getRank() < 3 || !isa<FloatType>(t.getElementType()))
+      return fail("GroupNormalization takes a floating-point N x C x D... "
+                  "input");
+    int64_t N = t.getDimSize(0), C = t.getDimSize(1);
+    if (groups < 1 || C % groups != 0)
+      return fail("GroupNormalization's num_groups " + Twine(groups) +
+                  " does not divide its " + Twine(C) + " channels");
+    ASSIGN_OR_FAIL(Value g, reshape(ops[0], {N, groups, t.getNumElements() / (N * groups)}));
+    ASSIGN_OR_FAIL(Value y, standardize(g, {2}, epsilon));
+    int64_t scaleSize = typeOf(ops[1]).getNumElements();
+    if (scaleSize == groups && groups != C) {
+      ASSIGN_OR_FAIL(Value s, reshape(ops[1], {groups, 1}));
+      ASSIGN_OR_FAIL(Value b, reshape(ops[2], {groups, 1}));
+      ASSIGN_OR_FAIL(y, make<edge::MulOp>({y, s}));
+      ASSIGN_OR_FAIL(y, make<edge::AddOp>({y, b}));
+      return single(reshape(y, t.getShape()));
+    }
+    ASSIGN_OR_FAIL(y, reshape(y, t.getShape()));
+    return single(channelAffine(y, ops[1], ops[2]));
+  };
+  // MeanVarianceNormalization: (x - mean) / (sqrt(var) + 1e-9) over axes.
+  handlers["MeanVarianceNormalization"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    auto t = typeOf(x);
+    Type et = t.getElementType();
+    if (!isa<FloatType>(et))
+      return fail("MeanVarianceNormalization takes floating-point tensors");
+    SmallVector<int64_t> axes;
+    for (int64_t a : intsAttr(n, "axes", {0, 2, 3})) {
+      ASSIGN_OR_FAIL(int64_t axis, normAxis(a, t.getRank(), "axis"));
+      axes.push_back(axis);
+    }
+    int64_t count = 1;
+    for (int64_t a : axes)
+      count *= t.getDimSize(a);
+    auto mean = [&](Value v) -> FailureOr<Value> {
+      ASSIGN_OR_FAIL(Value sum,
+                     make<edge::ReduceSumOp>(
+                         v, {named("axes", builder.getDenseI64ArrayAttr(axes)),
+                             named("keepdims", builder.getBoolAttr(true))}));
+      return make<edge::DivOp>({sum, scalarOf(et, double(count))});
+    };
+    ASSIGN_OR_FAIL(Value m, mean(x));
+    ASSIGN_OR_FAIL(Value sq, make<edge::MulOp>({x, x}));
+    ASSIGN_OR_FAIL(Value msq, mean(sq));
+    ASSIGN_OR_FAIL(Value m2, make<edge::MulOp>({m, m}));
+    ASSIGN_OR_FAIL(Value var, make<edge::SubOp>({msq, m2}));
+    ASSIGN_OR_FAIL(Value sd, make<edge::SqrtOp>(var));
+    ASSIGN_OR_FAIL(sd, make<edge::AddOp>({sd, scalarOf(et, 1e-9)}));
+    ASSIGN_OR_FAIL(Value centered, make<edge::SubOp>({x, m}));
+    return single(make<edge::DivOp>({centered, sd}));
+  };
+  // LRN: x / (bias + alpha / size * (sum of squares over the channel
+  // window))^beta, the window [c - (size-1)/2, c + size/2] zero-padded.
+  handlers["LRN"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    ASSIGN_OR_FAIL(float alpha, floatAttr(n, "alpha", 1e-4f));
+    ASSIGN_OR_FAIL(float beta, floatAttr(n, "beta", 0.75f));
+    ASSIGN_OR_FAIL(float bias, floatAttr(n, "bias", 1.0f));
+    ASSIGN_OR_FAIL(int64_t size, intAttr(n, "size", 0));
+    auto t = typeOf(x);
+    Type et = t.getElementType();
+    if (t.getRank() < 3 || !isa<FloatType>(et))
+      return fail("LRN takes a floating-point N x C x D... input");
+    if (size < 1)
+      return fail("LRN's size must be positive");
+    int64_t rank = t.getRank(), C = t.getDimSize(1);
+    ASSIGN_OR_FAIL(Value sq, make<edge::MulOp>({x, x}));
+    SmallVector<int64_t> pads(2 * rank, 0);
+    pads[1] = (size - 1) / 2;
+    pads[rank + 1] = size - 1 - (size - 1) / 2;
+    ASSIGN_OR_FAIL(Value padded,
+                   make<edge::PadOp>(
+                       sq, {named("pads", builder.getDenseI64ArrayAttr(pads)),
+                            named("mode", builder.getStringAttr("constant")),
+                            named("value", builder.getF64FloatAttr(0.0))}));
+    Value sum;
+    for (int64_t o = 0; o < size; ++o) {
+      SmallVector<int64_t> starts(rank, 0), sizes(t.getShape()), steps(rank, 1);
+      starts[1] = o;
+      sizes[1] = C;
+      ASSIGN_OR_FAIL(Value part,
+                     make<edge::SliceOp>(
+                         padded, {named("starts", builder.getDenseI64ArrayAttr(starts)),
+                                  named("sizes", builder.getDenseI64ArrayAttr(sizes)),
+                                  named("steps", builder.getDenseI64ArrayAttr(steps))}));
+      if (sum) {
+        ASSIGN_OR_FAIL(sum, make<edge::AddOp>({sum, part}));
+      } else {
+        sum = part;
+      }
+    }
+    ASSIGN_OR_FAIL(Value d, make<edge::MulOp>({sum, scalarOf(et, alpha / size)}));
+    ASSIGN_OR_FAIL(d, make<edge::AddOp>({d, scalarOf(et, bias)}));
+    ASSIGN_OR_FAIL(d, make<edge::PowOp>({d, scalarOf(et, beta)}));
+    return single(make<edge::DivOp>({x, d}));
   };
   handlers["Softmax"] = [this](const onnx::NodeProto &n) {
     return importSoftmax(n, /*log=*/false);

@@ -906,5 +906,43 @@ LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, Loc loc,
   return success();
 }
 
+LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto data = tensorOf(adaptor.getData());
+  auto idx = tensorOf(adaptor.getIndices());
+  auto upd = tensorOf(adaptor.getUpdates());
+  if (failed(requireStatic(loc, {adaptor.getData(), adaptor.getIndices(),
+                                 adaptor.getUpdates()})))
+    return failure();
+  if (idx.getRank() < 1)
+    return emitOptionalError(loc, "C24: indices must have rank 1 or more");
+  int64_t m = idx.getDimSize(idx.getRank() - 1);
+  if (m < 1 || m > data.getRank())
+    return emitOptionalError(loc, "C24: index tuples of ", m,
+                             " entries do not fit data of rank ",
+                             data.getRank());
+  SmallVector<int64_t> expected(idx.getShape().drop_back());
+  llvm::append_range(expected, data.getShape().drop_front(m));
+  if (upd.getShape() != ArrayRef<int64_t>(expected))
+    return emitOptionalError(loc, "C24: updates must have shape ",
+                             shapeStr(expected));
+  if (upd.getElementType() != data.getElementType())
+    return emitOptionalError(loc, "C24: updates must have the data's type");
+  types.push_back(data);
+  return success();
+}
+
+LogicalResult ScatterNDOp::verify() {
+  StringRef r = getReduction();
+  if (r != "none" && r != "add" && r != "mul" && r != "max" && r != "min")
+    return emitOpError("C25: reduction must be none, add, mul, max or min, "
+                       "not '")
+           << r << "'";
+  if (r != "none" && getData().getType().getElementType().isInteger(1))
+    return emitOpError("C25: a reduction on bool tensors");
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/Edge/IR/EdgeOps.cpp.inc"

@@ -595,6 +595,25 @@ def Edge_TriluOp : Edge_SameTypeOp<"trilu"> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
+def Edge_ScatterNDOp : Edge_Op<"scatter_nd"> {
+  let summary = "data with updates written at index tuples, or combined "
+                "with what is there by `reduction`";
+  let description = [{
+    `indices` [..., m] address the first m dims of `data`; `updates` has
+    shape indices[:-1] + data[m:] (C24). Tuples apply in order (a repeated
+    tuple without reduction keeps the last update). Negative indices count
+    from the end; out-of-range ones are clamped. `reduction`: none, add,
+    mul, max, min (C25). ScatterElements and TensorScatter are imported as
+    this op with full coordinates (m = rank).
+  }];
+  let arguments = (ins Edge_Tensor:$data, RankedTensorOf<[I64]>:$indices,
+                   Edge_Tensor:$updates,
+                   DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+  let results = (outs Edge_Tensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Edge_GatherElementsOp : Edge_Op<"gather_elements"> {
   let summary = "out[i] = data[i with i[axis] replaced by indices[i]]";
   let arguments = (ins Edge_Tensor:$data, RankedTensorOf<[I32, I64]>:$indices,

@@ -352,6 +352,85 @@ struct GatherElementsLowering : OpConversionPattern<GatherElementsOp> {
   }
 };
 
+/// edge.scatter_nd: a loop over the index tuples, and in it over the
+/// elements of each update slice, each extracted and inserted (combined
+/// with the element there for a reduction) into the data as [P, S]: P the
+/// positions the tuples address, S the slice size. Bufferized, the data is
+/// copied once and updated in place.
+struct ScatterNDLowering : OpConversionPattern<ScatterNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ScatterNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    ArrayRef<int64_t> shape = op.getType().getShape();
+    auto idxT = op.getIndices().getType();
+    int64_t m = idxT.getDimSize(idxT.getRank() - 1);
+    int64_t tuples = idxT.getNumElements() / std::max<int64_t>(m, 1);
+    int64_t positions = 1, slice = 1;
+    for (int64_t d = 0; d < int64_t(shape.size()); ++d)
+      (d < m ? positions : slice) *= shape[d];
+    if (tuples == 0 || slice == 0 || positions == 0) {
+      rewriter.replaceOp(op, adaptor.getData());
+      return success();
+    }
+    Value data = reshapeTo(b, loc, adaptor.getData(), {positions, slice});
+    Value idx = reshapeTo(b, loc, adaptor.getIndices(), {tuples, m});
+    Value upd = reshapeTo(b, loc, adaptor.getUpdates(), {tuples, slice});
+    StringRef reduction = op.getReduction();
+    bool isUnsigned = unsignedIn(op);
+    auto cst = [&](OpBuilder &nb, Location nl, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(nb, nl, v);
+    };
+    auto outer = scf::ForOp::create(
+        b, loc, cst(b, loc, 0), cst(b, loc, tuples), cst(b, loc, 1),
+        ValueRange{data},
+        [&](OpBuilder &ob, Location ol, Value u, ValueRange acc) {
+          Value row = cst(ob, ol, 0);
+          for (int64_t j = 0; j < m; ++j) {
+            Value raw = tensor::ExtractOp::create(ob, ol, idx,
+                                                  ValueRange{u, cst(ob, ol, j)});
+            Value i = gatherIndex(ob, ol, raw, shape[j]);
+            row = arith::AddIOp::create(
+                ob, ol, arith::MulIOp::create(ob, ol, row, cst(ob, ol, shape[j])),
+                i);
+          }
+          auto inner = scf::ForOp::create(
+              ob, ol, cst(ob, ol, 0), cst(ob, ol, slice), cst(ob, ol, 1),
+              ValueRange{acc[0]},
+              [&](OpBuilder &ib, Location il, Value s, ValueRange acc2) {
+                Value v = tensor::ExtractOp::create(ib, il, upd, ValueRange{u, s});
+                if (reduction != "none") {
+                  Value old = tensor::ExtractOp::create(ib, il, acc2[0],
+                                                        ValueRange{row, s});
+                  bool isFloat = isa<FloatType>(v.getType());
+                  if (reduction == "add")
+                    v = isFloat ? Value(arith::AddFOp::create(ib, il, old, v))
+                                : Value(arith::AddIOp::create(ib, il, old, v));
+                  else if (reduction == "mul")
+                    v = isFloat ? Value(arith::MulFOp::create(ib, il, old, v))
+                                : Value(arith::MulIOp::create(ib, il, old, v));
+                  else if (reduction == "max")
+                    v = isFloat      ? Value(arith::MaximumFOp::create(ib, il, old, v))
+                        : isUnsigned ? Value(arith::MaxUIOp::create(ib, il, old, v))
+                                     : Value(arith::MaxSIOp::create(ib, il, old, v));
+                  else
+                    v = isFloat      ? Value(arith::MinimumFOp::create(ib, il, old, v))
+                        : isUnsigned ? Value(arith::MinUIOp::create(ib, il, old, v))
+                                     : Value(arith::MinSIOp::create(ib, il, old, v));
+                }
+                Value next = tensor::InsertOp::create(ib, il, v, acc2[0],
+                                                      ValueRange{row, s});
+                scf::YieldOp::create(ib, il, next);
+              });
+          scf::YieldOp::create(ob, ol, inner.getResult(0));
+        });
+    rewriter.replaceOp(op, reshapeTo(b, loc, outer.getResult(0), shape));
+    return success();
+  }
+};
+
 /// edge.expand: the input read with numpy broadcasting into the result.
 struct ExpandLowering : OpConversionPattern<ExpandOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -374,6 +453,6 @@ struct ExpandLowering : OpConversionPattern<ExpandOp> {
 namespace edgec::lowering {
 void populateDataMovementLoweringPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering, PadLowering, GatherLowering, ShapeLowering, ExpandLowering, SliceLowering, TriluLowering, GatherElementsLowering>(ctx);
+  patterns.add<ReshapeLowering, TransposeLowering, ConcatLowering, PadLowering, GatherLowering, ShapeLowering, ExpandLowering, SliceLowering, TriluLowering, GatherElementsLowering, ScatterNDLowering>(ctx);
 }
 } // namespace edgec::lowering

@@ -313,3 +313,20 @@ func.func @arg_reduce_c1(%x: tensor<3x5xf32>) -> tensor<3xi64> {
   %0 = edge.arg_reduce %x {kind = "max", axis = 2 : i64, keepdims = false, select_last_index = false} : (tensor<3x5xf32>) -> tensor<3xi64>
   return %0 : tensor<3xi64>
 }
+
+// -----
+
+func.func @scatter_nd_c24(%d: tensor<4x5xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) -> tensor<4x5xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{C24: updates must have shape 2x5}}
+  %0 = edge.scatter_nd %d, %i, %u : (tensor<4x5xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// -----
+
+func.func @scatter_nd_c25(%d: tensor<4x5xf32>, %i: tensor<2x1xi64>, %u: tensor<2x5xf32>) -> tensor<4x5xf32> {
+  // expected-error@+1 {{C25: reduction must be none, add, mul, max or min, not 'sub'}}
+  %0 = edge.scatter_nd %d, %i, %u {reduction = "sub"} : (tensor<4x5xf32>, tensor<2x1xi64>, tensor<2x5xf32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}

@@ -393,3 +393,22 @@ func.func @cumulative(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
   %0 = edge.cumulative %x {kind = "sum", axis = 1 : i64, exclusive = true, reverse = false} : tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
 }
+
+// -----
+
+// scatter_nd: a loop over the index tuples computing the addressed row
+// (negative indices wrapped, clamped), and over the slice, each update
+// combined with the element there and inserted.
+// CHECK-LABEL: func.func @scatter_nd_add
+// CHECK: scf.for %[[U:.+]] = {{.*}} iter_args(%[[ACC:.+]] = {{.*}}) -> (tensor<4x3xf32>)
+// CHECK: tensor.extract %{{.*}}[%[[U]], %{{.*}}] : tensor<2x1xi64>
+// CHECK: arith.minsi
+// CHECK: scf.for %[[S:.+]] = {{.*}} iter_args(%[[ACC2:.+]] = %[[ACC]])
+// CHECK: %[[V:.+]] = tensor.extract %{{.*}}[%[[U]], %[[S]]] : tensor<2x3xf32>
+// CHECK: %[[OLD:.+]] = tensor.extract %[[ACC2]]
+// CHECK: %[[SUM:.+]] = arith.addf %[[OLD]], %[[V]]
+// CHECK: tensor.insert %[[SUM]] into %[[ACC2]]
+func.func @scatter_nd_add(%d: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3xf32>) -> tensor<4x3xf32> {
+  %0 = edge.scatter_nd %d, %i, %u {reduction = "add"} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
