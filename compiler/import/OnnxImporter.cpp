@@ -575,6 +575,7 @@ void Importer::registerHandlers() {
   registerReduction();
   registerLoss();
   registerQLinear();
+  registerImage();
 }
 
 //===----------------------------------------------------------------------===//

@@ -149,4 +149,5 @@ void edgec::populateEdgeToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateNormalizationLoweringPatterns(patterns);
   lowering::populateDataMovementLoweringPatterns(patterns);
   lowering::populateReductionLoweringPatterns(patterns);
+  lowering::populateImageLoweringPatterns(patterns);
 }
