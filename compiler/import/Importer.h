@@ -214,6 +214,9 @@ private:
   /// Resize or Upsample of `x` as `r` asks (ops/Image.cpp).
   FailureOr<Values> importResize(const onnx::NodeProto &n,
                                  ResizeRequest r, Value x);
+  FailureOr<Values> importLpPool(const onnx::NodeProto &n);
+  FailureOr<Values> importAffineGrid(const onnx::NodeProto &n);
+  FailureOr<Values> importCol2Im(const onnx::NodeProto &n);
 
   // --- quantization (ops/Quantization.cpp, shared with ops/QLinear.cpp) ---
   /// The parameters of a quantization: scale, zero point (null: 0), the

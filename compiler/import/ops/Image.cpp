@@ -1,9 +1,11 @@
 //===- Image.cpp - ONNX importers: image resampling ----------------------===//
 //
 // The importers of one ONNX op family (registered by registerImage()):
-// Resize (opsets 10 to 19), Upsample (7 and 9) and GridSample. Resize's
-// scales, sizes and roi decide the output shape or the sampling positions:
-// they must be known at compile time.
+// Resize (opsets 10 to 19), Upsample (7 and 9) and GridSample, and the
+// image ops built from other edge ops: LpPool (a depthwise convolution with
+// ones), AffineGrid (a matmul with a constant base grid) and Col2Im (a
+// gather of a constant index table and a sum). Resize's scales, sizes and
+// roi, AffineGrid's size and Col2Im's shapes must be known at compile time.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +30,10 @@ SmallVector<double> doubles(DenseElementsAttr a) {
   }
   return out;
 }
+
+/// The most entries of a table built at compile time (an index table or a
+/// base grid).
+constexpr int64_t kMaxTable = int64_t(1) << 24;
 
 /// `v` as %g prints it.
 std::string num(double v) {
@@ -125,7 +131,12 @@ Importer::importResize(const onnx::NodeProto &n, ResizeRequest r, Value x) {
                                            : std::max(s, scales[d]);
       for (int64_t d : axes) {
         scales[d] = s;
-        sizes[d] = int64_t(s * double(in[d]) + 0.5);
+        double size = std::floor(s * double(in[d]) + 0.5);
+        if (size >= double(kMaxElements))
+          return fail("keep_aspect_ratio_policy gives more than 2^31 - 1 "
+                      "elements along dimension " +
+                      Twine(d));
+        sizes[d] = int64_t(size);
         if (sizes[d] < 1)
           return fail("keep_aspect_ratio_policy gives an empty dimension " +
                       Twine(d));
@@ -156,6 +167,232 @@ Importer::importResize(const onnx::NodeProto &n, ResizeRequest r, Value x) {
           named("scales", builder.getDenseF64ArrayAttr(scales)),
           named("roi", builder.getDenseF64ArrayAttr(roi)),
           named("sizes", builder.getDenseI64ArrayAttr(sizes))}));
+}
+
+FailureOr<Importer::Values> Importer::importLpPool(const onnx::NodeProto &n) {
+  // (sum of |x|^p over the window)^(1/p): the window sums are a depthwise
+  // convolution with a filter of ones, over the zero-padded input.
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
+  auto type = typeOf(x);
+  int64_t rank = type.getRank();
+  if (rank < 3 || rank > 5)
+    return fail("only 1-D, 2-D and 3-D LpPool (rank-3, 4 or 5 input) is "
+                "supported, the input has rank " +
+                Twine(rank));
+  if (!isa<FloatType>(type.getElementType()))
+    return fail("LpPool needs a float tensor");
+  size_t k = rank - 2;
+  auto kernel = intsAttr(n, "kernel_shape");
+  if (kernel.size() != k)
+    return fail("kernel_shape must have " + Twine(k) + " entries");
+  auto strides = intsAttr(n, "strides", SmallVector<int64_t>(k, 1));
+  auto dilations = intsAttr(n, "dilations", SmallVector<int64_t>(k, 1));
+  if (strides.size() != k || dilations.size() != k)
+    return fail("strides and dilations need " + Twine(k) + " entries");
+  if (failed(checkWindowValues(kernel, strides, dilations)))
+    return failure();
+  ASSIGN_OR_FAIL(int64_t ceil, intAttr(n, "ceil_mode", 0));
+  if (ceil)
+    return fail("LpPool with ceil_mode is not supported");
+  ASSIGN_OR_FAIL(int64_t p, intAttr(n, "p", 2));
+  if (p < 1 || p > 64)
+    return fail("p must be between 1 and 64, got " + Twine(p));
+  SmallVector<int64_t> pads;
+  if (failed(resolvePads(n, type.getShape().drop_front(2), kernel, strides,
+                         dilations, pads)))
+    return failure();
+  Type et = type.getElementType();
+  auto scalar = [&](double v) {
+    return constant(DenseElementsAttr::get(RankedTensorType::get({}, et),
+                                           builder.getFloatAttr(et, v)));
+  };
+  Value powered;
+  if (p == 2) {
+    ASSIGN_OR_FAIL(powered, make<edge::MulOp>({x, x}));
+  } else {
+    ASSIGN_OR_FAIL(Value a, make<edge::UnaryFnOp>(
+                                x, {named("fn", builder.getStringAttr("abs"))}));
+    if (p == 1) {
+      powered = a;
+    } else {
+      ASSIGN_OR_FAIL(powered, make<edge::PowOp>({a, scalar(double(p))}));
+    }
+  }
+  int64_t channels = type.getDimSize(1);
+  SmallVector<int64_t> wShape{channels, 1};
+  wShape.append(kernel.begin(), kernel.end());
+  Value ones = constant(DenseElementsAttr::get(
+      RankedTensorType::get(wShape, et), builder.getFloatAttr(et, 1.0)));
+  ASSIGN_OR_FAIL(Value sums,
+                 conv(powered, ones, Value(), strides, dilations, pads,
+                      channels));
+  if (p == 1)
+    return Values{sums};
+  if (p == 2)
+    return single(make<edge::SqrtOp>(sums));
+  return single(make<edge::PowOp>({sums, scalar(1.0 / double(p))}));
+}
+
+FailureOr<Importer::Values>
+Importer::importAffineGrid(const onnx::NodeProto &n) {
+  // grid = base x theta^T, the base grid [x, y, (z,) 1] of every output
+  // position (x along the last dim) computed here.
+  ASSIGN_OR_FAIL(Value theta, input(n, 0));
+  ASSIGN_OR_FAIL(SmallVector<int64_t> size, constInts(n, 1, "the size"));
+  ASSIGN_OR_FAIL(int64_t align, intAttr(n, "align_corners", 0));
+  auto tt = typeOf(theta);
+  int64_t k = int64_t(size.size()) - 2;
+  if (k != 2 && k != 3)
+    return fail("size must have 4 (2-D) or 5 (3-D) entries, got " +
+                Twine(size.size()));
+  if (!isa<FloatType>(tt.getElementType()) || tt.getRank() != 3 ||
+      tt.getDimSize(0) != size[0] || tt.getDimSize(1) != k ||
+      tt.getDimSize(2) != k + 1)
+    return fail("theta must be a float tensor of shape " + Twine(size[0]) +
+                "x" + Twine(k) + "x" + Twine(k + 1));
+  SmallVector<int64_t> spatial(size.begin() + 2, size.end());
+  int64_t count = 1;
+  for (int64_t d : spatial) {
+    if (d <= 0 || d >= kMaxElements)
+      return fail("size entries must be between 1 and 2^31 - 1");
+    count *= d;
+    if (count * (k + 1) >= kMaxTable)
+      return fail("the base grid would have more than 2^24 entries");
+  }
+  auto position = [&](int64_t i, int64_t len) {
+    if (align)
+      return len == 1 ? -1.0 : -1.0 + double(i) * 2.0 / double(len - 1);
+    return -1.0 + (2.0 * double(i) + 1.0) / double(len);
+  };
+  SmallVector<double> base;
+  for (int64_t flat = 0; flat < count; ++flat) {
+    SmallVector<int64_t> at(k);
+    for (int64_t d = k - 1, r = flat; d >= 0; --d) {
+      at[d] = r % spatial[d];
+      r /= spatial[d];
+    }
+    for (int64_t d = k - 1; d >= 0; --d)
+      base.push_back(position(at[d], spatial[d]));
+    base.push_back(1.0);
+  }
+  Type et = tt.getElementType();
+  SmallVector<APFloat> values;
+  for (double v : base) {
+    APFloat f(v);
+    bool lost;
+    f.convert(cast<FloatType>(et).getFloatSemantics(),
+              APFloat::rmNearestTiesToEven, &lost);
+    values.push_back(f);
+  }
+  Value grid = constant(DenseElementsAttr::get(
+      RankedTensorType::get({count, k + 1}, et), values));
+  ASSIGN_OR_FAIL(Value thetaT,
+                 make<edge::TransposeOp>(
+                     theta, {named("perm", builder.getDenseI64ArrayAttr(
+                                               {0, 2, 1}))}));
+  ASSIGN_OR_FAIL(Value out, make<edge::MatMulOp>({grid, thetaT}));
+  SmallVector<int64_t> shape{size[0]};
+  shape.append(spatial.begin(), spatial.end());
+  shape.push_back(k);
+  return single(reshape(out, shape));
+}
+
+FailureOr<Importer::Values> Importer::importCol2Im(const onnx::NodeProto &n) {
+  // Every image pixel sums the columns entries that cover it: a gather of
+  // (pixel, kernel offset) from the columns with one zero appended (where an
+  // offset covers no block), then a sum over the offsets.
+  ASSIGN_OR_FAIL(Value x, input(n, 0));
+  ASSIGN_OR_FAIL(SmallVector<int64_t> image,
+                 constInts(n, 1, "the image_shape"));
+  ASSIGN_OR_FAIL(SmallVector<int64_t> block,
+                 constInts(n, 2, "the block_shape"));
+  auto xt = typeOf(x);
+  size_t k = image.size();
+  if (k == 0 || block.size() != k)
+    return fail("image_shape and block_shape must have the same, non-zero "
+                "number of entries");
+  auto strides = intsAttr(n, "strides", SmallVector<int64_t>(k, 1));
+  auto dilations = intsAttr(n, "dilations", SmallVector<int64_t>(k, 1));
+  auto pads = intsAttr(n, "pads", SmallVector<int64_t>(2 * k, 0));
+  if (strides.size() != k || dilations.size() != k || pads.size() != 2 * k)
+    return fail("strides and dilations need " + Twine(k) +
+                " entries and pads " + Twine(2 * k));
+  if (failed(checkWindowValues(block, strides, dilations)))
+    return failure();
+  int64_t kernelCount = 1, pixels = 1, blocks = 1;
+  SmallVector<int64_t> perDim(k);
+  for (size_t d = 0; d < k; ++d) {
+    if (image[d] <= 0 || image[d] >= kMaxElements || pads[d] < 0 ||
+        pads[k + d] < 0 || pads[d] >= kMaxElements ||
+        pads[k + d] >= kMaxElements)
+      return fail("image_shape entries must be positive and pads "
+                  "non-negative (below 2^31)");
+    int64_t span = dilations[d] * (block[d] - 1) + 1;
+    int64_t room = image[d] + pads[d] + pads[k + d] - span;
+    if (room < 0)
+      return fail("the block (" + Twine(span) +
+                  " with dilation) is larger than the padded image (" +
+                  Twine(image[d] + pads[d] + pads[k + d]) + ")");
+    perDim[d] = room / strides[d] + 1;
+    kernelCount *= block[d];
+    pixels *= image[d];
+    if (perDim[d] >= kMaxElements || (blocks *= perDim[d]) >= kMaxElements)
+      return fail("the image holds more than 2^31 blocks");
+    if (kernelCount >= kMaxTable || pixels >= kMaxTable ||
+        pixels * kernelCount >= kMaxTable)
+      return fail("the index table (image pixels x block size) would have "
+                  "more than 2^24 entries");
+  }
+  if (xt.getRank() != 3 || xt.getDimSize(1) % kernelCount != 0 ||
+      xt.getDimSize(2) != blocks)
+    return fail("the input must be N x (C * " + Twine(kernelCount) + ") x " +
+                Twine(blocks) + ", got " + shapeText(xt.getShape()));
+  int64_t batch = xt.getDimSize(0), channels = xt.getDimSize(1) / kernelCount;
+  int64_t zero = kernelCount * blocks; // the appended zero
+  SmallVector<int64_t> index;
+  SmallVector<int64_t> pix(k), off(k);
+  for (int64_t p = 0; p < pixels; ++p) {
+    for (int64_t d = k - 1, r = p; d >= 0; --d) {
+      pix[d] = r % image[d];
+      r /= image[d];
+    }
+    for (int64_t o = 0; o < kernelCount; ++o) {
+      for (int64_t d = k - 1, r = o; d >= 0; --d) {
+        off[d] = r % block[d];
+        r /= block[d];
+      }
+      int64_t column = 0;
+      bool covered = true;
+      for (size_t d = 0; d < k && covered; ++d) {
+        int64_t at = pix[d] + pads[d] - off[d] * dilations[d];
+        covered = at >= 0 && at % strides[d] == 0 &&
+                  at / strides[d] < perDim[d];
+        column = column * perDim[d] + at / strides[d];
+      }
+      index.push_back(covered ? o * blocks + column : zero);
+    }
+  }
+  ASSIGN_OR_FAIL(x, reshape(x, {batch, channels, kernelCount * blocks}));
+  Type et = xt.getElementType();
+  auto zt = RankedTensorType::get({batch, channels, 1}, et);
+  Value zeros = constant(DenseElementsAttr::get(
+      zt, isa<FloatType>(et) ? Attribute(builder.getFloatAttr(et, 0.0))
+                             : Attribute(builder.getIntegerAttr(et, 0))));
+  ASSIGN_OR_FAIL(x, make<edge::ConcatOp>(
+                        {x, zeros}, {named("axis", builder.getI64IntegerAttr(2))}));
+  Value table = constant(DenseElementsAttr::get(
+      RankedTensorType::get({pixels, kernelCount}, builder.getI64Type()),
+      ArrayRef<int64_t>(index)));
+  ASSIGN_OR_FAIL(Value g, make<edge::GatherOp>(
+                              {x, table},
+                              {named("axis", builder.getI64IntegerAttr(2))}));
+  ASSIGN_OR_FAIL(Value sum,
+                 make<edge::ReduceSumOp>(
+                     g, {named("axes", builder.getDenseI64ArrayAttr({3})),
+                         named("keepdims", builder.getBoolAttr(false))}));
+  SmallVector<int64_t> shape{batch, channels};
+  shape.append(image.begin(), image.end());
+  return single(reshape(sum, shape));
 }
 
 void Importer::registerImage() {
@@ -237,6 +474,16 @@ void Importer::registerImage() {
         ins, {named("mode", builder.getStringAttr(mode)),
               named("padding_mode", builder.getStringAttr(padding)),
               named("align_corners", builder.getBoolAttr(align != 0))}));
+  };
+  handlers["LpPool"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    return importLpPool(n);
+  };
+  handlers["AffineGrid"] =
+      [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    return importAffineGrid(n);
+  };
+  handlers["Col2Im"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    return importCol2Im(n);
   };
 }
 

@@ -15,6 +15,9 @@ using namespace edge;
 namespace {
 using Loc = std::optional<Location>;
 
+/// The most entries of one compile-time tap table.
+constexpr int64_t kMaxTapTable = int64_t(1) << 24;
+
 bool isOneOf(StringRef s, std::initializer_list<StringRef> names) {
   return llvm::is_contained(names, s);
 }
@@ -85,13 +88,14 @@ LogicalResult ResizeOp::verify() {
            << in.getElementType();
   if (mode == "nearest" && getAntialias())
     return emitOpError("C2: antialias applies to linear and cubic only");
-  // The tap tables hold one row per output coordinate.
+  // The tap tables, built at compile time, hold one row of taps per output
+  // coordinate.
   for (int64_t d = 0; d < rank; ++d) {
     int64_t taps = resizeTapCount(mode, getAntialias(), getScales()[d]);
-    if (taps >= (int64_t(1) << 24) / getType().getDimSize(d))
-      return emitOpError("C1: scale ")
-             << getScales()[d] << " of dimension " << d
-             << " needs too many antialiasing taps";
+    if (taps >= kMaxTapTable / getType().getDimSize(d))
+      return emitOpError("C1: the tap table of dimension ")
+             << d << " (" << getType().getDimSize(d) << " outputs x " << taps
+             << " taps) would exceed 2^24 entries";
   }
   return success();
 }
