@@ -259,11 +259,12 @@ Value nearestResize(OpBuilder &b, Location loc, ResizeOp op, Value input,
 }
 
 /// Linear and cubic along dimension `d`: out = sum over the taps of
-/// weight x input (the extrapolation value where the position is outside).
+/// weight x input (the extrapolation value where the position is outside),
+/// computed and returned in `et` (input elements are extended to it).
 Value resampleAxis(OpBuilder &b, Location loc, Value input, int64_t d,
-                   int64_t outSize, const AxisTaps &taps, double fill) {
+                   int64_t outSize, const AxisTaps &taps, double fill,
+                   Type et) {
   auto inType = tensorType(input);
-  Type et = inType.getElementType();
   int64_t rank = inType.getRank();
   MLIRContext *ctx = b.getContext();
   SmallVector<int64_t> shape(inType.getShape());
@@ -304,6 +305,8 @@ Value resampleAxis(OpBuilder &b, Location loc, Value input, int64_t d,
                                     nb, nl, nb.getIndexType(), a[0]))
                               : Value(linalg::IndexOp::create(nb, nl, i)));
         Value v = tensor::ExtractOp::create(nb, nl, input, at);
+        if (v.getType() != et)
+          v = arith::ExtFOp::create(nb, nl, et, v);
         Value r = arith::AddFOp::create(
             nb, nl, a[2], arith::MulFOp::create(nb, nl, a[1], v));
         linalg::YieldOp::create(nb, nl, r);
@@ -325,11 +328,20 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
     if (op.getMode() == "nearest") {
       v = nearestResize(rewriter, loc, op, v, taps);
     } else {
-      // The innermost dimension first, as the reference nests its loops.
+      // The innermost dimension first, as the reference nests its loops;
+      // narrower floats (float16, bfloat16) are interpolated in float32.
+      Type et = op.getType().getElementType();
+      Type ct = et.getIntOrFloatBitWidth() < 32 ? rewriter.getF32Type() : et;
       for (int64_t d = rank - 1; d >= 0; --d)
         if (!taps[d].identity)
           v = resampleAxis(rewriter, loc, v, d, op.getType().getDimSize(d),
-                           taps[d], op.getExtrapolationValue().convertToDouble());
+                           taps[d],
+                           op.getExtrapolationValue().convertToDouble(), ct);
+      if (tensorType(v).getElementType() != et)
+        v = elementwise(rewriter, loc, v, op.getType().getShape(), et,
+                        [&](OpBuilder &nb, Location nl, ValueRange a) -> Value {
+                          return arith::TruncFOp::create(nb, nl, et, a[0]);
+                        });
     }
     rewriter.replaceOp(op, v);
     return success();
