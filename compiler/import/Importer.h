@@ -60,6 +60,8 @@ std::string shapeText(llvm::ArrayRef<int64_t> shape);
 #define EDGEC_CONCAT(a, b) EDGEC_CONCAT_IMPL(a, b)
 #define EDGEC_CONCAT_IMPL(a, b) a##b
 
+struct ResizeRequest; // ops/Image.cpp
+
 class Importer {
 public:
   Importer(MLIRContext &ctx, const std::string &path,
@@ -109,6 +111,7 @@ private:
   void registerAttention();
   void registerIndexing();
   void registerQLinear(); // com.microsoft QLinear* (ops/QLinear.cpp)
+  void registerImage();   // Resize, Upsample, GridSample (ops/Image.cpp)
 
   // --- node helpers (on failure: a diagnostic at the node, then failure) ----
   const onnx::AttributeProto *attr(const onnx::NodeProto &n, StringRef name);
@@ -211,6 +214,12 @@ private:
   FailureOr<Values> importSqueeze(const onnx::NodeProto &n, bool unsqueeze);
   FailureOr<Values> importConstant(const onnx::NodeProto &n);
   FailureOr<Values> importPad(const onnx::NodeProto &n);
+  /// Resize or Upsample of `x` as `r` asks (ops/Image.cpp).
+  FailureOr<Values> importResize(const onnx::NodeProto &n,
+                                 ResizeRequest r, Value x);
+  FailureOr<Values> importLpPool(const onnx::NodeProto &n);
+  FailureOr<Values> importAffineGrid(const onnx::NodeProto &n);
+  FailureOr<Values> importCol2Im(const onnx::NodeProto &n);
 
   // --- transformer blocks (ops/Attention.cpp) ---
   FailureOr<Values> importAttention(const onnx::NodeProto &n);

@@ -603,6 +603,7 @@ void Importer::registerHandlers() {
   registerAttention();
   registerIndexing();
   registerQLinear();
+  registerImage();
 }
 
 //===----------------------------------------------------------------------===//

@@ -150,4 +150,5 @@ void edgec::populateEdgeToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateNormalizationLoweringPatterns(patterns);
   lowering::populateDataMovementLoweringPatterns(patterns);
   lowering::populateReductionLoweringPatterns(patterns);
+  lowering::populateImageLoweringPatterns(patterns);
 }

@@ -22,6 +22,7 @@ void populateMatMulLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateImageLoweringPatterns(mlir::RewritePatternSet &patterns);
 /// Quantized tensors become their integer storage through `converter`.
 void populateQuantizationLoweringPatterns(mlir::RewritePatternSet &patterns,
                                           const mlir::TypeConverter &converter);

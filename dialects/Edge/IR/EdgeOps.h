@@ -48,6 +48,11 @@ subChannelZeroPoints(mlir::quant::UniformQuantizedSubChannelType type);
 /// Numpy-style broadcast of two static shapes; failure if incompatible.
 mlir::FailureOr<llvm::SmallVector<int64_t>>
 broadcastShapes(llvm::ArrayRef<int64_t> a, llvm::ArrayRef<int64_t> b);
+
+/// The taps one output coordinate of edge.resize reads along a dimension
+/// resampled by `scale` with `mode` (nearest, linear, cubic); antialiasing
+/// widens the filter by 1 / scale when downsampling.
+int64_t resizeTapCount(llvm::StringRef mode, bool antialias, double scale);
 } // namespace edge
 
 #endif // EDGEC_DIALECTS_EDGE_IR_EDGEOPS_H

@@ -622,4 +622,56 @@ def Edge_GatherElementsOp : Edge_Op<"gather_elements"> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
+//===----------------------------------------------------------------------===//
+// Image resampling (verifiers and inference in EdgeImageOps.cpp)
+//===----------------------------------------------------------------------===//
+
+def Edge_ResizeOp : Edge_Op<"resize"> {
+  let summary = "resample a tensor to `sizes` (ONNX Resize and Upsample)";
+  let description = [{
+    Every output coordinate maps back to an input coordinate per dimension
+    with `coordinate_mode` (half_pixel, half_pixel_symmetric,
+    pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nn,
+    tf_crop_and_resize with `roi`) and `scales[d]`, the factor the mapping
+    uses (the given scale, or sizes[d] / input dim), then is interpolated
+    along each dimension by `mode`: nearest (`nearest_mode`:
+    round_prefer_floor, round_prefer_ceil, floor, ceil), linear or cubic
+    (`cubic_coeff_a`), with `exclude_outside` and, when downsampling,
+    `antialias` for linear and cubic. Neighbours past the edge repeat the
+    edge; tf_crop_and_resize gives `extrapolation_value` for a coordinate
+    outside the input. C1: one scale and one size per dimension, positive;
+    roi empty or two entries per dimension. C2: known mode names; linear
+    and cubic on floats, antialias not with nearest.
+  }];
+  let arguments = (ins Edge_Tensor:$input, StrAttr:$mode,
+                   StrAttr:$coordinate_mode, StrAttr:$nearest_mode,
+                   F64Attr:$cubic_coeff_a, BoolAttr:$exclude_outside,
+                   F64Attr:$extrapolation_value, BoolAttr:$antialias,
+                   DenseF64ArrayAttr:$scales, DenseF64ArrayAttr:$roi,
+                   DenseI64ArrayAttr:$sizes);
+  let results = (outs Edge_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Edge_GridSampleOp : Edge_Op<"grid_sample"> {
+  let summary = "sample the input at the normalized positions of a grid "
+                "(ONNX GridSample)";
+  let description = [{
+    input (N, C, D1..Dk), grid (N, O1..Ok, k) holding (x, y, ...) in
+    [-1, 1] with x along the last dimension; the result is (N, C, O1..Ok).
+    `mode`: nearest (halves round to even, in every rank, as the ONNX
+    test data), linear, cubic (A = -0.75); `padding_mode`: zeros, border,
+    reflection; `align_corners` maps -1 and 1 to the corner pixels' centres
+    instead of their outer edges. C1: grid rank and last dim match the
+    input's spatial rank, same batch. C2: known mode names.
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat]>:$input,
+                   RankedTensorOf<[AnyFloat]>:$grid, StrAttr:$mode,
+                   StrAttr:$padding_mode, BoolAttr:$align_corners);
+  let results = (outs RankedTensorOf<[AnyFloat]>:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 #endif // EDGE_OPS_TD

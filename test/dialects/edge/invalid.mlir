@@ -316,6 +316,64 @@ func.func @arg_reduce_c1(%x: tensor<3x5xf32>) -> tensor<3xi64> {
 
 // -----
 
+func.func @resize_c1_sizes(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{C1: 3 sizes for a rank-4 input}}
+  %0 = edge.resize %x {antialias = false, coordinate_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64, mode = "nearest", nearest_mode = "round_prefer_floor", roi = array<f64>, scales = array<f64: 1.0, 1.0, 2.0, 2.0>, sizes = array<i64: 1, 4, 4>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @resize_c1_scales(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error@+1 {{C1: scale -2.000000e+00 is not positive}}
+  %0 = edge.resize %x {antialias = false, coordinate_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64, mode = "nearest", nearest_mode = "round_prefer_floor", roi = array<f64>, scales = array<f64: 1.0, 1.0, 2.0, -2.0>, sizes = array<i64: 1, 1, 4, 4>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @resize_c2_mode(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error@+1 {{C2: unknown mode 'area'}}
+  %0 = edge.resize %x {antialias = false, coordinate_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64, mode = "area", nearest_mode = "round_prefer_floor", roi = array<f64>, scales = array<f64: 1.0, 1.0, 2.0, 2.0>, sizes = array<i64: 1, 1, 4, 4>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @resize_c2_integer_linear(%x: tensor<1x1x2x2xi8>) -> tensor<1x1x4x4xi8> {
+  // expected-error@+1 {{C2: linear interpolation needs a float tensor, got 'i8'}}
+  %0 = edge.resize %x {antialias = false, coordinate_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64, mode = "linear", nearest_mode = "round_prefer_floor", roi = array<f64>, scales = array<f64: 1.0, 1.0, 2.0, 2.0>, sizes = array<i64: 1, 1, 4, 4>} : (tensor<1x1x2x2xi8>) -> tensor<1x1x4x4xi8>
+  return %0 : tensor<1x1x4x4xi8>
+}
+
+// -----
+
+func.func @resize_c1_crop_roi(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error@+1 {{C1: tf_crop_and_resize needs a roi}}
+  %0 = edge.resize %x {antialias = false, coordinate_mode = "tf_crop_and_resize", cubic_coeff_a = -7.500000e-01 : f64, exclude_outside = false, extrapolation_value = 0.000000e+00 : f64, mode = "linear", nearest_mode = "round_prefer_floor", roi = array<f64>, scales = array<f64: 1.0, 1.0, 2.0, 2.0>, sizes = array<i64: 1, 1, 4, 4>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @grid_sample_c1_grid(%x: tensor<1x3x4x4xf32>, %g: tensor<1x5x5x3xf32>) -> tensor<1x3x5x5xf32> {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{C1: a rank-4 input (N, C, spatial...) needs a rank-4 grid whose last dimension is 2}}
+  %0 = edge.grid_sample %x, %g {align_corners = false, mode = "linear", padding_mode = "zeros"} : (tensor<1x3x4x4xf32>, tensor<1x5x5x3xf32>) -> tensor<1x3x5x5xf32>
+  return %0 : tensor<1x3x5x5xf32>
+}
+
+// -----
+
+func.func @grid_sample_c2_padding(%x: tensor<1x3x4x4xf32>, %g: tensor<1x5x5x2xf32>) -> tensor<1x3x5x5xf32> {
+  // expected-error@+1 {{C2: unknown padding mode 'wrap'}}
+  %0 = edge.grid_sample %x, %g {align_corners = false, mode = "linear", padding_mode = "wrap"} : (tensor<1x3x4x4xf32>, tensor<1x5x5x2xf32>) -> tensor<1x3x5x5xf32>
+  return %0 : tensor<1x3x5x5xf32>
+}
+
+// -----
+
 func.func @scatter_nd_c24(%d: tensor<4x5xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) -> tensor<4x5xf32> {
   // expected-error@+2 {{failed to infer returned types}}
   // expected-error@+1 {{C24: updates must have shape 2x5}}
