@@ -84,6 +84,9 @@ private:
   // --- model-level ---------------------------------------------------------
   LogicalResult readModel(onnx::ModelProto &model);
   LogicalResult importGraph(const onnx::GraphProto &graph, ModuleOp module);
+  /// Imports the nodes of `graph` (the main graph, or a subgraph inlined
+  /// into it) into the current block, defining their outputs in `values`.
+  LogicalResult importNodes(const onnx::GraphProto &graph);
   /// The MLIR type of an ONNX element type; int4/uint4 (i4/ui4) only with
   /// `subByte` (constants).
   FailureOr<Type> elementType(int32_t dtype, Location loc, StringRef what,
@@ -110,6 +113,8 @@ private:
   void registerLoss();
   void registerAttention();
   void registerIndexing();
+  void registerRecurrent();
+  void registerControlFlow();
   void registerQLinear(); // com.microsoft QLinear* (ops/QLinear.cpp)
   void registerImage();   // Resize, Upsample, GridSample (ops/Image.cpp)
 
@@ -138,6 +143,9 @@ private:
   /// The constant value of node input `i`, which the op needs at compile time.
   FailureOr<DenseElementsAttr> constInput(const onnx::NodeProto &n, int i,
                                           StringRef what);
+  /// " --input-value=NAME=FILE.npy" for each graph input `v` is computed
+  /// from (empty if none, or if too far to trace).
+  std::string graphInputsHint(Value v);
   FailureOr<SmallVector<int64_t>> constInts(const onnx::NodeProto &n, int i,
                                             StringRef what);
   RankedTensorType typeOf(Value v) {
@@ -233,6 +241,20 @@ private:
   FailureOr<Value> concat(ValueRange parts, int64_t axis);
   /// A rank-0 constant of element type `et`.
   Value scalarOf(Type et, double v);
+
+  // --- recurrent layers (ops/Recurrent.cpp) ---
+  /// RNN (0), GRU (1) or LSTM (2), unrolled.
+  FailureOr<Values> importRecurrent(const onnx::NodeProto &n, int kind);
+  /// An ONNX recurrent activation function by name.
+  FailureOr<Value> activation(StringRef name, Value x, float alpha, float beta);
+
+  // --- control flow (ops/ControlFlow.cpp) ---
+  /// The outputs of subgraph `g` inlined here, its formal inputs bound to
+  /// `bound` (outer values stay visible; its own names go out of scope
+  /// after). `what` names the subgraph in messages.
+  FailureOr<Values> inlineSubgraph(const onnx::GraphProto &g,
+                                   ArrayRef<Value> bound, StringRef what);
+  int subgraphDepth = 0;
 
   // --- shared by several families ---
   /// `v` cast to element type `et` (itself if it has it).

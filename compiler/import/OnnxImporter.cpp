@@ -500,7 +500,17 @@ FailureOr<DenseElementsAttr> Importer::constInput(const onnx::NodeProto &n,
                 "') must be a constant or computable at compile time; it is "
                 "a graph input: fix its value with --input-value=" +
                 n.input(i) + "=FILE.npy");
-  // Computed from graph inputs: name them, as the user can fix those.
+  std::string hint = graphInputsHint(v);
+  if (!hint.empty())
+    return fail(what + " (input '" + n.input(i) +
+                "') must be a constant or computable at compile time; it is "
+                "computed from graph inputs: fix their values with" +
+                hint);
+  return fail(what + " (input '" + n.input(i) +
+              "') must be a constant or computable at compile time");
+}
+
+std::string Importer::graphInputsHint(Value v) {
   SmallVector<Value> work{v};
   llvm::SmallPtrSet<Operation *, 32> seen;
   llvm::SetVector<Value> args;
@@ -514,18 +524,19 @@ FailureOr<DenseElementsAttr> Importer::constInput(const onnx::NodeProto &n,
     if (def && seen.insert(def).second)
       llvm::append_range(work, def->getOperands());
   }
+  if (!work.empty())
+    return ""; // too far to tell
   std::string hint;
-  for (Value a : args)
-    for (const auto &entry : values)
-      if (entry.second == a)
-        hint += " --input-value=" + entry.first().str() + "=FILE.npy";
-  if (!hint.empty() && work.empty())
-    return fail(what + " (input '" + n.input(i) +
-                "') must be a constant or computable at compile time; it is "
-                "computed from graph inputs: fix their values with" +
-                hint);
-  return fail(what + " (input '" + n.input(i) +
-              "') must be a constant or computable at compile time");
+  for (Value a : args) {
+    auto arg = cast<BlockArgument>(a);
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (!func)
+      continue;
+    if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                      "edge.name"))
+      hint += " --input-value=" + name.str() + "=FILE.npy";
+  }
+  return hint;
 }
 
 FailureOr<SmallVector<int64_t>> Importer::constInts(const onnx::NodeProto &n,
@@ -602,6 +613,8 @@ void Importer::registerHandlers() {
   registerLoss();
   registerAttention();
   registerIndexing();
+  registerRecurrent();
+  registerControlFlow();
   registerQLinear();
   registerImage();
 }
@@ -670,6 +683,59 @@ Importer::fixedInput(const onnx::ValueInfoProto &in, const InputValue &given) {
                 " bytes of data, " + Twine(bytes) + " expected");
   return DenseElementsAttr::getFromRawBuffer(
       type, ArrayRef<char>(array.data.data(), array.data.size()));
+}
+
+LogicalResult Importer::importNodes(const onnx::GraphProto &graph) {
+  // Nodes, in the graph's (topological) order.
+  for (auto [idx, node] : llvm::enumerate(graph.node())) {
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(idx)
+                           : node.name();
+    nodeLoc = NameLoc::get(builder.getStringAttr(name), fileLoc);
+    opType = node.op_type();
+    // The default domain, and ONNX Runtime's com.microsoft (the QLinear
+    // ops its quantizer writes), at the versions the model imports.
+    bool microsoft = node.domain() == "com.microsoft";
+    if (!node.domain().empty() && node.domain() != "ai.onnx" && !microsoft) {
+      nodeError() << "unsupported op '" << node.op_type() << "' of domain '"
+                  << node.domain() << "'";
+      return failure();
+    }
+    if (microsoft && microsoftOpset == 0) {
+      nodeError() << "op '" << node.op_type()
+                  << "' of domain 'com.microsoft', which the model does not "
+                     "import (no opset_import entry)";
+      return failure();
+    }
+    const llvm::StringMap<Handler> &table =
+        microsoft ? microsoftHandlers : handlers;
+    auto h = table.find(node.op_type());
+    if (h == table.end()) {
+      if (microsoft)
+        nodeError() << "unsupported op '" << node.op_type()
+                    << "' of domain 'com.microsoft' (version "
+                    << microsoftOpset << ")";
+      else
+        nodeError() << "unsupported op '" << node.op_type() << "' (opset "
+                    << opset << ")";
+      return failure();
+    }
+    ASSIGN_OR_FAIL(Values outs, h->second(node));
+    for (auto [i, v] : llvm::enumerate(outs)) {
+      if (int(i) >= node.output_size() || node.output(i).empty())
+        continue;
+      // Also covers constants a handler builds directly (ConstantOfShape).
+      auto type = dyn_cast<RankedTensorType>(v.getType());
+      if (type && !boundedCount(type.getShape())) {
+        nodeError() << "output '" << node.output(i) << "' of shape "
+                    << shapeText(type.getShape())
+                    << " would have more than 2^31 elements";
+        return failure();
+      }
+      values[node.output(i)] = v;
+    }
+  }
+  return success();
 }
 
 LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
@@ -789,55 +855,8 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
   for (auto &[name, value] : fixed)
     values[name] = arith::ConstantOp::create(builder, fileLoc, value);
 
-  // Nodes, in the graph's (topological) order.
-  for (auto [idx, node] : llvm::enumerate(graph.node())) {
-    std::string name = node.name().empty()
-                           ? node.op_type() + "_" + std::to_string(idx)
-                           : node.name();
-    nodeLoc = NameLoc::get(builder.getStringAttr(name), fileLoc);
-    opType = node.op_type();
-    // The default domain, and ONNX Runtime's com.microsoft (the QLinear
-    // ops its quantizer writes), at the versions the model imports.
-    bool microsoft = node.domain() == "com.microsoft";
-    if (!node.domain().empty() && node.domain() != "ai.onnx" && !microsoft) {
-      nodeError() << "unsupported op '" << node.op_type() << "' of domain '"
-                  << node.domain() << "'";
-      return failure();
-    }
-    if (microsoft && microsoftOpset == 0) {
-      nodeError() << "op '" << node.op_type()
-                  << "' of domain 'com.microsoft', which the model does not "
-                     "import (no opset_import entry)";
-      return failure();
-    }
-    const llvm::StringMap<Handler> &table =
-        microsoft ? microsoftHandlers : handlers;
-    auto h = table.find(node.op_type());
-    if (h == table.end()) {
-      if (microsoft)
-        nodeError() << "unsupported op '" << node.op_type()
-                    << "' of domain 'com.microsoft' (version "
-                    << microsoftOpset << ")";
-      else
-        nodeError() << "unsupported op '" << node.op_type() << "' (opset "
-                    << opset << ")";
-      return failure();
-    }
-    ASSIGN_OR_FAIL(Values outs, h->second(node));
-    for (auto [i, v] : llvm::enumerate(outs)) {
-      if (int(i) >= node.output_size() || node.output(i).empty())
-        continue;
-      // Also covers constants a handler builds directly (ConstantOfShape).
-      auto type = dyn_cast<RankedTensorType>(v.getType());
-      if (type && !boundedCount(type.getShape())) {
-        nodeError() << "output '" << node.output(i) << "' of shape "
-                    << shapeText(type.getShape())
-                    << " would have more than 2^31 elements";
-        return failure();
-      }
-      values[node.output(i)] = v;
-    }
-  }
+  if (failed(importNodes(graph)))
+    return failure();
 
   // Results.
   SmallVector<Value> results;

@@ -165,6 +165,11 @@ Value reshapeTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape) {
     return arith::ConstantOp::create(
         b, loc,
         attr.reshape(RankedTensorType::get(shape, type.getElementType())));
+  auto outType = RankedTensorType::get(shape, type.getElementType());
+  // A scalar gains unit dims with an expand_shape of no reassociation.
+  if (type.getRank() == 0)
+    return tensor::ExpandShapeOp::create(b, loc, outType, v,
+                                         ArrayRef<ReassociationIndices>{});
   Value flat = v;
   if (type.getRank() != 1) {
     SmallVector<ReassociationIndices> all;
@@ -172,7 +177,6 @@ Value reshapeTo(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape) {
       all.push_back(llvm::to_vector(llvm::seq<int64_t>(0, type.getRank())));
     flat = tensor::CollapseShapeOp::create(b, loc, v, all);
   }
-  auto outType = RankedTensorType::get(shape, type.getElementType());
   if (shape.size() == 1)
     return flat;
   SmallVector<ReassociationIndices> all;

@@ -514,6 +514,14 @@ OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
       [](int64_t a) -> OptI { return -a; });
 }
 
+OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
+  // (A quantized constant is not read: read() takes floats and integers.)
+  return foldUnary(
+      *this, adaptor.getInput(),
+      [](double a) -> OptD { return std::isnan(a) || a > 0 ? a : 0.0; },
+      [](int64_t a) -> OptI { return a > 0 ? a : 0; });
+}
+
 OpFoldResult SqrtOp::fold(FoldAdaptor adaptor) {
   return foldUnary(
       *this, adaptor.getInput(),

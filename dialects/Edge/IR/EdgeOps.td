@@ -66,6 +66,7 @@ def Edge_ReluOp : Edge_UnaryOp<"relu"> {
                                        quant_QuantizedType]>:$input);
   let results = (outs RankedTensorOf<[AnyFloat, I8, I16, I32, I64,
                                       quant_QuantizedType]>:$output);
+  let hasFolder = 1;
 }
 def Edge_SigmoidOp : Edge_UnaryOp<"sigmoid"> { let summary = "1 / (1 + exp(-x))"; }
 def Edge_TanhOp : Edge_UnaryOp<"tanh"> { let summary = "tanh(x)"; }

@@ -412,3 +412,14 @@ func.func @scatter_nd_add(%d: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2
   %0 = edge.scatter_nd %d, %i, %u {reduction = "add"} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
   return %0 : tensor<4x3xf32>
 }
+
+// -----
+
+// A scalar reshaped to [1] (a Scan's per-step result stacked) is an
+// expand_shape with no reassociation.
+// CHECK-LABEL: func.func @scalar_to_vector
+// CHECK: tensor.expand_shape %arg0 [] output_shape [1] : tensor<f32> into tensor<1xf32>
+func.func @scalar_to_vector(%a: tensor<f32>) -> tensor<1xf32> {
+  %0 = edge.reshape %a {shape = array<i64: 1>} : (tensor<f32>) -> tensor<1xf32>
+  return %0 : tensor<1xf32>
+}
