@@ -115,6 +115,7 @@ private:
   void registerIndexing();
   void registerRecurrent();
   void registerControlFlow();
+  void registerSignal();
   void registerQLinear(); // com.microsoft QLinear* (ops/QLinear.cpp)
   void registerImage();   // Resize, Upsample, GridSample (ops/Image.cpp)
 
@@ -245,6 +246,7 @@ private:
   // --- recurrent layers (ops/Recurrent.cpp) ---
   /// RNN (0), GRU (1) or LSTM (2), unrolled.
   FailureOr<Values> importRecurrent(const onnx::NodeProto &n, int kind);
+  FailureOr<Values> importCausalConv(const onnx::NodeProto &n);
   /// An ONNX recurrent activation function by name.
   FailureOr<Value> activation(StringRef name, Value x, float alpha, float beta);
 
@@ -255,6 +257,12 @@ private:
   FailureOr<Values> inlineSubgraph(const onnx::GraphProto &g,
                                    ArrayRef<Value> bound, StringRef what);
   int subgraphDepth = 0;
+
+  // --- signal processing (ops/Signal.cpp) ---
+  /// The DFT of length `n` along the last dim of `re` (and `im`, null for a
+  /// real signal): [..., bins, 2], or [..., n, 1] for a onesided inverse.
+  FailureOr<Value> dft(Value re, Value im, int64_t n, bool inverse,
+                       bool onesided);
 
   // --- shared by several families ---
   /// `v` cast to element type `et` (itself if it has it).

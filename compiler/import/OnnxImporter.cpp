@@ -615,6 +615,7 @@ void Importer::registerHandlers() {
   registerIndexing();
   registerRecurrent();
   registerControlFlow();
+  registerSignal();
   registerQLinear();
   registerImage();
 }

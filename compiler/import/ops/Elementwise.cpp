@@ -330,6 +330,12 @@ void Importer::registerElementwise() {
                    make<edge::WhereOp>({above, down, scalarOf(et, 0.0)}));
     return single(make<edge::WhereOp>({below, up, y}));
   };
+  handlers["BitCast"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(int64_t code, intAttr(n, "to", 0));
+    ASSIGN_OR_FAIL(Type to, elementType(code, nodeLoc, "BitCast 'to'"));
+    ASSIGN_OR_FAIL(Value x, input(n, 0));
+    return single(make<edge::BitcastOp>(x, {named("to", TypeAttr::get(to))}));
+  };
   handlers["Cast"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(int64_t code, intAttr(n, "to", 0));
     ASSIGN_OR_FAIL(Type to, elementType(code, nodeLoc, "Cast 'to'"));

@@ -13,6 +13,11 @@
 //
 // Steps past a batch entry's sequence_lens keep its state and output 0.
 //
+// CausalConvWithState (a state-space model's short convolution): the past
+// state (zeros without one) is prepended to the input, a depthwise Conv
+// with no padding runs over it, then the activation (none, silu/swish);
+// the present state is the last kernel - 1 steps of the padded input.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/import/Importer.h"
@@ -371,6 +376,46 @@ FailureOr<Importer::Values> Importer::importRecurrent(const onnx::NodeProto &n,
   return results;
 }
 
+FailureOr<Importer::Values>
+Importer::importCausalConv(const onnx::NodeProto &n) {
+  ASSIGN_OR_FAIL(Values ops, inputs(n, 2));
+  ASSIGN_OR_FAIL(Value bias, optInput(n, 2));
+  ASSIGN_OR_FAIL(Value past, optInput(n, 3));
+  Value x = ops[0], w = ops[1];
+  auto xT = typeOf(x), wT = typeOf(w);
+  Type et = xT.getElementType();
+  if (xT.getRank() != 3 || wT.getRank() != 3 || !isa<FloatType>(et))
+    return fail("CausalConvWithState takes a float [batch, channels, length] "
+                "input and a [channels, 1, kernel] weight");
+  int64_t batch = xT.getDimSize(0), channels = xT.getDimSize(1);
+  int64_t kernel = wT.getDimSize(2);
+  if (wT.getDimSize(0) != channels || wT.getDimSize(1) != 1 || kernel < 1)
+    return fail("CausalConvWithState's weight must be [channels, 1, kernel]");
+  std::string act = strAttr(n, "activation", "none");
+  if (act != "none" && act != "silu" && act != "swish")
+    return fail("CausalConvWithState activation '" + act +
+                "' is not none, silu or swish");
+  if (!past) {
+    past = constant(DenseElementsAttr::get(
+        RankedTensorType::get({batch, channels, kernel - 1}, et),
+        builder.getFloatAttr(et, 0.0)));
+  } else if (typeOf(past).getShape() !=
+             ArrayRef<int64_t>{batch, channels, kernel - 1}) {
+    return fail("CausalConvWithState's past_state must be [batch, channels, "
+                "kernel - 1]");
+  }
+  ASSIGN_OR_FAIL(Value padded, concat({past, x}, 2));
+  ASSIGN_OR_FAIL(Value y, conv(padded, w, bias, {1}, {1}, {0, 0}, channels));
+  if (act != "none") {
+    ASSIGN_OR_FAIL(Value s, make<edge::SigmoidOp>(y));
+    ASSIGN_OR_FAIL(y, make<edge::MulOp>({y, s}));
+  }
+  int64_t total = typeOf(padded).getDimSize(2);
+  ASSIGN_OR_FAIL(Value present,
+                 sliceLast(padded, total - (kernel - 1), kernel - 1, 1));
+  return Values{y, present};
+}
+
 void Importer::registerRecurrent() {
   handlers["RNN"] = [this](const onnx::NodeProto &n) {
     return importRecurrent(n, int(Cell::RNN));
@@ -380,6 +425,9 @@ void Importer::registerRecurrent() {
   };
   handlers["LSTM"] = [this](const onnx::NodeProto &n) {
     return importRecurrent(n, int(Cell::LSTM));
+  };
+  handlers["CausalConvWithState"] = [this](const onnx::NodeProto &n) {
+    return importCausalConv(n);
   };
 }
 

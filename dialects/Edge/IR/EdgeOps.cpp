@@ -906,6 +906,27 @@ LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, Loc loc,
   return success();
 }
 
+LogicalResult BitcastOp::inferReturnTypes(MLIRContext *, Loc loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  auto in = tensorOf(adaptor.getInput());
+  if (failed(requireStatic(loc, {adaptor.getInput()})))
+    return failure();
+  types.push_back(in.clone(adaptor.getTo()));
+  return success();
+}
+
+LogicalResult BitcastOp::verify() {
+  auto width = [](Type t) -> unsigned {
+    return t.isInteger(1) ? 8 : t.getIntOrFloatBitWidth();
+  };
+  Type from = getInput().getType().getElementType(), to = getTo();
+  if (!from.isIntOrFloat() || !to.isIntOrFloat() || width(from) != width(to))
+    return emitOpError("C26: ") << from << " and " << to
+                                << " do not have the same width";
+  return success();
+}
+
 LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *, Loc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &types) {

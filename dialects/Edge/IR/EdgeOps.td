@@ -615,6 +615,15 @@ def Edge_ScatterNDOp : Edge_Op<"scatter_nd"> {
   let hasVerifier = 1;
 }
 
+def Edge_BitcastOp : Edge_Op<"bitcast"> {
+  let summary = "each element's bits reinterpreted as another type of the "
+                "same width (C26; bool counts as a byte holding 0 or 1)";
+  let arguments = (ins Edge_Tensor:$input, TypeAttr:$to);
+  let results = (outs Edge_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Edge_GatherElementsOp : Edge_Op<"gather_elements"> {
   let summary = "out[i] = data[i with i[axis] replaced by indices[i]]";
   let arguments = (ins Edge_Tensor:$data, RankedTensorOf<[I32, I64]>:$indices,

@@ -128,6 +128,32 @@ struct CastLowering : OpConversionPattern<CastOp> {
   }
 };
 
+/// edge.bitcast: arith.bitcast per element; bool widens to or narrows from
+/// its byte.
+struct BitcastLowering : OpConversionPattern<BitcastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BitcastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type to = tensorType(op.getResult()).getElementType();
+    Value r = elementwise(
+        rewriter, op.getLoc(), adaptor.getInput(), op.getType().getShape(), to,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value x = a[0];
+          Type from = x.getType();
+          if (from.isInteger(1))
+            return arith::ExtUIOp::create(b, l, to, x);
+          if (to.isInteger(1))
+            return arith::TruncIOp::create(b, l, to, x);
+          if (from == to)
+            return x;
+          return arith::BitcastOp::create(b, l, to, x);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 /// The body of edge.unary's function `fn` on one element.
 Value unaryFn(OpBuilder &b, Location l, UnaryFnOp op, Value x, bool isUnsigned) {
   StringRef fn = op.getFn();
@@ -471,7 +497,7 @@ void populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
     y = arith::MaximumFOp::create(b, l, y, scalarConst(b, l, t, 0.0));
     return arith::MinimumFOp::create(b, l, y, scalarConst(b, l, t, 1.0));
   });
-  patterns.add<BinaryLowering<AddOp, arith::AddFOp, arith::AddIOp>, BinaryLowering<SubOp, arith::SubFOp, arith::SubIOp>, BinaryLowering<MulOp, arith::MulFOp, arith::MulIOp>, BinaryLowering<DivOp, arith::DivFOp, arith::DivSIOp, arith::DivUIOp>, BinaryLowering<MaxOp, arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>, BinaryLowering<MinOp, arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>, CastLowering>(ctx);
+  patterns.add<BinaryLowering<AddOp, arith::AddFOp, arith::AddIOp>, BinaryLowering<SubOp, arith::SubFOp, arith::SubIOp>, BinaryLowering<MulOp, arith::MulFOp, arith::MulIOp>, BinaryLowering<DivOp, arith::DivFOp, arith::DivSIOp, arith::DivUIOp>, BinaryLowering<MaxOp, arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>, BinaryLowering<MinOp, arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>, CastLowering, BitcastLowering>(ctx);
   patterns.add<UnaryFnLowering, CompareLowering, BitwiseLowering, PowLowering,
                ModLowering, WhereLowering>(ctx);
 }
