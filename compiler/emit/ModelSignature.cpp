@@ -29,6 +29,10 @@ static const char *cTypeOf(int32_t dtype) {
   case 12: return "uint32_t";
   case 13: return "uint64_t";
   case 16: return "uint16_t"; // bfloat16 bits
+  case 17: case 18: case 19: case 20: case 23: case 24:
+    return "uint8_t"; // float8 / float4 / e8m0 bits, one value a byte
+  case 21: case 25: return "uint8_t"; // uint4 / uint2, one value a byte
+  case 22: case 26: return "int8_t";  // int4 / int2, sign-extended
   }
   return "void";
 }

@@ -87,10 +87,10 @@ private:
   /// Imports the nodes of `graph` (the main graph, or a subgraph inlined
   /// into it) into the current block, defining their outputs in `values`.
   LogicalResult importNodes(const onnx::GraphProto &graph);
-  /// The MLIR type of an ONNX element type; int4/uint4 (i4/ui4) only with
-  /// `subByte` (constants).
-  FailureOr<Type> elementType(int32_t dtype, Location loc, StringRef what,
-                              bool subByte = false);
+  /// The MLIR type of an ONNX element type (float8 types as MLIR's f8*,
+  /// float4e2m1 as f4E2M1FN, e8m0 as f8E8M0FNU, int4/int2 as i4/i2 and
+  /// uint4/uint2 as ui4/ui2).
+  FailureOr<Type> elementType(int32_t dtype, Location loc, StringRef what);
   FailureOr<DenseElementsAttr> tensorAttr(const onnx::TensorProto &t,
                                           Location loc);
   FailureOr<std::string> readExternal(const onnx::TensorProto &t, Location loc);
@@ -218,6 +218,10 @@ private:
   /// LayerNormalization, or RMSNormalization with `rms`.
   FailureOr<Values> importLayerNorm(const onnx::NodeProto &n, bool rms);
   FailureOr<Values> importClip(const onnx::NodeProto &n);
+  /// The attributes of edge.cast for Cast / CastLike `n` converting to `to`:
+  /// `saturate` (float8 targets) and `round_mode` (float8e8m0).
+  FailureOr<SmallVector<NamedAttribute>> castAttrs(const onnx::NodeProto &n,
+                                                   Type to);
   FailureOr<Values> importBatchNorm(const onnx::NodeProto &n);
   FailureOr<Values> importReshape(const onnx::NodeProto &n);
   FailureOr<Values> importSqueeze(const onnx::NodeProto &n, bool unsqueeze);
@@ -305,6 +309,17 @@ private:
   /// `data` held in `storage` (per tensor, per axis, or sub-channel when
   /// the blocks divide the axis); a null Type when they are computed at run
   /// time, or blocked in blocks that do not divide the axis.
+  /// QuantizeLinear to a float8 / float4 type: cast(x / scale + zero
+  /// point) with ONNX Cast's rounding and `saturate`, in edge ops.
+  FailureOr<Value> quantizeToFloat(Value x, const QuantParams &p,
+                                   FloatType storage, bool saturate);
+  /// DequantizeLinear of float8 / float4 `q`: (q - zero point) * scale, the
+  /// codes decoded by edge.cast, in edge ops.
+  FailureOr<Value> dequantizeFloat(Value q, const QuantParams &p);
+  /// The scale or zero point `v` of `p` shaped to broadcast against `data`
+  /// (one per slice along the axis, blocks expanded).
+  FailureOr<Value> broadcastParam(Value v, const QuantParams &p,
+                                  RankedTensorType data);
   FailureOr<Type> quantizedType(const QuantParams &p, IntegerType storage,
                                 FloatType expressed, RankedTensorType data);
   /// Integer storage `q` dequantized: edge.dequantize of its quantized type

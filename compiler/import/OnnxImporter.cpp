@@ -137,18 +137,33 @@ LogicalResult Importer::readModel(onnx::ModelProto &model) {
 }
 
 FailureOr<Type> Importer::elementType(int32_t dtype, Location loc,
-                                      StringRef what, bool subByte) {
+                                      StringRef what) {
   MLIRContext *c = &ctx;
-  // TensorProto.DataType values newer than the protobuf edgec builds with.
-  constexpr int32_t kUInt4 = 21, kInt4 = 22;
-  if (dtype == kUInt4 || dtype == kInt4) {
-    if (subByte)
-      return Type(IntegerType::get(c, 4, dtype == kInt4
-                                             ? IntegerType::Signless
-                                             : IntegerType::Unsigned));
-    error(loc) << what << ": " << (dtype == kInt4 ? "int4" : "uint4")
-               << " tensors are supported as constants (weights) only";
-    return failure();
+  // TensorProto.DataType values newer than the protobuf edgec builds with
+  // (IR version 9 and later): float8, 4-bit and 2-bit types, e8m0.
+  switch (dtype) {
+  case 17:
+    return Type(Float8E4M3FNType::get(c));
+  case 18:
+    return Type(Float8E4M3FNUZType::get(c));
+  case 19:
+    return Type(Float8E5M2Type::get(c));
+  case 20:
+    return Type(Float8E5M2FNUZType::get(c));
+  case 21:
+    return Type(IntegerType::get(c, 4, IntegerType::Unsigned));
+  case 22:
+    return Type(IntegerType::get(c, 4));
+  case 23:
+    return Type(Float4E2M1FNType::get(c));
+  case 24:
+    return Type(Float8E8M0FNUType::get(c));
+  case 25:
+    return Type(IntegerType::get(c, 2, IntegerType::Unsigned));
+  case 26:
+    return Type(IntegerType::get(c, 2));
+  default:
+    break;
   }
   switch (dtype) {
   case onnx::TensorProto::FLOAT:
@@ -266,7 +281,7 @@ FailureOr<std::string> Importer::readExternal(const onnx::TensorProto &t,
 FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
                                                   Location loc) {
   std::string what = "tensor '" + t.name() + "'";
-  auto et = elementType(t.data_type(), loc, what, /*subByte=*/true);
+  auto et = elementType(t.data_type(), loc, what);
   if (failed(et))
     return failure();
   SmallVector<int64_t> shape;
@@ -285,16 +300,28 @@ FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
   }
   int64_t count = *bounded;
   auto type = RankedTensorType::get(shape, *et);
-  size_t elemBytes = (et->getIntOrFloatBitWidth() + 7) / 8;
-  // int4 / uint4: two values a byte, the first in the low nibble (raw data,
-  // or one byte per int32_data entry).
-  bool packed = et->getIntOrFloatBitWidth() == 4;
-  size_t dataBytes = packed ? size_t(count + 1) / 2 : size_t(count) * elemBytes;
+  unsigned bitWidth = et->getIntOrFloatBitWidth();
+  size_t elemBytes = (bitWidth + 7) / 8;
+  // int4 / uint4 / float4e2m1 (two a byte) and int2 / uint2 (four a byte):
+  // the first value in the low bits (raw data, or one byte per int32_data
+  // entry).
+  bool packed = bitWidth == 4 || bitWidth == 2;
+  int64_t perByte = packed ? 8 / bitWidth : 1;
+  size_t dataBytes = packed ? size_t((count + perByte - 1) / perByte)
+                            : size_t(count) * elemBytes;
+  auto floatType = dyn_cast<FloatType>(*et);
   auto unpack = [&](auto byteAt) {
     SmallVector<APInt> v;
     for (int64_t k = 0; k < count; ++k)
-      v.push_back(APInt(4, (uint8_t(byteAt(k / 2)) >> (4 * (k % 2))) & 0xF));
-    return DenseElementsAttr::get(type, v);
+      v.push_back(APInt(bitWidth, (uint8_t(byteAt(k / perByte)) >>
+                                   (bitWidth * (k % perByte))) &
+                                      ((1u << bitWidth) - 1)));
+    if (!floatType)
+      return DenseElementsAttr::get(type, v);
+    SmallVector<APFloat> f;
+    for (const APInt &bits : v)
+      f.push_back(APFloat(floatType.getFloatSemantics(), bits));
+    return DenseElementsAttr::get(type, f);
   };
 
   std::string external;
@@ -331,8 +358,9 @@ FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
         type, ArrayRef<char>(raw->data(), raw->size()));
   }
   // Typed fields.
-  if (isa<FloatType>(*et) && t.data_type() != onnx::TensorProto::FLOAT16 &&
-      t.data_type() != onnx::TensorProto::BFLOAT16) {
+  // float16, bfloat16 and the float8 types are bits in int32_data.
+  if ((t.data_type() == onnx::TensorProto::FLOAT ||
+       t.data_type() == onnx::TensorProto::DOUBLE)) {
     SmallVector<APFloat> v;
     if (t.data_type() == onnx::TensorProto::FLOAT) {
       if (t.float_data_size() != count)
@@ -370,7 +398,8 @@ FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
     if (packed) {
       if (size_t(t.int32_data_size()) != dataBytes) {
         error(loc) << what << ": holds " << t.int32_data_size()
-                   << " bytes of 4-bit values but its shape needs "
+                   << " bytes of " << bitWidth
+                   << "-bit values but its shape needs "
                    << dataBytes;
         return failure();
       }
@@ -382,7 +411,7 @@ FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
       push(uint64_t(int64_t(x)));
     break;
   }
-  if (isa<FloatType>(*et)) { // float16 / bfloat16 stored as bits
+  if (isa<FloatType>(*et)) { // float16 / bfloat16 / float8 stored as bits
     SmallVector<APFloat> f;
     for (const APInt &bits : v)
       f.push_back(APFloat(cast<FloatType>(*et).getFloatSemantics(), bits));
@@ -867,13 +896,6 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
     if (!v) {
       error(fileLoc) << "graph output '" << out.name()
                      << "' is not produced by any node";
-      return failure();
-    }
-    if (auto it = dyn_cast<IntegerType>(getElementTypeOrSelf(v.getType()));
-        it && it.getWidth() == 4) {
-      error(fileLoc) << "graph output '" << out.name()
-                     << "': int4 and uint4 tensors are supported as constants "
-                        "(weights) only";
       return failure();
     }
     results.push_back(v);

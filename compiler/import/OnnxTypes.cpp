@@ -14,11 +14,27 @@ int32_t edgec::onnxDataType(Type t) {
     return 10;
   if (t.isBF16())
     return 16;
+  if (isa<Float8E4M3FNType>(t))
+    return 17;
+  if (isa<Float8E4M3FNUZType>(t))
+    return 18;
+  if (isa<Float8E5M2Type>(t))
+    return 19;
+  if (isa<Float8E5M2FNUZType>(t))
+    return 20;
+  if (isa<Float4E2M1FNType>(t))
+    return 23;
+  if (isa<Float8E8M0FNUType>(t))
+    return 24;
   if (auto it = dyn_cast<IntegerType>(t)) {
     bool u = it.isUnsigned();
     switch (it.getWidth()) {
     case 1:
       return 9;
+    case 2:
+      return u ? 25 : 26;
+    case 4:
+      return u ? 21 : 22;
     case 8:
       return u ? 2 : 3;
     case 16:
@@ -60,6 +76,26 @@ const char *edgec::onnxDataTypeName(int32_t dtype) {
     return "uint64";
   case 16:
     return "bfloat16";
+  case 17:
+    return "float8e4m3fn";
+  case 18:
+    return "float8e4m3fnuz";
+  case 19:
+    return "float8e5m2";
+  case 20:
+    return "float8e5m2fnuz";
+  case 21:
+    return "uint4";
+  case 22:
+    return "int4";
+  case 23:
+    return "float4e2m1";
+  case 24:
+    return "float8e8m0";
+  case 25:
+    return "uint2";
+  case 26:
+    return "int2";
   }
   return "unknown";
 }

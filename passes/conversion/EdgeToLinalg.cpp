@@ -37,8 +37,11 @@ using namespace edgec::lowering;
 
 namespace {
 
-/// The signless type, sub-byte integers widened to a byte.
+/// The signless type, sub-byte integers widened to a byte, float8, float4
+/// and e8m0 held as their code in a byte.
 Type signlessType(Type t) {
+  if (edge::isNarrowFloat(t))
+    return IntegerType::get(t.getContext(), 8);
   if (auto it = dyn_cast<IntegerType>(t);
       it && (!it.isSignless() || heldWidth(it.getWidth()) != it.getWidth()))
     return IntegerType::get(t.getContext(), heldWidth(it.getWidth()));
@@ -59,7 +62,11 @@ bool isUnsignedInt(Type t) {
 /// lowering picks the unsigned arith ops. The model's C signature keeps the
 /// unsigned types: it is read before the pipeline runs. Sub-byte integers
 /// (4-bit weights) become bytes holding their value sign- or zero-extended:
-/// memory and vectors of i4 would need packing all the way down.
+/// memory and vectors of i4 would need packing all the way down. float8,
+/// float4 and e8m0 tensors become bytes holding their codes (LLVM has no
+/// arithmetic on them): ops that had them are marked with the type
+/// (edge.narrow_float_in / _out), and conversions decode and encode them
+/// with integer code (linalg/NarrowFloat.cpp).
 void makeIntegersSignless(func::FuncOp func) {
   OpBuilder b(func.getContext());
   // Mark every op first: retyping a result changes its users' operands.
@@ -70,6 +77,15 @@ void makeIntegersSignless(func::FuncOp func) {
       op->setAttr(kUnsignedIn, b.getUnitAttr());
     if (llvm::any_of(op->getResultTypes(), isUnsignedInt))
       op->setAttr(kUnsignedOut, b.getUnitAttr());
+    for (Type t : op->getOperandTypes())
+      if (Type et = getElementTypeOrSelf(t); edge::isNarrowFloat(et)) {
+        op->setAttr(kNarrowFloatIn, TypeAttr::get(et));
+        break;
+      }
+    if (op->getNumResults() == 1)
+      if (Type et = getElementTypeOrSelf(op->getResult(0).getType());
+          edge::isNarrowFloat(et))
+        op->setAttr(kNarrowFloatOut, TypeAttr::get(et));
     if (op->getNumResults() == 1)
       if (auto it = dyn_cast<IntegerType>(
               getElementTypeOrSelf(op->getResult(0).getType()));
@@ -88,6 +104,12 @@ void makeIntegersSignless(func::FuncOp func) {
         c.setValueAttr(attr.mapValues(
             IntegerType::get(op->getContext(), to), [&](const APInt &v) {
               return from.isUnsigned() ? v.zext(to) : v.sext(to);
+            }));
+      } else if (attr && edge::isNarrowFloat(attr.getElementType())) {
+        // float8 / float4 / e8m0: their codes, zero-extended to a byte.
+        c.setValueAttr(attr.mapValues(
+            IntegerType::get(op->getContext(), 8), [](const APFloat &v) {
+              return v.bitcastToAPInt().zextOrTrunc(8);
             }));
       } else if (attr && t != c.getType()) {
         c.setValueAttr(attr.bitcast(getElementTypeOrSelf(t)));

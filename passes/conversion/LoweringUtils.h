@@ -9,6 +9,7 @@
 #define EDGEC_PASSES_CONVERSION_LOWERINGUTILS_H
 
 #include "dialects/Edge/IR/EdgeOps.h"
+#include "dialects/Edge/IR/NarrowFloat.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -32,6 +33,34 @@ constexpr StringLiteral kUnsignedOut = "edge.unsigned_out";
 /// level; an op whose integer result was narrower is marked with its width
 /// (the range edge.quantize_linear saturates to).
 constexpr StringLiteral kStorageWidth = "edge.storage_width";
+
+/// float8, float4 and e8m0 values are held as their code in a byte below
+/// the edge level (LLVM cannot compute with them); an op whose first such
+/// operand or whose result had one of these types is marked with it.
+constexpr StringLiteral kNarrowFloatIn = "edge.narrow_float_in";
+constexpr StringLiteral kNarrowFloatOut = "edge.narrow_float_out";
+
+/// The narrow float type an operand (`in`) or the result of `op` had before
+/// the lowering retyped it to bytes, or null.
+inline Type narrowFloatIn(Operation *op) {
+  auto a = op->getAttrOfType<TypeAttr>(kNarrowFloatIn);
+  return a ? a.getValue() : Type();
+}
+inline Type narrowFloatOut(Operation *op) {
+  auto a = op->getAttrOfType<TypeAttr>(kNarrowFloatOut);
+  return a ? a.getValue() : Type();
+}
+
+/// The float32 value of the code `bits` (i8) of format `f` (integer code:
+/// no table, no runtime call).
+Value buildDecodeNarrowFloat(OpBuilder &b, Location l, Value bits,
+                             const edge::NarrowFloatFormat &f);
+
+/// The code (i8) of the float32 `x` in format `f`, with ONNX Cast's
+/// rounding and saturation (edge::encodeNarrowFloat).
+Value buildEncodeNarrowFloat(OpBuilder &b, Location l, Value x,
+                             const edge::NarrowFloatFormat &f, bool saturate,
+                             edge::E8M0Rounding rounding);
 
 /// The element type that holds integers of `width` bits once lowered: the
 /// width itself from 8 bits up, a byte below.

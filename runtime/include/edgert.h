@@ -38,7 +38,12 @@ typedef enum edgert_status {
  * not free it. */
 const char *edgert_status_message(edgert_status_t status);
 
-/* Element types: the values of ONNX TensorProto.DataType. */
+/* Element types: the values of ONNX TensorProto.DataType. Every element
+ * takes at least a byte in a buffer: the float8 types, FLOAT4E2M1 and
+ * FLOAT8E8M0 are their bit pattern in a uint8_t (FLOAT4E2M1 in the low four
+ * bits, the high ones zero); INT4 and INT2 are one value per int8_t,
+ * sign-extended; UINT4 and UINT2 one value per uint8_t, zero-extended
+ * (ONNX packs these two or four to a byte; edgec does not). */
 typedef enum edgert_dtype {
   EDGERT_F32 = 1,
   EDGERT_U8 = 2,
@@ -52,7 +57,17 @@ typedef enum edgert_dtype {
   EDGERT_F64 = 11,
   EDGERT_U32 = 12,
   EDGERT_U64 = 13,
-  EDGERT_BF16 = 16
+  EDGERT_BF16 = 16,
+  EDGERT_F8E4M3FN = 17,
+  EDGERT_F8E4M3FNUZ = 18,
+  EDGERT_F8E5M2 = 19,
+  EDGERT_F8E5M2FNUZ = 20,
+  EDGERT_U4 = 21,
+  EDGERT_I4 = 22,
+  EDGERT_F4E2M1 = 23,
+  EDGERT_F8E8M0 = 24,
+  EDGERT_U2 = 25,
+  EDGERT_I2 = 26
 } edgert_dtype_t;
 
 /* Bytes per element of `dtype` (an edgert_dtype_t value); 0 if unknown. */

@@ -298,8 +298,21 @@ edgert_status_t edgert_npy_write(const char *path,
   for (i = 0; i < sizeof kTypeCodes / sizeof kTypeCodes[0]; ++i)
     if (kTypeCodes[i].dtype == desc->dtype)
       code = kTypeCodes[i].code;
-  if (desc->dtype == EDGERT_BF16)
-    code = "u2"; /* numpy has no bfloat16: keep the raw bits */
+  switch (desc->dtype) { /* numpy has no such types: keep the raw bits */
+  case EDGERT_BF16:
+    code = "u2";
+    break;
+  case EDGERT_F8E4M3FN: case EDGERT_F8E4M3FNUZ: case EDGERT_F8E5M2:
+  case EDGERT_F8E5M2FNUZ: case EDGERT_F4E2M1: case EDGERT_F8E8M0:
+  case EDGERT_U4: case EDGERT_U2:
+    code = "u1"; /* the codes; uint4 / uint2 values zero-extended */
+    break;
+  case EDGERT_I4: case EDGERT_I2:
+    code = "i1"; /* values sign-extended */
+    break;
+  default:
+    break;
+  }
   if (code == NULL)
     return edgert_internal_fail(out_error, EDGERT_ERR_UNSUPPORTED,
                                 "cannot write '%s': element type %s has no "

@@ -153,11 +153,41 @@ static uint32_t typed_field_for(int32_t dtype) {
   case EDGERT_F32: return FIELD_FLOAT_DATA;
   case EDGERT_I32: case EDGERT_I16: case EDGERT_I8: case EDGERT_U16:
   case EDGERT_U8: case EDGERT_BOOL: case EDGERT_F16: case EDGERT_BF16:
+  case EDGERT_F8E4M3FN: case EDGERT_F8E4M3FNUZ: case EDGERT_F8E5M2:
+  case EDGERT_F8E5M2FNUZ: case EDGERT_F8E8M0: case EDGERT_U4: case EDGERT_I4:
+  case EDGERT_F4E2M1: case EDGERT_U2: case EDGERT_I2:
     return FIELD_INT32_DATA;
   case EDGERT_I64: return FIELD_INT64_DATA;
   case EDGERT_F64: return FIELD_DOUBLE_DATA;
   case EDGERT_U32: case EDGERT_U64: return FIELD_UINT64_DATA;
   default: return 0;
+  }
+}
+
+/* The bits of a value of `dtype` that ONNX packs several to a byte (raw
+ * data, or one byte per int32_data entry; the first value in the low bits):
+ * 4 or 2, or 0 for a type stored whole. */
+static unsigned packed_bits(int32_t dtype) {
+  switch (dtype) {
+  case EDGERT_U4: case EDGERT_I4: case EDGERT_F4E2M1: return 4;
+  case EDGERT_U2: case EDGERT_I2: return 2;
+  default: return 0;
+  }
+}
+
+/* Unpacks `count` values of `bits` bits, packed at the start of `data`,
+ * in place to one per byte (edgert.h's layout): sign-extended for INT4 and
+ * INT2, zero-extended otherwise. Backwards, so no packed byte is
+ * overwritten before it is read. */
+static void unpack_in_place(unsigned char *data, uint64_t count,
+                            unsigned bits, int is_signed) {
+  uint64_t k, per = 8 / bits;
+  unsigned mask = (1u << bits) - 1;
+  for (k = count; k-- > 0;) {
+    unsigned v = (data[k / per] >> (bits * (unsigned)(k % per))) & mask;
+    if (is_signed && (v >> (bits - 1)))
+      v |= ~mask & 0xFFu;
+    data[k] = (unsigned char)v;
   }
 }
 
@@ -342,7 +372,8 @@ edgert_status_t edgert_tensor_pb_parse(const void *bytes, size_t size,
   pb_cursor_t c;
   pb_summary_t s;
   edgert_host_tensor_t t;
-  uint64_t count, needed, typed_total = 0;
+  uint64_t count, needed, stored, typed_total = 0;
+  unsigned bits;
   uint32_t wanted, number;
   edgert_status_t st;
 
@@ -377,21 +408,23 @@ edgert_status_t edgert_tensor_pb_parse(const void *bytes, size_t size,
                                   edgert_dtype_name(s.dtype));
     typed_total += s.counts[number];
   }
+  bits = packed_bits(s.dtype);
+  stored = bits ? (count + 8 / bits - 1) / (8 / bits) : count;
   if (s.has_raw && typed_total > 0)
     return edgert_internal_fail(out_error, EDGERT_ERR_FORMAT,
                                 "both raw_data and %s are set",
                                 field_name(wanted));
-  if (s.has_raw && (uint64_t)s.raw_size != needed)
+  if (s.has_raw && (uint64_t)s.raw_size != (bits ? stored : needed))
     return edgert_internal_fail(out_error, EDGERT_ERR_FORMAT,
                                 "raw_data holds %llu bytes, its shape needs "
                                 "%llu",
                                 (unsigned long long)s.raw_size,
-                                (unsigned long long)needed);
-  if (!s.has_raw && typed_total != count)
+                                (unsigned long long)(bits ? stored : needed));
+  if (!s.has_raw && typed_total != stored)
     return edgert_internal_fail(out_error, EDGERT_ERR_FORMAT,
                                 "holds %llu values, its shape needs %llu",
                                 (unsigned long long)typed_total,
-                                (unsigned long long)count);
+                                (unsigned long long)stored);
 
   t.dtype = s.dtype;
   t.rank = s.rank;
@@ -403,11 +436,14 @@ edgert_status_t edgert_tensor_pb_parse(const void *bytes, size_t size,
                                 "out of memory (%llu bytes)",
                                 (unsigned long long)needed);
   if (s.has_raw) {
-    if (needed > 0)
-      memcpy(t.data, s.raw, (size_t)needed);
+    if (s.raw_size > 0)
+      memcpy(t.data, s.raw, s.raw_size);
   } else if (count > 0) {
     copy_typed(c, wanted, s.dtype, (unsigned char *)t.data);
   }
+  if (bits)
+    unpack_in_place((unsigned char *)t.data, count, bits,
+                    s.dtype == EDGERT_I4 || s.dtype == EDGERT_I2);
   *out_tensor = t;
   return EDGERT_OK;
 }

@@ -36,7 +36,17 @@ size_t edgert_dtype_size(int32_t dtype) {
   case EDGERT_U8:
   case EDGERT_I8:
   case EDGERT_BOOL:
-    return 1;
+  case EDGERT_F8E4M3FN:
+  case EDGERT_F8E4M3FNUZ:
+  case EDGERT_F8E5M2:
+  case EDGERT_F8E5M2FNUZ:
+  case EDGERT_U4:
+  case EDGERT_I4:
+  case EDGERT_F4E2M1:
+  case EDGERT_F8E8M0:
+  case EDGERT_U2:
+  case EDGERT_I2:
+    return 1; /* sub-byte types: one value per byte (edgert.h) */
   case EDGERT_U16:
   case EDGERT_I16:
   case EDGERT_F16:
@@ -70,6 +80,16 @@ const char *edgert_dtype_name(int32_t dtype) {
   case EDGERT_U32: return "uint32";
   case EDGERT_U64: return "uint64";
   case EDGERT_BF16: return "bfloat16";
+  case EDGERT_F8E4M3FN: return "float8e4m3fn";
+  case EDGERT_F8E4M3FNUZ: return "float8e4m3fnuz";
+  case EDGERT_F8E5M2: return "float8e5m2";
+  case EDGERT_F8E5M2FNUZ: return "float8e5m2fnuz";
+  case EDGERT_U4: return "uint4";
+  case EDGERT_I4: return "int4";
+  case EDGERT_F4E2M1: return "float4e2m1";
+  case EDGERT_F8E8M0: return "float8e8m0";
+  case EDGERT_U2: return "uint2";
+  case EDGERT_I2: return "int2";
   default: return "unknown";
   }
 }

@@ -346,9 +346,15 @@ def dequantize_block_zero_point_shape():
 
 
 @register
-def dequantize_int4_input():
-    nodes = [helper.make_node("DequantizeLinear", ["x", "s"], ["y"], name="dq")]
-    return model(nodes, [vi("x", [4], 22)], [vi("y", [4])], [const("s", np.float32(0.5))], 21)
+def quantize_e8m0_output():
+    nodes = [helper.make_node("QuantizeLinear", ["x", "s"], ["y"], name="q", output_dtype=24)]
+    return model(nodes, [vi("x", [4])], [vi("y", [4], 24)], [const("s", np.float32(0.5))], 21)
+
+
+@register
+def cast_bad_round_mode():
+    nodes = [helper.make_node("Cast", ["x"], ["y"], name="cast", to=24, round_mode="sideways")]
+    return model(nodes, [vi("x", [4])], [vi("y", [4], 24)], [], 21)
 
 
 def qlinear_add(opsets, scale_a=np.float32(0.1)):

@@ -17,7 +17,12 @@ on each data set's inputs, and every output compared with its reference:
 shapes and element types equal; floats |got - ref| <= 1e-5 + 1e-3 * |ref|
 elementwise, NaN where the reference has NaN, the same infinity where it has
 one; integers and bools exact. bfloat16 outputs, which edgec-run writes as
-their raw uint16 bits (numpy has no bfloat16), are compared as floats.
+their raw uint16 bits (numpy has no bfloat16), are compared as floats, and
+so are the float8, float4e2m1 and float8e8m0 outputs it writes as their
+codes in uint8; int4/int2 (int8) and uint4/uint2 (uint8) values exactly.
+The machine's onnx package may not know these newer types, so their
+reference tensors are decoded here (sub-byte values unpacked, the codes of
+the float types turned into values by their formats' rules).
 
 A model refused only because a graph input decides a shape (edgec's message
 ends "fix its value with --input-value=NAME=FILE.npy": a reduction's axes,
@@ -104,10 +109,69 @@ def compare(got, ref, atol=1e-5, rtol=1e-3):
     return None
 
 
+# TensorProto codes of the types newer than the onnx package may know:
+# the float ones as (exponent bits, mantissa bits, bias, special values),
+# the integers as (bits, signed).
+NARROW_FLOATS = {17: (4, 3, 7, "fn"), 18: (4, 3, 8, "fnuz"),
+                 19: (5, 2, 15, "ieee"), 20: (5, 2, 16, "fnuz"),
+                 23: (2, 1, 1, "finite"), 24: (8, 0, 127, "e8m0")}
+SMALL_INTS = {21: (4, False), 22: (4, True), 25: (2, False), 26: (2, True)}
+
+
+def narrow_float_values(codes, dtype):
+    """The float32 values of the codes (uint8) of a float8/float4/e8m0 type."""
+    ebits, mbits, bias, kind = NARROW_FLOATS[dtype]
+    c = codes.astype(np.int64)
+    with np.errstate(over="ignore"):
+        if kind == "e8m0":
+            v = np.ldexp(1.0, c - 127)
+            v[c == 0xFF] = np.nan
+            return v.astype(np.float32)
+        c = c & ((1 << (1 + ebits + mbits)) - 1)
+        s = (c >> (ebits + mbits)) & 1
+        e = (c >> mbits) & ((1 << ebits) - 1)
+        m = c & ((1 << mbits) - 1)
+        mag = np.where(e == 0, np.ldexp(m.astype(np.float64), 1 - bias - mbits),
+                       np.ldexp((m + (1 << mbits)).astype(np.float64),
+                                e - bias - mbits))
+        v = np.where(s == 1, -mag, mag)
+        emax, mmax = (1 << ebits) - 1, (1 << mbits) - 1
+        if kind == "ieee":
+            v = np.where(e == emax, np.where(m == 0, np.where(s == 1, -np.inf, np.inf),
+                                             np.nan), v)
+        elif kind == "fn":
+            v = np.where((e == emax) & (m == mmax), np.nan, v)
+        elif kind == "fnuz":
+            v = np.where(c == 0x80, np.nan, v)
+    return v.astype(np.float32)
+
+
+def narrow_array(t):
+    """The values of a TensorProto of one of the newer types (numpy)."""
+    count = int(np.prod(list(t.dims), dtype=np.int64))
+    data = (np.frombuffer(t.raw_data, dtype=np.uint8) if t.raw_data
+            else np.array(list(t.int32_data), dtype=np.int64).astype(np.uint8))
+    bits = 4 if t.data_type in (21, 22, 23) else 2 if t.data_type in (25, 26) else 8
+    if bits < 8:
+        per = 8 // bits
+        shifts = np.arange(per, dtype=np.uint8) * bits
+        data = ((data[:, None] >> shifts) & ((1 << bits) - 1)).reshape(-1)
+    data = data[:count].reshape(list(t.dims))
+    if t.data_type in NARROW_FLOATS:
+        return narrow_float_values(data, t.data_type)
+    bits, signed = SMALL_INTS[t.data_type]
+    if not signed:
+        return data.astype(np.uint8)
+    v = data.astype(np.int16)
+    return np.where(v >= (1 << (bits - 1)), v - (1 << bits), v).astype(np.int8)
+
+
 def load_reference(path):
     t = onnx.TensorProto()
     with open(path, "rb") as f:
         t.ParseFromString(f.read())
+    if t.data_type in NARROW_FLOATS or t.data_type in SMALL_INTS:
+        return t, narrow_array(t)
     return t, numpy_helper.to_array(t)
 
 
@@ -304,6 +368,8 @@ def run_in(folder, model, work, bindir, deadline, timeout, out_kinds, notes):
             if proto.data_type == BFLOAT16 and got.dtype == np.uint16:
                 got = (got.astype(np.uint32) << 16).view(np.float32)
                 ref = ref.astype(np.float32)
+            if proto.data_type in NARROW_FLOATS and got.dtype == np.uint8:
+                got = narrow_float_values(got, proto.data_type)
             why = compare(got, ref)
             if why:
                 return "fail", f"{data}/{name}: {why}"

@@ -73,6 +73,23 @@ FailureOr<Importer::Values> Importer::importClip(const onnx::NodeProto &n) {
   return Values{y};
 }
 
+FailureOr<SmallVector<NamedAttribute>>
+Importer::castAttrs(const onnx::NodeProto &n, Type to) {
+  SmallVector<NamedAttribute> attrs{named("to", TypeAttr::get(to))};
+  ASSIGN_OR_FAIL(int64_t saturate, intAttr(n, "saturate", 1));
+  if (saturate != 0 && saturate != 1)
+    return fail("saturate must be 0 or 1, not " + Twine(saturate));
+  if (!saturate)
+    attrs.push_back(named("saturate", builder.getBoolAttr(false)));
+  std::string mode = strAttr(n, "round_mode", "up");
+  if (mode != "up" && mode != "down" && mode != "nearest")
+    return fail("round_mode must be 'up', 'down' or 'nearest', not '" + mode +
+                "'");
+  if (mode != "up")
+    attrs.push_back(named("round_mode", builder.getStringAttr(mode)));
+  return attrs;
+}
+
 void Importer::registerElementwise() {
   auto unary = [&](auto tag) {
     using OpTy = decltype(tag);
@@ -243,8 +260,8 @@ void Importer::registerElementwise() {
   handlers["CastLike"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
     Type to = typeOf(operands[1]).getElementType();
-    return single(
-        make<edge::CastOp>(operands[0], {named("to", TypeAttr::get(to))}));
+    ASSIGN_OR_FAIL(SmallVector<NamedAttribute> attrs, castAttrs(n, to));
+    return single(make<edge::CastOp>(operands[0], attrs));
   };
   // PRelu: x < 0 ? slope * x : x, the slope broadcast to x.
   handlers["PRelu"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
@@ -340,7 +357,8 @@ void Importer::registerElementwise() {
     ASSIGN_OR_FAIL(int64_t code, intAttr(n, "to", 0));
     ASSIGN_OR_FAIL(Type to, elementType(code, nodeLoc, "Cast 'to'"));
     ASSIGN_OR_FAIL(Value x, input(n, 0));
-    return single(make<edge::CastOp>(x, {named("to", TypeAttr::get(to))}));
+    ASSIGN_OR_FAIL(SmallVector<NamedAttribute> attrs, castAttrs(n, to));
+    return single(make<edge::CastOp>(x, attrs));
   };
 }
 

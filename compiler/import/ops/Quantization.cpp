@@ -19,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/import/Importer.h"
+#include "dialects/Edge/IR/NarrowFloat.h"
 
 using namespace mlir;
 
@@ -175,6 +176,69 @@ FailureOr<Value> Importer::expandBlocks(Value v, const QuantParams &p,
       ValueRange{v, idx}, {named("axis", builder.getI64IntegerAttr(p.axis))});
 }
 
+FailureOr<Value> Importer::broadcastParam(Value v, const QuantParams &p,
+                                          RankedTensorType data) {
+  RankedTensorType t = typeOf(v);
+  if (p.blockSize != 0)
+    return expandBlocks(v, p, data);
+  if (t.getNumElements() == 1 || t.getRank() == 0)
+    return reshape(v, SmallVector<int64_t>(data.getRank(), 1));
+  // One per slice along the axis: (C) -> (C, 1, ...) after the axis.
+  SmallVector<int64_t> shape(data.getRank(), 1);
+  shape[p.axis] = t.getNumElements();
+  return reshape(v, shape);
+}
+
+FailureOr<Value> Importer::dequantizeFloat(Value q, const QuantParams &p) {
+  RankedTensorType in = typeOf(q);
+  auto expressed = cast<FloatType>(typeOf(p.scale).getElementType());
+  auto toFloat = [&](Value v) {
+    return make<edge::CastOp>(v, {named("to", TypeAttr::get(expressed))});
+  };
+  ASSIGN_OR_FAIL(Value x, toFloat(q));
+  if (p.zeroPoint) {
+    if (typeOf(p.zeroPoint).getElementType() != in.getElementType())
+      return fail("the zero point's element type must match the input's");
+    ASSIGN_OR_FAIL(Value zp, toFloat(p.zeroPoint));
+    ASSIGN_OR_FAIL(zp, broadcastParam(zp, p, in));
+    ASSIGN_OR_FAIL(x, make<edge::SubOp>({x, zp}));
+  }
+  ASSIGN_OR_FAIL(Value scale, broadcastParam(p.scale, p, in));
+  return make<edge::MulOp>({x, scale});
+}
+
+FailureOr<Value> Importer::quantizeToFloat(Value x, const QuantParams &p,
+                                           FloatType storage, bool saturate) {
+  RankedTensorType in = typeOf(x);
+  if (failed(checkQuantParams(p, in)))
+    return failure();
+  auto expressed = dyn_cast<FloatType>(in.getElementType());
+  if (!expressed)
+    return fail(opType + " expects a float input");
+  if (p.zeroPoint && typeOf(p.zeroPoint).getElementType() != storage)
+    return fail("the zero point's element type must be the output's");
+  // In float32 (ONNX's reference), as the float8 conversion is.
+  Type f32 = builder.getF32Type();
+  auto cast = [&](Value v, Type to) -> FailureOr<Value> {
+    if (typeOf(v).getElementType() == to)
+      return v;
+    return make<edge::CastOp>(v, {named("to", TypeAttr::get(to))});
+  };
+  ASSIGN_OR_FAIL(Value y, cast(x, f32));
+  ASSIGN_OR_FAIL(Value scale, cast(p.scale, f32));
+  ASSIGN_OR_FAIL(scale, broadcastParam(scale, p, in));
+  ASSIGN_OR_FAIL(y, make<edge::DivOp>({y, scale}));
+  if (p.zeroPoint) {
+    ASSIGN_OR_FAIL(Value zp, cast(p.zeroPoint, f32));
+    ASSIGN_OR_FAIL(zp, broadcastParam(zp, p, in));
+    ASSIGN_OR_FAIL(y, make<edge::AddOp>({y, zp}));
+  }
+  SmallVector<NamedAttribute> attrs{named("to", TypeAttr::get(storage))};
+  if (!saturate)
+    attrs.push_back(named("saturate", builder.getBoolAttr(false)));
+  return make<edge::CastOp>(y, attrs);
+}
+
 FailureOr<Value> Importer::dequantize(Value q, const QuantParams &p) {
   RankedTensorType in = typeOf(q);
   if (failed(checkQuantParams(p, in)))
@@ -269,8 +333,13 @@ void Importer::registerQuantization() {
       storage = typeOf(p.zeroPoint).getElementType();
     } else if (attr(n, "output_dtype")) {
       ASSIGN_OR_FAIL(int64_t code, intAttr(n, "output_dtype", 0));
-      ASSIGN_OR_FAIL(storage, elementType(code, nodeLoc, "output_dtype",
-                                          /*subByte=*/true));
+      ASSIGN_OR_FAIL(storage, elementType(code, nodeLoc, "output_dtype"));
+    }
+    if (edge::isNarrowFloat(storage) &&
+        !isa<Float8E8M0FNUType>(storage)) { // float8 / float4 storage
+      ASSIGN_OR_FAIL(int64_t saturate, intAttr(n, "saturate", 1));
+      return single(quantizeToFloat(x, p, cast<FloatType>(storage),
+                                    saturate != 0));
     }
     auto storageInt = dyn_cast<IntegerType>(storage);
     if (!storageInt)
@@ -283,6 +352,9 @@ void Importer::registerQuantization() {
       [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Value q, input(n, 0));
     ASSIGN_OR_FAIL(QuantParams p, quantParams(n, 1, typeOf(q)));
+    Type et = typeOf(q).getElementType();
+    if (edge::isNarrowFloat(et) && !isa<Float8E8M0FNUType>(et))
+      return single(dequantizeFloat(q, p));
     return single(dequantize(q, p));
   };
 

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Edge/IR/EdgeOps.h"
+#include "dialects/Edge/IR/NarrowFloat.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -38,6 +39,13 @@ std::optional<Elements> read(Attribute attr) {
     return std::nullopt;
   Elements e;
   Type et = dense.getElementType();
+  if (auto nf = narrowFloatFormat(et)) { // float8 / float4 / e8m0 codes
+    e.isFloat = true;
+    for (APFloat v : dense.getValues<APFloat>())
+      e.f.push_back(decodeNarrowFloat(
+          uint8_t(v.bitcastToAPInt().getZExtValue()), *nf));
+    return e;
+  }
   if (isa<FloatType>(et)) {
     e.isFloat = true;
     for (APFloat v : dense.getValues<APFloat>()) {
@@ -191,7 +199,22 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
   auto in = read(adaptor.getInput());
   if (!in)
     return {};
-  return write(getType(), *in);
+  auto ft = dyn_cast<FloatType>(getType().getElementType());
+  auto nf = ft ? narrowFloatFormat(ft) : std::nullopt;
+  if (!nf)
+    return write(getType(), *in);
+  // float8 / float4 / e8m0: ONNX's saturation and rounding (NarrowFloat.h),
+  // through float32 as the lowering does.
+  auto rounding = parseE8M0Rounding(getRoundMode());
+  if (!rounding)
+    return {};
+  SmallVector<APFloat> values;
+  for (size_t k = 0; k < in->size(); ++k) {
+    uint8_t code = encodeNarrowFloat(float(in->asDouble(k)), *nf,
+                                     getSaturate(), *rounding);
+    values.push_back(APFloat(ft.getFloatSemantics(), APInt(nf->bits, code)));
+  }
+  return DenseElementsAttr::get(getType(), values);
 }
 
 OpFoldResult DequantizeLinearOp::fold(FoldAdaptor adaptor) {

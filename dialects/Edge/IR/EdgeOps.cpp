@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/Edge/IR/EdgeOps.h"
+#include "dialects/Edge/IR/NarrowFloat.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
@@ -333,6 +334,11 @@ LogicalResult CastOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   if (!adaptor.getToAttr())
     return emitOptionalError(loc, "requires a 'to' element type");
+  if (auto mode = adaptor.getRoundModeAttr();
+      mode && !parseE8M0Rounding(mode.getValue()))
+    return emitOptionalError(loc, "round_mode must be 'up', 'down' or "
+                                  "'nearest', not '",
+                             mode.getValue(), "'");
   types.push_back(tensorOf(adaptor.getInput()).clone(adaptor.getTo()));
   return success();
 }

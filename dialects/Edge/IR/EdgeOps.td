@@ -230,7 +230,16 @@ def Edge_ExpandOp : Edge_Op<"expand"> {
 
 def Edge_CastOp : Edge_Op<"cast"> {
   let summary = "elementwise conversion to another element type";
-  let arguments = (ins Edge_Tensor:$input, TypeAttr:$to);
+  let description = [{
+    ONNX Cast. Conversions to float8 types round to nearest even; with
+    `saturate` (the default) values beyond the type's range become its
+    largest finite value, without it infinity or NaN (the ONNX table, see
+    NarrowFloat.h). `round_mode` ("up", "down", "nearest") rounds
+    conversions to float8e8m0. Conversions to int4/int2 keep the low bits.
+  }];
+  let arguments = (ins Edge_Tensor:$input, TypeAttr:$to,
+                   DefaultValuedAttr<BoolAttr, "true">:$saturate,
+                   DefaultValuedAttr<StrAttr, "\"up\"">:$round_mode);
   let results = (outs Edge_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;

@@ -74,6 +74,46 @@ struct BinaryLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// The conversion of one element `x` of (held) type `from` to `to`, for
+/// types LLVM computes with: integers (bytes for int4/int2), floats.
+Value convertScalar(OpBuilder &b, Location l, Value x, Type from, Type to,
+                    bool fromUnsigned, bool toUnsigned) {
+  auto fromInt = dyn_cast<IntegerType>(from);
+  auto toInt = dyn_cast<IntegerType>(to);
+  bool toBool = toInt && toInt.getWidth() == 1;
+  // bool is i1 holding 0 or 1: it widens without sign, and a conversion
+  // to bool tests for non-zero (ONNX Cast), it does not truncate.
+  fromUnsigned |= fromInt && fromInt.getWidth() == 1;
+  if (toBool && !(fromInt && fromInt.getWidth() == 1)) {
+    Value zero = scalarConst(b, l, from, 0.0);
+    if (fromInt)
+      return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, x, zero);
+    return arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNE, x, zero);
+  }
+  if (fromInt && toInt) {
+    if (fromInt.getWidth() < toInt.getWidth())
+      return fromUnsigned ? Value(arith::ExtUIOp::create(b, l, to, x))
+                          : Value(arith::ExtSIOp::create(b, l, to, x));
+    if (fromInt.getWidth() > toInt.getWidth())
+      return arith::TruncIOp::create(b, l, to, x);
+    return x;
+  }
+  if (fromInt)
+    return fromUnsigned ? Value(arith::UIToFPOp::create(b, l, to, x))
+                        : Value(arith::SIToFPOp::create(b, l, to, x));
+  if (toInt)
+    return toUnsigned ? Value(arith::FPToUIOp::create(b, l, to, x))
+                      : Value(arith::FPToSIOp::create(b, l, to, x));
+  if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
+    return arith::ExtFOp::create(b, l, to, x);
+  if (from.getIntOrFloatBitWidth() > to.getIntOrFloatBitWidth())
+    return arith::TruncFOp::create(b, l, to, x);
+  return x;
+}
+
+/// ONNX Cast. float8 / float4 / e8m0 (held as bytes) convert through
+/// float32 with integer code (NarrowFloat.cpp); int4 / int2 results (held
+/// as bytes) keep their low bits, sign- or zero-extended, as ONNX wraps.
 struct CastLowering : OpConversionPattern<CastOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -86,42 +126,56 @@ struct CastLowering : OpConversionPattern<CastOp> {
     auto toInt = dyn_cast<IntegerType>(to);
     if (!(fromInt || isa<FloatType>(from)) || !(toInt || isa<FloatType>(to)))
       return rewriter.notifyMatchFailure(op, "unsupported cast");
-    // bool is i1 holding 0 or 1: it widens without sign, and a conversion
-    // to bool tests for non-zero (ONNX Cast), it does not truncate.
-    bool fromUnsigned = unsignedIn(op) || (fromInt && fromInt.getWidth() == 1);
+    std::optional<edge::NarrowFloatFormat> fromNarrow, toNarrow;
+    if (Type t = narrowFloatIn(op))
+      fromNarrow = edge::narrowFloatFormat(t);
+    if (Type t = narrowFloatOut(op))
+      toNarrow = edge::narrowFloatFormat(t);
+    auto rounding = edge::parseE8M0Rounding(op.getRoundMode());
+    if (!rounding)
+      return rewriter.notifyMatchFailure(op, "unknown round_mode");
+    bool saturate = op.getSaturate();
+    unsigned storageWidth = 0; // int4 / int2 results held in a byte
+    if (auto w = op->getAttrOfType<IntegerAttr>(kStorageWidth))
+      storageWidth = unsigned(w.getInt());
+    bool fromUnsigned = unsignedIn(op);
     bool toUnsigned = unsignedOut(op);
-    bool toBool = toInt && toInt.getWidth() == 1;
+    Type f32 = rewriter.getF32Type();
     Value r = elementwise(
         rewriter, op.getLoc(), adaptor.getInput(), type.getShape(), to,
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           Value x = a[0];
-          if (toBool && !(fromInt && fromInt.getWidth() == 1)) {
-            Value zero = scalarConst(b, l, from, 0.0);
-            if (fromInt)
-              return arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, x,
-                                           zero);
-            return arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNE, x,
-                                         zero);
+          Type src = from;
+          if (fromNarrow) {
+            x = buildDecodeNarrowFloat(b, l, x, *fromNarrow);
+            src = f32;
           }
-          if (fromInt && toInt) {
-            if (fromInt.getWidth() < toInt.getWidth())
-              return fromUnsigned ? Value(arith::ExtUIOp::create(b, l, to, x))
-                                  : Value(arith::ExtSIOp::create(b, l, to, x));
-            if (fromInt.getWidth() > toInt.getWidth())
-              return arith::TruncIOp::create(b, l, to, x);
+          if (toNarrow) {
+            x = convertScalar(b, l, x, src, f32, fromUnsigned, false);
+            return buildEncodeNarrowFloat(b, l, x, *toNarrow, saturate,
+                                          *rounding);
+          }
+          if (storageWidth && isa<FloatType>(src)) {
+            // Through int32, signed for uint4 / uint2 too: a float beyond
+            // the byte's range (or a negative one) wraps.
+            Type i32 = b.getI32Type();
+            x = convertScalar(b, l, x, src, i32, false, false);
+            src = i32;
+          }
+          x = convertScalar(b, l, x, src, to, fromUnsigned && !fromNarrow,
+                            toUnsigned);
+          if (!storageWidth)
             return x;
-          }
-          if (fromInt)
-            return fromUnsigned ? Value(arith::UIToFPOp::create(b, l, to, x))
-                                : Value(arith::SIToFPOp::create(b, l, to, x));
-          if (toInt)
-            return toUnsigned ? Value(arith::FPToUIOp::create(b, l, to, x))
-                              : Value(arith::FPToSIOp::create(b, l, to, x));
-          if (from.getIntOrFloatBitWidth() < to.getIntOrFloatBitWidth())
-            return arith::ExtFOp::create(b, l, to, x);
-          if (from.getIntOrFloatBitWidth() > to.getIntOrFloatBitWidth())
-            return arith::TruncFOp::create(b, l, to, x);
-          return x;
+          unsigned held = to.getIntOrFloatBitWidth();
+          if (toUnsigned)
+            return arith::AndIOp::create(
+                b, l, x,
+                arith::ConstantOp::create(
+                    b, l, b.getIntegerAttr(to, (1u << storageWidth) - 1)));
+          Value sh = arith::ConstantOp::create(
+              b, l, b.getIntegerAttr(to, held - storageWidth));
+          return arith::ShRSIOp::create(
+              b, l, arith::ShLIOp::create(b, l, x, sh), sh);
         });
     rewriter.replaceOp(op, r);
     return success();

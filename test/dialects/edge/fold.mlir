@@ -161,3 +161,47 @@ func.func @concat_empty_part(%a: tensor<2x3xf32>, %b: tensor<2x0xf32>) -> tensor
   %c = edge.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x0xf32>) -> tensor<2x3xf32>
   return %c : tensor<2x3xf32>
 }
+
+// -----
+
+// A cast to float8 folds with ONNX's saturation: beyond the range and
+// infinities become +-448 (E4M3FN's largest value), ties round to even
+// (0.4789 is 0.46875), NaN stays NaN (0x7F).
+// CHECK-LABEL: func.func @cast_f8_saturate
+// CHECK: arith.constant dense<[4.480000e+02, -4.480000e+02, 4.687500e-01, 4.480000e+02, 0x7F]> : tensor<5xf8E4M3FN>
+func.func @cast_f8_saturate() -> tensor<5xf8E4M3FN> {
+  %f = arith.constant dense<[1.0e6, -1.0e6, 0.4789, 0x7F800000, 0x7FC00000]> : tensor<5xf32>
+  %c = edge.cast %f {to = f8E4M3FN} : (tensor<5xf32>) -> tensor<5xf8E4M3FN>
+  return %c : tensor<5xf8E4M3FN>
+}
+
+// -----
+
+// Without saturation E5M2 overflows to infinity, E4M3FN to NaN; values in
+// range are unchanged.
+// CHECK-LABEL: func.func @cast_f8_no_saturate
+// CHECK-DAG: arith.constant dense<[0x7C, 0xFC, 3.000000e+00]> : tensor<3xf8E5M2>
+// CHECK-DAG: arith.constant dense<[0x7F, 0xFF, 3.000000e+00]> : tensor<3xf8E4M3FN>
+func.func @cast_f8_no_saturate() -> (tensor<3xf8E5M2>, tensor<3xf8E4M3FN>) {
+  %f = arith.constant dense<[1.0e6, -1.0e6, 3.0]> : tensor<3xf32>
+  %a = edge.cast %f {to = f8E5M2, saturate = false} : (tensor<3xf32>) -> tensor<3xf8E5M2>
+  %b = edge.cast %f {to = f8E4M3FN, saturate = false} : (tensor<3xf32>) -> tensor<3xf8E4M3FN>
+  return %a, %b : tensor<3xf8E5M2>, tensor<3xf8E4M3FN>
+}
+
+// -----
+
+// float8e8m0 rounds the exponent up by default (1.1 -> 2), down on request;
+// int4 keeps the low bits (-9 -> 7, 15 -> -1), as ONNX Cast wraps.
+// CHECK-LABEL: func.func @cast_e8m0_int4
+// CHECK-DAG: arith.constant dense<[2.000000e+00, 5.000000e-01]> : tensor<2xf8E8M0FNU>
+// CHECK-DAG: arith.constant dense<[1.000000e+00, 2.500000e-01]> : tensor<2xf8E8M0FNU>
+// CHECK-DAG: arith.constant dense<[7, -1]> : tensor<2xi4>
+func.func @cast_e8m0_int4() -> (tensor<2xf8E8M0FNU>, tensor<2xf8E8M0FNU>, tensor<2xi4>) {
+  %f = arith.constant dense<[1.1, 0.3]> : tensor<2xf32>
+  %a = edge.cast %f {to = f8E8M0FNU} : (tensor<2xf32>) -> tensor<2xf8E8M0FNU>
+  %b = edge.cast %f {to = f8E8M0FNU, round_mode = "down"} : (tensor<2xf32>) -> tensor<2xf8E8M0FNU>
+  %i = arith.constant dense<[-9.0, 15.0]> : tensor<2xf32>
+  %c = edge.cast %i {to = i4} : (tensor<2xf32>) -> tensor<2xi4>
+  return %a, %b, %c : tensor<2xf8E8M0FNU>, tensor<2xf8E8M0FNU>, tensor<2xi4>
+}
