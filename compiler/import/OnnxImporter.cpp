@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "compiler/import/Importer.h"
+#include "compiler/import/OpVersions.h"
 #include "compiler/support/Npy.h"
 
 #include "dialects/Edge/IR/EdgeOps.h"
@@ -739,7 +740,29 @@ LogicalResult Importer::importNodes(const onnx::GraphProto &graph) {
     }
     const llvm::StringMap<Handler> &table =
         microsoft ? microsoftHandlers : handlers;
+    // The schema version the model's opset import selects.
+    int64_t version = microsoft ? microsoftOpset
+                                : onnxSchemaVersion(node.op_type(), opset);
+    if (!microsoft && version == 0) {
+      nodeError() << "op '" << node.op_type() << "' does not exist at opset "
+                  << opset << ", which the model imports (ONNX defines it "
+                  << "from opset " << onnxSinceVersions(node.op_type()).front()
+                  << ")";
+      return failure();
+    }
     auto h = table.find(node.op_type());
+    if (h != table.end() && !microsoft &&
+        !edgecImplements(node.op_type(), version)) {
+      std::string supported;
+      for (int64_t v : onnxSinceVersions(node.op_type()))
+        if (edgecImplements(node.op_type(), v))
+          supported += (supported.empty() ? "" : ", ") + std::to_string(v);
+      nodeError() << "op '" << node.op_type() << "' version " << version
+                  << " (selected by opset " << opset
+                  << ") is not supported; edgec implements its versions "
+                  << supported;
+      return failure();
+    }
     if (h == table.end()) {
       if (microsoft)
         nodeError() << "unsupported op '" << node.op_type()

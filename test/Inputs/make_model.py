@@ -52,7 +52,22 @@ def odd_inputs():
 def unsupported_op():
     # Bernoulli draws random numbers: refused for good.
     return model([helper.make_node("Bernoulli", ["x"], ["y"], name="the_bernoulli")],
-                 [vi("x", [2, 2])], [vi("y", [2, 2])], opset=13)
+                 [vi("x", [2, 2])], [vi("y", [2, 2])], opset=15)
+
+
+@register
+def op_before_its_opset():
+    # Attention is defined from opset 23; the model imports opset 13.
+    return model([helper.make_node("Attention", ["q", "q", "q"], ["y"], name="attn")],
+                 [vi("q", [1, 2, 3, 4])], [vi("y", [1, 2, 3, 4])], opset=13)
+
+
+@register
+def old_op_version():
+    # Opset 1 selects Upsample version 1 (width/height scale attributes).
+    return model([helper.make_node("Upsample", ["x"], ["y"], name="up",
+                                   width_scale=2.0, height_scale=2.0)],
+                 [vi("x", [1, 1, 2, 2])], [vi("y", [1, 1, 4, 4])], opset=1)
 
 
 @register

@@ -101,13 +101,27 @@ void Importer::registerElementwise() {
   auto binary = [&](auto tag) {
     using OpTy = decltype(tag);
     return [this](const onnx::NodeProto &n) -> FailureOr<Values> {
-      if (opset < 7) {
-        ASSIGN_OR_FAIL(int64_t broadcast, intAttr(n, "broadcast", 0));
-        if (broadcast != 0 && attr(n, "axis"))
-          return fail(
-              "legacy broadcasting with an axis (opset < 7) is not supported");
-      }
       ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
+      if (opset < 7) {
+        // Legacy broadcasting: B's dims line up with A's from `axis` (by
+        // default B's trailing dims with A's), as unit dims around it.
+        ASSIGN_OR_FAIL(int64_t broadcast, intAttr(n, "broadcast", 0));
+        auto aShape = typeOf(operands[0]).getShape();
+        auto bShape = typeOf(operands[1]).getShape();
+        int64_t ra = aShape.size(), rb = bShape.size();
+        if (broadcast != 0 && rb < ra) {
+          ASSIGN_OR_FAIL(int64_t axis, intAttr(n, "axis", ra - rb));
+          if (axis < 0)
+            axis += ra;
+          if (axis < 0 || axis + rb > ra)
+            return fail("broadcast axis " + Twine(axis) + " does not fit B of "
+                        "rank " + Twine(rb) + " into A of rank " + Twine(ra));
+          SmallVector<int64_t> shape(axis, 1);
+          llvm::append_range(shape, bShape);
+          shape.append(ra - axis - rb, 1);
+          ASSIGN_OR_FAIL(operands[1], reshape(operands[1], shape));
+        }
+      }
       return single(make<OpTy>(operands));
     };
   };
