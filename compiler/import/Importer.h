@@ -239,6 +239,9 @@ private:
   FailureOr<Values> importRotaryEmbedding(const onnx::NodeProto &n);
   /// [B, S, heads * H] as [B, heads, S, H].
   FailureOr<Value> splitHeads(Value v, int64_t heads, StringRef what);
+  /// `v` sliced along `axis`.
+  FailureOr<Value> sliceAxis(Value v, int64_t axis, int64_t start,
+                             int64_t size, int64_t step = 1);
   /// `v` sliced along its last dim.
   FailureOr<Value> sliceLast(Value v, int64_t start, int64_t size,
                              int64_t step);
@@ -274,6 +277,8 @@ private:
   /// Integer indices as int64, negative ones counted back from `dims`.
   FailureOr<Value> normalizedIndices(Value indices, Value dims);
   Value i64Constant(ArrayRef<int64_t> shape, ArrayRef<int64_t> values);
+  /// The mean of `v` over `axes` (kept as unit dims), in v's element type.
+  FailureOr<Value> meanOver(Value v, ArrayRef<int64_t> axes);
   /// (x - mean) / sqrt(var + epsilon) over `axes` (statistics in f32 for
   /// narrower floats), in x's element type.
   FailureOr<Value> standardize(Value x, ArrayRef<int64_t> axes, double epsilon);

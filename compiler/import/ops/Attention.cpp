@@ -27,29 +27,23 @@ using namespace mlir;
 
 namespace edgec::detail {
 
-namespace {
-/// starts/sizes/steps for slicing `shape` along its last dim.
-struct LastDimSlice {
-  SmallVector<int64_t> starts, sizes, steps;
-};
-LastDimSlice lastDim(ArrayRef<int64_t> shape, int64_t start, int64_t size,
-                     int64_t step) {
-  LastDimSlice s{SmallVector<int64_t>(shape.size(), 0),
-                 SmallVector<int64_t>(shape), SmallVector<int64_t>(shape.size(), 1)};
-  s.starts.back() = start;
-  s.sizes.back() = size;
-  s.steps.back() = step;
-  return s;
+FailureOr<Value> Importer::sliceAxis(Value v, int64_t axis, int64_t start,
+                                     int64_t size, int64_t step) {
+  auto shape = typeOf(v).getShape();
+  SmallVector<int64_t> starts(shape.size(), 0), sizes(shape),
+      steps(shape.size(), 1);
+  starts[axis] = start;
+  sizes[axis] = size;
+  steps[axis] = step;
+  return make<edge::SliceOp>(
+      v, {named("starts", builder.getDenseI64ArrayAttr(starts)),
+          named("sizes", builder.getDenseI64ArrayAttr(sizes)),
+          named("steps", builder.getDenseI64ArrayAttr(steps))});
 }
-} // namespace
 
 FailureOr<Value> Importer::sliceLast(Value v, int64_t start, int64_t size,
                                      int64_t step) {
-  LastDimSlice s = lastDim(typeOf(v).getShape(), start, size, step);
-  return make<edge::SliceOp>(
-      v, {named("starts", builder.getDenseI64ArrayAttr(s.starts)),
-          named("sizes", builder.getDenseI64ArrayAttr(s.sizes)),
-          named("steps", builder.getDenseI64ArrayAttr(s.steps))});
+  return sliceAxis(v, typeOf(v).getRank() - 1, start, size, step);
 }
 
 FailureOr<Value> Importer::transpose(Value v, ArrayRef<int64_t> perm) {

@@ -239,18 +239,9 @@ void Importer::registerControlFlow() {
     SmallVector<int64_t> outDirs = ints(batched ? "" : "scan_output_directions", numScanOut);
     Location scanLoc = nodeLoc;
     auto take = [&](Value v, int64_t axis, int64_t at) -> FailureOr<Value> {
-      auto t = typeOf(v);
-      SmallVector<int64_t> starts(t.getRank(), 0), sizes(t.getShape()),
-          steps(t.getRank(), 1), rest;
-      starts[axis] = at;
-      sizes[axis] = 1;
-      for (int64_t d = 0; d < t.getRank(); ++d)
-        if (d != axis)
-          rest.push_back(t.getDimSize(d));
-      ASSIGN_OR_FAIL(Value s, make<edge::SliceOp>(
-                                  v, {named("starts", builder.getDenseI64ArrayAttr(starts)),
-                                      named("sizes", builder.getDenseI64ArrayAttr(sizes)),
-                                      named("steps", builder.getDenseI64ArrayAttr(steps))}));
+      SmallVector<int64_t> rest(typeOf(v).getShape());
+      rest.erase(rest.begin() + axis);
+      ASSIGN_OR_FAIL(Value s, sliceAxis(v, axis, at, 1));
       return reshape(s, rest);
     };
     auto stack = [&](ArrayRef<Value> parts, int64_t axis) -> FailureOr<Value> {

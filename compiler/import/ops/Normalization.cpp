@@ -78,16 +78,7 @@ Importer::importLayerNorm(const onnx::NodeProto &n, bool rms) {
                                            builder.getFloatAttr(stash, v)));
   };
   SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(axis, rank));
-  int64_t count = 1;
-  for (int64_t a : axes)
-    count *= t.getDimSize(a);
-  auto mean = [&](Value v) -> FailureOr<Value> {
-    ASSIGN_OR_FAIL(Value sum,
-                   make<edge::ReduceSumOp>(
-                       v, {named("axes", builder.getDenseI64ArrayAttr(axes)),
-                           named("keepdims", builder.getBoolAttr(true))}));
-    return make<edge::DivOp>({sum, scalar(double(count))});
-  };
+  auto mean = [&](Value v) { return meanOver(v, axes); };
   ASSIGN_OR_FAIL(Value xs, cast(x, stash));
   Value centered = xs, meanValue;
   if (!rms) {
@@ -123,21 +114,23 @@ Importer::importLayerNorm(const onnx::NodeProto &n, bool rms) {
   return results;
 }
 
-FailureOr<Value> Importer::standardize(Value x, ArrayRef<int64_t> axes,
-                                       double epsilon) {
-  auto t = typeOf(x);
-  Type et = t.getElementType();
-  Type stash = et.getIntOrFloatBitWidth() < 32 ? builder.getF32Type() : et;
+FailureOr<Value> Importer::meanOver(Value v, ArrayRef<int64_t> axes) {
+  auto t = typeOf(v);
   int64_t count = 1;
   for (int64_t a : axes)
     count *= t.getDimSize(a);
-  auto mean = [&](Value v) -> FailureOr<Value> {
-    ASSIGN_OR_FAIL(Value sum,
-                   make<edge::ReduceSumOp>(
-                       v, {named("axes", builder.getDenseI64ArrayAttr(axes)),
-                           named("keepdims", builder.getBoolAttr(true))}));
-    return make<edge::DivOp>({sum, scalarOf(stash, double(count))});
-  };
+  ASSIGN_OR_FAIL(Value sum,
+                 make<edge::ReduceSumOp>(
+                     v, {named("axes", builder.getDenseI64ArrayAttr(axes)),
+                         named("keepdims", builder.getBoolAttr(true))}));
+  return make<edge::DivOp>({sum, scalarOf(t.getElementType(), double(count))});
+}
+
+FailureOr<Value> Importer::standardize(Value x, ArrayRef<int64_t> axes,
+                                       double epsilon) {
+  Type et = typeOf(x).getElementType();
+  Type stash = et.getIntOrFloatBitWidth() < 32 ? builder.getF32Type() : et;
+  auto mean = [&](Value v) { return meanOver(v, axes); };
   ASSIGN_OR_FAIL(Value xs, castTo(x, stash));
   ASSIGN_OR_FAIL(Value m, mean(xs));
   ASSIGN_OR_FAIL(Value centered, make<edge::SubOp>({xs, m}));
@@ -268,16 +261,7 @@ void Importer::registerNormalization() {
       ASSIGN_OR_FAIL(int64_t axis, normAxis(a, t.getRank(), "axis"));
       axes.push_back(axis);
     }
-    int64_t count = 1;
-    for (int64_t a : axes)
-      count *= t.getDimSize(a);
-    auto mean = [&](Value v) -> FailureOr<Value> {
-      ASSIGN_OR_FAIL(Value sum,
-                     make<edge::ReduceSumOp>(
-                         v, {named("axes", builder.getDenseI64ArrayAttr(axes)),
-                             named("keepdims", builder.getBoolAttr(true))}));
-      return make<edge::DivOp>({sum, scalarOf(et, double(count))});
-    };
+    auto mean = [&](Value v) { return meanOver(v, axes); };
     ASSIGN_OR_FAIL(Value m, mean(x));
     ASSIGN_OR_FAIL(Value sq, make<edge::MulOp>({x, x}));
     ASSIGN_OR_FAIL(Value msq, mean(sq));
@@ -314,14 +298,7 @@ void Importer::registerNormalization() {
                             named("value", builder.getF64FloatAttr(0.0))}));
     Value sum;
     for (int64_t o = 0; o < size; ++o) {
-      SmallVector<int64_t> starts(rank, 0), sizes(t.getShape()), steps(rank, 1);
-      starts[1] = o;
-      sizes[1] = C;
-      ASSIGN_OR_FAIL(Value part,
-                     make<edge::SliceOp>(
-                         padded, {named("starts", builder.getDenseI64ArrayAttr(starts)),
-                                  named("sizes", builder.getDenseI64ArrayAttr(sizes)),
-                                  named("steps", builder.getDenseI64ArrayAttr(steps))}));
+      ASSIGN_OR_FAIL(Value part, sliceAxis(padded, 1, o, C));
       if (sum) {
         ASSIGN_OR_FAIL(sum, make<edge::AddOp>({sum, part}));
       } else {

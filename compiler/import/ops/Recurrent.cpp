@@ -191,14 +191,7 @@ FailureOr<Importer::Values> Importer::importRecurrent(const onnx::NodeProto &n,
 
   // Per direction: the projected inputs [seq, batch, gates*hidden].
   auto sliceDim = [&](Value v, int64_t dim, int64_t start, int64_t size) {
-    SmallVector<int64_t> starts(typeOf(v).getRank(), 0),
-        sizes(typeOf(v).getShape()), steps(typeOf(v).getRank(), 1);
-    starts[dim] = start;
-    sizes[dim] = size;
-    return make<edge::SliceOp>(
-        v, {named("starts", builder.getDenseI64ArrayAttr(starts)),
-            named("sizes", builder.getDenseI64ArrayAttr(sizes)),
-            named("steps", builder.getDenseI64ArrayAttr(steps))});
+    return sliceAxis(v, dim, start, size);
   };
   auto dirSlice = [&](Value v, int64_t d) -> FailureOr<Value> {
     // [dirs, a, b] -> [a, b]

@@ -168,17 +168,9 @@ void Importer::registerSignal() {
     perm.push_back(axis);
     ASSIGN_OR_FAIL(Value moved, transpose(x, perm));
     auto part = [&](int64_t c) -> FailureOr<Value> {
-      auto s = typeOf(moved).getShape();
-      SmallVector<int64_t> starts(rank, 0), sizes(s), steps(rank, 1), rest;
-      starts[rank - 2] = c;
-      sizes[rank - 2] = 1;
-      for (int64_t d = 0; d < rank; ++d)
-        if (d != rank - 2)
-          rest.push_back(s[d]);
-      ASSIGN_OR_FAIL(Value v, make<edge::SliceOp>(
-                                  moved, {named("starts", builder.getDenseI64ArrayAttr(starts)),
-                                          named("sizes", builder.getDenseI64ArrayAttr(sizes)),
-                                          named("steps", builder.getDenseI64ArrayAttr(steps))}));
+      SmallVector<int64_t> rest(typeOf(moved).getShape());
+      rest.erase(rest.begin() + (rank - 2));
+      ASSIGN_OR_FAIL(Value v, sliceAxis(moved, rank - 2, c, 1));
       return reshape(v, rest);
     };
     ASSIGN_OR_FAIL(Value re, part(0));
