@@ -354,6 +354,67 @@ void Importer::registerConvPool() {
   handlers["AveragePool"] = [this](const onnx::NodeProto &n) {
     return importPool(n, false);
   };
+  // MaxUnpool: zeros of the unpooled shape (output_shape, or the pooling
+  // arithmetic inverted), each input value scattered to its flat index.
+  handlers["MaxUnpool"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
+    ASSIGN_OR_FAIL(Values ops, inputs(n, 2));
+    Value x = ops[0];
+    auto xT = typeOf(x);
+    int64_t rank = xT.getRank(), spatial = rank - 2;
+    if (spatial < 1 || typeOf(ops[1]).getShape() != xT.getShape())
+      return fail("MaxUnpool takes N x C x D... values and indices of one shape");
+    // Indices address the shape the pooling arithmetic gives; a larger
+    // output_shape pads it at the end of each spatial dim.
+    SmallVector<int64_t> kernel = intsAttr(n, "kernel_shape");
+    SmallVector<int64_t> strides = intsAttr(n, "strides");
+    SmallVector<int64_t> pads = intsAttr(n, "pads");
+    if (int64_t(kernel.size()) != spatial)
+      return fail("MaxUnpool needs one kernel_shape entry per spatial dim");
+    strides.resize(spatial, 1);
+    pads.resize(2 * spatial, 0);
+    SmallVector<int64_t> shape{xT.getDimSize(0), xT.getDimSize(1)};
+    for (int64_t d = 0; d < spatial; ++d)
+      shape.push_back((xT.getDimSize(2 + d) - 1) * strides[d] + kernel[d] -
+                      pads[d] - pads[spatial + d]);
+    SmallVector<int64_t> given(shape);
+    if (hasInput(n, 2)) {
+      ASSIGN_OR_FAIL(given, constInts(n, 2, "output_shape"));
+      if (int64_t(given.size()) != rank || given[0] != shape[0] ||
+          given[1] != shape[1])
+        return fail("MaxUnpool's output_shape must keep N and C");
+      for (int64_t d = 2; d < rank; ++d)
+        if (given[d] < shape[d])
+          return fail("MaxUnpool's output_shape " + shapeText(given) +
+                      " is smaller than the unpooled " + shapeText(shape));
+    }
+    if (!boundedCount(shape) ||
+        llvm::any_of(shape, [](int64_t d) { return d < 1; }))
+      return fail("MaxUnpool's output shape " + shapeText(shape) +
+                  " is not valid");
+    int64_t total = 1, count = xT.getNumElements();
+    for (int64_t d : shape)
+      total *= d;
+    Type et = xT.getElementType();
+    Value zeros = constant(DenseElementsAttr::get(
+        RankedTensorType::get({total}, et),
+        isa<FloatType>(et) ? Attribute(builder.getFloatAttr(et, 0.0))
+                           : Attribute(builder.getIntegerAttr(et, 0))));
+    ASSIGN_OR_FAIL(Value idx, castTo(ops[1], builder.getI64Type()));
+    ASSIGN_OR_FAIL(idx, reshape(idx, {count, 1}));
+    ASSIGN_OR_FAIL(Value vals, reshape(x, {count}));
+    ASSIGN_OR_FAIL(Value y, scatter(zeros, idx, vals, "none"));
+    ASSIGN_OR_FAIL(y, reshape(y, shape));
+    if (given != shape) {
+      SmallVector<int64_t> padding(2 * rank, 0);
+      for (int64_t d = 0; d < rank; ++d)
+        padding[rank + d] = given[d] - shape[d];
+      ASSIGN_OR_FAIL(y, make<edge::PadOp>(
+                            y, {named("pads", builder.getDenseI64ArrayAttr(padding)),
+                                named("mode", builder.getStringAttr("constant")),
+                                named("value", builder.getF64FloatAttr(0.0))}));
+    }
+    return Values{y};
+  };
   handlers["GlobalMaxPool"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Value x, input(n, 0));
     int64_t rank = typeOf(x).getRank();
