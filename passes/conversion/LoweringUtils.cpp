@@ -76,6 +76,22 @@ Value elementwise(OpBuilder &b, Location loc, ValueRange inputs,
 
 /// A transpose as a linalg.generic (output dim i is input dim perm[i]), so
 /// that elementwise fusion can compose it with its neighbours.
+Value copyThrough(OpBuilder &b, Location loc, Value v, AffineMap read,
+                  ArrayRef<int64_t> shape) {
+  int64_t rank = shape.size();
+  Value init = empty(b, loc, shape, tensorType(v).getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{v},
+             ValueRange{init},
+             ArrayRef<AffineMap>{
+                 read, AffineMap::getMultiDimIdentityMap(rank, b.getContext())},
+             parallel(rank),
+             [](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, args[0]);
+             })
+      .getResult(0);
+}
+
 Value transposeGeneric(OpBuilder &b, Location loc, Value v,
                        ArrayRef<int64_t> perm) {
   MLIRContext *ctx = b.getContext();
@@ -87,15 +103,7 @@ Value transposeGeneric(OpBuilder &b, Location loc, Value v,
     inverse[p] = i;
   }
   AffineMap in = AffineMap::getPermutationMap(inverse, ctx);
-  AffineMap out = AffineMap::getMultiDimIdentityMap(perm.size(), ctx);
-  Value init = empty(b, loc, outShape, type.getElementType());
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{v}, ValueRange{init},
-             ArrayRef<AffineMap>{in, out}, parallel(perm.size()),
-             [](OpBuilder &nb, Location nl, ValueRange args) {
-               linalg::YieldOp::create(nb, nl, args[0]);
-             })
-      .getResult(0);
+  return copyThrough(b, loc, v, in, outShape);
 }
 
 /// (N, C, spatial...) -> (N, spatial..., C) and back, for `rank` dims.
@@ -360,17 +368,7 @@ Value broadcastTrailing(OpBuilder &b, Location loc, Value v,
   SmallVector<AffineExpr> exprs;
   for (int64_t i = first; i < r; ++i)
     exprs.push_back(getAffineDimExpr(i, ctx));
-  Value init = empty(b, loc, shape, tensorType(v).getElementType());
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{bb},
-             ValueRange{init},
-             ArrayRef<AffineMap>{AffineMap::get(r, 0, exprs, ctx),
-                                 AffineMap::getMultiDimIdentityMap(r, ctx)},
-             parallel(r),
-             [](OpBuilder &nb, Location nl, ValueRange args) {
-               linalg::YieldOp::create(nb, nl, args[0]);
-             })
-      .getResult(0);
+  return copyThrough(b, loc, bb, AffineMap::get(r, 0, exprs, ctx), shape);
 }
 
 Value convChannelsLast(OpBuilder &b, Location loc, edge::ConvOp op, Value x,

@@ -92,6 +92,11 @@ Value elementwise(OpBuilder &b, Location loc, ValueRange inputs,
                   ArrayRef<int64_t> outShape, Type outElem,
                   function_ref<Value(OpBuilder &, Location, ValueRange)> body);
 
+/// A tensor of `shape` whose element at i is `v`'s at read(i): a
+/// linalg.generic copy (transposes, broadcasts, windows, reversals).
+Value copyThrough(OpBuilder &b, Location loc, Value v, AffineMap read,
+                  ArrayRef<int64_t> shape);
+
 /// A transpose as a linalg.generic (output dim i is input dim perm[i]), so
 /// that elementwise fusion can compose it with its neighbours.
 Value transposeGeneric(OpBuilder &b, Location loc, Value v,

@@ -271,15 +271,10 @@ void Importer::registerIndexing() {
           w, {named("axes", builder.getDenseI64ArrayAttr({2})),
               named("keepdims", builder.getBoolAttr(false))});
     };
-    Value values, indices;
-    if (isa<FloatType>(et)) {
-      // A sum would turn inf + 0 * ... fine, but -inf + 0 stays -inf; NaN
-      // rows are not ordered.
-      ASSIGN_OR_FAIL(values, pickSum(vj, et));
-    } else {
-      ASSIGN_OR_FAIL(values, pickSum(vj, et));
-    }
-    ASSIGN_OR_FAIL(indices, pickSum(iota({1, 1, len}, len), i64));
+    // Each slot has exactly one element of its rank, so the sum is that
+    // element (±inf included; NaN is not ordered).
+    ASSIGN_OR_FAIL(Value values, pickSum(vj, et));
+    ASSIGN_OR_FAIL(Value indices, pickSum(iota({1, 1, len}, len), i64));
     SmallVector<int64_t> outT(tShape);
     outT.back() = k;
     SmallVector<int64_t> inverse(rank);

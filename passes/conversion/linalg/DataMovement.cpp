@@ -272,19 +272,9 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
         ValueRange{}, rewriter.getDenseI64ArrayAttr(offsets),
         rewriter.getDenseI64ArrayAttr(type.getShape()),
         rewriter.getDenseI64ArrayAttr(strides));
-    if (reversed) {
-      Value init = empty(rewriter, loc, type.getShape(), et);
-      y = linalg::GenericOp::create(
-              rewriter, loc, TypeRange{init.getType()}, ValueRange{y},
-              ValueRange{init},
-              ArrayRef<AffineMap>{AffineMap::get(rank, 0, exprs, ctx),
-                                  AffineMap::getMultiDimIdentityMap(rank, ctx)},
-              parallel(rank),
-              [](OpBuilder &b, Location l, ValueRange a) {
-                linalg::YieldOp::create(b, l, a[0]);
-              })
-              .getResult(0);
-    }
+    if (reversed)
+      y = copyThrough(rewriter, loc, y, AffineMap::get(rank, 0, exprs, ctx),
+                      type.getShape());
     rewriter.replaceOp(op, y);
     return success();
   }

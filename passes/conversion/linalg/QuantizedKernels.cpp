@@ -181,16 +181,8 @@ Value im2col(OpBuilder &b, Location loc, Value x, int64_t kh, int64_t kw,
   SmallVector<AffineExpr> in{d(0)};
   in.append(windowExprs(ctx, 1, 3, strides, dilations));
   in.push_back(d(5));
-  Value init = empty(b, loc, {n, oh, ow, kh, kw, c}, t.getElementType());
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{init.getType()}, ValueRange{x}, ValueRange{init},
-             ArrayRef<AffineMap>{AffineMap::get(6, 0, in, ctx),
-                                 AffineMap::getMultiDimIdentityMap(6, ctx)},
-             parallel(6),
-             [](OpBuilder &nb, Location nl, ValueRange args) {
-               linalg::YieldOp::create(nb, nl, args[0]);
-             })
-      .getResult(0);
+  return copyThrough(b, loc, x, AffineMap::get(6, 0, in, ctx),
+                     {n, oh, ow, kh, kw, c});
 }
 
 /// The (F, C, KH, KW) filter as the (rows, F) weights of a matrix product,
