@@ -149,6 +149,21 @@ private:
   std::string graphInputsHint(Value v);
   FailureOr<SmallVector<int64_t>> constInts(const onnx::NodeProto &n, int i,
                                             StringRef what);
+  /// Whether node input `i` is given and known at compile time.
+  bool isConstInput(const onnx::NodeProto &n, int i);
+  /// The static shape the model declares for node output `i` (a graph
+  /// output or value_info whose every dimension is a number), or nullopt.
+  std::optional<SmallVector<int64_t>> declaredShape(const onnx::NodeProto &n,
+                                                    int i = 0);
+  /// Input `i` of an op whose result shape it decides (axes, k, a target
+  /// shape...): its constant value; or, when it is only known at run time,
+  /// the value `derive` reads from the shapes the model declares for the
+  /// node's results (it returns nullopt when they do not decide it, and the
+  /// usual "fix its value" error follows). The value given at run time must
+  /// then agree with the declared shapes, as ONNX requires.
+  using Derive = llvm::function_ref<std::optional<SmallVector<int64_t>>()>;
+  FailureOr<SmallVector<int64_t>> shapeInts(const onnx::NodeProto &n, int i,
+                                            StringRef what, Derive derive);
   RankedTensorType typeOf(Value v) {
     return cast<RankedTensorType>(v.getType());
   }
@@ -208,6 +223,12 @@ private:
   FailureOr<Values> importPool(const onnx::NodeProto &n, bool isMax,
                                Value x = {});
   FailureOr<Values> importGemm(const onnx::NodeProto &n);
+  /// The axes of reduction `n` of an `in`-shaped tensor read from its
+  /// declared result shape (an inner nullopt: it reduces nothing), or
+  /// nullopt when that shape does not decide them (ops/Reduction.cpp).
+  std::optional<std::optional<SmallVector<int64_t>>>
+  axesFromDeclared(const onnx::NodeProto &n, ArrayRef<int64_t> in,
+                   bool keepdims, bool noop);
   FailureOr<Values> importEinsum(const onnx::NodeProto &n);
   /// Softmax, or LogSoftmax with `log`.
   FailureOr<Values> importSoftmax(const onnx::NodeProto &n, bool log);
@@ -359,6 +380,8 @@ private:
   int64_t microsoftOpset = 0; // of domain com.microsoft, 0 if not imported
   llvm::StringMap<Value> values;
   llvm::StringMap<const onnx::TensorProto *> initializers;
+  /// Static shapes the model declares (graph outputs, value_info).
+  llvm::StringMap<SmallVector<int64_t>> declaredShapes;
   llvm::StringMap<Handler> handlers;          // domain ai.onnx
   llvm::StringMap<Handler> microsoftHandlers; // domain com.microsoft
 };

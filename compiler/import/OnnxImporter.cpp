@@ -580,6 +580,32 @@ FailureOr<SmallVector<int64_t>> Importer::constInts(const onnx::NodeProto &n,
   return out;
 }
 
+bool Importer::isConstInput(const onnx::NodeProto &n, int i) {
+  if (!hasInput(n, i))
+    return false;
+  auto v = lookup(n.input(i));
+  return succeeded(v) && *v && matchPattern(*v, m_Constant());
+}
+
+std::optional<SmallVector<int64_t>>
+Importer::declaredShape(const onnx::NodeProto &n, int i) {
+  if (i >= n.output_size() || n.output(i).empty())
+    return std::nullopt;
+  auto it = declaredShapes.find(n.output(i));
+  if (it == declaredShapes.end())
+    return std::nullopt;
+  return it->second;
+}
+
+FailureOr<SmallVector<int64_t>> Importer::shapeInts(const onnx::NodeProto &n,
+                                                    int i, StringRef what,
+                                                    Derive derive) {
+  if (hasInput(n, i) && !isConstInput(n, i))
+    if (std::optional<SmallVector<int64_t>> v = derive())
+      return *v;
+  return constInts(n, i, what);
+}
+
 LogicalResult Importer::verifyAtNode(Operation *op) {
   // The op's own verifier speaks of edge ops and operand numbers; its type
   // constraint failures are restated in ONNX terms at the node.
@@ -907,6 +933,26 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
   builder.setInsertionPointToEnd(entry);
   for (auto &[name, value] : fixed)
     values[name] = arith::ConstantOp::create(builder, fileLoc, value);
+
+  // Declared static shapes: what an op whose result shape is decided by a
+  // run-time input (Reshape's target, a reduction's axes...) can read its
+  // value from (shapeInts).
+  auto declare = [&](const onnx::ValueInfoProto &v) {
+    if (!v.type().has_tensor_type() || !v.type().tensor_type().has_shape())
+      return;
+    SmallVector<int64_t> dims;
+    for (const auto &d : v.type().tensor_type().shape().dim()) {
+      if (!d.has_dim_value() || d.dim_value() < 0)
+        return;
+      dims.push_back(d.dim_value());
+    }
+    if (boundedCount(dims))
+      declaredShapes[v.name()] = dims;
+  };
+  for (const auto &v : graph.output())
+    declare(v);
+  for (const auto &v : graph.value_info())
+    declare(v);
 
   if (failed(importNodes(graph)))
     return failure();

@@ -72,10 +72,55 @@ def old_op_version():
 
 @register
 def dynamic_reshape():
-    # The target shape is a graph input: not computable at compile time.
+    # The target shape is a graph input: not computable at compile time,
+    # and the result's declared shape does not say it either.
     return model([helper.make_node("Reshape", ["x", "s"], ["y"], name="reshape")],
                  [vi("x", [2, 3]), vi("s", [2], TensorProto.INT64)],
-                 [vi("y", [3, 2])])
+                 [vi("y", ["A", "B"])])
+
+
+@register
+def runtime_shape_values():
+    # Inputs that decide a result shape, given at run time, with the
+    # results' shapes declared (graph outputs, value_info): Reshape's
+    # target, a reduction's axes (keepdims, and without keepdims where only
+    # one set of axes fits), TopK's k, Expand's shape; Trilu's k and Range's
+    # start and delta are used as run-time values.
+    i64 = TensorProto.INT64
+    nodes = [
+        helper.make_node("Reshape", ["x", "shape"], ["r"], name="reshape"),
+        helper.make_node("ReduceSum", ["x", "axes"], ["sum"], name="sum"),
+        helper.make_node("ReduceMax", ["u", "axes"], ["max"], name="max",
+                         keepdims=0),
+        helper.make_node("TopK", ["x", "k"], ["vals", "idx"], name="topk"),
+        helper.make_node("Expand", ["v", "eshape"], ["e0"], name="expand"),
+        helper.make_node("Relu", ["e0"], ["e"], name="relu"),
+        helper.make_node("Trilu", ["m", "k"], ["t"], name="trilu", upper=0),
+        helper.make_node("Range", ["start", "limit", "delta"], ["range"],
+                         name="range"),
+    ]
+    inputs = [vi("x", [2, 3, 3]), vi("u", [2, 1, 3]), vi("v", [1, 4]),
+              vi("m", [3, 3]), vi("shape", [2], i64), vi("eshape", [2], i64),
+              vi("axes", [1], i64),
+              vi("k", [1], i64), vi("start", [], TensorProto.FLOAT),
+              vi("limit", [], TensorProto.FLOAT),
+              vi("delta", [], TensorProto.FLOAT)]
+    outputs = [vi("r", [9, 2]), vi("sum", [2, 1, 3]), vi("max", [2, 3]),
+               vi("vals", [2, 3, 2]), vi("idx", [2, 3, 2], i64),
+               vi("e", [3, 4]), vi("t", [3, 3]), vi("range", [5])]
+    m = model(nodes, inputs, outputs, opset=18)
+    m.graph.value_info.append(vi("e0", [3, 4]))
+    return m
+
+
+@register
+def runtime_axes_ambiguous():
+    # [2, 3, 3] -> [2, 3] without keepdims drops dim 1 or dim 2: the
+    # declared shape does not decide the run-time axes.
+    return model([helper.make_node("ReduceMean", ["x", "axes"], ["y"],
+                                   name="mean", keepdims=0)],
+                 [vi("x", [2, 3, 3]), vi("axes", [1], TensorProto.INT64)],
+                 [vi("y", [2, 3])], opset=18)
 
 
 @register

@@ -378,7 +378,8 @@ void Importer::registerConvPool() {
                       pads[d] - pads[spatial + d]);
     SmallVector<int64_t> given(shape);
     if (hasInput(n, 2)) {
-      ASSIGN_OR_FAIL(given, constInts(n, 2, "output_shape"));
+      ASSIGN_OR_FAIL(given, shapeInts(n, 2, "output_shape",
+                                      [&] { return declaredShape(n); }));
       if (int64_t(given.size()) != rank || given[0] != shape[0] ||
           given[1] != shape[1])
         return fail("MaxUnpool's output_shape must keep N and C");

@@ -238,9 +238,20 @@ Importer::importAffineGrid(const onnx::NodeProto &n) {
   // grid = base x theta^T, the base grid [x, y, (z,) 1] of every output
   // position (x along the last dim) computed here.
   ASSIGN_OR_FAIL(Value theta, input(n, 0));
-  ASSIGN_OR_FAIL(SmallVector<int64_t> size, constInts(n, 1, "the size"));
-  ASSIGN_OR_FAIL(int64_t align, intAttr(n, "align_corners", 0));
   auto tt = typeOf(theta);
+  // A run-time size: N and the spatial dims of the declared grid [N, (D,)
+  // H, W, k]; C does not change the grid.
+  ASSIGN_OR_FAIL(SmallVector<int64_t> size,
+                 shapeInts(n, 1, "the size",
+                           [&]() -> std::optional<SmallVector<int64_t>> {
+                             auto d = declaredShape(n);
+                             if (!d || d->size() < 4 || d->size() > 5)
+                               return std::nullopt;
+                             SmallVector<int64_t> s{(*d)[0], 1};
+                             s.append(d->begin() + 1, d->end() - 1);
+                             return s;
+                           }));
+  ASSIGN_OR_FAIL(int64_t align, intAttr(n, "align_corners", 0));
   int64_t k = int64_t(size.size()) - 2;
   if (k != 2 && k != 3)
     return fail("size must have 4 (2-D) or 5 (3-D) entries, got " +
@@ -429,7 +440,26 @@ void Importer::registerImage() {
       r.scales = doubles(s);
     }
     if (hasInput(n, 3)) {
-      ASSIGN_OR_FAIL(r.sizes, constInts(n, 3, "the sizes"));
+      // Run-time sizes stretch the axes to the declared result's dims.
+      ASSIGN_OR_FAIL(
+          r.sizes,
+          shapeInts(n, 3, "the sizes",
+                    [&]() -> std::optional<SmallVector<int64_t>> {
+                      auto d = declaredShape(n);
+                      int64_t rank = typeOf(x).getRank();
+                      if (!d || int64_t(d->size()) != rank ||
+                          r.aspectPolicy != "stretch")
+                        return std::nullopt;
+                      if (r.axes.empty())
+                        return d;
+                      SmallVector<int64_t> sizes;
+                      for (int64_t a : r.axes) {
+                        if (a < -rank || a >= rank)
+                          return std::nullopt;
+                        sizes.push_back((*d)[a < 0 ? a + rank : a]);
+                      }
+                      return sizes;
+                    }));
     }
     return importResize(n, r, x);
   };

@@ -212,7 +212,15 @@ void Importer::registerIndexing() {
     if (opset < 10) {
       ASSIGN_OR_FAIL(k, intAttr(n, "k", -1));
     } else {
-      ASSIGN_OR_FAIL(SmallVector<int64_t> ks, constInts(n, 1, "k"));
+      // Run-time k: the declared results' size along the axis.
+      ASSIGN_OR_FAIL(SmallVector<int64_t> ks,
+                     shapeInts(n, 1, "k",
+                               [&]() -> std::optional<SmallVector<int64_t>> {
+                                 auto d = declaredShape(n);
+                                 if (!d || int64_t(d->size()) != rank)
+                                   return std::nullopt;
+                                 return SmallVector<int64_t>{(*d)[axis]};
+                               }));
       if (ks.size() != 1)
         return fail("TopK's k must have one element");
       k = ks[0];
@@ -290,14 +298,25 @@ void Importer::registerIndexing() {
   };
   handlers["OneHot"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Values ops, inputs(n, 3));
-    ASSIGN_OR_FAIL(DenseElementsAttr depthAttr, constInput(n, 1, "the depth"));
-    if (depthAttr.getNumElements() != 1)
-      return fail("OneHot's depth must have one element");
-    double depthValue =
-        isa<FloatType>(depthAttr.getElementType())
-            ? (*depthAttr.getValues<APFloat>().begin()).convertToDouble()
-            : double((*depthAttr.getValues<APInt>().begin()).getSExtValue());
-    int64_t depth = int64_t(depthValue);
+    int64_t depth;
+    std::optional<SmallVector<int64_t>> declared = declaredShape(n);
+    int64_t outRank = typeOf(ops[0]).getRank() + 1;
+    if (!isConstInput(n, 1) && declared &&
+        int64_t(declared->size()) == outRank) {
+      // A run-time depth: the declared result's size along the axis.
+      ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, -1, outRank));
+      depth = (*declared)[axis];
+    } else {
+      ASSIGN_OR_FAIL(DenseElementsAttr depthAttr,
+                     constInput(n, 1, "the depth"));
+      if (depthAttr.getNumElements() != 1)
+        return fail("OneHot's depth must have one element");
+      double depthValue =
+          isa<FloatType>(depthAttr.getElementType())
+              ? (*depthAttr.getValues<APFloat>().begin()).convertToDouble()
+              : double((*depthAttr.getValues<APInt>().begin()).getSExtValue());
+      depth = int64_t(depthValue);
+    }
     if (depth < 1)
       return fail("OneHot's depth " + Twine(depth) + " must be positive");
     Value indices = ops[0], values = ops[2];
@@ -414,8 +433,23 @@ void Importer::registerIndexing() {
 
   handlers["Tile"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Value x, input(n, 0));
-    ASSIGN_OR_FAIL(SmallVector<int64_t> repeats, constInts(n, 1, "the repeats"));
     auto shape = typeOf(x).getShape();
+    // Run-time repeats: the declared result's dims over the input's.
+    ASSIGN_OR_FAIL(
+        SmallVector<int64_t> repeats,
+        shapeInts(n, 1, "the repeats",
+                  [&]() -> std::optional<SmallVector<int64_t>> {
+                    auto d = declaredShape(n);
+                    if (!d || d->size() != shape.size())
+                      return std::nullopt;
+                    SmallVector<int64_t> r;
+                    for (auto [in, out] : llvm::zip(shape, *d)) {
+                      if (in == 0 ? out != 0 : out % in != 0)
+                        return std::nullopt;
+                      r.push_back(in == 0 ? 1 : out / in);
+                    }
+                    return r;
+                  }));
     if (repeats.size() != shape.size())
       return fail("Tile's repeats must have one entry per input dim");
     SmallVector<int64_t> split, expanded, result;
@@ -472,12 +506,26 @@ void Importer::registerIndexing() {
   handlers["CenterCropPad"] =
       [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Value x, input(n, 0));
-    ASSIGN_OR_FAIL(SmallVector<int64_t> target, constInts(n, 1, "the shape"));
     auto shape = typeOf(x).getShape();
     int64_t rank = shape.size();
     SmallVector<int64_t> axes = intsAttr(n, "axes");
     if (axes.empty())
       axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+    // A run-time shape: the declared result's dims along the axes.
+    ASSIGN_OR_FAIL(SmallVector<int64_t> target,
+                   shapeInts(n, 1, "the shape",
+                             [&]() -> std::optional<SmallVector<int64_t>> {
+                               auto d = declaredShape(n);
+                               if (!d || int64_t(d->size()) != rank)
+                                 return std::nullopt;
+                               SmallVector<int64_t> t;
+                               for (int64_t a : axes) {
+                                 if (a < -rank || a >= rank)
+                                   return std::nullopt;
+                                 t.push_back((*d)[a < 0 ? a + rank : a]);
+                               }
+                               return t;
+                             }));
     if (axes.size() != target.size())
       return fail("CenterCropPad's shape must have one entry per axis");
     SmallVector<int64_t> starts(rank, 0), sizes(shape), steps(rank, 1),

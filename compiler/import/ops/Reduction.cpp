@@ -15,6 +15,60 @@ using namespace mlir;
 
 namespace edgec::detail {
 
+std::optional<std::optional<SmallVector<int64_t>>>
+Importer::axesFromDeclared(const onnx::NodeProto &n, ArrayRef<int64_t> in,
+                           bool keepdims, bool noop) {
+  std::optional<SmallVector<int64_t>> out = declaredShape(n);
+  int64_t rank = in.size();
+  if (!out || int64_t(out->size()) > rank || rank > 16)
+    return std::nullopt;
+  using Axes = std::optional<SmallVector<int64_t>>;
+  if (keepdims) {
+    // Every dim of size 1 in the result is reduced: reducing a dim of size
+    // 1 changes nothing, unless no dim shrinks and empty axes may mean
+    // "reduce nothing" (noop_with_empty_axes), which skips the elementwise
+    // steps (ReduceSumSquare's square) too.
+    if (int64_t(out->size()) != rank)
+      return std::nullopt;
+    SmallVector<int64_t> axes;
+    bool shrinks = false;
+    for (int64_t d = 0; d < rank; ++d) {
+      if ((*out)[d] != in[d] && (*out)[d] != 1)
+        return std::nullopt;
+      if ((*out)[d] == 1)
+        axes.push_back(d);
+      shrinks |= (*out)[d] != in[d];
+    }
+    if (!shrinks && noop) // empty axes, or dims of size 1?
+      return axes.empty() ? std::optional<Axes>(Axes()) : std::nullopt;
+    if (axes.empty())
+      return std::nullopt;
+    return Axes(axes);
+  }
+  // Without keepdims: the one set of dims whose removal leaves the declared
+  // shape (none removed: empty axes with noop_with_empty_axes).
+  int64_t dropped = rank - int64_t(out->size());
+  if (dropped == 0)
+    return noop ? std::optional<Axes>(Axes()) : std::nullopt;
+  std::optional<SmallVector<int64_t>> found;
+  for (uint32_t mask = 0; mask < (1u << rank); ++mask) {
+    if (llvm::popcount(mask) != dropped)
+      continue;
+    SmallVector<int64_t> kept, axes;
+    for (int64_t d = 0; d < rank; ++d)
+      (mask >> d & 1 ? axes : kept).push_back(d);
+    if (!llvm::equal(llvm::map_range(kept, [&](int64_t d) { return in[d]; }),
+                     *out))
+      continue;
+    if (found)
+      return std::nullopt; // ambiguous: [3, 2, 2] -> [3, 2]
+    found = axes;
+  }
+  if (!found)
+    return std::nullopt;
+  return Axes(*found);
+}
+
 void Importer::registerReduction() {
   // The reduced axes of node `n` over `x` (sorted, normalized), or nullopt
   // when the node reduces nothing (noop_with_empty_axes); `axesInput`:
@@ -24,12 +78,20 @@ void Importer::registerReduction() {
       -> FailureOr<std::optional<SmallVector<int64_t>>> {
     int64_t rank = typeOf(x).getRank();
     SmallVector<int64_t> axes;
+    ASSIGN_OR_FAIL(int64_t noop, intAttr(n, "noop_with_empty_axes", 0));
     if (opset < axesInput) {
       axes = intsAttr(n, "axes");
+    } else if (hasInput(n, 1) && !isConstInput(n, 1)) {
+      // Axes known at run time: read from the declared result shape when it
+      // decides them.
+      ASSIGN_OR_FAIL(int64_t keepdims, intAttr(n, "keepdims", 1));
+      if (auto derived = axesFromDeclared(n, typeOf(x).getShape(),
+                                          keepdims != 0, noop != 0))
+        return *derived;
+      ASSIGN_OR_FAIL(axes, constInts(n, 1, "the axes"));
     } else if (hasInput(n, 1)) {
       ASSIGN_OR_FAIL(axes, constInts(n, 1, "the axes"));
     }
-    ASSIGN_OR_FAIL(int64_t noop, intAttr(n, "noop_with_empty_axes", 0));
     if (axes.empty() && noop != 0)
       return std::optional<SmallVector<int64_t>>();
     if (axes.empty())
@@ -111,18 +173,49 @@ void Importer::registerReduction() {
     std::string k = kind;
     return [this, k](const onnx::NodeProto &n) -> FailureOr<Values> {
       ASSIGN_OR_FAIL(Value x, input(n, 0));
+      int64_t rank = typeOf(x).getRank();
+      ASSIGN_OR_FAIL(int64_t exclusive, intAttr(n, "exclusive", 0));
+      ASSIGN_OR_FAIL(int64_t reverse, intAttr(n, "reverse", 0));
+      auto along = [&](int64_t axis) {
+        return make<edge::CumulativeOp>(
+            x, {named("kind", builder.getStringAttr(k)),
+                named("axis", builder.getI64IntegerAttr(axis)),
+                named("exclusive", builder.getBoolAttr(exclusive != 0)),
+                named("reverse", builder.getBoolAttr(reverse != 0))});
+      };
+      if (hasInput(n, 1) && !isConstInput(n, 1) && rank >= 1 && rank <= 4) {
+        // An axis known at run time: a rank-1 tensor has one; otherwise
+        // the scan along each axis, the one asked for selected at run time.
+        ASSIGN_OR_FAIL(Value a, input(n, 1));
+        if (typeOf(a).getNumElements() != 1 ||
+            !isa<IntegerType>(typeOf(a).getElementType()))
+          return fail("the axis must be an integer scalar");
+        if (rank == 1)
+          return single(along(0));
+        ASSIGN_OR_FAIL(a, reshape(a, {}));
+        Type it = typeOf(a).getElementType();
+        ASSIGN_OR_FAIL(Value negative,
+                       make<edge::CompareOp>(
+                           {a, scalarOf(it, 0)},
+                           {named("predicate", builder.getStringAttr("lt"))}));
+        ASSIGN_OR_FAIL(Value wrapped, make<edge::AddOp>({a, scalarOf(it, rank)}));
+        ASSIGN_OR_FAIL(a, make<edge::WhereOp>({negative, wrapped, a}));
+        ASSIGN_OR_FAIL(Value y, along(rank - 1));
+        for (int64_t d = rank - 2; d >= 0; --d) {
+          ASSIGN_OR_FAIL(Value scan, along(d));
+          ASSIGN_OR_FAIL(Value is,
+                         make<edge::CompareOp>(
+                             {a, scalarOf(it, d)},
+                             {named("predicate", builder.getStringAttr("eq"))}));
+          ASSIGN_OR_FAIL(y, make<edge::WhereOp>({is, scan, y}));
+        }
+        return Values{y};
+      }
       ASSIGN_OR_FAIL(SmallVector<int64_t> axes, constInts(n, 1, "the axis"));
       if (axes.size() != 1)
         return fail("the axis must be a scalar");
-      ASSIGN_OR_FAIL(int64_t axis,
-                     normAxis(axes[0], typeOf(x).getRank(), "axis"));
-      ASSIGN_OR_FAIL(int64_t exclusive, intAttr(n, "exclusive", 0));
-      ASSIGN_OR_FAIL(int64_t reverse, intAttr(n, "reverse", 0));
-      return single(make<edge::CumulativeOp>(
-          x, {named("kind", builder.getStringAttr(k)),
-              named("axis", builder.getI64IntegerAttr(axis)),
-              named("exclusive", builder.getBoolAttr(exclusive != 0)),
-              named("reverse", builder.getBoolAttr(reverse != 0))}));
+      ASSIGN_OR_FAIL(int64_t axis, normAxis(axes[0], rank, "axis"));
+      return single(along(axis));
     };
   };
   handlers["CumSum"] = cumulative("sum");

@@ -248,7 +248,9 @@ void Importer::registerSignal() {
   // (periodic) or N - 1 (symmetric).
   auto window = [this](double a0, double a1, double a2) {
     return [this, a0, a1, a2](const onnx::NodeProto &n) -> FailureOr<Values> {
-      ASSIGN_OR_FAIL(SmallVector<int64_t> sizeV, constInts(n, 0, "the size"));
+      ASSIGN_OR_FAIL(SmallVector<int64_t> sizeV,
+                     shapeInts(n, 0, "the size",
+                               [&] { return declaredShape(n); }));
       if (sizeV.size() != 1 || sizeV[0] < 1 || sizeV[0] > kMaxElements)
         return fail(n.op_type() + "'s size must be one positive value");
       int64_t size = sizeV[0];

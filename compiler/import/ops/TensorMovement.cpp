@@ -18,6 +18,12 @@ FailureOr<Importer::Values> Importer::importReshape(const onnx::NodeProto &n) {
   if (opset < 5) {
     target = intsAttr(n, "shape");
   } else {
+    // A run-time target: the declared result shape, which says all
+    // (0 and -1 resolved) when it holds as many elements.
+    std::optional<SmallVector<int64_t>> declared = declaredShape(n);
+    if (!isConstInput(n, 1) && declared &&
+        boundedCount(*declared) == typeOf(x).getNumElements())
+      return single(reshape(x, *declared));
     ASSIGN_OR_FAIL(target, constInts(n, 1, "the target shape"));
   }
   ASSIGN_OR_FAIL(bool allowZero, intAttr(n, "allowzero", 0));
@@ -60,6 +66,15 @@ FailureOr<Importer::Values> Importer::importSqueeze(const onnx::NodeProto &n,
   if (opset < 13) {
     axes = intsAttr(n, "axes");
   } else if (hasInput(n, 1)) {
+    // Run-time axes: the declared result shape, of the right rank and
+    // element count, is the result (the data does not move).
+    std::optional<SmallVector<int64_t>> declared = declaredShape(n);
+    int64_t rank = in.size();
+    if (!isConstInput(n, 1) && declared &&
+        (unsqueeze ? int64_t(declared->size()) >= rank
+                   : int64_t(declared->size()) <= rank) &&
+        boundedCount(*declared) == typeOf(x).getNumElements())
+      return single(reshape(x, *declared));
     ASSIGN_OR_FAIL(axes, constInts(n, 1, "axes"));
   }
   SmallVector<int64_t> out;
@@ -308,7 +323,19 @@ void Importer::registerTensorMovement() {
     if (opset < 13) {
       split = intsAttr(n, "split");
     } else if (hasInput(n, 1)) {
-      ASSIGN_OR_FAIL(split, constInts(n, 1, "the split"));
+      // Run-time sizes: those of the declared results along the axis.
+      ASSIGN_OR_FAIL(split,
+                     shapeInts(n, 1, "the split",
+                               [&]() -> std::optional<SmallVector<int64_t>> {
+                                 SmallVector<int64_t> sizes;
+                                 for (int64_t i = 0; i < outputs; ++i) {
+                                   auto d = declaredShape(n, i);
+                                   if (!d || int64_t(d->size()) != rank)
+                                     return std::nullopt;
+                                   sizes.push_back((*d)[axis]);
+                                 }
+                                 return sizes;
+                               }));
     }
     int64_t dim = shape[axis];
     if (split.empty()) {
@@ -366,19 +393,60 @@ void Importer::registerTensorMovement() {
     if (typeOf(x).getRank() < 2)
       return fail("Trilu needs a tensor of rank 2 or more");
     int64_t k = 0;
+    ASSIGN_OR_FAIL(int64_t upper, intAttr(n, "upper", 1));
+    if (hasInput(n, 1) && !isConstInput(n, 1)) {
+      // k known at run time: x where (column - row) >= k (upper) or <= k
+      // (lower), else 0.
+      ASSIGN_OR_FAIL(Value kv, input(n, 1));
+      if (typeOf(kv).getNumElements() != 1 ||
+          !typeOf(kv).getElementType().isInteger(64))
+        return fail("Trilu's k must be an int64 scalar");
+      ASSIGN_OR_FAIL(kv, reshape(kv, {}));
+      auto shape = typeOf(x).getShape();
+      int64_t rows = shape[shape.size() - 2], cols = shape.back();
+      SmallVector<int64_t> diagonal;
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j)
+          diagonal.push_back(j - i);
+      ASSIGN_OR_FAIL(
+          Value keep,
+          make<edge::CompareOp>(
+              {i64Constant({rows, cols}, diagonal), kv},
+              {named("predicate", builder.getStringAttr(upper ? "ge" : "le"))}));
+      Value zero = scalarOf(typeOf(x).getElementType(), 0);
+      return single(make<edge::WhereOp>({keep, x, zero}));
+    }
     if (hasInput(n, 1)) {
       ASSIGN_OR_FAIL(SmallVector<int64_t> ks, constInts(n, 1, "k"));
       if (ks.size() != 1)
         return fail("Trilu's k must be a scalar");
       k = ks[0];
     }
-    ASSIGN_OR_FAIL(int64_t upper, intAttr(n, "upper", 1));
     return single(make<edge::TriluOp>(
         x, {named("upper", builder.getBoolAttr(upper != 0)),
             named("k", builder.getI64IntegerAttr(k))}));
   };
   handlers["Range"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
-    // Its length depends on the values: known at compile time only.
+    // Its length depends on the values: known at compile time, or declared
+    // by the model with start and delta given at run time (start + i *
+    // delta, the limit only deciding the length).
+    std::optional<SmallVector<int64_t>> declared = declaredShape(n);
+    if (declared && declared->size() == 1 &&
+        !(isConstInput(n, 0) && isConstInput(n, 1) && isConstInput(n, 2))) {
+      ASSIGN_OR_FAIL(Values v, inputs(n, 3));
+      Type et = typeOf(v[0]).getElementType();
+      for (Value x : v)
+        if (typeOf(x).getNumElements() != 1 || typeOf(x).getElementType() != et)
+          return fail("Range's inputs must be scalars of one element type");
+      int64_t len = (*declared)[0];
+      ASSIGN_OR_FAIL(Value start, reshape(v[0], {}));
+      ASSIGN_OR_FAIL(Value delta, reshape(v[2], {}));
+      ASSIGN_OR_FAIL(Value i, castTo(i64Constant({len}, llvm::to_vector(
+                                                            llvm::seq<int64_t>(0, len))),
+                                     et));
+      ASSIGN_OR_FAIL(Value steps, make<edge::MulOp>({i, delta}));
+      return single(make<edge::AddOp>({steps, start}));
+    }
     SmallVector<DenseElementsAttr> v(3);
     for (int i = 0; i < 3; ++i) {
       ASSIGN_OR_FAIL(v[i], constInput(n, i, i == 0   ? "Range's start"
@@ -421,8 +489,11 @@ void Importer::registerTensorMovement() {
   };
   handlers["Expand"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Value x, input(n, 0));
+    // A run-time target shape: the declared result shape (the broadcast of
+    // the input's and the target's).
     ASSIGN_OR_FAIL(SmallVector<int64_t> shape,
-                   constInts(n, 1, "the target shape"));
+                   shapeInts(n, 1, "the target shape",
+                             [&] { return declaredShape(n); }));
     return single(make<edge::ExpandOp>(
         x, {named("shape", builder.getDenseI64ArrayAttr(shape))}));
   };
@@ -452,7 +523,9 @@ void Importer::registerTensorMovement() {
   };
   handlers["ConstantOfShape"] =
       [this](const onnx::NodeProto &n) -> FailureOr<Values> {
-    ASSIGN_OR_FAIL(SmallVector<int64_t> shape, constInts(n, 0, "the shape"));
+    ASSIGN_OR_FAIL(
+        SmallVector<int64_t> shape,
+        shapeInts(n, 0, "the shape", [&] { return declaredShape(n); }));
     DenseElementsAttr value = DenseElementsAttr::get(
         RankedTensorType::get({1}, builder.getF32Type()), 0.0f);
     if (const auto *a = attr(n, "value")) {
