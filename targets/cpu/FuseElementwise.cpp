@@ -194,10 +194,18 @@ struct FuseElementwisePass
       Operation *producer = operand->get().getDefiningOp();
       if (!producer)
         return false;
-      if (producer->hasOneUse())
-        return true;
       auto generic = dyn_cast<linalg::GenericOp>(producer);
-      return generic && isDataMovement(generic);
+      if (generic && isDataMovement(generic))
+        return true;
+      // A computation read by a consumer whose loops do not all index it (a
+      // matmul's operand, a per-row scale broadcast over a row) would be
+      // recomputed for every value of the other loops: attention's scaled
+      // Q once per key, softmax's division once per value column. It stays
+      // apart, and the matmul keeps the form of a register-blocked kernel.
+      auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+      if (consumer && !consumer.getMatchingIndexingMap(operand).isPermutation())
+        return false;
+      return producer->hasOneUse();
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, control);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);

@@ -150,3 +150,53 @@ func.func @residual_layout(%x: tensor<1x4x4x8xf32>, %y: tensor<1x4x4x8xf32>, %z:
   } -> tensor<1x8x4x4xf32>
   return %back1, %add2 : tensor<1x4x4x8xf32>, tensor<1x8x4x4xf32>
 }
+
+// -----
+
+// Attention's scaled Q feeding a batched matmul (b, m, n, k): fused, the
+// division would run once per key (n). It stays a generic of its own, and the
+// matmul stays a plain multiply-accumulate that edge-cpu-select-lowering
+// blocks like Gemm; the transposed K (data movement) still fuses.
+// CHECK-LABEL: func.func @no_recompute_in_matmul
+// CHECK: %[[Q:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]
+// CHECK-SAME: ins(%arg0 : tensor<4x16x8xf32>)
+// CHECK: arith.divf
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK-SAME: ins(%[[Q]], %arg1 : tensor<4x16x8xf32>, tensor<4x16x8xf32>)
+// CHECK-NEXT: ^bb0(%[[A:.+]]: f32, %[[B:.+]]: f32, %[[C:.+]]: f32):
+// CHECK-NEXT: %[[P:.+]] = arith.mulf %[[A]], %[[B]]
+// CHECK-NEXT: %[[S:.+]] = arith.addf %[[C]], %[[P]]
+// CHECK-NEXT: linalg.yield %[[S]]
+// CHECK-NOT: linalg.generic
+#id3 = affine_map<(b, m, k) -> (b, m, k)>
+#kt = affine_map<(b, n, k) -> (b, k, n)>
+#lhs = affine_map<(b, m, n, k) -> (b, m, k)>
+#rhs = affine_map<(b, m, n, k) -> (b, k, n)>
+#acc = affine_map<(b, m, n, k) -> (b, m, n)>
+func.func @no_recompute_in_matmul(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>) -> tensor<4x16x16xf32> {
+  %scale = arith.constant 2.828427 : f32
+  %zero = arith.constant 0.0 : f32
+  %e0 = tensor.empty() : tensor<4x16x8xf32>
+  %qs = linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%q : tensor<4x16x8xf32>) outs(%e0 : tensor<4x16x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %d = arith.divf %in, %scale : f32
+    linalg.yield %d : f32
+  } -> tensor<4x16x8xf32>
+  %e1 = tensor.empty() : tensor<4x8x16xf32>
+  %kt = linalg.generic {indexing_maps = [#kt, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%k : tensor<4x16x8xf32>) outs(%e1 : tensor<4x8x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<4x8x16xf32>
+  %e2 = tensor.empty() : tensor<4x16x16xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e2 : tensor<4x16x16xf32>) -> tensor<4x16x16xf32>
+  %s = linalg.generic {indexing_maps = [#lhs, #rhs, #acc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%qs, %kt : tensor<4x16x8xf32>, tensor<4x8x16xf32>) outs(%acc : tensor<4x16x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %r = arith.addf %c, %p : f32
+    linalg.yield %r : f32
+  } -> tensor<4x16x16xf32>
+  return %s : tensor<4x16x16xf32>
+}
