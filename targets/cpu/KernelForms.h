@@ -84,6 +84,29 @@ std::optional<int64_t> matchBatchedMatmul(mlir::linalg::LinalgOp op);
 /// at exactly the reduction loops, beside the input; nullopt otherwise.
 std::optional<int64_t> matchPoolGeneric(mlir::linalg::LinalgOp op);
 
+/// An inner reduction: a linalg.generic with one result whose reduction
+/// loops all come after its parallel loops, the result indexed by the
+/// parallel loops in order, the body ending in one combiner with a neutral
+/// element (add, mul, max, min...) that alone reads the accumulator, the
+/// innermost reduction loop read only as the last dim of the inputs that
+/// use it, and no linalg.index. Returns the size of that innermost loop;
+/// nullopt otherwise. Such a reduction runs serially along memory, one
+/// dependent add after another, unless it is split (below).
+std::optional<int64_t> matchInnerReduction(mlir::linalg::LinalgOp op);
+/// The form that computes an inner reduction in `lanes` partial results:
+/// the innermost reduction dim D is read as (D / lanes, lanes), the lanes a
+/// parallel loop placed after the others (loops: parallel..., lane,
+/// reduction..., D / lanes) whose register blocks `parallel` and
+/// `reduction` tile, then one small reduction over the lanes combines them
+/// into the original accumulator (reassociating the reduction).
+constexpr const char *kSplitReductionForm = "split_reduction";
+struct SplitReduction {
+  mlir::linalg::GenericOp partial; // the lanes, vectorized
+  mlir::linalg::GenericOp combine; // lanes -> result
+};
+mlir::FailureOr<SplitReduction>
+splitInnerReduction(mlir::RewriterBase &rewriter, mlir::linalg::GenericOp op,
+                    int64_t lanes);
 /// Tiles `op` by `sizes` (0 leaves a loop untiled) with scf.for loops and
 /// replaces it.
 mlir::FailureOr<mlir::scf::SCFTilingResult>

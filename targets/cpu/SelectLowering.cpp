@@ -283,6 +283,34 @@ std::string unsupportedElementType(linalg::LinalgOp op, int64_t &bits) {
   return "";
 }
 
+/// A reduction along the innermost dim (matchInnerReduction): split into
+/// partial results of up to 4 vectors (independent accumulators), when a
+/// whole number of vectors, or half or a quarter of one, divides the dim.
+std::optional<Config> chooseInnerReduction(linalg::LinalgOp op,
+                                           edge::TargetAttr target) {
+  std::optional<int64_t> size = matchInnerReduction(op);
+  int64_t bits;
+  if (!size || !unsupportedElementType(op, bits).empty())
+    return std::nullopt;
+  Budget b = budgetFor(target, bits);
+  int64_t split = 0;
+  for (int64_t t : {4 * b.lanes, 2 * b.lanes, b.lanes, b.lanes / 2, b.lanes / 4})
+    if (t > 1 && *size % t == 0) {
+      split = t;
+      break;
+    }
+  if (!split)
+    return std::nullopt;
+  Config c;
+  c.form = kSplitReductionForm;
+  c.fuse = true; // the partial results start from the neutral element in registers
+  c.parallel.assign(op.getNumParallelLoops(), 1);
+  c.parallel.push_back(split);
+  c.reduction.assign(op.getNumReductionLoops(), 1);
+  c.lanes = b.lanes;
+  return c;
+}
+
 /// The configuration of one op, or nullopt when it is not a kernel.
 std::optional<Config> chooseFor(linalg::LinalgOp op, edge::TargetAttr target,
                                 bool fuseBlocks) {
@@ -303,7 +331,7 @@ std::optional<Config> chooseFor(linalg::LinalgOp op, edge::TargetAttr target,
       poolRank = matchPoolGeneric(op);
   }
   if (!conv && !windowed && !multiplier && !batch && !convGeneric && !poolRank)
-    return std::nullopt;
+    return chooseInnerReduction(op, target);
 
   Config c;
   if (poolRank) {

@@ -326,6 +326,26 @@ Operation *tileBlocks(RewriterBase &rewriter, Operation *kernel,
   return succeeded(t) ? t->tiledOps.back() : nullptr;
 }
 
+/// A split reduction's block, whose loops but the lanes all have size 1,
+/// as a generic over the lanes alone: vectorized, it is one elementwise
+/// vector step (x * x + acc becomes an FMA), not a contraction with a
+/// unit reduction dim, which the contraction lowering would unroll lane by
+/// lane.
+Operation *dropUnitLoops(RewriterBase &rewriter, Operation *op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic)
+    return op;
+  linalg::ControlDropUnitDims options;
+  options.rankReductionStrategy =
+      linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
+  rewriter.setInsertionPoint(generic);
+  auto dropped = linalg::dropUnitDims(rewriter, generic, options);
+  if (failed(dropped))
+    return op;
+  rewriter.replaceOp(generic, dropped->replacements);
+  return dropped->resultOp;
+}
+
 /// Reports a lowering config that cannot apply to its op.
 LogicalResult badConfig(Operation *op, const Twine &message) {
   return op->emitOpError("cannot apply its lowering_config: ") << message;
@@ -369,6 +389,24 @@ LogicalResult applyConfig(RewriterBase &rewriter,
     if (failed(depthwise))
       return badConfig(op, "dynamic shapes");
     kernel = *depthwise;
+  } else if (form == kSplitReductionForm) {
+    // The partial results are the kernel; the reduction over their lanes
+    // is vectorized one result element at a time.
+    auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+    if (!generic || config.getParallel().empty())
+      return badConfig(op, "form split_reduction needs a linalg.generic and "
+                           "parallel tiles");
+    auto split =
+        splitInnerReduction(rewriter, generic, config.getParallel().back());
+    if (failed(split))
+      return badConfig(op, "form split_reduction needs an inner reduction "
+                           "whose innermost dim the last parallel tile "
+                           "divides");
+    kernel = split->partial;
+    SmallVector<int64_t> rows(split->combine.getNumParallelLoops(), 1);
+    rows.push_back(0);
+    if (auto t = tileOp(rewriter, split->combine, rows); succeeded(t))
+      toVectorize.push_back(t->tiledOps.back());
   } else if (!form.empty()) {
     return badConfig(op, "unknown form '" + form + "'");
   } else if (!config.getOuter().empty()) {
@@ -407,8 +445,11 @@ LogicalResult applyConfig(RewriterBase &rewriter,
   }
   if (Operation *block =
           tileBlocks(rewriter, kernel, config.getParallel(),
-                     config.getReduction(), config.getFuse(), toVectorize))
+                     config.getReduction(), config.getFuse(), toVectorize)) {
+    if (form == kSplitReductionForm)
+      block = dropUnitLoops(rewriter, block);
     toVectorize.push_back(decomposeTo1D(block, patternRewriter));
+  }
   return success();
 }
 

@@ -65,3 +65,19 @@ func.func @padded_runtime_filters(%i: tensor<1x3x15x4xf32>, %f: tensor<3x3x4x30x
          ins(%i, %f : tensor<1x3x15x4xf32>, tensor<3x3x4x30xf32>) outs(%o : tensor<1x1x13x30xf32>) -> tensor<1x1x13x30xf32>
   return %r : tensor<1x1x13x30xf32>
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @split_not_dividing(%x: tensor<4x100xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{cannot apply its lowering_config: form split_reduction needs an inner reduction whose innermost dim the last parallel tile divides}}
+  %r = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"],
+                       edge.lowering_config = #edge.lowering_config<form = "split_reduction", parallel = [1, 16], reduction = [1]>}
+      ins(%x : tensor<4x100xf32>) outs(%init : tensor<4xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %acc, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}

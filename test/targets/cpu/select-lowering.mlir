@@ -371,3 +371,52 @@ func.func @dynamic(%a: tensor<?x64xf32>, %b: tensor<64x64xf32>, %c: tensor<?x64x
   return %r : tensor<?x64xf32>
 }
 }
+
+// -----
+
+// Inner reductions (the reduced loops innermost): split into partial
+// results of up to 4 vectors that divide the innermost dim (a row of 256:
+// 64 on AVX-512; 56 columns: half a vector, 8), started from the neutral
+// element in registers. A reduction over an outer dim (contiguous parallel
+// loops inside) and an argmax (two results) get no configuration.
+// CHECK-LABEL: func.func @row_sum
+// CHECK: edge.lowering_config = #edge.lowering_config<form = "split_reduction", parallel = [1, 1, 64], reduction = [1], vector_lanes = 16, fuse = true>
+// CHECK-LABEL: func.func @mean_hw
+// CHECK: edge.lowering_config = #edge.lowering_config<form = "split_reduction", parallel = [1, 1, 8], reduction = [1, 1], vector_lanes = 16, fuse = true>
+// CHECK-LABEL: func.func @channel_max
+// CHECK-NOT: lowering_config
+// CHECK: return
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#rows = affine_map<(d0, d1, d2) -> (d0, d1)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#nc = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+#outer = affine_map<(d0, d1, d2) -> (d0, d2)>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "+avx512f", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
+func.func @row_sum(%x: tensor<8x128x256xf32>, %init: tensor<8x128xf32>) -> tensor<8x128xf32> {
+  %r = linalg.generic {indexing_maps = [#id3, #rows], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x : tensor<8x128x256xf32>) outs(%init : tensor<8x128xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %acc, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<8x128xf32>
+  return %r : tensor<8x128xf32>
+}
+func.func @mean_hw(%x: tensor<1x64x56x56xf32>, %init: tensor<1x64xf32>) -> tensor<1x64xf32> {
+  %r = linalg.generic {indexing_maps = [#id4, #nc], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%x : tensor<1x64x56x56xf32>) outs(%init : tensor<1x64xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %acc, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<1x64xf32>
+  return %r : tensor<1x64xf32>
+}
+func.func @channel_max(%x: tensor<1x64x56xf32>, %init: tensor<1x56xf32>) -> tensor<1x56xf32> {
+  %r = linalg.generic {indexing_maps = [#id3, #outer], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x : tensor<1x64x56xf32>) outs(%init : tensor<1x56xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.maximumf %acc, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<1x56xf32>
+  return %r : tensor<1x56xf32>
+}
+}

@@ -317,3 +317,41 @@ func.func @depthwise_requant(%i: tensor<1x10x10x32xi8>, %f: tensor<3x3x32xi8>) -
   return %r : tensor<1x8x8x32xi8>
 }
 }
+
+// -----
+
+// An inner reduction (a row's sum of squares, as ReduceL2 fuses it) split
+// into 64 partial sums: they start at 0 in registers, each step of the
+// 4-step row loop is one elementwise multiply-add on vector<64xf32> (no
+// contraction left), and one vector reduction per row combines them into
+// the accumulator.
+// CHECK-LABEL: func.func @sum_of_squares
+// CHECK: %[[ZERO:.+]] = arith.constant dense<0.000000e+00> : vector<1x1x64xf32>
+// CHECK: tensor.expand_shape %arg0 {{\[\[}}0], [1], [2, 3]] output_shape [8, 128, 4, 64]
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: vector.transfer_write %[[ZERO]]
+// CHECK: %[[INIT:.+]] = vector.transfer_read {{.*}} vector<64xf32>
+// CHECK: scf.for {{.*}} iter_args({{.*}}, %[[ACC:.+]] = %[[INIT]]) -> ({{.*}}vector<64xf32>)
+// CHECK: %[[X:.+]] = vector.transfer_read {{.*}} vector<64xf32>
+// CHECK: %[[SQ:.+]] = arith.mulf %[[X]], %[[X]] : vector<64xf32>
+// CHECK: arith.addf %[[ACC]], %[[SQ]] : vector<64xf32>
+// CHECK-NOT: vector.contract
+// CHECK: vector.multi_reduction <add>, %{{.*}}, %{{.*}} [2] : vector<1x1x64xf32> to vector<1x1xf32>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#rows = affine_map<(d0, d1, d2) -> (d0, d1)>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
+func.func @sum_of_squares(%x: tensor<8x128x256xf32>) -> tensor<8x128xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x128xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<8x128xf32>) -> tensor<8x128xf32>
+  %r = linalg.generic {indexing_maps = [#id3, #rows], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x : tensor<8x128x256xf32>) outs(%init : tensor<8x128xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %sq = arith.mulf %in, %in : f32
+    %s = arith.addf %acc, %sq : f32
+    linalg.yield %s : f32
+  } -> tensor<8x128xf32>
+  return %r : tensor<8x128xf32>
+}
+}
