@@ -182,9 +182,11 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
   }
 };
 
-/// edge.cumulative: out[.., i, ..] combines in[.., j, ..] over the j the
-/// direction and exclusivity include: one generic with j as a reduction
-/// loop (axis length squared work; cumulative axes are short at the edge).
+/// edge.cumulative: a scan along the axis, one position after the other.
+/// The input is read as [outer, n, inner]; position i of the result is
+/// position i - 1 (i + 1 reversed) combined with the input at i (at i - 1
+/// when exclusive, whose first position is the identity): n steps of one
+/// elementwise generic over [outer, 1, inner], contiguous along inner.
 struct CumulativeLowering : OpConversionPattern<CumulativeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -195,44 +197,87 @@ struct CumulativeLowering : OpConversionPattern<CumulativeOp> {
     Value input = adaptor.getInput();
     auto type = tensorType(input);
     Type et = type.getElementType();
-    int64_t rank = type.getRank(), axis = op.getAxis();
+    int64_t axis = op.getAxis();
     bool isSum = op.getKind() == "sum", isFloat = isa<FloatType>(et);
     bool exclusive = op.getExclusive(), reverse = op.getReverse();
-    Value identity = scalarConst(rewriter, loc, et, isSum ? 0.0 : 1.0);
-    Value init = linalg::FillOp::create(
-                     rewriter, loc, ValueRange{identity},
-                     ValueRange{empty(rewriter, loc, type.getShape(), et)})
-                     .getResult(0);
-    SmallVector<AffineExpr> inExprs;
-    for (int64_t d = 0; d < rank; ++d)
-      inExprs.push_back(getAffineDimExpr(d == axis ? rank : d, ctx));
-    SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-    iters.push_back(utils::IteratorType::reduction);
-    Value r =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{init.getType()}, ValueRange{input},
-            ValueRange{init},
-            ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, inExprs, ctx),
-                                AffineMap::getMultiDimIdentityMap(rank + 1, ctx)
-                                    .getMajorSubMap(rank)},
-            iters,
-            [&](OpBuilder &b, Location l, ValueRange a) {
-              Value i = linalg::IndexOp::create(b, l, axis);
-              Value j = linalg::IndexOp::create(b, l, rank);
-              using P = arith::CmpIPredicate;
-              P pred = reverse ? (exclusive ? P::ugt : P::uge)
-                               : (exclusive ? P::ult : P::ule);
-              Value take = arith::CmpIOp::create(b, l, pred, j, i);
-              Value next =
-                  isFloat ? (isSum ? Value(arith::AddFOp::create(b, l, a[1], a[0]))
-                                   : Value(arith::MulFOp::create(b, l, a[1], a[0])))
-                          : (isSum ? Value(arith::AddIOp::create(b, l, a[1], a[0]))
-                                   : Value(arith::MulIOp::create(b, l, a[1], a[0])));
-              linalg::YieldOp::create(
-                  b, l, ValueRange{arith::SelectOp::create(b, l, take, next, a[1])});
-            })
-            .getResult(0);
-    rewriter.replaceOp(op, r);
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t outer = 1, inner = 1, n = shape[axis];
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      (d < axis ? outer : inner) *= d == axis ? 1 : shape[d];
+    if (type.getNumElements() == 0) {
+      rewriter.replaceOp(op, empty(rewriter, loc, shape, et));
+      return success();
+    }
+    Value x = reshapeTo(rewriter, loc, input, {outer, n, inner});
+    SmallVector<int64_t> sliceShape{outer, 1, inner};
+    auto sliceType = RankedTensorType::get(sliceShape, et);
+    auto index = [&](OpBuilder &b, Location l, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, l, v);
+    };
+    auto sliceAt = [&](OpBuilder &b, Location l, Value t,
+                       OpFoldResult at) -> Value {
+      return tensor::ExtractSliceOp::create(
+          b, l, sliceType, t,
+          ArrayRef<OpFoldResult>{b.getIndexAttr(0), at, b.getIndexAttr(0)},
+          getAsIndexOpFoldResult(ctx, sliceShape),
+          getAsIndexOpFoldResult(ctx, {1, 1, 1}));
+    };
+    auto insertAt = [&](OpBuilder &b, Location l, Value v, Value t,
+                        OpFoldResult at) -> Value {
+      return tensor::InsertSliceOp::create(
+          b, l, v, t,
+          ArrayRef<OpFoldResult>{b.getIndexAttr(0), at, b.getIndexAttr(0)},
+          getAsIndexOpFoldResult(ctx, sliceShape),
+          getAsIndexOpFoldResult(ctx, {1, 1, 1}));
+    };
+    // The first position: the identity (exclusive) or the input's.
+    int64_t first = reverse ? n - 1 : 0;
+    Value start =
+        exclusive
+            ? linalg::FillOp::create(
+                  rewriter, loc,
+                  ValueRange{scalarConst(rewriter, loc, et, isSum ? 0.0 : 1.0)},
+                  ValueRange{empty(rewriter, loc, sliceShape, et)})
+                  .getResult(0)
+            : sliceAt(rewriter, loc, x, rewriter.getIndexAttr(first));
+    Value out = insertAt(rewriter, loc, start,
+                         empty(rewriter, loc, {outer, n, inner}, et),
+                         rewriter.getIndexAttr(first));
+    AffineMap id = AffineMap::getMultiDimIdentityMap(3, ctx);
+    auto loop = scf::ForOp::create(
+        rewriter, loc, index(rewriter, loc, 1), index(rewriter, loc, n),
+        index(rewriter, loc, 1), ValueRange{out},
+        [&](OpBuilder &b, Location l, Value k, ValueRange acc) {
+          // pos = k (n - 1 - k reversed); the previous position and the
+          // input read one step back (forward) for an exclusive scan.
+          Value pos = reverse ? Value(arith::SubIOp::create(
+                                    b, l, index(b, l, n - 1), k))
+                              : k;
+          Value step = index(b, l, reverse ? 1 : -1);
+          Value prev = arith::AddIOp::create(b, l, pos, step);
+          Value src = exclusive ? prev : pos;
+          Value a = sliceAt(b, l, acc[0], prev);
+          Value v = sliceAt(b, l, x, src);
+          Value next =
+              linalg::GenericOp::create(
+                  b, l, TypeRange{sliceType}, ValueRange{a, v},
+                  ValueRange{empty(b, l, sliceShape, et)},
+                  ArrayRef<AffineMap>{id, id, id},
+                  SmallVector<utils::IteratorType>(
+                      3, utils::IteratorType::parallel),
+                  [&](OpBuilder &nb, Location nl, ValueRange args) {
+                    Value r =
+                        isFloat
+                            ? (isSum ? Value(arith::AddFOp::create(nb, nl, args[0], args[1]))
+                                     : Value(arith::MulFOp::create(nb, nl, args[0], args[1])))
+                            : (isSum ? Value(arith::AddIOp::create(nb, nl, args[0], args[1]))
+                                     : Value(arith::MulIOp::create(nb, nl, args[0], args[1])));
+                    linalg::YieldOp::create(nb, nl, r);
+                  })
+                  .getResult(0);
+          scf::YieldOp::create(b, l, insertAt(b, l, next, acc[0], pos));
+        });
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, loop.getResult(0), shape));
     return success();
   }
 };

@@ -379,16 +379,21 @@ func.func @slice_arg_trilu_gather(%x: tensor<3x5xf32>, %i: tensor<3x2xi64>) -> (
 
 // -----
 
-// cumulative: the axis element j taken into output i when j <= i (j < i
-// exclusive), as a reduction loop over j starting from the identity.
+// cumulative: a scan over the axis of the input read as [outer, n, inner]:
+// the first position is the identity (exclusive), then each position i is
+// position i - 1 of the result plus the input at i - 1, one elementwise
+// generic over [outer, 1, inner] per step.
 // CHECK-LABEL: func.func @cumulative
-// CHECK: linalg.fill
-// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
-// CHECK: %[[I:.+]] = linalg.index 1
-// CHECK: %[[J:.+]] = linalg.index 2
-// CHECK: arith.cmpi ult, %[[J]], %[[I]]
+// CHECK: %[[X:.+]] = tensor.expand_shape {{.*}} output_shape [2, 5, 1]
+// CHECK: %[[ID:.+]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2x1x1xf32>)
+// CHECK: %[[FIRST:.+]] = tensor.insert_slice %[[ID]] into %{{.*}}[0, 0, 0] [2, 1, 1]
+// CHECK: scf.for %[[K:.+]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[OUT:.+]] = %[[FIRST]])
+// CHECK: %[[PREV:.+]] = arith.addi %[[K]], %{{.*}} : index
+// CHECK: %[[A:.+]] = tensor.extract_slice %[[OUT]][0, %[[PREV]], 0] [2, 1, 1]
+// CHECK: %[[B:.+]] = tensor.extract_slice %[[X]][0, %[[PREV]], 0] [2, 1, 1]
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]{{.*}}ins(%[[A]], %[[B]]
 // CHECK: arith.addf
-// CHECK: arith.select
+// CHECK: tensor.insert_slice %{{.*}} into %[[OUT]][0, %[[K]], 0] [2, 1, 1]
 func.func @cumulative(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
   %0 = edge.cumulative %x {kind = "sum", axis = 1 : i64, exclusive = true, reverse = false} : tensor<2x5xf32>
   return %0 : tensor<2x5xf32>
