@@ -179,6 +179,15 @@ private:
   template <typename OpTy>
   FailureOr<Value> make(ValueRange operands,
                         ArrayRef<NamedAttribute> attrs = {});
+  /// Builds OpTy with inferred result types (no folding) and returns all
+  /// its results.
+  template <typename OpTy>
+  FailureOr<Values> makeResults(ValueRange operands,
+                                ArrayRef<NamedAttribute> attrs = {});
+  /// The op built and verified, for make and makeResults.
+  template <typename OpTy>
+  FailureOr<Operation *> build(ValueRange operands,
+                               ArrayRef<NamedAttribute> attrs);
   NamedAttribute named(StringRef name, Attribute a) {
     return builder.getNamedAttr(name, a);
   }
@@ -389,6 +398,33 @@ private:
 template <typename OpTy>
 FailureOr<Value> Importer::make(ValueRange operands,
                                 ArrayRef<NamedAttribute> attrs) {
+  ASSIGN_OR_FAIL(Operation * op, build<OpTy>(operands, attrs));
+  SmallVector<OpFoldResult> folded;
+  if (succeeded(op->fold(folded)) && folded.size() == 1) {
+    Value result;
+    if (auto v = dyn_cast<Value>(folded[0])) {
+      result = v;
+    } else {
+      auto a = cast<TypedAttr>(cast<Attribute>(folded[0]));
+      result = arith::ConstantOp::create(builder, nodeLoc, a);
+    }
+    if (result != op->getResult(0))
+      op->erase();
+    return result;
+  }
+  return op->getResult(0);
+}
+
+template <typename OpTy>
+FailureOr<Importer::Values>
+Importer::makeResults(ValueRange operands, ArrayRef<NamedAttribute> attrs) {
+  ASSIGN_OR_FAIL(Operation * op, build<OpTy>(operands, attrs));
+  return Values(op->getResults().begin(), op->getResults().end());
+}
+
+template <typename OpTy>
+FailureOr<Operation *> Importer::build(ValueRange operands,
+                                       ArrayRef<NamedAttribute> attrs) {
   DictionaryAttr dict = DictionaryAttr::get(&ctx, attrs);
   typename OpTy::Properties props;
   auto emit = [&]() { return nodeError(); };
@@ -411,20 +447,7 @@ FailureOr<Value> Importer::make(ValueRange operands,
   Operation *op = builder.create(state);
   if (failed(verifyAtNode(op)))
     return failure();
-  SmallVector<OpFoldResult> folded;
-  if (succeeded(op->fold(folded)) && folded.size() == 1) {
-    Value result;
-    if (auto v = dyn_cast<Value>(folded[0])) {
-      result = v;
-    } else {
-      auto a = cast<TypedAttr>(cast<Attribute>(folded[0]));
-      result = arith::ConstantOp::create(builder, nodeLoc, a);
-    }
-    if (result != op->getResult(0))
-      op->erase();
-    return result;
-  }
-  return op->getResult(0);
+  return op;
 }
 
 } // namespace edgec::detail

@@ -16,7 +16,8 @@ def ConvertEdgeToLinalg : Pass<"convert-edge-to-linalg", "mlir::ModuleOp"> {
                            "mlir::tensor::TensorDialect",
                            "mlir::math::MathDialect",
                            "mlir::arith::ArithDialect",
-                           "mlir::scf::SCFDialect"];
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect"];
 }
 
 #endif

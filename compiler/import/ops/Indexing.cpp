@@ -229,69 +229,23 @@ void Importer::registerIndexing() {
     int64_t len = xT.getDimSize(axis);
     if (k < 0 || k > len)
       return fail("TopK's k " + Twine(k) + " is not in [0, " + Twine(len) + "]");
-    // Rows [outer, len], the axis last.
+    // edge.top_k works along the last axis: the axis moved there and back.
     SmallVector<int64_t> perm;
     for (int64_t d = 0; d < rank; ++d)
       if (d != axis)
         perm.push_back(d);
     perm.push_back(axis);
     ASSIGN_OR_FAIL(Value t, transpose(x, perm));
-    SmallVector<int64_t> tShape(typeOf(t).getShape());
-    int64_t rows = xT.getNumElements() / std::max<int64_t>(len, 1);
-    ASSIGN_OR_FAIL(Value v, reshape(t, {rows, len}));
-    ASSIGN_OR_FAIL(Value vi, reshape(v, {rows, len, 1}));  // element i
-    ASSIGN_OR_FAIL(Value vj, reshape(v, {rows, 1, len}));  // element j
-    auto cmp = [&](Value a, Value b, const char *p) {
-      return make<edge::CompareOp>({a, b},
-                                   {named("predicate", builder.getStringAttr(p))});
-    };
-    // j comes before i: better, or equal with a smaller index.
-    ASSIGN_OR_FAIL(Value better, cmp(vj, vi, largest ? "gt" : "lt"));
-    ASSIGN_OR_FAIL(Value equal, cmp(vj, vi, "eq"));
-    auto iota = [&](ArrayRef<int64_t> shape, int64_t count) {
-      return i64Constant(shape, llvm::to_vector(llvm::seq<int64_t>(0, count)));
-    };
-    Value jBeforeI = i64Constant({len, len}, [&] {
-      SmallVector<int64_t> m;
-      for (int64_t i = 0; i < len; ++i)
-        for (int64_t j = 0; j < len; ++j)
-          m.push_back(j < i);
-      return m;
-    }());
-    auto i1 = builder.getI1Type(), i64 = builder.getI64Type();
-    ASSIGN_OR_FAIL(Value earlier, castTo(jBeforeI, i1));
-    ASSIGN_OR_FAIL(Value tie, make<edge::BitwiseOp>(
-                                  {equal, earlier}, {named("kind", builder.getStringAttr("and"))}));
-    ASSIGN_OR_FAIL(Value before, make<edge::BitwiseOp>(
-                                     {better, tie}, {named("kind", builder.getStringAttr("or"))}));
-    ASSIGN_OR_FAIL(Value count, castTo(before, i64));
-    ASSIGN_OR_FAIL(Value rankOf,
-                   make<edge::ReduceSumOp>(
-                       count, {named("axes", builder.getDenseI64ArrayAttr({2})),
-                               named("keepdims", builder.getBoolAttr(false))}));
-    // [rows, k, len]: slot s takes the element of rank s.
-    ASSIGN_OR_FAIL(Value r3, reshape(rankOf, {rows, 1, len}));
-    ASSIGN_OR_FAIL(Value hit, cmp(iota({1, k, 1}, k), r3, "eq"));
-    Type et = xT.getElementType();
-    auto pickSum = [&](Value source, Type t) -> FailureOr<Value> {
-      ASSIGN_OR_FAIL(Value w, make<edge::WhereOp>({hit, source, scalarOf(t, 0.0)}));
-      return make<edge::ReduceSumOp>(
-          w, {named("axes", builder.getDenseI64ArrayAttr({2})),
-              named("keepdims", builder.getBoolAttr(false))});
-    };
-    // Each slot has exactly one element of its rank, so the sum is that
-    // element (±inf included; NaN is not ordered).
-    ASSIGN_OR_FAIL(Value values, pickSum(vj, et));
-    ASSIGN_OR_FAIL(Value indices, pickSum(iota({1, 1, len}, len), i64));
-    SmallVector<int64_t> outT(tShape);
-    outT.back() = k;
+    ASSIGN_OR_FAIL(Values best,
+                   makeResults<edge::TopKOp>(
+                       t, {named("k", builder.getI64IntegerAttr(k)),
+                           named("largest", builder.getBoolAttr(largest != 0))}));
     SmallVector<int64_t> inverse(rank);
     for (int64_t d = 0; d < rank; ++d)
       inverse[perm[d]] = d;
     Values results;
-    for (Value r : {values, indices}) {
-      ASSIGN_OR_FAIL(Value y, reshape(r, outT));
-      ASSIGN_OR_FAIL(y, transpose(y, inverse));
+    for (Value r : best) {
+      ASSIGN_OR_FAIL(Value y, transpose(r, inverse));
       results.push_back(y);
     }
     return results;

@@ -624,6 +624,25 @@ def Edge_ScatterNDOp : Edge_Op<"scatter_nd"> {
   let hasVerifier = 1;
 }
 
+def Edge_TopKOp : Edge_Op<"top_k"> {
+  let summary = "the k largest (or smallest) elements along the last axis, "
+                "best first, and their indices";
+  let description = [{
+    `values` and `indices` (int64) have the input's shape with the last dim
+    k (C27: 0 <= k <= that dim). Equal values keep their order (the lower
+    index first); NaN counts as larger than every number, as in numpy's
+    sort. ONNX TopK along another axis is imported with transposes around
+    this op.
+  }];
+  let arguments = (ins RankedTensorOf<[AnyFloat, I8, I16, I32, I64, UI8, UI16,
+                                       UI32, UI64]>:$input,
+                   I64Attr:$k, BoolAttr:$largest);
+  let results = (outs RankedTensorOf<[AnyFloat, I8, I16, I32, I64, UI8, UI16,
+                                      UI32, UI64]>:$values,
+                      RankedTensorOf<[I64]>:$indices);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def Edge_BitcastOp : Edge_Op<"bitcast"> {
   let summary = "each element's bits reinterpreted as another type of the "
                 "same width (C26; bool counts as a byte holding 0 or 1)";

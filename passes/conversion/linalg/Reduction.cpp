@@ -12,6 +12,8 @@
 #include "passes/conversion/LoweringUtils.h"
 #include "passes/conversion/Passes.h"
 
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
 using namespace mlir;
 using namespace edge;
 using namespace edgec::lowering;
@@ -282,6 +284,221 @@ struct CumulativeLowering : OpConversionPattern<CumulativeOp> {
   }
 };
 
+/// edge.top_k: for each row, the k best elements kept sorted in the
+/// result rows while the row is read once. An element enters when fewer than
+/// k are kept or it beats the worst kept one (carried in a register); it is
+/// then placed by one pass over the k slots, each slot taking the one above
+/// it (shifted down) or the element or keeping its own. Random rows insert
+/// about k log(n / k) times, so a row costs about n comparisons; a sorted
+/// row, n k.
+struct TopKLowering : OpConversionPattern<TopKOp> {
+  using OpConversionPattern::OpConversionPattern;
+  static constexpr int64_t kChunk = 8;
+  LogicalResult
+  matchAndRewrite(TopKOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto type = tensorType(input);
+    Type et = type.getElementType(), i64 = rewriter.getI64Type();
+    int64_t n = type.getShape().back(), k = op.getK();
+    SmallVector<int64_t> outShape(type.getShape());
+    outShape.back() = k;
+    int64_t rows = 1;
+    for (int64_t d : type.getShape().drop_back())
+      rows *= d;
+    if (k == 0 || rows == 0) {
+      rewriter.replaceOp(op, {empty(rewriter, loc, outShape, et),
+                              empty(rewriter, loc, outShape, i64)});
+      return success();
+    }
+    bool largest = op.getLargest(), isUnsigned = unsignedIn(op);
+    bool isFloat = isa<FloatType>(et);
+    Value x = reshapeTo(rewriter, loc, input, {rows, n});
+    auto index = [](OpBuilder &b, Location l, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(b, l, v);
+    };
+    // a beats b: larger (smaller), NaN above every number.
+    auto beats = [&](OpBuilder &b, Location l, Value a, Value c) -> Value {
+      if (!isFloat) {
+        using P = arith::CmpIPredicate;
+        return arith::CmpIOp::create(
+            b, l,
+            largest ? (isUnsigned ? P::ugt : P::sgt)
+                    : (isUnsigned ? P::ult : P::slt),
+            a, c);
+      }
+      using P = arith::CmpFPredicate;
+      Value aNaN = arith::CmpFOp::create(b, l, P::UNO, a, a);
+      Value cNaN = arith::CmpFOp::create(b, l, P::UNO, c, c);
+      Value ordered = arith::CmpFOp::create(b, l, largest ? P::OGT : P::OLT, a, c);
+      Type i1 = aNaN.getType();
+      Value ones = arith::ConstantOp::create(
+          b, l,
+          isa<VectorType>(i1)
+              ? TypedAttr(DenseElementsAttr::get(cast<VectorType>(i1), true))
+              : TypedAttr(b.getBoolAttr(true)));
+      Value nanWins =
+          largest ? arith::AndIOp::create(b, l, aNaN,
+                                          arith::XOrIOp::create(b, l, cNaN, ones))
+                  : arith::AndIOp::create(b, l, cNaN,
+                                          arith::XOrIOp::create(b, l, aNaN, ones));
+      return arith::OrIOp::create(b, l, ordered, nanWins);
+    };
+    Value values0 = empty(rewriter, loc, {rows, k}, et);
+    Value indices0 = empty(rewriter, loc, {rows, k}, i64);
+    Value zeroCount = index(rewriter, loc, 0);
+    Value anyValue = scalarConst(rewriter, loc, et, 0.0);
+    auto rowLoop = scf::ForOp::create(
+        rewriter, loc, index(rewriter, loc, 0), index(rewriter, loc, rows),
+        index(rewriter, loc, 1), ValueRange{values0, indices0},
+        [&](OpBuilder &b, Location l, Value r, ValueRange outs) {
+          // One element i offered to the state (values, indices, count,
+          // worst); returns the new state.
+          auto visit = [&](OpBuilder &eb, Location el, Value i,
+                           ValueRange st) -> SmallVector<Value> {
+                Value v = tensor::ExtractOp::create(eb, el, x, ValueRange{r, i});
+                Value count = st[2], worst = st[3];
+                Value room = arith::CmpIOp::create(
+                    eb, el, arith::CmpIPredicate::ult, count, index(eb, el, k));
+                Value enters =
+                    arith::OrIOp::create(eb, el, room, beats(eb, el, v, worst));
+                Value idx = arith::IndexCastOp::create(eb, el, i64, i);
+                auto ifOp = scf::IfOp::create(
+                    eb, el, enters,
+                    [&](OpBuilder &tb, Location tl) {
+                      // Slots j = k-1 down to 0; slot j is kept while j < count.
+                      auto place = scf::ForOp::create(
+                          tb, tl, index(tb, tl, 0), index(tb, tl, k),
+                          index(tb, tl, 1), ValueRange{st[0], st[1]},
+                          [&](OpBuilder &pb, Location pl, Value t,
+                              ValueRange slots) {
+                            Value j = arith::SubIOp::create(
+                                pb, pl, index(pb, pl, k - 1), t);
+                            Value one = index(pb, pl, 1);
+                            Value hasAbove = arith::CmpIOp::create(
+                                pb, pl, arith::CmpIPredicate::ugt, j,
+                                index(pb, pl, 0));
+                            Value above = arith::SelectOp::create(
+                                pb, pl, hasAbove,
+                                arith::SubIOp::create(pb, pl, j, one), j);
+                            auto kept = [&](Value s) -> Value {
+                              return arith::CmpIOp::create(
+                                  pb, pl, arith::CmpIPredicate::ult, s, count);
+                            };
+                            auto free = [&](Value s) -> Value {
+                              return arith::XOrIOp::create(
+                                  pb, pl, kept(s),
+                                  arith::ConstantIntOp::create(pb, pl, 1, 1));
+                            };
+                            Value vj = tensor::ExtractOp::create(
+                                pb, pl, slots[0], ValueRange{r, j});
+                            Value ij = tensor::ExtractOp::create(
+                                pb, pl, slots[1], ValueRange{r, j});
+                            Value va = tensor::ExtractOp::create(
+                                pb, pl, slots[0], ValueRange{r, above});
+                            Value ia = tensor::ExtractOp::create(
+                                pb, pl, slots[1], ValueRange{r, above});
+                            // Shift down when the element beats the slot
+                            // above; take the slot when it beats this one.
+                            Value shift = arith::AndIOp::create(
+                                pb, pl, hasAbove,
+                                arith::OrIOp::create(pb, pl, free(above),
+                                                     beats(pb, pl, v, va)));
+                            Value take = arith::OrIOp::create(
+                                pb, pl, free(j), beats(pb, pl, v, vj));
+                            Value nv = arith::SelectOp::create(
+                                pb, pl, shift, va,
+                                arith::SelectOp::create(pb, pl, take, v, vj));
+                            Value ni = arith::SelectOp::create(
+                                pb, pl, shift, ia,
+                                arith::SelectOp::create(pb, pl, take, idx, ij));
+                            scf::YieldOp::create(
+                                pb, pl,
+                                ValueRange{tensor::InsertOp::create(
+                                               pb, pl, nv, slots[0],
+                                               ValueRange{r, j}),
+                                           tensor::InsertOp::create(
+                                               pb, pl, ni, slots[1],
+                                               ValueRange{r, j})});
+                          });
+                      Value newCount = arith::MinUIOp::create(
+                          tb, tl,
+                          arith::AddIOp::create(tb, tl, count, index(tb, tl, 1)),
+                          index(tb, tl, k));
+                      Value newWorst = tensor::ExtractOp::create(
+                          tb, tl, place.getResult(0),
+                          ValueRange{r, index(tb, tl, k - 1)});
+                      scf::YieldOp::create(
+                          tb, tl,
+                          ValueRange{place.getResult(0), place.getResult(1),
+                                     newCount, newWorst});
+                    },
+                    [&](OpBuilder &fb, Location fl) {
+                      scf::YieldOp::create(fb, fl, st);
+                    });
+                return SmallVector<Value>(ifOp.getResults());
+          };
+          auto elements = [&](OpBuilder &lb, Location ll, Value lo, Value hi,
+                              ValueRange st) {
+            return scf::ForOp::create(
+                       lb, ll, lo, hi, index(lb, ll, 1), st,
+                       [&](OpBuilder &eb, Location el, Value i, ValueRange s2) {
+                         scf::YieldOp::create(eb, el, visit(eb, el, i, s2));
+                       })
+                .getResults();
+          };
+          SmallVector<Value> start{outs[0], outs[1], zeroCount, anyValue};
+          ValueRange done;
+          if (n % kChunk == 0 && n >= 4 * kChunk) {
+            // Chunks of kChunk elements: once k are kept, a chunk none of
+            // whose elements beats the worst kept one (one vector compare)
+            // is skipped.
+            auto vt = VectorType::get({kChunk}, et);
+            done = scf::ForOp::create(
+                       b, l, index(b, l, 0), index(b, l, n / kChunk),
+                       index(b, l, 1), start,
+                       [&](OpBuilder &cb, Location cl, Value c, ValueRange st) {
+                         Value lo = arith::MulIOp::create(cb, cl, c,
+                                                          index(cb, cl, kChunk));
+                         Value chunk = vector::TransferReadOp::create(
+                             cb, cl, vt, x, ValueRange{r, lo},
+                             scalarConst(cb, cl, et, 0.0),
+                             ArrayRef<bool>{true});
+                         Value worst = vector::BroadcastOp::create(cb, cl, vt,
+                                                                   st[3]);
+                         Value any = vector::ReductionOp::create(
+                             cb, cl, vector::CombiningKind::OR,
+                             beats(cb, cl, chunk, worst));
+                         Value room = arith::CmpIOp::create(
+                             cb, cl, arith::CmpIPredicate::ult, st[2],
+                             index(cb, cl, k));
+                         auto ifOp = scf::IfOp::create(
+                             cb, cl, arith::OrIOp::create(cb, cl, room, any),
+                             [&](OpBuilder &tb, Location tl) {
+                               Value hi = arith::AddIOp::create(
+                                   tb, tl, lo, index(tb, tl, kChunk));
+                               scf::YieldOp::create(
+                                   tb, tl, elements(tb, tl, lo, hi, st));
+                             },
+                             [&](OpBuilder &fb, Location fl) {
+                               scf::YieldOp::create(fb, fl, st);
+                             });
+                         scf::YieldOp::create(cb, cl, ifOp.getResults());
+                       })
+                       .getResults();
+          } else {
+            done = elements(b, l, index(b, l, 0), index(b, l, n), start);
+          }
+          scf::YieldOp::create(b, l, ValueRange{done[0], done[1]});
+        });
+    rewriter.replaceOp(op,
+                       {reshapeTo(rewriter, loc, rowLoop.getResult(0), outShape),
+                        reshapeTo(rewriter, loc, rowLoop.getResult(1), outShape)});
+    return success();
+  }
+};
+
 } // namespace
 
 namespace edgec::lowering {
@@ -290,7 +507,7 @@ void populateReductionLoweringPatterns(RewritePatternSet &patterns) {
                ReduceLowering<ReduceMaxOp, false>,
                ArithReduceLowering<ReduceSumOp, true>,
                ArithReduceLowering<ReduceProdOp, false>, ArgReduceLowering,
-               CumulativeLowering>(
+               CumulativeLowering, TopKLowering>(
       patterns.getContext());
 }
 } // namespace edgec::lowering

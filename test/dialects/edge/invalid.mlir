@@ -388,3 +388,12 @@ func.func @scatter_nd_c25(%d: tensor<4x5xf32>, %i: tensor<2x1xi64>, %u: tensor<2
   %0 = edge.scatter_nd %d, %i, %u {reduction = "sub"} : (tensor<4x5xf32>, tensor<2x1xi64>, tensor<2x5xf32>) -> tensor<4x5xf32>
   return %0 : tensor<4x5xf32>
 }
+
+// -----
+
+func.func @top_k_c27(%x: tensor<3x5xf32>) -> (tensor<3x6xf32>, tensor<3x6xi64>) {
+  // expected-error@+2 {{failed to infer returned types}}
+  // expected-error@+1 {{C27: k (6) is not in [0, 5]}}
+  %v, %i = edge.top_k %x {k = 6 : i64, largest = true} : (tensor<3x5xf32>) -> (tensor<3x6xf32>, tensor<3x6xi64>)
+  return %v, %i : tensor<3x6xf32>, tensor<3x6xi64>
+}

@@ -121,3 +121,10 @@ func.func @reductions(%x: tensor<2x3x4xf32>, %b: tensor<5xi1>, %q: tensor<2x4xi8
   %3 = edge.dequantize_linear %q, %s {axis = 0 : i64} : (tensor<2x4xi8>, tensor<2x4xf32>) -> tensor<2x4xf32>
   return %0, %1, %2, %3 : tensor<2x1x1xf32>, tensor<i1>, tensor<2x3x4xf32>, tensor<2x4xf32>
 }
+
+// CHECK-LABEL: func.func @top_k
+// CHECK: %values, %indices = edge.top_k %arg0 {k = 2 : i64, largest = false} : (tensor<3x5xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+func.func @top_k(%x: tensor<3x5xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>) {
+  %v, %i = edge.top_k %x {k = 2 : i64, largest = false} : (tensor<3x5xf32>) -> (tensor<3x2xf32>, tensor<3x2xi64>)
+  return %v, %i : tensor<3x2xf32>, tensor<3x2xi64>
+}

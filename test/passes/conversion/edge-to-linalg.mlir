@@ -428,3 +428,25 @@ func.func @scalar_to_vector(%a: tensor<f32>) -> tensor<1xf32> {
   %0 = edge.reshape %a {shape = array<i64: 1>} : (tensor<f32>) -> tensor<1xf32>
   return %0 : tensor<1xf32>
 }
+
+// -----
+
+// top_k: one pass over each row; once k are kept, a chunk of 8 elements is
+// skipped unless one of them beats the worst kept (one vector compare); an
+// entering element is placed by one pass over the k slots.
+// CHECK-LABEL: func.func @top_k
+// CHECK: scf.for %[[R:.+]] = {{.*}} iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<3x4xf32>, tensor<3x4xi64>)
+// CHECK: scf.for %[[C:.+]] = {{.*}} -> (tensor<3x4xf32>, tensor<3x4xi64>, index, f32)
+// CHECK: %[[CHUNK:.+]] = vector.transfer_read %{{.*}}[%[[R]], %{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<3x64xf32>, vector<8xf32>
+// CHECK: %[[BEATS:.+]] = arith.ori
+// CHECK: vector.reduction <or>, %[[BEATS]] : vector<8xi1> into i1
+// CHECK: scf.if
+// CHECK: scf.for
+// CHECK: scf.if
+// CHECK: scf.for
+// CHECK: tensor.insert
+// CHECK: tensor.insert
+func.func @top_k(%x: tensor<3x64xf32>) -> (tensor<3x4xf32>, tensor<3x4xi64>) {
+  %v, %i = edge.top_k %x {k = 4 : i64, largest = true} : (tensor<3x64xf32>) -> (tensor<3x4xf32>, tensor<3x4xi64>)
+  return %v, %i : tensor<3x4xf32>, tensor<3x4xi64>
+}
