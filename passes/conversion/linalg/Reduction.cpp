@@ -5,7 +5,9 @@
 // listed axes into an output filled with the reduction's identity (+inf,
 // -inf, or the integer type's extreme), NaN-propagating for floats
 // (arith.minimumf / maximumf, as numpy), then a reshape that restores the
-// reduced axes as size-1 dimensions under keepdims.
+// reduced axes as size-1 dimensions under keepdims. Also the ops that
+// select along one axis: edge.arg_reduce (two reductions), edge.cumulative
+// (a scan) and edge.top_k (a selection loop over each row).
 //
 //===----------------------------------------------------------------------===//
 
@@ -106,8 +108,11 @@ struct ArithReduceLowering : OpConversionPattern<OpTy> {
   }
 };
 
-/// edge.arg_reduce: one generic over the input with two accumulators, the
-/// best value so far and its index (int64), the axis a reduction loop.
+/// edge.arg_reduce in two reductions, both of the kind the kernels
+/// vectorize (no state beyond one accumulator): the max (min) along the
+/// axis, then the first (last) position holding it, as the min (max) of
+/// the positions (an int32 table, no linalg.index) where the element
+/// equals it, or is NaN: a NaN max means the first NaN, as numpy's argmax.
 struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -119,66 +124,88 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
     auto inT = tensorType(input);
     Type et = inT.getElementType();
     int64_t rank = inT.getRank(), axis = op.getAxis();
+    int64_t n = inT.getDimSize(axis);
     bool isMax = op.getKind() == "max", last = op.getSelectLastIndex();
     bool isFloat = isa<FloatType>(et), isUnsigned = unsignedIn(op);
+    SmallVector<bool> reduced(rank, false);
+    reduced[axis] = true;
+    Value best = reduce(
+        rewriter, loc, input, reduced,
+        arith::ConstantOp::create(rewriter, loc,
+                                  minMaxIdentity(et, !isMax, isUnsigned)),
+        [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+          if (isFloat)
+            return isMax ? Value(arith::MaximumFOp::create(b, l, x, acc))
+                         : Value(arith::MinimumFOp::create(b, l, x, acc));
+          if (isUnsigned)
+            return isMax ? Value(arith::MaxUIOp::create(b, l, x, acc))
+                         : Value(arith::MinUIOp::create(b, l, x, acc));
+          return isMax ? Value(arith::MaxSIOp::create(b, l, x, acc))
+                       : Value(arith::MinSIOp::create(b, l, x, acc));
+        });
+    Type i32 = rewriter.getI32Type();
+    SmallVector<int32_t> positions(n);
+    for (int64_t i = 0; i < n; ++i)
+      positions[i] = int32_t(i);
+    Value table = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(RankedTensorType::get({n}, i32),
+                               ArrayRef<int32_t>(positions)));
     SmallVector<int64_t> kept;
-    SmallVector<AffineExpr> outExprs;
+    SmallVector<AffineExpr> keptExprs;
     for (int64_t d = 0; d < rank; ++d)
       if (d != axis) {
         kept.push_back(inT.getDimSize(d));
-        outExprs.push_back(getAffineDimExpr(d, ctx));
+        keptExprs.push_back(getAffineDimExpr(d, ctx));
       }
-    Type i64 = rewriter.getI64Type();
-    Value bestInit = arith::ConstantOp::create(
-        rewriter, loc, minMaxIdentity(et, /*isMin=*/!isMax, isUnsigned));
-    Value best = linalg::FillOp::create(rewriter, loc, ValueRange{bestInit},
-                                        ValueRange{empty(rewriter, loc, kept, et)})
+    Value none = arith::ConstantIntOp::create(rewriter, loc, i32, last ? -1 : n);
+    Value init = linalg::FillOp::create(rewriter, loc, ValueRange{none},
+                                        ValueRange{empty(rewriter, loc, kept, i32)})
                      .getResult(0);
-    // Index -1 until an element is taken: the first one always is (every
-    // element beats or ties the identity; ties take it while unset).
-    Value unsetIndex = arith::ConstantIntOp::create(rewriter, loc, i64, -1);
-    Value index =
-        linalg::FillOp::create(rewriter, loc, ValueRange{unsetIndex},
-                               ValueRange{empty(rewriter, loc, kept, i64)})
-            .getResult(0);
     SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
     iters[axis] = utils::IteratorType::reduction;
-    AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{best.getType(), index.getType()},
-        ValueRange{input}, ValueRange{best, index},
-        ArrayRef<AffineMap>{AffineMap::getMultiDimIdentityMap(rank, ctx),
-                            outMap, outMap},
-        iters, [&](OpBuilder &b, Location l, ValueRange a) {
-          Value x = a[0], cur = a[1], curIdx = a[2];
-          Value i = arith::IndexCastOp::create(
-              b, l, i64, linalg::IndexOp::create(b, l, axis));
-          Value better, tie;
-          if (isFloat) {
-            better = arith::CmpFOp::create(
-                b, l, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT,
-                x, cur);
-            tie = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, x, cur);
-          } else {
-            using P = arith::CmpIPredicate;
-            better = arith::CmpIOp::create(
-                b, l,
-                isMax ? (isUnsigned ? P::ugt : P::sgt)
-                      : (isUnsigned ? P::ult : P::slt),
-                x, cur);
-            tie = arith::CmpIOp::create(b, l, P::eq, x, cur);
-          }
-          Value unset = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, curIdx,
-              arith::ConstantIntOp::create(b, l, i64, 0));
-          Value takeTie = last ? tie : arith::AndIOp::create(b, l, tie, unset);
-          Value take = arith::OrIOp::create(b, l, better, takeTie);
-          linalg::YieldOp::create(
-              b, l,
-              ValueRange{arith::SelectOp::create(b, l, take, x, cur),
-                         arith::SelectOp::create(b, l, take, i, curIdx)});
-        });
-    Value r = generic.getResult(1);
+    AffineMap keptMap = AffineMap::get(rank, 0, keptExprs, ctx);
+    Value position =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{init.getType()},
+            ValueRange{input, best, table}, ValueRange{init},
+            ArrayRef<AffineMap>{
+                AffineMap::getMultiDimIdentityMap(rank, ctx), keptMap,
+                AffineMap::get(rank, 0, getAffineDimExpr(axis, ctx)), keptMap},
+            iters,
+            [&](OpBuilder &b, Location l, ValueRange a) {
+              Value x = a[0], m = a[1], at = a[2], acc = a[3];
+              Value hit;
+              if (isFloat) {
+                using P = arith::CmpFPredicate;
+                hit = arith::OrIOp::create(
+                    b, l, arith::CmpFOp::create(b, l, P::OEQ, x, m),
+                    arith::CmpFOp::create(b, l, P::UNO, x, x));
+              } else {
+                hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, x, m);
+              }
+              Value candidate = arith::SelectOp::create(b, l, hit, at, none);
+              linalg::YieldOp::create(
+                  b, l,
+                  last ? Value(arith::MaxSIOp::create(b, l, acc, candidate))
+                       : Value(arith::MinSIOp::create(b, l, acc, candidate)));
+            })
+            .getResult(0);
+    Value r = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{RankedTensorType::get(kept, rewriter.getI64Type())},
+                  ValueRange{position},
+                  ValueRange{empty(rewriter, loc, kept, rewriter.getI64Type())},
+                  ArrayRef<AffineMap>{
+                      AffineMap::getMultiDimIdentityMap(kept.size(), ctx),
+                      AffineMap::getMultiDimIdentityMap(kept.size(), ctx)},
+                  SmallVector<utils::IteratorType>(kept.size(),
+                                                   utils::IteratorType::parallel),
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    linalg::YieldOp::create(
+                        b, l,
+                        Value(arith::ExtSIOp::create(b, l, b.getI64Type(), a[0])));
+                  })
+                  .getResult(0);
     replaceKeepingDims(rewriter, op, r);
     return success();
   }

@@ -353,16 +353,23 @@ func.func @reduce_softmax_expand(%x: tensor<1x4xf32>, %y: tensor<2x4xf32>) -> (t
 
 // slice is a strided extract_slice, then a copy that reverses the dims
 // walked backwards (dim 1: elements 4, 2, 0 read as 0, 2, 4); arg_reduce
-// carries the best value and its int64 index through one reduction;
+// is the max along the axis, then the min of the positions (an int32
+// table) holding it or a NaN, widened to int64;
 // trilu keeps j - i >= k from linalg.index; gather_elements extracts at
 // its own position with the axis coordinate from the indices.
 // CHECK-DAG: #[[REV:.+]] = affine_map<(d0, d1) -> (d0, -d1 + 2)>
 // CHECK-LABEL: func.func @slice_arg_trilu_gather
 // CHECK: %[[S:.+]] = tensor.extract_slice %arg0[1, 0] [2, 3] [1, 2] : tensor<3x5xf32> to tensor<2x3xf32>
 // CHECK: linalg.generic {indexing_maps = [#[[REV]], {{.*}} ins(%[[S]] : tensor<2x3xf32>) outs(%{{.*}} : tensor<2x3xf32>)
-// CHECK: linalg.generic {{.*}}"parallel", "reduction"{{.*}} outs(%{{.*}}, %{{.*}} : tensor<3xf32>, tensor<3xi64>)
-// CHECK: linalg.index 1
-// CHECK: arith.cmpf ogt
+// CHECK: %[[MAX:.+]] = linalg.generic {{.*}}"parallel", "reduction"{{.*}} ins(%arg0 : tensor<3x5xf32>) outs(%{{.*}} : tensor<3xf32>)
+// CHECK: arith.maximumf
+// CHECK: %[[AT:.+]] = arith.constant dense<[0, 1, 2, 3, 4]> : tensor<5xi32>
+// CHECK: %[[POS:.+]] = linalg.generic {{.*}}"parallel", "reduction"{{.*}} ins(%arg0, %[[MAX]], %[[AT]] : tensor<3x5xf32>, tensor<3xf32>, tensor<5xi32>) outs(%{{.*}} : tensor<3xi32>)
+// CHECK-DAG: arith.cmpf oeq
+// CHECK-DAG: arith.cmpf uno
+// CHECK: arith.minsi
+// CHECK: linalg.generic {{.*}} ins(%[[POS]] : tensor<3xi32>) outs(%{{.*}} : tensor<3xi64>)
+// CHECK: arith.extsi
 // CHECK: linalg.generic
 // CHECK: linalg.index 0
 // CHECK: linalg.index 1

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""edge.top_k against numpy: topk_model.py BINDIR WORKDIR compiles a TopK
-model per case with edgec --emit=exe, runs it and compares values and
-indices exactly with a stable sort (NaN above every number)."""
-# TopK semantics against numpy: ties (lower index first), NaN (above every
-# number), integers, k = n, sorted rows, other axes.
+"""TopK and ArgMax/ArgMin against numpy: selection_model.py BINDIR WORKDIR
+compiles a one-node model per case with edgec --emit=exe, runs it and
+compares exactly: TopK's values and indices with a stable sort (ties: the
+lower index first; NaN above every number), ArgMax/ArgMin with numpy's
+argmax/argmin (the first NaN when there is one), select_last_index on
+the reversed axis."""
 import numpy as np, onnx, subprocess, os, sys
 from onnx import helper, numpy_helper, TensorProto as T
 bindir, d = sys.argv[1], sys.argv[2]
@@ -45,4 +46,33 @@ run(withnan, 3, 1, 1, T.FLOAT)
 run(np.sort(rng.standard_normal((2, 128)).astype(np.float32)), 10, 1, 1, T.FLOAT)
 run(rng.integers(-100, 100, (6, 40)).astype(np.int32), 5, 1, 1, T.INT32)
 run(rng.integers(-100, 100, (6, 40)).astype(np.int64), 5, 0, 0, T.INT64)
+
+def run_arg(x, axis, op, last, et):
+    out = list(x.shape); out[axis] = 1
+    g = helper.make_graph(
+        [helper.make_node(op, ["x"], ["i"], axis=axis, keepdims=1, select_last_index=last)], "g",
+        [helper.make_tensor_value_info("x", et, list(x.shape))],
+        [helper.make_tensor_value_info("i", T.INT64, out)])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]); m.ir_version = 8
+    onnx.save(m, d + "/a.onnx"); np.save(d + "/x.npy", x)
+    subprocess.run([bindir + "/edgec", d + "/a.onnx", "--emit=exe", "-o", d + "/a"], check=True)
+    subprocess.run([d + "/a", "--input=" + d + "/x.npy", "--output-dir=" + d + "/ao"], check=True, capture_output=True)
+    got = np.load(d + "/ao/output_0.npy")
+    f = np.argmax if op == "ArgMax" else np.argmin
+    if last:
+        flipped = np.flip(x, axis)
+        want = x.shape[axis] - 1 - f(flipped, axis=axis)
+    else:
+        want = f(x, axis=axis)
+    want = np.expand_dims(want, axis).astype(np.int64)
+    ok = np.array_equal(got, want)
+    print(f"{op} {x.dtype} {x.shape} axis={axis} last={last}: {'ok' if ok else 'MISMATCH'}")
+    global bad
+    bad += not ok
+run_arg(ties, 1, "ArgMax", 0, T.FLOAT)
+run_arg(ties, 1, "ArgMax", 1, T.FLOAT)
+run_arg(ties, 0, "ArgMin", 0, T.FLOAT)
+run_arg(withnan, 1, "ArgMax", 0, T.FLOAT)
+run_arg(withnan, 1, "ArgMin", 1, T.FLOAT)
+run_arg(rng.integers(-3, 3, (4, 6, 40)).astype(np.int32), 2, "ArgMax", 0, T.INT32)
 sys.exit(1 if bad else 0)
