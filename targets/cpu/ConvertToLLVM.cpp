@@ -118,7 +118,46 @@ struct ConvertToLLVMPass
     LLVMConversionTarget target(*ctx);
     target.addLegalOp<ModuleOp>();
     if (failed(applyFullConversion(module, target, std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    boolsAsBytes(module);
+  }
+
+  /// A bool tensor holds one byte (0 or 1) per element, but LLVM stores a
+  /// vector of i1 as packed bits and will not vectorize a loop over i1
+  /// loads (Where, comparisons, And/Or ran byte by byte). Bools are loaded
+  /// as i8 and truncated, and extended to i8 before they are stored: the
+  /// same bytes, in a form LLVM vectorizes, and right for vectors of bools.
+  static void boolsAsBytes(ModuleOp module) {
+    OpBuilder b(module.getContext());
+    auto toBytes = [&](Type t) -> Type {
+      if (t.isInteger(1))
+        return b.getI8Type();
+      if (auto v = dyn_cast<VectorType>(t); v && v.getElementType().isInteger(1))
+        return v.clone(b.getI8Type());
+      return nullptr;
+    };
+    module.walk([&](LLVM::LoadOp load) {
+      Type bytes = toBytes(load.getType());
+      if (!bytes)
+        return;
+      b.setInsertionPoint(load);
+      OperationState state(load.getLoc(), load->getName());
+      state.addOperands(load->getOperands());
+      state.addAttributes(load->getAttrs());
+      state.addTypes(bytes);
+      Value wide = b.create(state)->getResult(0);
+      Value bit = LLVM::TruncOp::create(b, load.getLoc(), load.getType(), wide);
+      load.getResult().replaceAllUsesWith(bit);
+      load.erase();
+    });
+    module.walk([&](LLVM::StoreOp store) {
+      Type bytes = toBytes(store.getValue().getType());
+      if (!bytes)
+        return;
+      b.setInsertionPoint(store);
+      store.getValueMutable().assign(
+          LLVM::ZExtOp::create(b, store.getLoc(), bytes, store.getValue()));
+    });
   }
 };
 } // namespace
