@@ -194,6 +194,27 @@ def cases():
                   inits=[const("d", np.int64(256)), const("v", np.float32([0, 1]))],
                   draw={"i": lambda r, s: r.integers(0, 256, s)}))
 
+    c.append(Case("GatherND", "GatherND", [("x", F, [64, 128, 64]), ("i", I64, [64, 32, 1])],
+                  (F, [64, 32, 64]), {"batch_dims": 1},
+                  draw={"i": lambda r, s: r.integers(0, 128, s)}))
+    c.append(Case("ScatterND", "ScatterND", [("x", F, [1024, 64]), ("i", I64, [256, 1]),
+                                             ("u", F, [256, 64])], (F, [1024, 64]),
+                  draw={"i": lambda r, s: r.permutation(1024)[:256].reshape(s)}))
+
+    # Recurrent layers and attention (sequence 64, batch 1, hidden 128).
+    rng = np.random.default_rng(2)
+    w = lambda *shape: const(f"w{len(c)}_{len(shape)}_{shape[-1]}",
+                             (rng.standard_normal(shape) * 0.1).astype(np.float32))
+    c.append(Case("LSTM", "LSTM", [("x", F, [64, 1, 64])], (F, [64, 1, 1, 128]),
+                  {"hidden_size": 128},
+                  inits=[w(1, 512, 64), w(1, 512, 128)]))
+    c.append(Case("GRU", "GRU", [("x", F, [64, 1, 64])], (F, [64, 1, 1, 128]),
+                  {"hidden_size": 128, "linear_before_reset": 1},
+                  inits=[w(1, 384, 64), w(1, 384, 128)]))
+    c.append(Case("Attention", "Attention", [("q", F, [1, 8, 128, 32]), ("k", F, [1, 8, 128, 32]),
+                                             ("v", F, [1, 8, 128, 32])],
+                  (F, [1, 8, 128, 32]), opset=23))
+
     # Matrix products.
     c.append(Case("MatMul-batched", "MatMul", [("x", F, [8, 8, 128, 32]),
                                                ("b", F, [8, 8, 32, 128])],

@@ -10,6 +10,7 @@
 // transpose and back at every residual add.
 //
 //===----------------------------------------------------------------------===//
+#include "targets/cpu/KernelForms.h"
 #include "targets/cpu/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -34,6 +35,21 @@ bool isDataMovement(linalg::GenericOp op) {
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   return body.getOperations().size() == 1 &&
          yield.getOperand(0) == body.getArgument(0);
+}
+
+/// Whether the data movement (transpose, copy) producing `operand` is
+/// fused into its consumer (recomputing an index is free), which is so but
+/// for the right operand of a matrix product: read a vector of columns at a
+/// time, through a transpose (attention's K^T) those would be strided
+/// loads. The transpose stays a copy (n^2 moves against n^3 multiply-adds)
+/// and the product reads it contiguously.
+bool fusesDataMovement(OpOperand *operand) {
+  auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+  auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
+  bool transposes =
+      producer && !producer.getIndexingMapsArray().front().isIdentity();
+  return !(transposes && consumer && edgec::matchBatchedMatmul(consumer) &&
+           consumer.getDpsInputOperand(1) == operand);
 }
 
 /// An elementwise generic whose full-rank inputs are all read through the
@@ -195,14 +211,14 @@ struct FuseElementwisePass
       if (!producer)
         return false;
       auto generic = dyn_cast<linalg::GenericOp>(producer);
+      auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
       if (generic && isDataMovement(generic))
-        return true;
+        return fusesDataMovement(operand);
       // A computation read by a consumer whose loops do not all index it (a
       // matmul's operand, a per-row scale broadcast over a row) would be
       // recomputed for every value of the other loops: attention's scaled
       // Q once per key, softmax's division once per value column. It stays
       // apart, and the matmul keeps the form of a register-blocked kernel.
-      auto consumer = dyn_cast<linalg::LinalgOp>(operand->getOwner());
       if (consumer && !consumer.getMatchingIndexingMap(operand).isPermutation())
         return false;
       return producer->hasOneUse();
@@ -220,7 +236,8 @@ struct FuseElementwisePass
     linalg::populateElementwiseOpsFusionPatterns(
         layoutPatterns, [](OpOperand *operand) {
           auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
-          return producer && isDataMovement(producer);
+          return producer && isDataMovement(producer) &&
+                 fusesDataMovement(operand);
         });
     linalg::GenericOp::getCanonicalizationPatterns(layoutPatterns, ctx);
     if (failed(

@@ -93,6 +93,13 @@ std::optional<int64_t> matchPoolGeneric(mlir::linalg::LinalgOp op);
 /// nullopt otherwise. Such a reduction runs serially along memory, one
 /// dependent add after another, unless it is split (below).
 std::optional<int64_t> matchInnerReduction(mlir::linalg::LinalgOp op);
+/// An elementwise generic the vectorizer handles well: one result, all
+/// loops parallel, static shapes, every operand read through a projected
+/// permutation whose innermost loop, when it reads it at all, is its last
+/// dim (contiguous vectors; a transposed read is left to the loop
+/// lowering), and a body of scalar arithmetic (no tensor.extract). Returns
+/// the size of the innermost loop; nullopt otherwise.
+std::optional<int64_t> matchContiguousElementwise(mlir::linalg::LinalgOp op);
 /// The form that computes an inner reduction in `lanes` partial results:
 /// the innermost reduction dim D is read as (D / lanes, lanes), the lanes a
 /// parallel loop placed after the others (loops: parallel..., lane,

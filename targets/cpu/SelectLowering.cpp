@@ -311,6 +311,29 @@ std::optional<Config> chooseInnerReduction(linalg::LinalgOp op,
   return c;
 }
 
+/// Elementwise code (matchContiguousElementwise): blocks of up to 2 vectors
+/// along the innermost dim, one element of each outer dim. Vectorized here,
+/// in-place updates and buffers the memory plan shares stay vector code
+/// (LLVM's loop vectorizer checks such loops for aliasing at run time and
+/// falls back to scalar code when the output is the input).
+std::optional<Config> chooseElementwise(linalg::LinalgOp op,
+                                        edge::TargetAttr target) {
+  std::optional<int64_t> size = matchContiguousElementwise(op);
+  int64_t bits;
+  if (!size || !unsupportedElementType(op, bits).empty() ||
+      !target.getVectorBits())
+    return std::nullopt;
+  Budget b = budgetFor(target, bits);
+  int64_t tile = vectorTile(*size, b.lanes);
+  if (tile < std::max<int64_t>(4, b.lanes / 4))
+    return std::nullopt;
+  Config c;
+  c.parallel.assign(op.getNumLoops(), 1);
+  c.parallel.back() = tile;
+  c.lanes = b.lanes;
+  return c;
+}
+
 /// The configuration of one op, or nullopt when it is not a kernel.
 std::optional<Config> chooseFor(linalg::LinalgOp op, edge::TargetAttr target,
                                 bool fuseBlocks) {
@@ -330,8 +353,11 @@ std::optional<Config> chooseFor(linalg::LinalgOp op, edge::TargetAttr target,
     if (!batch && !convGeneric)
       poolRank = matchPoolGeneric(op);
   }
-  if (!conv && !windowed && !multiplier && !batch && !convGeneric && !poolRank)
-    return chooseInnerReduction(op, target);
+  if (!conv && !windowed && !multiplier && !batch && !convGeneric && !poolRank) {
+    if (auto c = chooseInnerReduction(op, target))
+      return c;
+    return chooseElementwise(op, target);
+  }
 
   Config c;
   if (poolRank) {

@@ -1,4 +1,4 @@
-//===- SplitReduction.cpp - inner reductions computed in vector lanes -----===//
+//===- SplitReduction.cpp - reductions and elementwise code in lanes ------===//
 //
 // A reduction along the innermost dim (a row sum, softmax's denominator,
 // a layer norm's statistics, a mean over H x W) lowers to a loop whose every
@@ -17,6 +17,7 @@
 #include "targets/cpu/KernelForms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
@@ -77,6 +78,35 @@ std::optional<int64_t> matchInnerReduction(linalg::LinalgOp linalgOp) {
   if (!op.getRegion().front().getOps<linalg::IndexOp>().empty() ||
       !combinerOf(op))
     return std::nullopt;
+  return ranges[last];
+}
+
+std::optional<int64_t> matchContiguousElementwise(linalg::LinalgOp linalgOp) {
+  auto op = dyn_cast<linalg::GenericOp>(linalgOp.getOperation());
+  if (!op || op.getNumDpsInits() != 1 || op.getNumLoops() == 0 ||
+      op.getNumParallelLoops() != op.getNumLoops() ||
+      !op.hasPureTensorSemantics())
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  if (ShapedType::isDynamicShape(ranges))
+    return std::nullopt;
+  int64_t last = op.getNumLoops() - 1;
+  for (OpOperand &operand : op->getOpOperands()) {
+    AffineMap m = op.getMatchingIndexingMap(&operand);
+    if (!m.isProjectedPermutation(/*allowZeroInResults=*/true))
+      return std::nullopt;
+    for (unsigned r = 0; r + 1 < m.getNumResults(); ++r)
+      if (auto d = dyn_cast<AffineDimExpr>(m.getResult(r));
+          d && d.getPosition() == last)
+        return std::nullopt;
+  }
+  if (!op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
+    return std::nullopt;
+  for (Operation &inner : op.getRegion().front())
+    if (!isa<linalg::YieldOp>(inner) &&
+        (inner.getNumRegions() || !inner.getDialect() ||
+         !isa<arith::ArithDialect, math::MathDialect>(inner.getDialect())))
+      return std::nullopt;
   return ranges[last];
 }
 

@@ -461,23 +461,40 @@ struct VectorizeKernelsPass
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
 
-    // Kernels with a vector configuration; a `scalar` one (or none) is left
-    // to the loop lowering.
-    SmallVector<std::pair<linalg::LinalgOp, edge::LoweringConfigAttr>> kernels;
-    func.walk([&](linalg::LinalgOp op) {
-      auto config = op->getAttrOfType<edge::LoweringConfigAttr>(
-          edgec::kLoweringConfigAttrName);
-      if (config && !config.getScalar() && op.hasPureTensorSemantics())
-        kernels.push_back({op, config});
-    });
+    // Ops with a vector configuration; a `scalar` one (or none) is left to
+    // the loop lowering. Kernels first: their blocks may take in their
+    // elementwise consumers (epilogues); the elementwise ops left then get
+    // their own blocks.
+    auto configured = [&](bool elementwise) {
+      SmallVector<std::pair<linalg::LinalgOp, edge::LoweringConfigAttr>> ops;
+      func.walk([&](linalg::LinalgOp op) {
+        auto config = op->getAttrOfType<edge::LoweringConfigAttr>(
+            edgec::kLoweringConfigAttrName);
+        if (!config || config.getScalar() || !op.hasPureTensorSemantics())
+          return;
+        bool isElementwise = !config.getForm() &&
+                             op.getNumParallelLoops() == op.getNumLoops() &&
+                             isa<linalg::GenericOp>(op.getOperation());
+        if (isElementwise == elementwise)
+          ops.push_back({op, config});
+      });
+      return ops;
+    };
 
     IRRewriter rewriter(ctx);
     DirectPatternRewriter patternRewriter(ctx);
     SmallVector<Operation *> toVectorize;
-    for (auto [op, config] : kernels)
-      if (failed(
-              applyConfig(rewriter, patternRewriter, op, config, toVectorize)))
-        return signalPassFailure();
+    for (bool elementwise : {false, true}) {
+      // Ops already part of a kernel's block (a fused init or epilogue,
+      // which keep their attributes) are vectorized with it.
+      llvm::SmallPtrSet<Operation *, 16> inBlocks(toVectorize.begin(),
+                                                  toVectorize.end());
+      for (auto [op, config] : configured(elementwise))
+        if (!inBlocks.contains(op) &&
+            failed(applyConfig(rewriter, patternRewriter, op, config,
+                               toVectorize)))
+          return signalPassFailure();
+    }
 
     for (Operation *op : toVectorize) {
       rewriter.setInsertionPoint(op);

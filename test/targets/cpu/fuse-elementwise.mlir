@@ -156,13 +156,15 @@ func.func @residual_layout(%x: tensor<1x4x4x8xf32>, %y: tensor<1x4x4x8xf32>, %z:
 // Attention's scaled Q feeding a batched matmul (b, m, n, k): fused, the
 // division would run once per key (n). It stays a generic of its own, and the
 // matmul stays a plain multiply-accumulate that edge-cpu-select-lowering
-// blocks like Gemm; the transposed K (data movement) still fuses.
+// blocks like Gemm. The transposed K stays a copy too: the matmul reads its
+// right operand a vector of columns at a time, contiguously.
 // CHECK-LABEL: func.func @no_recompute_in_matmul
 // CHECK: %[[Q:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel"]
 // CHECK-SAME: ins(%arg0 : tensor<4x16x8xf32>)
 // CHECK: arith.divf
+// CHECK: %[[KT:.+]] = linalg.generic {{.*}} ins(%arg1 : tensor<4x16x8xf32>) outs(%{{.*}} : tensor<4x8x16xf32>)
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-// CHECK-SAME: ins(%[[Q]], %arg1 : tensor<4x16x8xf32>, tensor<4x16x8xf32>)
+// CHECK-SAME: ins(%[[Q]], %[[KT]] : tensor<4x16x8xf32>, tensor<4x8x16xf32>)
 // CHECK-NEXT: ^bb0(%[[A:.+]]: f32, %[[B:.+]]: f32, %[[C:.+]]: f32):
 // CHECK-NEXT: %[[P:.+]] = arith.mulf %[[A]], %[[B]]
 // CHECK-NEXT: %[[S:.+]] = arith.addf %[[C]], %[[P]]

@@ -420,3 +420,40 @@ func.func @channel_max(%x: tensor<1x64x56xf32>, %init: tensor<1x56xf32>) -> tens
   return %r : tensor<1x56xf32>
 }
 }
+
+// -----
+
+// Elementwise code with contiguous operands (a broadcast one included):
+// blocks of up to 2 vectors along the innermost dim, vectorized by MLIR
+// (LLVM's loop vectorizer leaves a loop scalar when it cannot rule out
+// that the output overlaps an input, as when buffers are shared). A
+// transposing read is left to the loop lowering.
+// CHECK-LABEL: func.func @exp_minus_max
+// CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 32], vector_lanes = 16>
+// CHECK-LABEL: func.func @transpose_read
+// CHECK-NOT: lowering_config
+// CHECK: return
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#row = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
+#swap = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "+avx512f", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
+func.func @exp_minus_max(%x: tensor<8x128x128xf32>, %m: tensor<8x128x1xf32>, %o: tensor<8x128x128xf32>) -> tensor<8x128x128xf32> {
+  %r = linalg.generic {indexing_maps = [#id3, #row, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %m : tensor<8x128x128xf32>, tensor<8x128x1xf32>) outs(%o : tensor<8x128x128xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %d = arith.subf %a, %b : f32
+    %e = math.exp %d : f32
+    linalg.yield %e : f32
+  } -> tensor<8x128x128xf32>
+  return %r : tensor<8x128x128xf32>
+}
+func.func @transpose_read(%x: tensor<8x64x64xf32>, %o: tensor<8x64x64xf32>) -> tensor<8x64x64xf32> {
+  %r = linalg.generic {indexing_maps = [#swap, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<8x64x64xf32>) outs(%o : tensor<8x64x64xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  } -> tensor<8x64x64xf32>
+  return %r : tensor<8x64x64xf32>
+}
+}

@@ -355,3 +355,32 @@ func.func @sum_of_squares(%x: tensor<8x128x256xf32>) -> tensor<8x128xf32> {
   return %r : tensor<8x128xf32>
 }
 }
+
+// -----
+
+// Elementwise code in blocks of 2 vectors along the innermost dim: the
+// broadcast operand is read once per block and broadcast, the exp is a
+// vector op (expanded to a polynomial later), no linalg op is left.
+// CHECK-LABEL: func.func @exp_minus_max
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for {{.*}} step %c32
+// CHECK: %[[X:.+]] = vector.transfer_read {{.*}} vector<1x1x32xf32>
+// CHECK: %[[M:.+]] = vector.transfer_read {{.*}} vector<1x1xf32>
+// CHECK: %[[B:.+]] = vector.broadcast %[[M]] : vector<1x1xf32> to vector<1x1x32xf32>
+// CHECK: %[[D:.+]] = arith.subf %[[X]], %[[B]] : vector<1x1x32xf32>
+// CHECK: math.exp %[[D]] : vector<1x1x32xf32>
+// CHECK: vector.transfer_write
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#row = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
+func.func @exp_minus_max(%x: tensor<8x128x128xf32>, %m: tensor<8x128x1xf32>, %o: tensor<8x128x128xf32>) -> tensor<8x128x128xf32> {
+  %r = linalg.generic {indexing_maps = [#id3, #row, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %m : tensor<8x128x128xf32>, tensor<8x128x1xf32>) outs(%o : tensor<8x128x128xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %d = arith.subf %a, %b : f32
+    %e = math.exp %d : f32
+    linalg.yield %e : f32
+  } -> tensor<8x128x128xf32>
+  return %r : tensor<8x128x128xf32>
+}
+}
