@@ -9,6 +9,11 @@ references: exporter_models.py KIND DIR, KIND one of
                selected), and a nested If on a shape test (folded)
   opset7       Gemm, BatchNormalization, Upsample (scales as an attribute)
                and Sum at opset 7
+  tf2onnx      a small Keras-style CNN as tf2onnx writes it: NHWC input
+               with a symbolic batch ('unk__6'), transposes around Conv and
+               MaxPool, the flatten's target shape computed at run time
+               from Shape through int32 Casts, Slice and Concat, names
+               with ':0', opset 13
 
 The references come from torch or numpy on the same inputs.
 """
@@ -140,6 +145,68 @@ def if_model(out):
         save(os.path.join(out, str(k)), model, [x, np.array(c)], [-y])
 
 
+def tf2onnx(out):
+    import torch
+    import torch.nn.functional as F
+    rng = np.random.default_rng(5)
+    w = (rng.standard_normal((8, 3, 3, 3)) * 0.3).astype(np.float32)
+    b = (rng.standard_normal(8) * 0.1).astype(np.float32)
+    fc = (rng.standard_normal((8 * 8 * 8, 10)) * 0.05).astype(np.float32)
+    fb = (rng.standard_normal(10) * 0.1).astype(np.float32)
+    i32, i64 = TensorProto.INT32, TensorProto.INT64
+    nodes = [
+        helper.make_node("Transpose", ["input_1:0"], ["conv2d/Conv2D__6:0"],
+                         perm=[0, 3, 1, 2], name="conv2d/Conv2D__6"),
+        helper.make_node("Conv", ["conv2d/Conv2D__6:0", "conv2d/kernel:0", "conv2d/bias:0"],
+                         ["conv2d/BiasAdd:0"], pads=[1, 1, 1, 1], kernel_shape=[3, 3],
+                         name="conv2d/Conv2D"),
+        helper.make_node("Relu", ["conv2d/BiasAdd:0"], ["conv2d/Relu:0"], name="conv2d/Relu"),
+        helper.make_node("MaxPool", ["conv2d/Relu:0"], ["max_pooling2d/MaxPool:0"],
+                         kernel_shape=[2, 2], strides=[2, 2], name="max_pooling2d/MaxPool"),
+        helper.make_node("Transpose", ["max_pooling2d/MaxPool:0"], ["max_pooling2d/MaxPool__12:0"],
+                         perm=[0, 2, 3, 1], name="max_pooling2d/MaxPool__12"),
+        helper.make_node("Shape", ["max_pooling2d/MaxPool__12:0"], ["flatten/Shape:0"],
+                         name="flatten/Shape"),
+        helper.make_node("Cast", ["flatten/Shape:0"], ["flatten/Shape__14:0"], to=i32,
+                         name="flatten/Shape__14"),
+        helper.make_node("Slice", ["flatten/Shape__14:0", "const_starts__15", "const_ends__16",
+                                   "const_axes__17"], ["flatten/strided_slice:0"],
+                         name="flatten/strided_slice"),
+        helper.make_node("Concat", ["flatten/strided_slice:0", "const_fold_opt__20"],
+                         ["flatten/Reshape/shape_Concat__19:0"], axis=0,
+                         name="flatten/Reshape/shape_Concat__19"),
+        helper.make_node("Cast", ["flatten/Reshape/shape_Concat__19:0"],
+                         ["flatten/Reshape__21:0"], to=i64, name="flatten/Reshape__21"),
+        helper.make_node("Reshape", ["max_pooling2d/MaxPool__12:0", "flatten/Reshape__21:0"],
+                         ["flatten/Reshape:0"], name="flatten/Reshape"),
+        helper.make_node("MatMul", ["flatten/Reshape:0", "dense/MatMul/ReadVariableOp:0"],
+                         ["dense/MatMul:0"], name="dense/MatMul"),
+        helper.make_node("Add", ["dense/MatMul:0", "dense/BiasAdd/ReadVariableOp:0"],
+                         ["dense/BiasAdd:0"], name="dense/BiasAdd"),
+        helper.make_node("Softmax", ["dense/BiasAdd:0"], ["Identity:0"], axis=-1,
+                         name="dense/Softmax"),
+    ]
+    inits = [numpy_helper.from_array(w, "conv2d/kernel:0"),
+             numpy_helper.from_array(b, "conv2d/bias:0"),
+             numpy_helper.from_array(np.array([0], np.int32), "const_starts__15"),
+             numpy_helper.from_array(np.array([1], np.int32), "const_ends__16"),
+             numpy_helper.from_array(np.array([0], np.int32), "const_axes__17"),
+             numpy_helper.from_array(np.array([-1], np.int32), "const_fold_opt__20"),
+             numpy_helper.from_array(fc, "dense/MatMul/ReadVariableOp:0"),
+             numpy_helper.from_array(fb, "dense/BiasAdd/ReadVariableOp:0")]
+    graph = helper.make_graph(
+        nodes, "tf2onnx",
+        [helper.make_tensor_value_info("input_1:0", TensorProto.FLOAT, ["unk__6", 16, 16, 3])],
+        [helper.make_tensor_value_info("Identity:0", TensorProto.FLOAT, ["unk__7", 10])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)],
+                              producer_name="tf2onnx", producer_version="1.16.1")
+    x = rng.standard_normal((2, 16, 16, 3)).astype(np.float32)
+    t = torch.from_numpy(x).permute(0, 3, 1, 2)
+    y = F.max_pool2d(F.relu(F.conv2d(t, torch.from_numpy(w), torch.from_numpy(b), padding=1)), 2)
+    y = y.permute(0, 2, 3, 1).reshape(2, -1) @ torch.from_numpy(fc) + torch.from_numpy(fb)
+    save(out, model, [x], [torch.softmax(y, -1).numpy()])
+
+
 def opset7(out):
     rng = np.random.default_rng(4)
     x = rng.standard_normal((1, 2, 3, 3)).astype(np.float32)
@@ -181,7 +248,7 @@ def opset7(out):
 
 if __name__ == "__main__":
     kinds = {"gru": gru, "transformer": transformer, "if": if_model,
-             "opset7": opset7}
+             "opset7": opset7, "tf2onnx": tf2onnx}
     if len(sys.argv) != 3 or sys.argv[1] not in kinds:
         sys.exit(f"usage: exporter_models.py {{{','.join(kinds)}}} DIR")
     kinds[sys.argv[1]](sys.argv[2])
