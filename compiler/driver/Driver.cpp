@@ -298,6 +298,9 @@ int runCompiler(const CompileOptions &o) {
   }
   if (auto size = (*module)->getAttrOfType<IntegerAttr>("edge.arena_size"))
     sig.arenaSize = size.getInt();
+  if (auto peak =
+          (*module)->getAttrOfType<IntegerAttr>("edge.arena_live_peak"))
+    sig.arenaLivePeak = peak.getInt();
   if (o.emit == EmitKind::MLIR)
     return printModule();
 

@@ -138,6 +138,9 @@ std::string generateHeader(const ModelSignature &sig) {
      << "/* Scratch memory the caller provides to every run (bytes, alignment). */\n"
      << "#define " << up << "_ARENA_SIZE " << sig.arenaSize << "u\n"
      << "#define " << up << "_ARENA_ALIGNMENT " << sig.arenaAlignment << "u\n"
+     << "/* The most scratch bytes live at one point of a run: no placement\n"
+        "   of the buffers can use less than this. */\n"
+     << "#define " << up << "_ARENA_LIVE_PEAK " << sig.arenaLivePeak << "u\n"
      << "/* Constant weights: bytes in section " << sig.weightsSection
      << " (read-only; place it\n   in flash with the linker script). */\n"
      << "#define " << up << "_WEIGHTS_SIZE " << sig.weightsSize << "u\n"

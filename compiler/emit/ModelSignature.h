@@ -24,6 +24,9 @@ struct ModelSignature {
   std::string source;
   std::vector<TensorSignature> inputs, outputs;
   uint64_t arenaSize = 0;
+  /// The most arena bytes live at one point of the run (the least any
+  /// placement needs); arenaSize is at least this.
+  uint64_t arenaLivePeak = 0;
   uint32_t arenaAlignment = 64;
   /// Where the constant weights go (read-only), and the section of the
   /// `<name>_arena` buffer the object defines (empty: none, the caller

@@ -45,10 +45,11 @@ struct FinalizeEntryPass
     for (auto func : module.getOps<func::FuncOp>()) {
       if (!func.isPublic() || func.isExternal())
         continue;
-      if (auto size = func->getAttrOfType<IntegerAttr>("edge.arena_size")) {
-        module->setAttr("edge.arena_size", size);
-        func->removeAttr("edge.arena_size");
-      }
+      for (StringRef name : {"edge.arena_size", "edge.arena_live_peak"})
+        if (auto size = func->getAttrOfType<IntegerAttr>(name)) {
+          module->setAttr(name, size);
+          func->removeAttr(name);
+        }
       for (unsigned i = 0; i < func.getNumArguments(); ++i)
         func.setArgAttrs(i, DictionaryAttr::get(&getContext()));
       for (unsigned i = 0; i < func.getNumResults(); ++i)

@@ -166,6 +166,17 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
     for (auto d : deallocs)
       d.erase();
     func->setAttr("edge.arena_size", builder.getI64IntegerAttr(total));
+    // The most bytes live at one point: no plan can use less, so the arena
+    // is measured against it.
+    int64_t livePeak = 0;
+    for (const Buffer &at : buffers) {
+      int64_t live = 0;
+      for (const Buffer &b : buffers)
+        if (b.start <= at.start && at.start <= b.end)
+          live += alignTo(b.bytes, alignment);
+      livePeak = std::max(livePeak, live);
+    }
+    func->setAttr("edge.arena_live_peak", builder.getI64IntegerAttr(livePeak));
     return success();
   }
 };

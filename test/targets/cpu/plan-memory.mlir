@@ -1,10 +1,11 @@
 // RUN: edgec-opt %s -split-input-file -edge-plan-memory | FileCheck %s
 
 // %a dies before %c is allocated, so they share offset 0; %b, live with both,
-// goes after the larger of them. Buffers are aligned to 64 bytes.
+// goes after the larger of them. Buffers are aligned to 64 bytes. The live
+// peak (the most bytes live at one point: %a or %c with %b) is 320 too.
 // CHECK-LABEL: func.func @plan
 // CHECK-SAME: (%[[IN:.+]]: memref<16xf32>, %[[OUT:.+]]: memref<16xf32>, %[[ARENA:.+]]: memref<320xi8> {edge.arena})
-// CHECK-SAME: attributes {edge.arena_size = 320 : i64}
+// CHECK-SAME: attributes {edge.arena_live_peak = 320 : i64, edge.arena_size = 320 : i64}
 // CHECK-NOT: memref.alloc
 // CHECK: %[[A_OFF:.+]] = arith.constant 0 : index
 // CHECK: memref.view %[[ARENA]][%[[A_OFF]]][] : memref<320xi8> to memref<64xf32>
