@@ -1,25 +1,48 @@
 #!/usr/bin/python3
-"""Latency of edgec-compiled models against ONNX Runtime, measured side by side.
+"""edgec against ONNX Runtime on every float model, measured side by side.
 
-    benchmarks/compare_ort.py [--runs N] [MODEL ...]
+    benchmarks/compare_ort.py [--runs N] [--no-torchvision] [MODEL ...]
 
-For each model of ../shared/models: compiles it with `edgec --emit=exe`, runs
-the executable's --benchmark, then times ONNX Runtime (onnxruntime-node, one
-thread) on the same input, and prints both medians and their ratio. Both run
-pinned to the same core, one after the other. Installs onnxruntime-node with
-npm on first use.
+Models: every float model of ../shared/models, and resnet18,
+efficientnet-b0 and shufflenet-v2 exported here from torchvision (random
+weights, seeded) when python3-torch and torchvision are installed. For each
+model: compiles it with edgec (an object, for its header, code size and
+compile time, and an executable), checks edgec's outputs against ONNX
+Runtime's on the same inputs, then times both pinned to one core (ONNX
+Runtime 1.30 through onnxruntime-node, one intra-op thread), alternating
+them three times and keeping each one's best median. It prints both medians
+and their ratio, GFLOP/s (the multiply-adds of Conv, Gemm, MatMul and the
+recurrent layers) and the percentage of the core's FMA peak (measured by
+benchmarks/fma_peak.c), the code, weight and arena bytes, the arena against
+the most bytes live at once (the least any placement needs), and the
+compile time; then a summary line (geometric mean of the ratios, the
+slowest model) and the performance targets met or not.
 """
 import argparse
+import math
 import os
 import re
 import subprocess
 import sys
+import time
+
+import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 MODELS = os.path.join(ROOT, "..", "shared", "models")
-DEFAULT = ["mnist-8", "kws-dscnn-f32", "ad01-f32", "mobilenet-v2", "squeezenet-1.1",
-           "mobilenet-v3-small"]
+FLOAT_MODELS = ["mnist-8", "kws-dscnn-f32", "ad01-f32", "mobilenet-v2", "squeezenet-1.1",
+                "mobilenet-v3-small", "tiny-transformer", "tiny-lstm", "silero-vad-v5"]
+TORCHVISION = {"resnet18": "resnet18", "efficientnet-b0": "efficientnet_b0",
+               "shufflenet-v2": "shufflenet_v2_x1_0"}
+# Flags edgec needs for a model, and which inputs they fix at compile time
+# (those are not passed to edgec's runner; ONNX Runtime gets every input).
+EXTRA = {"silero-vad-v5": (["--input-shape=input=1x512", "--input-shape=state=2x1x128",
+                            "--input-value=sr={dir}/input_2.npy"], {2})}
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, check=True, **kw).stdout
 
 
 def median_us(output):
@@ -29,38 +52,202 @@ def median_us(output):
     return float(m.group(1))
 
 
+def export_torchvision(name, work):
+    """resnet18 / efficientnet_b0 / shufflenet_v2_x1_0, random weights."""
+    d = os.path.join(work, "torchvision", name)
+    if os.path.exists(os.path.join(d, "model.onnx")):
+        return d
+    import torch
+    import torchvision
+    torch.manual_seed(0)
+    ctor = getattr(torchvision.models, TORCHVISION[name])
+    try:
+        net = ctor(weights=None)
+    except TypeError:
+        net = ctor(pretrained=False)
+    net.eval()
+    x = torch.randn(1, 3, 224, 224)
+    os.makedirs(d, exist_ok=True)
+    with torch.no_grad():
+        torch.onnx.export(net, x, os.path.join(d, "model.onnx"), opset_version=13,
+                          input_names=["input"], output_names=["output"])
+    np.save(os.path.join(d, "input_0.npy"), x.numpy())
+    return d
+
+
+def flops(model_path, fixed_shapes):
+    """2 x the multiply-adds of the Conv, Gemm, MatMul and recurrent nodes."""
+    import onnx
+    from onnx import shape_inference
+    m = onnx.load(model_path)
+    for i in m.graph.input:
+        if i.name in fixed_shapes:
+            for d, v in zip(i.type.tensor_type.shape.dim, fixed_shapes[i.name]):
+                d.ClearField("dim_param")
+                d.dim_value = v
+    try:
+        m = shape_inference.infer_shapes(m)
+    except Exception:
+        return None
+    shapes = {}
+    for v in list(m.graph.value_info) + list(m.graph.input) + list(m.graph.output):
+        dims = [d.dim_value if d.HasField("dim_value") else None
+                for d in v.type.tensor_type.shape.dim]
+        shapes[v.name] = dims
+    for t in m.graph.initializer:
+        shapes[t.name] = list(t.dims)
+    total = 0
+    for n in m.graph.node:
+        try:
+            if n.op_type == "Conv":
+                out, w = shapes[n.output[0]], shapes[n.input[1]]
+                total += 2 * math.prod(out) * math.prod(w[1:])
+            elif n.op_type in ("Gemm", "MatMul"):
+                a, out = shapes[n.input[0]], shapes[n.output[0]]
+                trans = any(at.name == "transA" and at.i for at in n.attribute)
+                k = a[0] if trans and n.op_type == "Gemm" else a[-1]
+                total += 2 * math.prod(out) * k
+            elif n.op_type in ("LSTM", "GRU", "RNN"):
+                x, w = shapes[n.input[0]], shapes[n.input[1]]
+                hidden = shapes[n.input[2]][-1]
+                total += 2 * x[0] * x[1] * w[0] * w[1] * (w[2] + hidden)
+        except (KeyError, TypeError, IndexError):
+            continue
+    return total or None
+
+
+def header_define(header, suffix):
+    m = re.search(r"#define \w+_" + suffix + r" (\d+)u", open(header).read())
+    return int(m.group(1)) if m else None
+
+
+def code_bytes(obj):
+    out = run(["/usr/lib/llvm-22/bin/llvm-size", "-A", obj])
+    return sum(int(parts[1]) for parts in (l.split() for l in out.splitlines())
+               if len(parts) >= 2 and parts[0].startswith(".text"))
+
+
+def fma_peak(work):
+    exe = os.path.join(work, "fma_peak")
+    subprocess.run(["/usr/lib/llvm-22/bin/clang", "-O2", "-march=native", "-ffp-contract=fast",
+                    os.path.join(HERE, "fma_peak.c"), "-o", exe], check=True)
+    return float(re.search(r"gflops=([0-9.]+)", run(["taskset", "-c", "0", exe])).group(1))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=0,
                     help="runs per measurement (default: by model size)")
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="times edgec and ONNX Runtime alternate (best median kept)")
     ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "bin"))
-    ap.add_argument("models", nargs="*", default=DEFAULT)
+    ap.add_argument("--no-torchvision", action="store_true")
+    ap.add_argument("models", nargs="*")
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(HERE, "node_modules", "onnxruntime-node")):
         subprocess.run(["npm", "install", "--ignore-scripts", "--no-audit", "--no-fund"],
                        cwd=HERE, check=True, stdout=subprocess.DEVNULL)
     work = os.path.join(ROOT, "build", "bench")
     os.makedirs(work, exist_ok=True)
-    pin = ["taskset", "-c", "0"] if subprocess.run(
-        ["which", "taskset"], capture_output=True).returncode == 0 else []
-    print(f"{'model':<18} {'edgec median':>14} {'ORT median':>14} {'edgec/ORT':>10}")
-    for name in args.models:
-        d = os.path.join(MODELS, name)
-        inputs = sorted(f for f in os.listdir(d) if f.startswith("input_"))
-        exe = os.path.join(work, name)
-        subprocess.run([os.path.join(args.bindir, "edgec"), os.path.join(d, "model.onnx"),
-                        "--emit=exe", "-o", exe], check=True)
-        size = os.path.getsize(os.path.join(d, "model.onnx"))
+    pin = ["taskset", "-c", "0"]
+    names = args.models or FLOAT_MODELS + ([] if args.no_torchvision else list(TORCHVISION))
+    peak = fma_peak(work)
+    print(f"FMA peak of this core (benchmarks/fma_peak.c): {peak:.1f} GFLOP/s")
+    head = (f"{'model':<19}{'edgec':>11}{'ORT':>11}{'ratio':>7}{'GFLOP/s':>9}{'%peak':>7}"
+            f"{'code KB':>9}{'weights KB':>11}{'arena KB':>10}{'/live':>7}{'compile s':>10}")
+    print(head)
+    results = []
+    for name in names:
+        if name in TORCHVISION:
+            try:
+                d = export_torchvision(name, work)
+            except ImportError:
+                print(f"{name:<19} skipped: torch/torchvision not installed")
+                continue
+        else:
+            d = os.path.join(MODELS, name)
+        flags, fixed = EXTRA.get(name, ([], set()))
+        flags = [f.format(dir=d) for f in flags]
+        inputs = sorted((f for f in os.listdir(d) if re.fullmatch(r"input_\d+\.npy", f)),
+                        key=lambda f: int(f[6:-4]))
+        ours_in = [os.path.join(d, f) for i, f in enumerate(inputs) if i not in fixed]
+        all_in = [os.path.join(d, f) for f in inputs]
+        model = os.path.join(d, "model.onnx")
+        out = os.path.join(work, "models", name)
+        os.makedirs(out, exist_ok=True)
+        obj, exe = os.path.join(out, "model.o"), os.path.join(out, "model")
+        t0 = time.monotonic()
+        subprocess.run([os.path.join(args.bindir, "edgec"), model, *flags, "--name=model",
+                        "-o", obj], check=True)
+        compile_s = time.monotonic() - t0
+        subprocess.run([os.path.join(args.bindir, "edgec"), model, *flags, "--emit=exe",
+                        "-o", exe], check=True)
+        header = os.path.join(out, "model.h")
+        # Outputs first: the same inputs through both.
+        run([exe, f"--output-dir={out}/ours"] + [f"--input={i}" for i in ours_in])
+        run(["node", os.path.join(HERE, "ort_bench.mjs"), model, "0", *all_in,
+             f"--output-dir={out}/ort"], cwd=HERE)
+        k, ok = 0, True
+        while os.path.exists(os.path.join(out, "ort", f"output_{k}.npy")):
+            want = np.load(os.path.join(out, "ort", f"output_{k}.npy")).astype(np.float64)
+            got = np.load(os.path.join(out, "ours", f"output_{k}.npy")).astype(np.float64)
+            tol = 1e-4 + 1e-3 * (np.abs(want).max() if want.size else 0)
+            if got.shape != want.shape or (want.size and np.abs(got - want).max() > tol):
+                ok = False
+            k += 1
+        if not ok:
+            print(f"{name:<19} outputs differ from ONNX Runtime's: not timed")
+            continue
+        size = os.path.getsize(model)
         runs = args.runs or (200 if size > 1 << 20 else 2000)
-        ours = subprocess.run(pin + [exe, f"--benchmark={runs}"] +
-                              [f"--input={os.path.join(d, i)}" for i in inputs],
-                              capture_output=True, text=True, check=True).stdout
-        ort = subprocess.run(pin + ["node", os.path.join(HERE, "ort_bench.mjs"),
-                                    os.path.join(d, "model.onnx"), str(runs)] +
-                             [os.path.join(d, i) for i in inputs],
-                             capture_output=True, text=True, check=True, cwd=HERE).stdout
-        a, b = median_us(ours), median_us(ort)
-        print(f"{name:<18} {a:>11.1f} us {b:>11.1f} us {a / b:>10.2f}", flush=True)
+        a = b = float("inf")
+        for _ in range(args.rounds):
+            a = min(a, median_us(run(pin + [exe, f"--benchmark={runs}"] +
+                                     [f"--input={i}" for i in ours_in])))
+            b = min(b, median_us(run(pin + ["node", os.path.join(HERE, "ort_bench.mjs"),
+                                            model, str(runs)] + all_in, cwd=HERE)))
+        shapes = {}
+        for f in flags:
+            m = re.fullmatch(r"--input-shape=([^=]+)=(.+)", f)
+            if m:
+                shapes[m.group(1)] = [int(x) for x in m.group(2).split("x")]
+        fl = flops(model, shapes)
+        gflops = fl / a / 1e3 if fl else None
+        arena, live = header_define(header, "ARENA_SIZE"), header_define(header, "ARENA_LIVE_PEAK")
+        weights = header_define(header, "WEIGHTS_SIZE")
+        r = {"name": name, "ours": a, "ort": b, "ratio": a / b, "gflops": gflops,
+             "peak": gflops / peak * 100 if gflops else None, "code": code_bytes(obj),
+             "weights": weights, "arena": arena,
+             "live": arena / live if live else 1.0, "compile": compile_s}
+        results.append(r)
+        gf = f"{gflops:9.1f}" if gflops else f"{'-':>9}"
+        pk = f"{r['peak']:6.0f}%" if gflops else f"{'-':>7}"
+        print(f"{name:<19}{a / 1e3:>8.3f} ms{b / 1e3:>8.3f} ms{r['ratio']:>7.2f}"
+              f"{gf}{pk}{r['code'] / 1024:>9.1f}"
+              f"{weights / 1024:>11.1f}{arena / 1024:>10.1f}{r['live']:>7.2f}{compile_s:>10.2f}",
+              flush=True)
+    if not results:
+        return 1
+    gm = math.exp(sum(math.log(r["ratio"]) for r in results) / len(results))
+    worst = max(results, key=lambda r: r["ratio"])
+    print(f"summary: {len(results)} models, geometric mean edgec/ORT {gm:.2f}, "
+          f"slowest {worst['name']} at {worst['ratio']:.2f}")
+    by = {r["name"]: r for r in results}
+    small = [r for r in results if r["ort"] < 200]
+    checks = [
+        ("geometric mean <= 0.5", gm <= 0.5),
+        ("no model above 0.9", worst["ratio"] <= 0.9),
+        ("models under 0.2 ms at least 3x faster",
+         all(r["ratio"] <= 1 / 3 for r in small)),
+    ]
+    for name, want in (("resnet18", 85), ("mobilenet-v2", 75)):
+        if name in by and by[name]["peak"] is not None:
+            checks.append((f"{name} >= {want}% of peak", by[name]["peak"] >= want))
+    if "mobilenet-v2" in by:
+        checks.append(("mobilenet-v2 compiles in under 3 s", by["mobilenet-v2"]["compile"] < 3))
+    checks.append(("arena <= 1.05 x live peak", all(r["live"] <= 1.05 for r in results)))
+    print("targets: " + "; ".join(f"{n}: {'yes' if v else 'NO'}" for n, v in checks))
+    print("2 threads: not measured (edgec --threads is not implemented yet)")
     return 0
 
 
