@@ -129,7 +129,9 @@ def code_bytes(obj):
 
 def fma_peak(work):
     exe = os.path.join(work, "fma_peak")
-    subprocess.run(["/usr/lib/llvm-22/bin/clang", "-O2", "-march=native", "-ffp-contract=fast",
+    clang = "/usr/lib/llvm-22/bin/clang"
+    cc = clang if os.path.exists(clang) else "cc"
+    subprocess.run([cc, "-O2", "-march=native", "-ffp-contract=fast",
                     os.path.join(HERE, "fma_peak.c"), "-o", exe], check=True)
     return float(re.search(r"gflops=([0-9.]+)", run(["taskset", "-c", "0", exe])).group(1))
 
