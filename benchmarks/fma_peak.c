@@ -17,7 +17,7 @@
 #endif
 typedef float vf __attribute__((vector_size(LANES * 4)));
 
-#define CHAINS 12
+#define CHAINS 12 /* the chains below, written out */
 
 static double now(void) {
   struct timespec t;
@@ -37,13 +37,18 @@ int main(void) {
   double best = 0;
   for (int rep = 0; rep < 5; ++rep) {
     double t0 = now();
+    vf c0 = acc[0], c1 = acc[1], c2 = acc[2], c3 = acc[3], c4 = acc[4],
+       c5 = acc[5], c6 = acc[6], c7 = acc[7], c8 = acc[8], c9 = acc[9],
+       c10 = acc[10], c11 = acc[11];
     for (long i = 0; i < iters; ++i) {
-#pragma clang loop unroll(full)
-      for (int c = 0; c < CHAINS; ++c)
-        acc[c] = acc[c] * a + b; /* contracted to an FMA (-ffp-contract) */
-      __asm__ volatile("" : "+x"(acc[0]), "+x"(acc[1]), "+x"(acc[2]),
-                       "+x"(acc[3]), "+x"(acc[4]), "+x"(acc[5]));
+      /* Each contracted to one FMA (-ffp-contract=fast). */
+      c0 = c0 * a + b; c1 = c1 * a + b; c2 = c2 * a + b; c3 = c3 * a + b;
+      c4 = c4 * a + b; c5 = c5 * a + b; c6 = c6 * a + b; c7 = c7 * a + b;
+      c8 = c8 * a + b; c9 = c9 * a + b; c10 = c10 * a + b; c11 = c11 * a + b;
     }
+    acc[0] = c0; acc[1] = c1; acc[2] = c2; acc[3] = c3; acc[4] = c4;
+    acc[5] = c5; acc[6] = c6; acc[7] = c7; acc[8] = c8; acc[9] = c9;
+    acc[10] = c10; acc[11] = c11;
     double t = now() - t0;
     double gflops = (double)iters * CHAINS * LANES * 2 / t / 1e9;
     if (gflops > best)
