@@ -105,13 +105,16 @@ def EdgePlanMemory : Pass<"edge-plan-memory", "mlir::ModuleOp"> {
 }
 
 def EdgeCpuExpandCopies : Pass<"edge-cpu-expand-copies", "mlir::func::FuncOp"> {
-  let summary = "Turn memref.copy into linalg.copy so copies become inline loops";
+  let summary = "Turn memref.copy into memcpy calls or inline loops";
   let description = [{
     A `memref.copy` between strided views lowers to a call into MLIR's C
-    runner library, which a bare-metal image does not have. As `linalg.copy`
-    it becomes loops that LLVM vectorizes.
+    runner library, which a bare-metal image does not have. A copy whose
+    trailing dims are contiguous on both sides in runs of 256 bytes or more
+    becomes a loop nest of contiguous copies (`llvm.memcpy`); any other
+    becomes `linalg.copy`, loops that LLVM vectorizes.
   }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 def EdgeCpuScalarizeTransfers

@@ -1,11 +1,30 @@
 // RUN: edgec-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(edge-cpu-expand-copies))' | FileCheck %s --check-prefix=COPY
 // RUN: edgec-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(edge-cpu-scalarize-transfers))' | FileCheck %s --check-prefix=SCALAR
 
+// Short rows (16 bytes) become linalg.copy, loops LLVM vectorizes.
 // COPY-LABEL: func.func @copy
 // COPY-NOT: memref.copy
 // COPY: linalg.copy ins(%{{.*}} : memref<4x4xf32, strided<[8, 1]>>) outs(%{{.*}} : memref<4x4xf32>)
 func.func @copy(%a: memref<4x4xf32, strided<[8, 1]>>, %b: memref<4x4xf32>) {
   memref.copy %a, %b : memref<4x4xf32, strided<[8, 1]>> to memref<4x4xf32>
+  return
+}
+
+// -----
+
+// Rows of 512 contiguous bytes (into a padded buffer's interior) become one
+// contiguous copy per row, which the LLVM lowering turns into memcpy; a
+// contiguous copy stays whole.
+// COPY-LABEL: func.func @rows
+// COPY: scf.for %[[R:.+]] = %{{.*}} to %{{.*}} step
+// COPY: %[[S:.+]] = memref.subview %arg0[%[[R]], 0] [1, 128] [1, 1] : memref<4x128xf32> to memref<128xf32, strided<[1], offset: ?>>
+// COPY: %[[D:.+]] = memref.subview %arg1[%[[R]], 0] [1, 128] [1, 1] : memref<4x128xf32, strided<[144, 1], offset: 8>> to memref<128xf32, strided<[1], offset: ?>>
+// COPY: memref.copy %[[S]], %[[D]]
+// COPY-NOT: linalg.copy
+// COPY: memref.copy %arg0, %arg2 : memref<4x128xf32> to memref<4x128xf32>
+func.func @rows(%a: memref<4x128xf32>, %b: memref<4x128xf32, strided<[144, 1], offset: 8>>, %c: memref<4x128xf32>) {
+  memref.copy %a, %b : memref<4x128xf32> to memref<4x128xf32, strided<[144, 1], offset: 8>>
+  memref.copy %a, %c : memref<4x128xf32> to memref<4x128xf32>
   return
 }
 
