@@ -15,6 +15,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
+#include <functional>
 #include <limits>
 
 namespace edgec {
@@ -120,29 +121,66 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
       b.start = std::min(b.start, b.end);
     }
 
-    // Greedy placement, largest first.
-    SmallVector<Buffer *> order;
-    for (Buffer &b : buffers)
-      order.push_back(&b);
-    llvm::stable_sort(order, [](Buffer *a, Buffer *b) { return a->bytes > b->bytes; });
-    int64_t total = 0;
-    SmallVector<Buffer *> placed;
-    for (Buffer *b : order) {
-      SmallVector<Buffer *> conflicts;
-      for (Buffer *p : placed)
-        if (p->start <= b->end && b->start <= p->end)
-          conflicts.push_back(p);
-      llvm::sort(conflicts, [](Buffer *x, Buffer *y) { return x->offset < y->offset; });
-      int64_t offset = 0;
-      for (Buffer *c : conflicts) {
-        if (offset + b->bytes <= c->offset)
-          break;
-        offset = std::max(offset, alignTo(c->offset + c->bytes, alignment));
+    // Greedy placement: each buffer at the lowest offset free over its live
+    // range, in an order; several orders are tried (largest first, the
+    // usual heuristic, then longest-lived first, first allocated first, and
+    // by bytes times lifetime) and the smallest arena kept.
+    auto place = [&](ArrayRef<Buffer *> order) {
+      int64_t total = 0;
+      SmallVector<Buffer *> placed;
+      for (Buffer *b : order) {
+        SmallVector<Buffer *> conflicts;
+        for (Buffer *p : placed)
+          if (p->start <= b->end && b->start <= p->end)
+            conflicts.push_back(p);
+        llvm::sort(conflicts,
+                   [](Buffer *x, Buffer *y) { return x->offset < y->offset; });
+        int64_t offset = 0;
+        for (Buffer *c : conflicts) {
+          if (offset + b->bytes <= c->offset)
+            break;
+          offset = std::max(offset, alignTo(c->offset + c->bytes, alignment));
+        }
+        b->offset = offset;
+        total = std::max(total, alignTo(offset + b->bytes, alignment));
+        placed.push_back(b);
       }
-      b->offset = offset;
-      total = std::max(total, alignTo(offset + b->bytes, alignment));
-      placed.push_back(b);
+      return total;
+    };
+    auto life = [](const Buffer *b) { return b->end - b->start + 1; };
+    using Key = std::function<bool(Buffer *, Buffer *)>;
+    SmallVector<Key> orders = {
+        [](Buffer *a, Buffer *b) { return a->bytes > b->bytes; },
+        [&](Buffer *a, Buffer *b) {
+          return std::make_pair(life(a), a->bytes) >
+                 std::make_pair(life(b), b->bytes);
+        },
+        [](Buffer *a, Buffer *b) {
+          return std::make_pair(a->start, -a->bytes) <
+                 std::make_pair(b->start, -b->bytes);
+        },
+        [&](Buffer *a, Buffer *b) {
+          return a->bytes * life(a) > b->bytes * life(b);
+        }};
+    int64_t total = std::numeric_limits<int64_t>::max();
+    SmallVector<int64_t> bestOffsets;
+    for (const Key &key : orders) {
+      SmallVector<Buffer *> order;
+      for (Buffer &b : buffers)
+        order.push_back(&b);
+      llvm::stable_sort(order, key);
+      int64_t size = place(order);
+      if (size < total) {
+        total = size;
+        bestOffsets.clear();
+        for (Buffer &b : buffers)
+          bestOffsets.push_back(b.offset);
+      }
     }
+    if (buffers.empty())
+      total = 0;
+    for (auto [b, offset] : llvm::zip(buffers, bestOffsets))
+      b.offset = offset;
 
     // The arena becomes the trailing argument; buffers become views of it.
     auto arenaType = MemRefType::get({total}, builder.getI8Type());
