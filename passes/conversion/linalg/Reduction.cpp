@@ -35,6 +35,28 @@ TypedAttr minMaxIdentity(Type et, bool isMin, bool isUnsigned) {
                                                   : APInt::getSignedMinValue(w)));
 }
 
+/// The min (isMin) or max of `input` over the `reduced` dims: NaN-propagating
+/// for floats, unsigned or signed for integers.
+Value minMaxReduce(OpBuilder &rewriter, Location loc, Value input,
+                   ArrayRef<bool> reduced, bool isMin, bool isUnsigned) {
+  Type et = tensorType(input).getElementType();
+  bool isFloat = isa<FloatType>(et);
+  return reduce(
+      rewriter, loc, input, reduced,
+      arith::ConstantOp::create(rewriter, loc,
+                                minMaxIdentity(et, isMin, isUnsigned)),
+      [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+        if (isFloat)
+          return isMin ? Value(arith::MinimumFOp::create(b, l, x, acc))
+                       : Value(arith::MaximumFOp::create(b, l, x, acc));
+        if (isUnsigned)
+          return isMin ? Value(arith::MinUIOp::create(b, l, x, acc))
+                       : Value(arith::MaxUIOp::create(b, l, x, acc));
+        return isMin ? Value(arith::MinSIOp::create(b, l, x, acc))
+                     : Value(arith::MaxSIOp::create(b, l, x, acc));
+      });
+}
+
 /// Replaces a reduction by its result `r`, reshaped to the op's type (the
 /// reduced dims back as size 1 under keepdims).
 void replaceKeepingDims(ConversionPatternRewriter &rewriter, Operation *op,
@@ -57,23 +79,8 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
     SmallVector<bool> reduced(tensorType(input).getRank(), false);
     for (int64_t a : op.getAxes())
       reduced[a] = true;
-    bool isFloat = isa<FloatType>(et);
     bool isUnsigned = unsignedIn(op) || et.isInteger(1);
-    Value r =
-        reduce(rewriter, loc, input, reduced,
-               arith::ConstantOp::create(rewriter, loc,
-                                         minMaxIdentity(et, isMin, isUnsigned)),
-               [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-                 if (isFloat)
-                   return isMin
-                              ? Value(arith::MinimumFOp::create(b, l, x, acc))
-                              : Value(arith::MaximumFOp::create(b, l, x, acc));
-                 if (isUnsigned)
-                   return isMin ? Value(arith::MinUIOp::create(b, l, x, acc))
-                                : Value(arith::MaxUIOp::create(b, l, x, acc));
-                 return isMin ? Value(arith::MinSIOp::create(b, l, x, acc))
-                              : Value(arith::MaxSIOp::create(b, l, x, acc));
-               });
+    Value r = minMaxReduce(rewriter, loc, input, reduced, isMin, isUnsigned);
     replaceKeepingDims(rewriter, op, r);
     return success();
   }
@@ -129,20 +136,8 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
     bool isFloat = isa<FloatType>(et), isUnsigned = unsignedIn(op);
     SmallVector<bool> reduced(rank, false);
     reduced[axis] = true;
-    Value best = reduce(
-        rewriter, loc, input, reduced,
-        arith::ConstantOp::create(rewriter, loc,
-                                  minMaxIdentity(et, !isMax, isUnsigned)),
-        [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-          if (isFloat)
-            return isMax ? Value(arith::MaximumFOp::create(b, l, x, acc))
-                         : Value(arith::MinimumFOp::create(b, l, x, acc));
-          if (isUnsigned)
-            return isMax ? Value(arith::MaxUIOp::create(b, l, x, acc))
-                         : Value(arith::MinUIOp::create(b, l, x, acc));
-          return isMax ? Value(arith::MaxSIOp::create(b, l, x, acc))
-                       : Value(arith::MinSIOp::create(b, l, x, acc));
-        });
+    Value best =
+        minMaxReduce(rewriter, loc, input, reduced, !isMax, isUnsigned);
     Type i32 = rewriter.getI32Type();
     SmallVector<int32_t> positions(n);
     for (int64_t i = 0; i < n; ++i)
