@@ -57,6 +57,15 @@ Value minMaxReduce(OpBuilder &rewriter, Location loc, Value input,
       });
 }
 
+/// a + b (isSum) or a * b, float or integer.
+Value sumOrProduct(OpBuilder &b, Location l, bool isSum, Value a, Value c) {
+  if (isa<FloatType>(a.getType()))
+    return isSum ? Value(arith::AddFOp::create(b, l, a, c))
+                 : Value(arith::MulFOp::create(b, l, a, c));
+  return isSum ? Value(arith::AddIOp::create(b, l, a, c))
+               : Value(arith::MulIOp::create(b, l, a, c));
+}
+
 /// Replaces a reduction by its result `r`, reshaped to the op's type (the
 /// reduced dims back as size 1 under keepdims).
 void replaceKeepingDims(ConversionPatternRewriter &rewriter, Operation *op,
@@ -99,16 +108,11 @@ struct ArithReduceLowering : OpConversionPattern<OpTy> {
     SmallVector<bool> reduced(tensorType(input).getRank(), false);
     for (int64_t a : op.getAxes())
       reduced[a] = true;
-    bool isFloat = isa<FloatType>(et);
     Value r = reduce(
         rewriter, loc, input, reduced,
         scalarConst(rewriter, loc, et, isSum ? 0.0 : 1.0),
-        [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-          if (isFloat)
-            return isSum ? Value(arith::AddFOp::create(b, l, acc, x))
-                         : Value(arith::MulFOp::create(b, l, acc, x));
-          return isSum ? Value(arith::AddIOp::create(b, l, acc, x))
-                       : Value(arith::MulIOp::create(b, l, acc, x));
+        [&](OpBuilder &b, Location l, Value x, Value acc) {
+          return sumOrProduct(b, l, isSum, acc, x);
         });
     replaceKeepingDims(rewriter, op, r);
     return success();
@@ -186,21 +190,11 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
                        : Value(arith::MinSIOp::create(b, l, acc, candidate)));
             })
             .getResult(0);
-    Value r = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{RankedTensorType::get(kept, rewriter.getI64Type())},
-                  ValueRange{position},
-                  ValueRange{empty(rewriter, loc, kept, rewriter.getI64Type())},
-                  ArrayRef<AffineMap>{
-                      AffineMap::getMultiDimIdentityMap(kept.size(), ctx),
-                      AffineMap::getMultiDimIdentityMap(kept.size(), ctx)},
-                  SmallVector<utils::IteratorType>(kept.size(),
-                                                   utils::IteratorType::parallel),
-                  [&](OpBuilder &b, Location l, ValueRange a) {
-                    linalg::YieldOp::create(
-                        b, l,
-                        Value(arith::ExtSIOp::create(b, l, b.getI64Type(), a[0])));
-                  })
-                  .getResult(0);
+    Value r = elementwise(rewriter, loc, position, kept, rewriter.getI64Type(),
+                          [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                            return arith::ExtSIOp::create(b, l, b.getI64Type(),
+                                                          a[0]);
+                          });
     replaceKeepingDims(rewriter, op, r);
     return success();
   }
@@ -222,7 +216,7 @@ struct CumulativeLowering : OpConversionPattern<CumulativeOp> {
     auto type = tensorType(input);
     Type et = type.getElementType();
     int64_t axis = op.getAxis();
-    bool isSum = op.getKind() == "sum", isFloat = isa<FloatType>(et);
+    bool isSum = op.getKind() == "sum";
     bool exclusive = op.getExclusive(), reverse = op.getReverse();
     ArrayRef<int64_t> shape = type.getShape();
     int64_t outer = 1, inner = 1, n = shape[axis];
@@ -267,7 +261,6 @@ struct CumulativeLowering : OpConversionPattern<CumulativeOp> {
     Value out = insertAt(rewriter, loc, start,
                          empty(rewriter, loc, {outer, n, inner}, et),
                          rewriter.getIndexAttr(first));
-    AffineMap id = AffineMap::getMultiDimIdentityMap(3, ctx);
     auto loop = scf::ForOp::create(
         rewriter, loc, index(rewriter, loc, 1), index(rewriter, loc, n),
         index(rewriter, loc, 1), ValueRange{out},
@@ -282,23 +275,11 @@ struct CumulativeLowering : OpConversionPattern<CumulativeOp> {
           Value src = exclusive ? prev : pos;
           Value a = sliceAt(b, l, acc[0], prev);
           Value v = sliceAt(b, l, x, src);
-          Value next =
-              linalg::GenericOp::create(
-                  b, l, TypeRange{sliceType}, ValueRange{a, v},
-                  ValueRange{empty(b, l, sliceShape, et)},
-                  ArrayRef<AffineMap>{id, id, id},
-                  SmallVector<utils::IteratorType>(
-                      3, utils::IteratorType::parallel),
-                  [&](OpBuilder &nb, Location nl, ValueRange args) {
-                    Value r =
-                        isFloat
-                            ? (isSum ? Value(arith::AddFOp::create(nb, nl, args[0], args[1]))
-                                     : Value(arith::MulFOp::create(nb, nl, args[0], args[1])))
-                            : (isSum ? Value(arith::AddIOp::create(nb, nl, args[0], args[1]))
-                                     : Value(arith::MulIOp::create(nb, nl, args[0], args[1])));
-                    linalg::YieldOp::create(nb, nl, r);
-                  })
-                  .getResult(0);
+          Value next = elementwise(
+              b, l, ValueRange{a, v}, sliceShape, et,
+              [&](OpBuilder &nb, Location nl, ValueRange args) {
+                return sumOrProduct(nb, nl, isSum, args[0], args[1]);
+              });
           scf::YieldOp::create(b, l, insertAt(b, l, next, acc[0], pos));
         });
     rewriter.replaceOp(op, reshapeTo(rewriter, loc, loop.getResult(0), shape));
