@@ -17,6 +17,12 @@ benchmarks/fma_peak.c), the code, weight and arena bytes, the arena against
 the most bytes live at once (the least any placement needs), and the
 compile time; then a summary line (geometric mean of the ratios, the
 slowest model) and the performance targets met or not.
+
+Then the same with two threads (--threads 2 to change the count, 1 to skip
+it): edgec compiled with --threads=2 (its runner starts a pthread pool) and
+ONNX Runtime with two intra-op threads, both pinned to the same cores,
+alternated the same way; per model both medians, the ratio and each one's
+speedup over its one-thread run, then the same summary and targets.
 """
 import argparse
 import math
@@ -144,6 +150,8 @@ def main():
                     help="times edgec and ONNX Runtime alternate (best median kept)")
     ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "bin"))
     ap.add_argument("--no-torchvision", action="store_true")
+    ap.add_argument("--threads", type=int, default=2,
+                    help="the multi-thread comparison's thread count (1: skip it)")
     ap.add_argument("models", nargs="*")
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(HERE, "node_modules", "onnxruntime-node")):
@@ -158,7 +166,7 @@ def main():
     head = (f"{'model':<19}{'edgec':>11}{'ORT':>11}{'ratio':>7}{'GFLOP/s':>9}{'%peak':>7}"
             f"{'code KB':>9}{'weights KB':>11}{'arena KB':>10}{'/live':>7}{'compile s':>10}")
     print(head)
-    results = []
+    results, multi = [], []
     for name in names:
         if name in TORCHVISION:
             try:
@@ -184,19 +192,25 @@ def main():
         compile_s = time.monotonic() - t0
         subprocess.run([os.path.join(args.bindir, "edgec"), model, *flags, "--emit=exe",
                         "-o", exe], check=True)
+        exe_mt = exe + f"-t{args.threads}"
+        if args.threads > 1:
+            subprocess.run([os.path.join(args.bindir, "edgec"), model, *flags, "--emit=exe",
+                            f"--threads={args.threads}", "-o", exe_mt], check=True)
         header = os.path.join(out, "model.h")
         # Outputs first: the same inputs through both.
-        run([exe, f"--output-dir={out}/ours"] + [f"--input={i}" for i in ours_in])
         run(["node", os.path.join(HERE, "ort_bench.mjs"), model, "0", *all_in,
              f"--output-dir={out}/ort"], cwd=HERE)
-        k, ok = 0, True
-        while os.path.exists(os.path.join(out, "ort", f"output_{k}.npy")):
-            want = np.load(os.path.join(out, "ort", f"output_{k}.npy")).astype(np.float64)
-            got = np.load(os.path.join(out, "ours", f"output_{k}.npy")).astype(np.float64)
-            tol = 1e-4 + 1e-3 * (np.abs(want).max() if want.size else 0)
-            if got.shape != want.shape or (want.size and np.abs(got - want).max() > tol):
-                ok = False
-            k += 1
+        ok = True
+        for e, tag in ((exe, "ours"), (exe_mt, "ours-mt")) if args.threads > 1 else ((exe, "ours"),):
+            run([e, f"--output-dir={out}/{tag}"] + [f"--input={i}" for i in ours_in])
+            k = 0
+            while os.path.exists(os.path.join(out, "ort", f"output_{k}.npy")):
+                want = np.load(os.path.join(out, "ort", f"output_{k}.npy")).astype(np.float64)
+                got = np.load(os.path.join(out, tag, f"output_{k}.npy")).astype(np.float64)
+                tol = 1e-4 + 1e-3 * (np.abs(want).max() if want.size else 0)
+                if got.shape != want.shape or (want.size and np.abs(got - want).max() > tol):
+                    ok = False
+                k += 1
         if not ok:
             print(f"{name:<19} outputs differ from ONNX Runtime's: not timed")
             continue
@@ -217,6 +231,17 @@ def main():
         gflops = fl / a / 1e3 if fl else None
         arena, live = header_define(header, "ARENA_SIZE"), header_define(header, "ARENA_LIVE_PEAK")
         weights = header_define(header, "WEIGHTS_SIZE")
+        if args.threads > 1:
+            cores = ["taskset", "-c", ",".join(str(c) for c in range(args.threads))]
+            a2 = b2 = float("inf")
+            for _ in range(args.rounds):
+                a2 = min(a2, median_us(run(cores + [exe_mt, f"--benchmark={runs}"] +
+                                           [f"--input={i}" for i in ours_in])))
+                b2 = min(b2, median_us(run(cores + ["node", os.path.join(HERE, "ort_bench.mjs"),
+                                                    model, str(runs), *all_in,
+                                                    f"--threads={args.threads}"], cwd=HERE)))
+            multi.append({"name": name, "ours": a2, "ort": b2, "ratio": a2 / b2,
+                          "ours_speedup": a / a2, "ort_speedup": b / b2})
         r = {"name": name, "ours": a, "ort": b, "ratio": a / b, "gflops": gflops,
              "peak": gflops / peak * 100 if gflops else None, "code": code_bytes(obj),
              "weights": weights, "arena": arena,
@@ -230,18 +255,8 @@ def main():
               flush=True)
     if not results:
         return 1
-    gm = math.exp(sum(math.log(r["ratio"]) for r in results) / len(results))
-    worst = max(results, key=lambda r: r["ratio"])
-    print(f"summary: {len(results)} models, geometric mean edgec/ORT {gm:.2f}, "
-          f"slowest {worst['name']} at {worst['ratio']:.2f}")
+    gm, checks = ratio_summary(results, "")
     by = {r["name"]: r for r in results}
-    small = [r for r in results if r["ort"] < 200]
-    checks = [
-        ("geometric mean <= 0.5", gm <= 0.5),
-        ("no model above 0.9", worst["ratio"] <= 0.9),
-        ("models under 0.2 ms at least 3x faster",
-         all(r["ratio"] <= 1 / 3 for r in small)),
-    ]
     for name, want in (("resnet18", 85), ("mobilenet-v2", 75)):
         if name in by and by[name]["peak"] is not None:
             checks.append((f"{name} >= {want}% of peak", by[name]["peak"] >= want))
@@ -249,8 +264,33 @@ def main():
         checks.append(("mobilenet-v2 compiles in under 3 s", by["mobilenet-v2"]["compile"] < 3))
     checks.append(("arena <= 1.05 x live peak", all(r["live"] <= 1.05 for r in results)))
     print("targets: " + "; ".join(f"{n}: {'yes' if v else 'NO'}" for n, v in checks))
-    print("2 threads: not measured (edgec --threads is not implemented yet)")
+    if multi:
+        t = args.threads
+        print(f"\n{t} threads (edgec --threads={t}, ORT intraOpNumThreads={t}, "
+              f"pinned to cores 0-{t - 1}):")
+        print(f"{'model':<19}{'edgec':>11}{'ORT':>11}{'ratio':>7}{'edgec x':>9}{'ORT x':>7}")
+        for r in multi:
+            print(f"{r['name']:<19}{r['ours'] / 1e3:>8.3f} ms{r['ort'] / 1e3:>8.3f} ms"
+                  f"{r['ratio']:>7.2f}{r['ours_speedup']:>9.2f}{r['ort_speedup']:>7.2f}")
+        _, checks = ratio_summary(multi, f"{t} threads: ")
+        print(f"{t}-thread targets: " +
+              "; ".join(f"{n}: {'yes' if v else 'NO'}" for n, v in checks))
     return 0
+
+
+def ratio_summary(results, prefix):
+    """Prints the summary line; returns the geometric mean and the ratio targets."""
+    gm = math.exp(sum(math.log(r["ratio"]) for r in results) / len(results))
+    worst = max(results, key=lambda r: r["ratio"])
+    print(f"{prefix}summary: {len(results)} models, geometric mean edgec/ORT {gm:.2f}, "
+          f"slowest {worst['name']} at {worst['ratio']:.2f}")
+    small = [r for r in results if r["ort"] < 200]
+    return gm, [
+        ("geometric mean <= 0.5", gm <= 0.5),
+        ("no model above 0.9", worst["ratio"] <= 0.9),
+        ("models under 0.2 ms at least 3x faster",
+         all(r["ratio"] <= 1 / 3 for r in small)),
+    ]
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-// Times ONNX Runtime (CPU, one thread) on a model:
+// Times ONNX Runtime (CPU, one intra-op thread unless --threads=N) on a
+// model:
 //   node ort_bench.mjs MODEL.onnx RUNS INPUT_0.npy [INPUT_1.npy ...]
-//     [--output-dir=DIR]
+//     [--output-dir=DIR] [--threads=N]
 // Prints `median_us=<float>` (and min, mean) like edgec's runner.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
@@ -32,6 +33,8 @@ function readNpy(path) {
 // DIR/output_<i>.npy, from one run.
 const args = process.argv.slice(2);
 const outDirArg = args.find((a) => a.startsWith('--output-dir='));
+const threadsArg = args.find((a) => a.startsWith('--threads='));
+const threads = threadsArg ? Number(threadsArg.slice('--threads='.length)) : 1;
 function writeNpy(path, tensor) {
   const descr = Object.keys(kTypes).find((k) => kTypes[k][0] === tensor.type);
   if (!descr) throw new Error(`no .npy type for ${tensor.type}`);
@@ -47,10 +50,11 @@ function writeNpy(path, tensor) {
   writeFileSync(path, Buffer.concat([pre, Buffer.from(header, 'latin1'), bytes]));
 }
 
-const [model, runsText, ...inputPaths] = args.filter((a) => a !== outDirArg);
+const [model, runsText, ...inputPaths] =
+  args.filter((a) => a !== outDirArg && a !== threadsArg);
 const runs = Number(runsText);
 const session = await ort.InferenceSession.create(model, {
-  intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential',
+  intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential',
   graphOptimizationLevel: 'all',
 });
 const feeds = {};

@@ -283,6 +283,8 @@ int runCompiler(const CompileOptions &o) {
   popts.optLevel = o.target.optLevel;
   popts.arenaAlignment = sig.arenaAlignment;
   popts.remarks = o.remarks || o.verbose;
+  popts.threads = o.threads;
+  sig.threads = static_cast<uint32_t>(o.threads);
   for (Phase phase : {Phase::Graph, Phase::Linalg, Phase::Kernels,
                       Phase::Bufferized, Phase::LLVM}) {
     if (o.compileFrom && phase <= *o.compileFrom)

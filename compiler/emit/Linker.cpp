@@ -105,6 +105,12 @@ std::string linkModel(const TargetDescription &t, LinkKind kind,
   if (kind == LinkKind::Shared) {
     args.push_back("-shared");
     args.push_back(object.str());
+    // Code split over threads calls edgert_parallel_for: the object carries
+    // the runtime's serial one, which a host that exports its own (with its
+    // pool installed: edgec-run) interposes.
+    std::string runtime = kitPath(libDir, r, "libedgert.a");
+    if (sys::fs::exists(runtime))
+      args.push_back(runtime);
   } else {
     if (!r.linkerScript.empty()) {
       std::string script = kitPath(libDir, r, r.linkerScript);
@@ -127,6 +133,13 @@ std::string linkModel(const TargetDescription &t, LinkKind kind,
       if (!sys::fs::exists(p))
         return missingKit(t, r, libDir, lib);
       args.push_back(p);
+    }
+    // A POSIX kit's runner starts edgert_threads' pool for --threads.
+    std::string threads = kitPath(libDir, r, "libedgert_threads.a");
+    if (sys::fs::exists(threads)) {
+      args.push_back(threads);
+      args.push_back(kitPath(libDir, r, "libedgert.a"));
+      args.push_back("-lpthread");
     }
   }
   args.push_back("-lm");

@@ -148,6 +148,10 @@ std::string generateHeader(const ModelSignature &sig) {
      << "/* Upper bound of the stack one run uses (bytes): every function of\n"
         "   the model's code, not counting memcpy/memset. */\n"
      << "#define " << up << "_STACK_SIZE " << sig.stackSize << "u\n"
+     << "/* Workers the large kernels were split for (--threads). Above 1 the\n"
+        "   code calls edgert_parallel_for(), which runs serially unless the\n"
+        "   application installs a thread pool (edgert_set_parallel_for). */\n"
+     << "#define " << up << "_THREADS " << sig.threads << "u\n"
      << "#define " << up << "_NUM_INPUTS " << sig.inputs.size() << "\n"
      << "#define " << up << "_NUM_OUTPUTS " << sig.outputs.size() << "\n\n";
   auto describe = [&](const char *kind, size_t i, const TensorSignature &t) {

@@ -28,6 +28,9 @@ struct ModelSignature {
   /// placement needs); arenaSize is at least this.
   uint64_t arenaLivePeak = 0;
   uint32_t arenaAlignment = 64;
+  /// Workers the kernels were split for (--threads); above 1 the code calls
+  /// edgert_parallel_for.
+  uint32_t threads = 1;
   /// Where the constant weights go (read-only), and the section of the
   /// `<name>_arena` buffer the object defines (empty: none, the caller
   /// provides the arena).

@@ -19,6 +19,8 @@ using namespace llvm;
 namespace edgec {
 
 namespace {
+/// EDGERT_ABI_VERSION of runtime/include/edgert.h: the descriptor layout.
+constexpr uint32_t kAbiVersion = 2;
 /// Builds the descriptor globals; the layout is edgert.h's (ABI version 1).
 class DescriptorBuilder {
 public:
@@ -30,7 +32,7 @@ public:
     tensorTy = StructType::create(ctx, {ptrTy, i32, i32, ptrTy, i64},
                                   "edgert_tensor_desc_t");
     modelTy = StructType::create(
-        ctx, {i32, i32, i32, i32, i64, ptrTy, ptrTy, ptrTy, ptrTy},
+        ctx, {i32, i32, i32, i32, i64, ptrTy, ptrTy, ptrTy, ptrTy, i32},
         "edgert_model_t");
   }
 
@@ -92,11 +94,13 @@ public:
   GlobalVariable *model(Function *entryFn) {
     Constant *init = ConstantStruct::get(
         modelTy,
-        {ConstantInt::get(i32, 1), ConstantInt::get(i32, sig.inputs.size()),
+        {ConstantInt::get(i32, kAbiVersion),
+         ConstantInt::get(i32, sig.inputs.size()),
          ConstantInt::get(i32, sig.outputs.size()),
          ConstantInt::get(i32, sig.arenaAlignment),
          ConstantInt::get(i64, sig.arenaSize), string(sig.name, sig.name + "_name"),
-         tensors(sig.inputs, "input"), tensors(sig.outputs, "output"), entryFn});
+         tensors(sig.inputs, "input"), tensors(sig.outputs, "output"), entryFn,
+         ConstantInt::get(i32, sig.threads)});
     return new GlobalVariable(m, modelTy, true, GlobalValue::ExternalLinkage,
                               init, sig.name + "_model");
   }

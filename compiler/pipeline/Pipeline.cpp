@@ -114,6 +114,11 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
   }
   case Phase::LLVM: {
     pm.addPass(createEdgeCpuFinalizeEntry());
+    if (o.threads > 1) {
+      EdgeCpuOutlineParallelOptions parallel;
+      parallel.threads = o.threads;
+      pm.addPass(createEdgeCpuOutlineParallel(parallel));
+    }
     {
       OpPassManager &fn = pm.nest<func::FuncOp>();
       fn.addPass(createEdgeCpuScalarizeTransfers());

@@ -29,6 +29,9 @@ struct PipelineOptions {
   int optLevel = 2;        // 0..3; kernels are vectorized from 2 up
   int64_t arenaAlignment = 64;
   bool remarks = false; // report each kernel left scalar, and why
+  /// Workers the large kernels are split for (edge-cpu-outline-parallel);
+  /// 1 gives serial code that never calls the runtime.
+  int64_t threads = 1;
 };
 
 /// Adds the passes that take a module from the phase before `phase` to

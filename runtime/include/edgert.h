@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define EDGERT_ABI_VERSION 1u
+#define EDGERT_ABI_VERSION 2u
 #define EDGERT_ARENA_ALIGNMENT 64u
 
 typedef enum edgert_status {
@@ -100,6 +100,9 @@ typedef struct edgert_model {
   const edgert_tensor_desc_t *inputs;  /* num_inputs entries */
   const edgert_tensor_desc_t *outputs; /* num_outputs entries */
   edgert_entry_fn_t entry;
+  uint32_t threads;         /* workers the kernels were split for (edgec
+                               --threads); above 1 the code calls
+                               edgert_parallel_for() */
 } edgert_model_t;
 
 /* Runs `model` once.
@@ -120,6 +123,34 @@ typedef struct edgert_model {
 edgert_status_t edgert_run(const edgert_model_t *model,
                            const void *const *inputs, void *const *outputs,
                            void *arena);
+
+/* ---- threads ------------------------------------------------------------
+ * Code compiled with `edgec --threads=N` (N > 1) runs each large kernel as
+ * a loop of `count` independent iterations handed to edgert_parallel_for().
+ * By default that runs them all on the calling thread. An application that
+ * has workers installs a parallel_for once, before running models: its own
+ * pool, or the pthread pool of edgert_threads.h (Linux and other POSIX
+ * systems). */
+
+/* Runs iterations [begin, end) of a kernel's loop; `context` is the
+ * kernel's, passed through untouched. */
+typedef void (*edgert_task_fn_t)(void *context, int64_t begin, int64_t end);
+
+/* Must run task(context, begin, end) over disjoint ranges that together
+ * cover [0, count) (count >= 2), on any threads, and return only when all
+ * have finished. It must not allocate if the run path is to stay
+ * allocation-free. `user` is the pointer given to edgert_set_parallel_for. */
+typedef void (*edgert_parallel_for_fn_t)(void *user, int64_t count,
+                                         edgert_task_fn_t task,
+                                         void *context);
+
+/* Installs `fn` (NULL: serial, the default) for every model of the process.
+ * Not thread-safe: call it before runs start, not during one. */
+void edgert_set_parallel_for(edgert_parallel_for_fn_t fn, void *user);
+
+/* Called by generated code: task(context, 0, count) on the calling thread,
+ * or split by the installed parallel_for. */
+void edgert_parallel_for(int64_t count, edgert_task_fn_t task, void *context);
 
 #ifdef __cplusplus
 }

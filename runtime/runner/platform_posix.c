@@ -1,9 +1,11 @@
 /* platform_posix.c - the runner's platform layer on POSIX systems: C11
  * aligned_alloc, a monotonic clock and one-level creation of the output
- * directory. */
+ * directory, and the pthread pool of edgert_threads behind --threads. */
 #define _POSIX_C_SOURCE 200809L
 #define _ISOC11_SOURCE /* aligned_alloc under -std=c99 (glibc) */
 #include "runner_internal.h"
+
+#include "edgert_threads.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -37,4 +39,31 @@ int edgert_platform_prepare_output_dir(const char *dir,
                        "cannot create output directory '%s': %s", dir,
                        strerror(errno));
   return 0;
+}
+
+/* The runner's pool: one per process, started before the runs. */
+static edgert_thread_pool_t runner_pool;
+static int runner_pool_started;
+
+int edgert_platform_start_threads(int32_t threads, edgert_error_t *out_error) {
+  edgert_status_t st;
+  if (threads <= 1)
+    return 1;
+  st = edgert_thread_pool_start(&runner_pool, threads);
+  if (st != EDGERT_OK) {
+    edgert_internal_fail(out_error, st, "cannot start %d threads: %s",
+                         (int)threads, edgert_status_message(st));
+    return 0;
+  }
+  runner_pool_started = 1;
+  edgert_set_parallel_for(edgert_thread_pool_parallel_for, &runner_pool);
+  return 1;
+}
+
+void edgert_platform_stop_threads(void) {
+  if (!runner_pool_started)
+    return;
+  edgert_set_parallel_for(NULL, NULL);
+  edgert_thread_pool_stop(&runner_pool);
+  runner_pool_started = 0;
 }

@@ -119,3 +119,15 @@ int edgert_platform_prepare_output_dir(const char *dir,
                        dir, strerror(errno ? errno : ENOENT));
   return 0;
 }
+
+/* Bare metal has one thread: the model's kernels run serially. */
+int edgert_platform_start_threads(int32_t threads, edgert_error_t *out_error) {
+  if (threads <= 1)
+    return 1;
+  edgert_internal_fail(out_error, EDGERT_ERR_UNSUPPORTED,
+                       "--threads=%d: this platform runs one thread",
+                       (int)threads);
+  return 0;
+}
+
+void edgert_platform_stop_threads(void) {}

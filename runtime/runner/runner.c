@@ -10,6 +10,8 @@
 
 #define WARMUP_RUNS 3
 #define MAX_BENCHMARK_RUNS 10000000L
+/* Most threads --threads accepts (edgert_threads' EDGERT_THREADS_MAX). */
+#define EDGERT_THREADS_LIMIT 64
 
 /* ---- shared helpers ----------------------------------------------------- */
 
@@ -168,7 +170,8 @@ edgert_status_t edgert_tensor_read_file(const char *path,
 
 static void print_usage(const edgert_model_t *m, const char *argv0) {
   int32_t i;
-  printf("usage: %s [--input=FILE]... [--output-dir=DIR] [--benchmark=N]\n"
+  printf("usage: %s [--input=FILE]... [--output-dir=DIR] [--benchmark=N] "
+         "[--threads=N]\n"
          "Runs the model '%s' compiled by edgec.\n"
          "  --input=FILE      a .npy or ONNX TensorProto (.pb) file per graph "
          "input,\n"
@@ -176,8 +179,12 @@ static void print_usage(const edgert_model_t *m, const char *argv0) {
          "given)\n"
          "  --output-dir=DIR  write DIR/output_<i>.npy for each output\n"
          "  --benchmark=N     time N runs after %d warm-up runs\n"
+         "  --threads=N       run the kernels on N threads (default: the %u "
+         "the\n"
+         "                    model was compiled for with edgec --threads)\n"
          "  --help            show this help\n",
-         argv0, m->name ? m->name : "?", WARMUP_RUNS);
+         argv0, m->name ? m->name : "?", WARMUP_RUNS,
+         m->threads > 1 ? (unsigned)m->threads : 1u);
   for (i = 0; i < m->num_inputs; ++i) {
     char shape[256];
     edgert_internal_shape_string(m->inputs[i].rank, m->inputs[i].shape, shape,
@@ -350,6 +357,7 @@ typedef struct {
   int num_inputs;
   const char *output_dir;
   long benchmark;
+  int32_t threads; /* 0: the model's */
 } options_t;
 
 /* Returns -1 to continue, or an exit code (0 after --help, 1 on error). */
@@ -393,6 +401,19 @@ static int parse_options(const edgert_model_t *m, int argc, char **argv,
                 a + 12, MAX_BENCHMARK_RUNS);
         return 1;
       }
+    } else if (strcmp(a, "--threads") == 0 || strcmp(a, "--threads=") == 0) {
+      fprintf(stderr, "error: option '--threads' needs a value: --threads=N\n");
+      return 1;
+    } else if (strncmp(a, "--threads=", 10) == 0) {
+      long threads;
+      if (!parse_runs(a + 10, &threads) || threads > EDGERT_THREADS_LIMIT) {
+        fprintf(stderr,
+                "error: invalid --threads value '%s': expected a thread count "
+                "from 1 to %d\n",
+                a + 10, EDGERT_THREADS_LIMIT);
+        return 1;
+      }
+      o->threads = (int32_t)threads;
     } else if (a[0] == '-') {
       fprintf(stderr, "error: unknown option '%s' (see --help)\n", a);
       return 1;
@@ -509,7 +530,8 @@ int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
   edgert_host_tensor_t *tensors = NULL;
   void **in_ptrs = NULL, **out_ptrs = NULL, *arena = NULL;
   int32_t i;
-  int rc, exit_code = 1;
+  int rc, exit_code = 1, threads_started = 0;
+  int32_t threads;
   edgert_status_t st;
   edgert_error_t err;
 
@@ -573,6 +595,18 @@ int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
     }
   }
 
+  /* The model's thread count is a default: where the platform has no
+   * threads it runs serially; an explicit --threads it cannot honour is an
+   * error. */
+  threads = o.threads > 0 ? o.threads : (int32_t)m->threads;
+  if (threads > 1 && !edgert_platform_start_threads(threads, &err)) {
+    if (o.threads > 0) {
+      fprintf(stderr, "error: %s\n", err.message);
+      goto done;
+    }
+    threads = 1;
+  }
+  threads_started = threads > 1;
   st = edgert_run(m, (const void *const *)in_ptrs, out_ptrs, arena);
   if (st != EDGERT_OK) {
     fprintf(stderr, "error: %s\n", edgert_status_message(st));
@@ -592,6 +626,8 @@ int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
   exit_code = 0;
 
 done:
+  if (threads_started)
+    edgert_platform_stop_threads();
   if (tensors != NULL)
     for (i = 0; i < m->num_inputs; ++i)
       edgert_host_tensor_free(&tensors[i]);

@@ -57,4 +57,13 @@ double edgert_platform_now_us(void);
 int edgert_platform_prepare_output_dir(const char *dir,
                                        edgert_error_t *out_error);
 
+/* Installs `threads` workers (the calling thread included) behind
+ * edgert_parallel_for for the following runs: POSIX starts edgert_threads'
+ * pool when threads > 1. Returns 1, or 0 after writing a one-line reason
+ * into *out_error (semihosting has no threads). */
+int edgert_platform_start_threads(int32_t threads, edgert_error_t *out_error);
+
+/* Uninstalls and stops what edgert_platform_start_threads started. */
+void edgert_platform_stop_threads(void);
+
 #endif /* EDGERT_RUNNER_INTERNAL_H */

@@ -126,3 +126,22 @@ edgert_status_t edgert_run(const edgert_model_t *model,
   model->entry((void *const *)inputs, outputs, arena);
   return EDGERT_OK;
 }
+
+/* ---- threads ------------------------------------------------------------ */
+
+static edgert_parallel_for_fn_t g_parallel_for;
+static void *g_parallel_user;
+
+void edgert_set_parallel_for(edgert_parallel_for_fn_t fn, void *user) {
+  g_parallel_for = fn;
+  g_parallel_user = user;
+}
+
+void edgert_parallel_for(int64_t count, edgert_task_fn_t task, void *context) {
+  if (count <= 0 || task == NULL)
+    return;
+  if (count == 1 || g_parallel_for == NULL)
+    task(context, 0, count);
+  else
+    g_parallel_for(g_parallel_user, count, task, context);
+}

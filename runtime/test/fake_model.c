@@ -51,4 +51,4 @@ static const edgert_tensor_desc_t kOutputs[1] = {
     {"y", EDGERT_F32, 1, kShape4, 16}};
 
 const edgert_model_t edgert_entry_model = {
-    EDGERT_ABI_VERSION, 1, 1, 64, 64, "fake", kInputs, kOutputs, fake_entry};
+    EDGERT_ABI_VERSION, 1, 1, 64, 64, "fake", kInputs, kOutputs, fake_entry, 1};

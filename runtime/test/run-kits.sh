@@ -142,6 +142,11 @@ for kit in $triples; do
   fi
 
   libs="$dir/libedgert_exe_main.a $dir/libedgert_runner.a $dir/libedgert.a"
+  if [ -z "$board" ]; then
+    # Linux kits: the runner's --threads pool is in libedgert_threads.a.
+    libs="$dir/libedgert_exe_main.a $dir/libedgert_runner.a"
+    libs="$libs $dir/libedgert_threads.a $dir/libedgert.a"
+  fi
   missing=""
   for f in $libs ${board:+$dir/startup.o $dir/link.ld}; do
     [ -f "$f" ] || missing="$missing $(basename "$f")"
@@ -162,7 +167,7 @@ for kit in $triples; do
     continue
   fi
   if [ -z "$board" ]; then
-    link="$cc $cflags -static -o $work/model $work/model.o $libs -lm"
+    link="$cc $cflags -static -o $work/model $work/model.o $libs -lpthread -lm"
   else
     link="$cc $cflags --specs=rdimon.specs -Wl,--gc-sections -T $dir/link.ld
           -o $work/model.elf $dir/startup.o $work/model.o $libs -lm"

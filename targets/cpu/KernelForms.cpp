@@ -9,6 +9,8 @@
 #include "targets/cpu/KernelForms.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
@@ -287,8 +289,65 @@ FailureOr<scf::SCFTilingResult> tileOp(RewriterBase &rewriter, Operation *op,
   auto result = scf::tileUsingSCF(rewriter, cast<TilingInterface>(op), options);
   if (failed(result))
     return failure();
+  markParallelLoop(op, sizes, result->loops);
   rewriter.replaceOp(op, result->replacements);
   return result;
+}
+
+/// The trip count of a loop with constant bounds; nullopt otherwise.
+static std::optional<int64_t> constantTripCount(scf::ForOp loop) {
+  auto lb = getConstantIntValue(loop.getLowerBound());
+  auto ub = getConstantIntValue(loop.getUpperBound());
+  auto step = getConstantIntValue(loop.getStep());
+  if (!lb || !ub || !step || *step <= 0)
+    return std::nullopt;
+  return *ub <= *lb ? 0 : (*ub - *lb + *step - 1) / *step;
+}
+
+int64_t iterationCount(linalg::LinalgOp op) {
+  int64_t count = 1;
+  for (int64_t r : op.getStaticLoopRanges())
+    count = ShapedType::isDynamic(r) ? count : count * r;
+  return count;
+}
+
+void markParallelLoop(Operation *op, ArrayRef<int64_t> sizes,
+                      ArrayRef<LoopLikeOpInterface> loops,
+                      std::optional<int64_t> work) {
+  auto tiling = dyn_cast<TilingInterface>(op);
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!tiling || !linalgOp || loops.empty())
+    return;
+  // The loops around the nest: each must run once, none already parallel.
+  for (Operation *p = LoopLikeOpInterface(loops.front())->getParentOp(); !isa<func::FuncOp>(p);
+       p = p->getParentOp()) {
+    auto around = dyn_cast<scf::ForOp>(p);
+    if (!around || around->hasAttr(kParallelAttrName) ||
+        constantTripCount(around) != 1)
+      return;
+  }
+  if (!work)
+    work = iterationCount(linalgOp);
+  SmallVector<utils::IteratorType> iterators =
+      tiling.getLoopIteratorTypes();
+  // loops[i] tiles the i-th dim with a non-zero size.
+  size_t next = 0;
+  for (auto [dim, size] : llvm::enumerate(sizes)) {
+    if (size == 0)
+      continue;
+    if (next >= loops.size())
+      return;
+    auto loop = dyn_cast<scf::ForOp>(LoopLikeOpInterface(loops[next++]).getOperation());
+    std::optional<int64_t> trips = loop ? constantTripCount(loop) : std::nullopt;
+    if (!trips || iterators[dim] != utils::IteratorType::parallel)
+      return;
+    if (*trips > 1) {
+      loop->setAttr(kParallelAttrName,
+                    IntegerAttr::get(IntegerType::get(op->getContext(), 64),
+                                     *work));
+      return;
+    }
+  }
 }
 
 void dropBroadcastUnitDims(RewriterBase &rewriter, linalg::GenericOp op) {

@@ -20,6 +20,10 @@ namespace edgec {
 
 /// The discardable attribute holding an op's #edge.lowering_config.
 constexpr const char *kLoweringConfigAttrName = "edge.lowering_config";
+/// On an scf.for: its iterations are independent (they tile parallel dims
+/// of one op) and may run on several threads; the value is the op's
+/// iteration count, the work edge-cpu-outline-parallel weighs.
+constexpr const char *kParallelAttrName = "edge.parallel";
 
 /// The forms a lowering config may name.
 constexpr const char *kConv2DForm = "conv_2d_nhwc_hwcf";
@@ -115,10 +119,23 @@ mlir::FailureOr<SplitReduction>
 splitInnerReduction(mlir::RewriterBase &rewriter, mlir::linalg::GenericOp op,
                     int64_t lanes);
 /// Tiles `op` by `sizes` (0 leaves a loop untiled) with scf.for loops and
-/// replaces it.
+/// replaces it. The outermost loop of a new top-level nest that iterates
+/// over a parallel dim is marked kParallelAttrName (markParallelLoop).
 mlir::FailureOr<mlir::scf::SCFTilingResult>
 tileOp(mlir::RewriterBase &rewriter, mlir::Operation *op,
        llvm::ArrayRef<int64_t> sizes);
+
+/// Marks the outermost loop of `loops` (the nest tiling `op` by `sizes`
+/// made, outermost first) that runs more than once, when the loops around
+/// it run once each up to the function (the nest is a top-level kernel) and
+/// it iterates over a parallel dim of `op`: its iterations write disjoint
+/// tiles of the result. The mark's value is `work`, by default `op`'s
+/// iteration count (iterationCount).
+void markParallelLoop(mlir::Operation *op, llvm::ArrayRef<int64_t> sizes,
+                      llvm::ArrayRef<mlir::LoopLikeOpInterface> loops,
+                      std::optional<int64_t> work = std::nullopt);
+/// The product of a linalg op's static loop ranges (its body's executions).
+int64_t iterationCount(mlir::linalg::LinalgOp op);
 
 /// Reads each input of `op` that is broadcast along size-1 dims (constant 0
 /// in its indexing map) without those dims, so that the vectorizer does not

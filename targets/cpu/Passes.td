@@ -90,9 +90,10 @@ def EdgePlanMemory : Pass<"edge-plan-memory", "mlir::ModuleOp"> {
     last use through any view of them) do not overlap share memory; offsets
     are aligned. The arena size is recorded as `edge.arena_size` on the
     function. A buffer allocated inside a loop nest goes to the arena too
-    (hoisted in front of the nest), except a register block of at most
-    `max-stack-block` bytes, which becomes a stack allocation that LLVM
-    promotes to registers.
+    (hoisted in front of the nest, whose loops then lose their
+    `edge.parallel` mark: one buffer serves all their iterations), except a
+    register block of at most `max-stack-block` bytes, which becomes a stack
+    allocation that LLVM promotes to registers.
   }];
   let options = [
     Option<"maxStackBlock", "max-stack-block", "int64_t", /*default=*/"4096",
@@ -102,6 +103,34 @@ def EdgePlanMemory : Pass<"edge-plan-memory", "mlir::ModuleOp"> {
   ];
   let dependentDialects = ["mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];
+}
+
+def EdgeCpuOutlineParallel
+    : Pass<"edge-cpu-outline-parallel", "mlir::ModuleOp"> {
+  let summary = "Run the large kernels' parallel loops through the runtime's parallel_for";
+  let description = [{
+    With `threads` above 1, each top-level `scf.for` of a public function
+    that tiling marked `edge.parallel` (its iterations write disjoint tiles)
+    and whose work (the marked op's iteration count) reaches `min-work`
+    becomes a call `edgert_parallel_for(count, task, context)`: the loop body
+    is outlined into a private function `task(context, begin, end)` that runs
+    iterations [begin, end), and the values it reads from the function (the
+    caller's buffers and the arena, scalars) are stored in a context on the
+    stack. Constants, globals and views are recomputed in the task; a stack
+    buffer only the loop uses is made private to each task. The runtime
+    splits the count over its workers (or runs it serially). With `threads`
+    1 the pass changes nothing.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "Workers the code is split for (1: serial code)">,
+    Option<"minWork", "min-work", "int64_t", /*default=*/"65536",
+           "Smallest iteration count of a kernel worth splitting">,
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 def EdgeCpuExpandCopies : Pass<"edge-cpu-expand-copies", "mlir::func::FuncOp"> {

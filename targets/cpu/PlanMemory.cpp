@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "targets/cpu/KernelForms.h"
 #include "targets/cpu/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -80,8 +81,14 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
     // allocation, so one buffer serves every iteration) and planned in the
     // arena like the others, live for that op.
     for (memref::AllocOp alloc : large) {
-      if (alloc->getBlock() != &body)
-        alloc->moveBefore(body.findAncestorOpInBlock(*alloc));
+      if (alloc->getBlock() != &body) {
+        Operation *top = body.findAncestorOpInBlock(*alloc);
+        alloc->moveBefore(top);
+        // One buffer for every iteration: they can no longer run at once.
+        top->walk([](Operation *op) {
+          op->removeAttr(edgec::kParallelAttrName);
+        });
+      }
       buffers.push_back({alloc, byteSize(alloc.getType())});
     }
 

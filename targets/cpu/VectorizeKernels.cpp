@@ -261,6 +261,7 @@ Operation *tileFused(RewriterBase &rewriter, Operation *kernel,
                      SmallVectorImpl<Operation *> &alsoVectorize) {
   Operation *root = kernel;
   SmallVector<int64_t> sizes(parallelTiles);
+  int64_t work = iterationCount(cast<linalg::LinalgOp>(kernel));
   linalg::GenericOp epilogue = epilogueOf(kernel);
   if (epilogue)
     root = epilogue;
@@ -291,6 +292,8 @@ Operation *tileFused(RewriterBase &rewriter, Operation *kernel,
   if (failed(fused) ||
       (root != kernel && !fused->fusedProducers.contains(kernel)))
     return nullptr;
+  // The work is the kernel's, not its epilogue's.
+  markParallelLoop(root, sizes, fused->loops, work);
   for (OpResult r : root->getResults())
     rewriter.replaceAllUsesWith(r, fused->replacements.lookup(r));
   Operation *tiledKernel = nullptr;

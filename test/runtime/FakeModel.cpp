@@ -37,5 +37,5 @@ const edgert_tensor_desc_t kInputs[1] = {{"x", EDGERT_F32, 2, kShape23, 24}};
 const edgert_tensor_desc_t kOutputs[2] = {
     {"y", EDGERT_F32, 2, kShape23, 24}, {"sums", EDGERT_I64, 1, kShape2, 16}};
 const edgert_model_t kModel = {EDGERT_ABI_VERSION, 1, 2, 64, 64, "fake",
-                               kInputs, kOutputs, entry};
+                               kInputs, kOutputs, entry, 1};
 } // namespace fake

@@ -305,7 +305,8 @@ TEST(Runner, RejectsBadDescriptors) {
   Result r = runMain({}, &other);
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, "error: the model was built for runtime ABI version 7, "
-                   "this runner supports 1\n");
+                   "this runner supports " +
+                       std::to_string(EDGERT_ABI_VERSION) + "\n");
 
   edgert_tensor_desc_t badOutputs[2] = {fake::kOutputs[0], fake::kOutputs[1]};
   badOutputs[1].size_bytes = 17;

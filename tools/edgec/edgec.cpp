@@ -13,6 +13,11 @@ using namespace llvm;
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // libLLVM registers a hidden, undocumented "threads" option of its own;
+  // it moves aside for edgec's --threads.
+  if (auto it = cl::getRegisteredOptions().find("threads");
+      it != cl::getRegisteredOptions().end())
+    it->second->setArgStr("llvm-threads");
   cl::OptionCategory cat("edgec options");
   cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"),
                              cl::cat(cat));
@@ -94,6 +99,11 @@ int main(int argc, char **argv) {
   cl::opt<bool> remarks(
       "remarks", cl::desc("Report each kernel left to scalar code, and why"),
       cl::cat(cat));
+  cl::opt<int> threads(
+      "threads",
+      cl::desc("Split the large kernels over N workers through the runtime's "
+               "edgert_parallel_for (default 1: serial code)"),
+      cl::value_desc("N"), cl::init(1), cl::cat(cat));
   cl::HideUnrelatedOptions(cat);
   cl::ParseCommandLineOptions(argc, argv, "edgec: ONNX to native code\n");
   if (printTargets) {
@@ -120,6 +130,12 @@ int main(int argc, char **argv) {
   options.verbose = verbose;
   options.remarks = remarks;
   options.argv0 = argv[0];
+  if (threads < 1 || threads > 64) {
+    errs() << "edgec: error: --threads=" << threads
+           << " is not a worker count from 1 to 64\n";
+    return 1;
+  }
+  options.threads = threads;
   options.target = {triple, mcpu, mattr, optLevel - '0'};
   if (optLevel < '0' || optLevel > '3') {
     errs() << "edgec: error: -O" << optLevel << " is not one of -O0..-O3\n";

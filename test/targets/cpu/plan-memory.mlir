@@ -60,16 +60,29 @@ func.func @nested(%in: memref<4xf32>) {
 // CHECK: memref.view %[[ARENA]][%c0{{.*}}] : memref<16384xi8> to memref<2048xf32>
 // CHECK-NEXT: scf.for
 // CHECK-NOT: memref.alloc
+// One buffer now serves every iteration: the loops around it lose their
+// parallel marks; a parallel loop elsewhere keeps its own.
+// CHECK: }
+// CHECK-NOT: edge.parallel
+// CHECK: scf.for
+// CHECK: } {edge.parallel = 4 : i64}
+// CHECK-NEXT: return
 func.func @nested_large(%in: memref<2048xf32>, %out: memref<4096xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
+  %c0f = arith.constant 0.0 : f32
   %a = memref.alloc() : memref<4096xf32>
   memref.copy %out, %a : memref<4096xf32> to memref<4096xf32>
   memref.copy %a, %out : memref<4096xf32> to memref<4096xf32>
   scf.for %i = %c0 to %c4 step %c1 {
-    %t = memref.alloc() : memref<2048xf32>
-    memref.copy %in, %t : memref<2048xf32> to memref<2048xf32>
-  }
+    scf.for %j = %c0 to %c4 step %c1 {
+      %t = memref.alloc() : memref<2048xf32>
+      memref.copy %in, %t : memref<2048xf32> to memref<2048xf32>
+    } {edge.parallel = 4 : i64}
+  } {edge.parallel = 16 : i64}
+  scf.for %i = %c0 to %c4 step %c1 {
+    memref.store %c0f, %out[%i] : memref<4096xf32>
+  } {edge.parallel = 4 : i64}
   return
 }

@@ -1,0 +1,289 @@
+//===- OutlineParallel.cpp - kernels split over the runtime's workers -----===//
+//
+// edge-cpu-outline-parallel: with --threads above 1, each top-level loop
+// that tiling marked parallel (KernelForms' markParallelLoop: its
+// iterations compute disjoint tiles of one op's result) and that does
+// enough work becomes a call into the runtime,
+//
+//   edgert_parallel_for(count, task, context)
+//
+// where `task(context, begin, end)` runs the loop's iterations
+// [begin, end). The runtime decides how to split the count: serially, over
+// its pthread pool, or through a callback the application registered (its
+// own pool). The context is a small array on the caller's stack holding the
+// values the loop reads from the function: the buffers (inputs, outputs,
+// the arena: one pointer each) and scalars. What can be recomputed
+// (constants, weight globals, views of buffers) is recomputed inside the
+// task instead, so the context stays a few pointers; a stack buffer only
+// the loop uses (a register block staged on the stack) is allocated in the
+// task, one per worker. Nothing is allocated on the heap.
+//
+// The pass runs after the memory plan, on memrefs: a captured buffer is an
+// identity-layout memref whose aligned pointer is stored in the context
+// and rebuilt in the task as a memref descriptor (an LLVM struct cast back
+// to the memref type, which the LLVM conversion then folds away).
+//
+//===----------------------------------------------------------------------===//
+#include "targets/cpu/KernelForms.h"
+#include "targets/cpu/Passes.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace edgec {
+#define GEN_PASS_DEF_EDGECPUOUTLINEPARALLEL
+#include "targets/cpu/Passes.h.inc"
+} // namespace edgec
+
+using namespace mlir;
+
+namespace {
+
+constexpr const char *kParallelForName = "edgert_parallel_for";
+
+/// What a task needs from the function around the loop.
+struct Captures {
+  SmallVector<Operation *> recomputed; // cloned into the task, in order
+  SmallVector<Value> stored;           // passed through the context
+};
+
+/// A value the context can carry: a static identity-layout buffer (its
+/// pointer) or a scalar of at most 64 bits.
+bool storable(Type type) {
+  if (auto m = dyn_cast<MemRefType>(type))
+    return m.hasStaticShape() && m.getLayout().isIdentity();
+  if (isa<IndexType>(type))
+    return true;
+  return (isa<IntegerType>(type) || isa<FloatType>(type)) &&
+         type.getIntOrFloatBitWidth() <= 64;
+}
+
+/// Sorts what `loop` reads from above into recomputed ops and stored
+/// values; fails when a value can be neither.
+LogicalResult collectCaptures(scf::ForOp loop, Captures &captures) {
+  SetVector<Value> above;
+  getUsedValuesDefinedAbove(loop.getRegion(), above);
+  llvm::SmallPtrSet<Operation *, 16> cloned;
+  llvm::SmallPtrSet<Value, 16> stored;
+  SmallVector<Value> worklist(above.begin(), above.end());
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (def && cloned.contains(def))
+      continue;
+    bool recompute = def && def->getNumRegions() == 0 &&
+                     isMemoryEffectFree(def);
+    // A stack buffer used by this loop alone: one per task.
+    if (auto alloca = dyn_cast_or_null<memref::AllocaOp>(def))
+      recompute = alloca.getDynamicSizes().empty() &&
+                  llvm::all_of(alloca->getUsers(), [&](Operation *user) {
+                    return loop->isAncestor(user);
+                  });
+    if (recompute) {
+      cloned.insert(def);
+      llvm::append_range(worklist, def->getOperands());
+      continue;
+    }
+    if (!storable(v.getType()))
+      return failure();
+    if (stored.insert(v).second)
+      captures.stored.push_back(v);
+  }
+  captures.recomputed.assign(cloned.begin(), cloned.end());
+  llvm::sort(captures.recomputed, [](Operation *a, Operation *b) {
+    return a->isBeforeInBlock(b);
+  });
+  return success();
+}
+
+struct OutlineParallelPass
+    : edgec::impl::EdgeCpuOutlineParallelBase<OutlineParallelPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (threads <= 1)
+      return;
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
+      if (func.isPrivate() || func.isExternal())
+        continue;
+      SmallVector<scf::ForOp> loops;
+      for (auto loop : func.getBody().front().getOps<scf::ForOp>()) {
+        auto work = loop->getAttrOfType<IntegerAttr>(edgec::kParallelAttrName);
+        if (work && work.getInt() >= minWork && loop.getNumResults() == 0)
+          loops.push_back(loop);
+      }
+      for (scf::ForOp loop : loops)
+        outline(symbols, func, loop);
+    }
+    // The marks have served.
+    module.walk([](scf::ForOp loop) {
+      loop->removeAttr(edgec::kParallelAttrName);
+    });
+  }
+
+  /// The runtime's entry point, declared once.
+  func::FuncOp parallelFor(SymbolTable &symbols, FunctionType taskType) {
+    if (auto f = symbols.lookup<func::FuncOp>(kParallelForName))
+      return f;
+    MLIRContext *ctx = &getContext();
+    auto i64 = IntegerType::get(ctx, 64);
+    auto f = func::FuncOp::create(
+        UnknownLoc::get(ctx), kParallelForName,
+        FunctionType::get(ctx, {i64, taskType, LLVM::LLVMPointerType::get(ctx)},
+                          {}));
+    f.setPrivate();
+    symbols.insert(f);
+    return f;
+  }
+
+  void outline(SymbolTable &symbols, func::FuncOp func, scf::ForOp loop) {
+    auto lb = getConstantIntValue(loop.getLowerBound());
+    auto ub = getConstantIntValue(loop.getUpperBound());
+    auto step = getConstantIntValue(loop.getStep());
+    if (!lb || !ub || !step || *step <= 0 || *ub - *lb < 2 * *step)
+      return;
+    int64_t count = (*ub - *lb + *step - 1) / *step;
+    Captures captures;
+    if (failed(collectCaptures(loop, captures)))
+      return;
+
+    MLIRContext *ctx = &getContext();
+    Location loc = loop.getLoc();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto i64 = IntegerType::get(ctx, 64);
+    auto taskType = FunctionType::get(ctx, {ptr, i64, i64}, {});
+    unsigned indexBits = DataLayout::closest(func).getTypeSizeInBits(
+        IndexType::get(ctx));
+    auto indexInt = IntegerType::get(ctx, indexBits);
+    // Each stored value takes an 8-byte slot; a buffer, its pointer.
+    auto slotType = [&](Value v) -> Type {
+      if (isa<MemRefType>(v.getType()))
+        return ptr;
+      if (isa<IndexType>(v.getType()))
+        return i64;
+      return v.getType();
+    };
+
+    // The task: task(context, begin, end) runs iterations [begin, end).
+    OpBuilder b(ctx);
+    b.setInsertionPointAfter(func);
+    auto task = func::FuncOp::create(
+        b, loc, (func.getSymName() + "_task").str(), taskType);
+    task.setPrivate();
+    // Internal: two models in one program each have their tasks.
+    task->setAttr("llvm.linkage",
+                  LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
+    symbols.insert(task);
+    Block *entry = task.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    Value context = entry->getArgument(0);
+    IRMapping map;
+    for (auto [slot, v] : llvm::enumerate(captures.stored)) {
+      Value addr = LLVM::GEPOp::create(
+          b, loc, ptr, i64, context,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(slot)});
+      Value loaded = LLVM::LoadOp::create(b, loc, slotType(v), addr);
+      if (isa<IndexType>(v.getType())) {
+        loaded = arith::IndexCastOp::create(b, loc, v.getType(), loaded);
+      } else if (auto m = dyn_cast<MemRefType>(v.getType())) {
+        // The descriptor of an identity-layout buffer at that pointer.
+        auto [strides, offset] = m.getStridesAndOffset();
+        SmallVector<Type> fields{ptr, ptr, indexInt};
+        if (m.getRank() > 0) {
+          auto array = LLVM::LLVMArrayType::get(indexInt, m.getRank());
+          fields.append({array, array});
+        }
+        auto descType = LLVM::LLVMStructType::getLiteral(ctx, fields);
+        Value desc = LLVM::PoisonOp::create(b, loc, descType);
+        auto index = [&](int64_t value) -> Value {
+          return LLVM::ConstantOp::create(
+              b, loc, indexInt, b.getIntegerAttr(indexInt, value));
+        };
+        desc = LLVM::InsertValueOp::create(b, loc, desc, loaded,
+                                           ArrayRef<int64_t>{0});
+        desc = LLVM::InsertValueOp::create(b, loc, desc, loaded,
+                                           ArrayRef<int64_t>{1});
+        desc = LLVM::InsertValueOp::create(b, loc, desc, index(offset),
+                                           ArrayRef<int64_t>{2});
+        for (int64_t d = 0; d < m.getRank(); ++d) {
+          desc = LLVM::InsertValueOp::create(
+              b, loc, desc, index(m.getDimSize(d)), ArrayRef<int64_t>{3, d});
+          desc = LLVM::InsertValueOp::create(
+              b, loc, desc, index(strides[d]), ArrayRef<int64_t>{4, d});
+        }
+        loaded = UnrealizedConversionCastOp::create(b, loc, m, desc)
+                     .getResult(0);
+      }
+      map.map(v, loaded);
+    }
+    for (Operation *op : captures.recomputed)
+      b.clone(*op, map);
+    Value begin = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                             entry->getArgument(1));
+    Value end = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                           entry->getArgument(2));
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    auto body = scf::ForOp::create(b, loc, begin, end, one);
+    func::ReturnOp::create(b, loc);
+    b.setInsertionPoint(body.getBody()->getTerminator());
+    // The original induction variable: lb + i * step.
+    Value iv = body.getInductionVar();
+    if (*step != 1)
+      iv = arith::MulIOp::create(b, loc, iv,
+                                 arith::ConstantIndexOp::create(b, loc, *step));
+    if (*lb != 0)
+      iv = arith::AddIOp::create(b, loc, iv,
+                                 arith::ConstantIndexOp::create(b, loc, *lb));
+    map.map(loop.getInductionVar(), iv);
+    for (Operation &op : loop.getBody()->without_terminator())
+      b.clone(op, map);
+
+    // The call site: the context on the stack, then the runtime call.
+    Block &funcEntry = func.getBody().front();
+    b.setInsertionPointToStart(&funcEntry);
+    Value context0;
+    if (captures.stored.empty()) {
+      b.setInsertionPoint(loop);
+      context0 = LLVM::ZeroOp::create(b, loc, ptr);
+    } else {
+      Value slots = LLVM::ConstantOp::create(
+          b, loc, i64, b.getI64IntegerAttr(captures.stored.size()));
+      context0 = LLVM::AllocaOp::create(b, loc, ptr, i64, slots, 8);
+      b.setInsertionPoint(loop);
+    }
+    for (auto [slot, v] : llvm::enumerate(captures.stored)) {
+      Value value = v;
+      if (isa<IndexType>(v.getType())) {
+        value = arith::IndexCastOp::create(b, loc, i64, v);
+      } else if (isa<MemRefType>(v.getType())) {
+        Value address =
+            memref::ExtractAlignedPointerAsIndexOp::create(b, loc, v);
+        Value wide = arith::IndexCastOp::create(b, loc, i64, address);
+        value = LLVM::IntToPtrOp::create(b, loc, ptr, wide);
+      }
+      Value addr = LLVM::GEPOp::create(
+          b, loc, ptr, i64, context0,
+          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(slot)});
+      LLVM::StoreOp::create(b, loc, value, addr);
+    }
+    Value fn = func::ConstantOp::create(b, loc, taskType,
+                                        FlatSymbolRefAttr::get(task));
+    Value n = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(count));
+    func::CallOp::create(b, loc, parallelFor(symbols, taskType),
+                         ValueRange{n, fn, context0});
+    loop.erase();
+    // Stack buffers now private to the task.
+    for (Operation *op : llvm::reverse(captures.recomputed))
+      if (isa<memref::AllocaOp>(op) && op->use_empty())
+        op->erase();
+  }
+};
+} // namespace
