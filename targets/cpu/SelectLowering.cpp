@@ -113,14 +113,21 @@ struct Config {
 };
 
 /// A channels-last convolution over (n, oh, ow, f, kh, kw, c): one output
-/// row segment x 2 vectors of filters, reductions one at a time.
+/// row segment x 2 vectors of filters, reductions one at a time. When the
+/// filter outgrows half the L2 cache while the input fits in it (the late
+/// stages: 7 x 7 x 512 inputs, 2-9 MB filters), a cache tile puts the
+/// filter blocks outermost: each block's slice of the filter is read once
+/// and reused across every output position, and the (cached) input streams
+/// instead of the filter, which the row-major order would read again for
+/// every output row.
 Config chooseConv(const Budget &b, ArrayRef<int64_t> r, bool canPadFilters,
-                  bool fuse) {
+                  bool fuse, int64_t elementBytes, int64_t l2Bytes) {
   Config c;
-  // Filter counts that are not whole vectors (1000 = 8 x 125) are padded to
-  // whole vectors when that wastes under 1/8 of the work.
+  // Filter counts that are not whole vectors (1000 = 8 x 125, 58 = 2 x 29)
+  // are padded to whole vectors when that wastes under 1/8 of the work.
   int64_t filters = r[3];
-  if (canPadFilters && vectorTile(r[3], b.lanes) < b.lanes && r[3] > b.lanes) {
+  if (canPadFilters && vectorTile(r[3], b.lanes) % b.lanes != 0 &&
+      r[3] > b.lanes) {
     int64_t up = (r[3] + b.lanes - 1) / b.lanes * b.lanes;
     if ((up - r[3]) * 8 <= r[3])
       filters = up;
@@ -149,6 +156,12 @@ Config chooseConv(const Budget &b, ArrayRef<int64_t> r, bool canPadFilters,
   c.reduction = {1, 1, 1};
   c.lanes = b.lanes;
   c.fuse = fuse;
+  // Input (n, ih, iw, c) approximated by the output's positions.
+  int64_t filterBytes = r[4] * r[5] * r[6] * ranges[3] * elementBytes;
+  int64_t inputBytes = r[0] * r[1] * ranges[2] * r[6] * elementBytes;
+  if (l2Bytes > 0 && filterBytes > l2Bytes / 2 && inputBytes <= l2Bytes / 2 &&
+      ranges[3] > ft)
+    c.cache = {0, 0, 0, ft, 0, 0, 0};
   return c;
 }
 
@@ -384,7 +397,8 @@ std::optional<Config> chooseFor(linalg::LinalgOp op, edge::TargetAttr target,
     DenseElementsAttr filter;
     bool constantFilter =
         matchPattern(op.getDpsInputs()[1], m_Constant(&filter));
-    return chooseConv(b, r, constantFilter, fuseBlocks);
+    return chooseConv(b, r, constantFilter, fuseBlocks, bits / 8,
+                      target.getL2Bytes());
   }
   if (windowed)
     return chooseWindowed(
@@ -402,7 +416,8 @@ std::optional<Config> chooseFor(linalg::LinalgOp op, edge::TargetAttr target,
   // A grouped or N-D convolution: one 2-D convolution per group and leading
   // spatial position, its filter a slice (not a constant: never padded).
   c = chooseConv(b, convGenericInnerRanges(*convGeneric, r),
-                 /*canPadFilters=*/false, /*fuse=*/false);
+                 /*canPadFilters=*/false, /*fuse=*/false, bits / 8,
+                 target.getL2Bytes());
   c.form = kConv2DForm;
   c.outer = convGenericOuterTiles(*convGeneric);
   return c;

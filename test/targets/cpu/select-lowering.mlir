@@ -457,3 +457,36 @@ func.func @transpose_read(%x: tensor<8x64x64xf32>, %o: tensor<8x64x64xf32>) -> t
   return %r : tensor<8x64x64xf32>
 }
 }
+
+// -----
+
+// Filter counts that are no whole number of vectors: 58 (= 2 x 29, the
+// largest divisor up to 2 vectors is 29) is padded to 64 when the filter
+// is a constant. A filter of 3x3x512x512 (9 MB, beyond half the 1 MB L2)
+// over a 7x7 output whose input fits in L2 gets a cache tile over the
+// filters alone: the filter blocks are the outermost loop, each block's
+// slice read once for all output positions.
+// CHECK-LABEL: func.func @filters_58
+// CHECK: edge.lowering_config = #edge.lowering_config<padded = [1, 28, 28, 64, 1, 1, 24], parallel = [1, 1, 7, 32], reduction = [1, 1, 1], vector_lanes = 16, fuse = true>
+// CHECK-LABEL: func.func @large_filter
+// CHECK: edge.lowering_config = #edge.lowering_config<cache = [0, 0, 0, 32, 0, 0, 0], parallel = [1, 1, 7, 32], reduction = [1, 1, 1], vector_lanes = 16, fuse = true>
+// CHECK-LABEL: func.func @small_filter
+// CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 7, 32], reduction = [1, 1, 1], vector_lanes = 16, fuse = true>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "+avx512f", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
+func.func @filters_58(%i: tensor<1x28x28x24xf32>, %o: tensor<1x28x28x58xf32>) -> tensor<1x28x28x58xf32> {
+  %f = arith.constant dense<1.0> : tensor<1x1x24x58xf32>
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x28x28x24xf32>, tensor<1x1x24x58xf32>) outs(%o : tensor<1x28x28x58xf32>) -> tensor<1x28x28x58xf32>
+  return %r : tensor<1x28x28x58xf32>
+}
+func.func @large_filter(%i: tensor<1x9x9x512xf32>, %f: tensor<3x3x512x512xf32>, %o: tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x9x9x512xf32>, tensor<3x3x512x512xf32>) outs(%o : tensor<1x7x7x512xf32>) -> tensor<1x7x7x512xf32>
+  return %r : tensor<1x7x7x512xf32>
+}
+func.func @small_filter(%i: tensor<1x9x9x64xf32>, %f: tensor<3x3x64x64xf32>, %o: tensor<1x7x7x64xf32>) -> tensor<1x7x7x64xf32> {
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+         ins(%i, %f : tensor<1x9x9x64xf32>, tensor<3x3x64x64xf32>) outs(%o : tensor<1x7x7x64xf32>) -> tensor<1x7x7x64xf32>
+  return %r : tensor<1x7x7x64xf32>
+}
+}

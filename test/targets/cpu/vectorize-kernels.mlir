@@ -25,10 +25,13 @@ func.func @conv(%i: tensor<1x18x18x8xf32>, %f: tensor<3x3x8x16xf32>, %o: tensor<
 // -----
 
 // 1000 filters become 1008, whole vectors (the constant filter is padded at
-// compile time), and the valid part is sliced out.
+// compile time, then packed into the blocks' layout: 63 blocks of 16
+// filters, each block's rows consecutive), and the valid part is sliced out.
 // CHECK-LABEL: func.func @pad_filters
-// CHECK: arith.constant dense<{{.*}}> : tensor<1x1x4x1008xf32>
+// CHECK: %[[PACKED:.+]] = arith.constant dense<{{.*}}> : tensor<63x1x1x4x16xf32>
+// CHECK-NOT: tensor<1x1x4x1008xf32>
 // CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 0, 8]
+// CHECK: tensor.extract_slice %[[PACKED]][%{{.*}}, 0, 0, %{{.*}}, 0] [1, 1, 1, 1, 16] [1, 1, 1, 1, 1] : tensor<63x1x1x4x16xf32> to tensor<1x1x1x16xf32>
 // CHECK: vector<1x16x16xf32>
 // CHECK: tensor.extract_slice {{.*}}[1, 1, 16, 1000] [1, 1, 1, 1] : tensor<1x1x16x1008xf32> to tensor<1x1x16x1000xf32>
 module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
@@ -382,5 +385,28 @@ func.func @exp_minus_max(%x: tensor<8x128x128xf32>, %m: tensor<8x128x1xf32>, %o:
     linalg.yield %e : f32
   } -> tensor<8x128x128xf32>
   return %r : tensor<8x128x128xf32>
+}
+}
+
+// -----
+
+// A matrix product with a constant right-hand side (a Gemm's weights,
+// 2 x 48): its blocks read 16 columns per step of k, so the constant is
+// packed at compile time as 3 blocks of 2 x 16, each block's rows
+// consecutive (block 0: B[0, 0..15] = 0..15, then B[1, 0..15] = 48..63),
+// and the block reads row k of block n / 16.
+// CHECK-LABEL: func.func @pack_matmul
+// CHECK: %[[PACKED:.+]] = arith.constant dense<{{\[}}{{\[}}[0.000000e+00, 1.000000e+00, {{.*}}, 1.500000e+01], [4.800000e+01, 4.900000e+01, {{.*}}, 6.300000e+01]], {{\[}}[1.600000e+01, {{.*}}]]]> : tensor<3x2x16xf32>
+// CHECK-NOT: tensor<2x48xf32>
+// CHECK: scf.for %[[N:.+]] = %c0 to %c48 step %c16
+// CHECK: scf.for %[[K:.+]] = %c0 to %c2 step %c1
+// CHECK: %[[BLOCK:.+]] = affine.apply #{{.*}}()[%[[N]]]
+// CHECK: tensor.extract_slice %[[PACKED]][%[[BLOCK]], %[[K]], 0] [1, 1, 16] [1, 1, 1] : tensor<3x2x16xf32> to tensor<1x16xf32>
+// CHECK: vector.contract
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
+func.func @pack_matmul(%a: tensor<8x2xf32>, %c: tensor<8x48xf32>) -> tensor<8x48xf32> {
+  %b = arith.constant dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0], [48.0, 49.0, 50.0, 51.0, 52.0, 53.0, 54.0, 55.0, 56.0, 57.0, 58.0, 59.0, 60.0, 61.0, 62.0, 63.0, 64.0, 65.0, 66.0, 67.0, 68.0, 69.0, 70.0, 71.0, 72.0, 73.0, 74.0, 75.0, 76.0, 77.0, 78.0, 79.0, 80.0, 81.0, 82.0, 83.0, 84.0, 85.0, 86.0, 87.0, 88.0, 89.0, 90.0, 91.0, 92.0, 93.0, 94.0, 95.0]]> : tensor<2x48xf32>
+  %r = linalg.matmul ins(%a, %b : tensor<8x2xf32>, tensor<2x48xf32>) outs(%c : tensor<8x48xf32>) -> tensor<8x48xf32>
+  return %r : tensor<8x48xf32>
 }
 }
