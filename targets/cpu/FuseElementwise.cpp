@@ -6,7 +6,8 @@
 // residual add between two channels-last kernels, written in ONNX's
 // channels-first order) is then turned around: it runs in its inputs'
 // layout and the transpose moves to its result, where it cancels with the
-// consumers' transposes back, instead of the data going through a
+// consumers' transposes back (or their channels-last reads: the pooling and
+// gating of squeeze-and-excitation), instead of the data going through a
 // transpose and back at every residual add.
 //
 //===----------------------------------------------------------------------===//
@@ -83,14 +84,25 @@ struct IterateInInputLayout : OpRewritePattern<linalg::GenericOp> {
     }
     if (!perm || perm.isIdentity())
       return failure();
-    // Worth it only when a consumer transposes the result back (to the
-    // inputs' layout): that transpose then cancels.
-    bool cancels = llvm::any_of(g->getUsers(), [&](Operation *user) {
-      auto t = dyn_cast<linalg::GenericOp>(user);
-      return t && isDataMovement(t) &&
-             t.getIndexingMapsArray().back().isIdentity() &&
-             perm.compose(t.getIndexingMapsArray().front()).isIdentity();
-    });
+    // Worth it only when a consumer reads the result back in the inputs'
+    // layout (a transpose back, or a computation such as squeeze-and-
+    // excitation's channels-last pooling and gating of a channels-first
+    // result): that read then becomes contiguous. A reduction reading the
+    // result in its own order would lose (it would read through the
+    // transpose instead); an elementwise consumer takes the transpose into
+    // its loop order like its other operands.
+    bool cancels = false;
+    for (OpOperand &use : g->getUses()) {
+      // Other users (a named kernel, a return) keep reading the transposed
+      // result, now a copy.
+      auto c = dyn_cast<linalg::GenericOp>(use.getOwner());
+      if (!c)
+        continue;
+      AffineMap m = c.getMatchingIndexingMap(&use);
+      if (m.isIdentity() && c.getNumReductionLoops() != 0)
+        return failure();
+      cancels |= m.isPermutation() && perm.compose(m).isIdentity();
+    }
     if (!cancels)
       return failure();
     AffineMap inverse = inversePermutation(perm);

@@ -202,3 +202,56 @@ func.func @no_recompute_in_matmul(%q: tensor<4x16x8xf32>, %k: tensor<4x16x8xf32>
   } -> tensor<4x16x16xf32>
   return %s : tensor<4x16x16xf32>
 }
+
+// -----
+
+// Squeeze-and-excitation after a channels-last kernel, written in ONNX's
+// NCHW: SiLU of the kernel's NHWC output written as NCHW, pooled over
+// (h, w) and multiplied by a per-channel gate, both reading it back in
+// NHWC order. The SiLU is turned to compute in NHWC, and the pooling and
+// the gating read its result with identity maps: contiguous, no transpose.
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @squeeze_excitation
+// CHECK: %[[SILU:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[ID]]]
+// CHECK-SAME: ins(%arg0 : tensor<1x4x4x8xf32>) outs(%{{.*}} : tensor<1x4x4x8xf32>)
+// CHECK: math.exp
+// CHECK: linalg.generic {indexing_maps = [#[[ID]], #{{.*}}], iterator_types = ["parallel", "reduction", "reduction", "parallel"]}
+// CHECK-SAME: ins(%[[SILU]] : tensor<1x4x4x8xf32>)
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[ID]], #[[ID]]]
+// CHECK-SAME: ins(%arg1, %[[SILU]] : tensor<1x8xf32>, tensor<1x4x4x8xf32>)
+// CHECK: arith.mulf
+// CHECK-NOT: linalg.generic
+#to_nchw2 = affine_map<(n, c, h, w) -> (n, h, w, c)>
+#nhwc_read = affine_map<(n, h, w, c) -> (n, c, h, w)>
+#nc = affine_map<(n, h, w, c) -> (n, c)>
+#id2 = affine_map<(a, b, c, d) -> (a, b, c, d)>
+func.func @squeeze_excitation(%x: tensor<1x4x4x8xf32>, %gate: tensor<1x8xf32>) -> (tensor<1x8xf32>, tensor<1x4x4x8xf32>) {
+  %one = arith.constant 1.0 : f32
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x8x4x4xf32>
+  %silu = linalg.generic {indexing_maps = [#to_nchw2, #id2], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x4x4x8xf32>) outs(%e : tensor<1x8x4x4xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %n = arith.negf %a : f32
+    %ex = math.exp %n : f32
+    %d = arith.addf %ex, %one : f32
+    %s = arith.divf %a, %d : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8x4x4xf32>
+  %es = tensor.empty() : tensor<1x8xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%es : tensor<1x8xf32>) -> tensor<1x8xf32>
+  %pool = linalg.generic {indexing_maps = [#nhwc_read, #nc], iterator_types = ["parallel", "reduction", "reduction", "parallel"]}
+      ins(%silu : tensor<1x8x4x4xf32>) outs(%z : tensor<1x8xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<1x8xf32>
+  %eo = tensor.empty() : tensor<1x4x4x8xf32>
+  %gated = linalg.generic {indexing_maps = [#nc, #nhwc_read, #id2], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%gate, %silu : tensor<1x8xf32>, tensor<1x8x4x4xf32>) outs(%eo : tensor<1x4x4x8xf32>) {
+  ^bb0(%g: f32, %a: f32, %out: f32):
+    %m = arith.mulf %g, %a : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x8xf32>
+  return %pool, %gated : tensor<1x8xf32>, tensor<1x4x4x8xf32>
+}
