@@ -133,26 +133,34 @@ Config chooseConv(const Budget &b, ArrayRef<int64_t> r, bool canPadFilters,
       filters = up;
   }
   int64_t ft = vectorTile(filters, b.lanes);
-  // Widths without a good divisor are padded to a full register block when
-  // that wastes under 1/8 of the work (or the block is tiny).
-  int64_t budget =
-      std::max<int64_t>(1, b.accumulators / ((ft + b.lanes - 1) / b.lanes));
-  int64_t best = std::min(budget, r[2]);
-  int64_t rows = rowsFor(b, r[2], ft);
-  if (rows * 2 <= best) {
-    int64_t waste = (r[2] + best - 1) / best * best - r[2];
-    if (waste * 8 > r[2] && rows > 2)
-      best = rows;
-  } else {
-    best = rows;
+  // The block's rows: a width without a good divisor is padded to a
+  // multiple of a better one (27 -> 28 = 4 x 7, not blocks of 3 rows). Each
+  // row count is scored by the useful share of the padded work times how
+  // well the block hides the FMA latency (its accumulators against 8
+  // independent chains: 2 FMA pipes x 4 cycles); the best wins, the larger
+  // on ties; padding wastes at most 1/4.
+  int64_t vectors = (ft + b.lanes - 1) / b.lanes;
+  int64_t budget = std::max<int64_t>(1, b.accumulators / vectors);
+  int64_t best = 1;
+  double bestScore = -1;
+  for (int64_t rowsTry = 1; rowsTry <= std::min(budget, r[2]); ++rowsTry) {
+    int64_t padded = (r[2] + rowsTry - 1) / rowsTry * rowsTry;
+    if ((padded - r[2]) * 4 > r[2])
+      continue;
+    double score = double(r[2]) / double(padded) *
+                   std::min(1.0, double(rowsTry * vectors) / 8.0);
+    if (score >= bestScore) {
+      bestScore = score;
+      best = rowsTry;
+    }
   }
   SmallVector<int64_t> ranges(r);
-  if (best != rows || filters != r[3]) {
+  if (r[2] % best != 0 || filters != r[3]) {
     ranges[2] = (r[2] + best - 1) / best * best;
     ranges[3] = filters;
     c.padded = ranges;
   }
-  c.parallel = {1, 1, rowsFor(b, ranges[2], ft), ft};
+  c.parallel = {1, 1, best, ft};
   c.reduction = {1, 1, 1};
   c.lanes = b.lanes;
   c.fuse = fuse;

@@ -16,7 +16,7 @@
 // CHECK-LABEL: func.func @conv_avx512
 // CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 8, 32], reduction = [1, 1, 1], vector_lanes = 16, fuse = true>
 // CHECK-LABEL: func.func @conv_width13_avx512
-// CHECK: edge.lowering_config = #edge.lowering_config<padded = [1, 1, 16, 64, 3, 3, 4], parallel = [1, 1, 8, 32], reduction = [1, 1, 1], vector_lanes = 16, fuse = true>
+// CHECK: edge.lowering_config = #edge.lowering_config<padded = [1, 1, 14, 64, 3, 3, 4], parallel = [1, 1, 7, 32], reduction = [1, 1, 1], vector_lanes = 16, fuse = true>
 // CHECK-LABEL: func.func @depthwise_avx512
 // CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 8, 16], reduction = [1, 0], vector_lanes = 16, fuse = true>
 // CHECK-LABEL: func.func @max_pool_avx512
@@ -124,7 +124,7 @@ func.func @matmul_i64_avx2(%a: tensor<4x8xi64>, %b: tensor<8x16xi64>, %c: tensor
 // CHECK-LABEL: func.func @conv_neon
 // CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 8, 8], reduction = [1, 1, 1], vector_lanes = 4, fuse = true>
 // CHECK-LABEL: func.func @conv_width13_neon
-// CHECK: edge.lowering_config = #edge.lowering_config<padded = [1, 1, 16, 64, 3, 3, 4], parallel = [1, 1, 8, 8], reduction = [1, 1, 1], vector_lanes = 4, fuse = true>
+// CHECK: edge.lowering_config = #edge.lowering_config<padded = [1, 1, 14, 64, 3, 3, 4], parallel = [1, 1, 7, 8], reduction = [1, 1, 1], vector_lanes = 4, fuse = true>
 // CHECK-LABEL: func.func @depthwise_neon
 // CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 8, 4], reduction = [1, 0], vector_lanes = 4, fuse = true>
 // CHECK-LABEL: func.func @max_pool_neon

@@ -45,14 +45,14 @@ func.func @pad_filters(%i: tensor<1x1x16x4xf32>, %o: tensor<1x1x16x1000xf32>) ->
 
 // -----
 
-// With 64 filters (2 vectors: 8-column blocks), an output width of 13 would
-// give a 1-column block: it is computed as 16 columns (input padded to
-// match) and sliced.
+// With 64 filters (2 vectors: blocks of up to 8 columns), an output width
+// of 13 would give a 1-column block: it is computed as 14 columns, two
+// blocks of 7 (input padded to match), and sliced.
 // CHECK-LABEL: func.func @pad_width
-// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 3, 0]
-// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 3, 0]
-// CHECK: vector<1x8x32xf32>
-// CHECK: tensor.extract_slice {{.*}}[1, 1, 13, 64] [1, 1, 1, 1] : tensor<1x1x16x64xf32> to tensor<1x1x13x64xf32>
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 1, 0]
+// CHECK: tensor.pad %{{.*}} low[0, 0, 0, 0] high[0, 0, 1, 0]
+// CHECK: vector<1x7x32xf32>
+// CHECK: tensor.extract_slice {{.*}}[1, 1, 13, 64] [1, 1, 1, 1] : tensor<1x1x14x64xf32> to tensor<1x1x13x64xf32>
 module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @pad_width(%i: tensor<1x3x15x4xf32>, %f: tensor<3x3x4x64xf32>, %o: tensor<1x1x13x64xf32>) -> tensor<1x1x13x64xf32> {
   %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
