@@ -18,6 +18,11 @@
 // the loop uses (a register block staged on the stack) is allocated in the
 // task, one per worker. Nothing is allocated on the heap.
 //
+// The code between the kernels (copies into padded buffers, border fills,
+// layout transposes, elementwise code left to the loop lowering) is split
+// first: each large top-level copy or linalg op becomes a loop over its
+// first parallel dim, marked like the kernels' loops.
+//
 // The pass runs after the memory plan, on memrefs: a captured buffer is an
 // identity-layout memref whose aligned pointer is stored in the context
 // and rebuilt in the task as a memref descriptor (an LLVM struct cast back
@@ -27,6 +32,9 @@
 #include "targets/cpu/KernelForms.h"
 #include "targets/cpu/Passes.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -114,6 +122,7 @@ struct OutlineParallelPass
     for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (func.isPrivate() || func.isExternal())
         continue;
+      splitLargeOps(func);
       SmallVector<scf::ForOp> loops;
       for (auto loop : func.getBody().front().getOps<scf::ForOp>()) {
         auto work = loop->getAttrOfType<IntegerAttr>(edgec::kParallelAttrName);
@@ -127,6 +136,79 @@ struct OutlineParallelPass
     module.walk([](scf::ForOp loop) {
       loop->removeAttr(edgec::kParallelAttrName);
     });
+  }
+
+  /// The code between the kernels that no tiling marked (copies into padded
+  /// buffers and their border fills, layout transposes, elementwise ops
+  /// left to the loop lowering): each top-level memref.copy or linalg op
+  /// over at least minWork elements whose first dim of two or more
+  /// iterations is parallel becomes a loop over that dim, marked parallel.
+  void splitLargeOps(func::FuncOp func) {
+    IRRewriter rewriter(&getContext());
+    auto mark = [&](Operation *loop, int64_t work) {
+      loop->setAttr(edgec::kParallelAttrName, rewriter.getI64IntegerAttr(work));
+    };
+    for (Operation &op :
+         llvm::make_early_inc_range(func.getBody().front().getOperations())) {
+      if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+        auto type = dyn_cast<MemRefType>(copy.getSource().getType());
+        auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
+        if (!type || !target || !type.hasStaticShape() ||
+            type.getShape() != target.getShape() ||
+            type.getNumElements() < minWork)
+          continue;
+        auto dim = llvm::find_if(type.getShape(),
+                                 [](int64_t s) { return s >= 2; });
+        if (dim == type.getShape().end())
+          continue;
+        int64_t d = dim - type.getShape().begin();
+        Location loc = copy.getLoc();
+        rewriter.setInsertionPoint(copy);
+        Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+        Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+        Value size = arith::ConstantIndexOp::create(rewriter, loc, *dim);
+        auto loop = scf::ForOp::create(rewriter, loc, zero, size, one);
+        rewriter.setInsertionPoint(loop.getBody()->getTerminator());
+        SmallVector<OpFoldResult> offsets(type.getRank(),
+                                          rewriter.getIndexAttr(0));
+        SmallVector<OpFoldResult> sizes =
+            getAsIndexOpFoldResult(&getContext(), type.getShape());
+        SmallVector<OpFoldResult> strides(type.getRank(),
+                                          rewriter.getIndexAttr(1));
+        offsets[d] = loop.getInductionVar();
+        sizes[d] = rewriter.getIndexAttr(1);
+        Value from = memref::SubViewOp::create(rewriter, loc, copy.getSource(),
+                                               offsets, sizes, strides);
+        Value to = memref::SubViewOp::create(rewriter, loc, copy.getTarget(),
+                                             offsets, sizes, strides);
+        memref::CopyOp::create(rewriter, loc, from, to);
+        mark(loop, type.getNumElements());
+        rewriter.eraseOp(copy);
+        continue;
+      }
+      auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+      if (!linalgOp || !linalgOp.hasPureBufferSemantics())
+        continue;
+      SmallVector<int64_t> ranges = linalgOp.getStaticLoopRanges();
+      if (ShapedType::isDynamicShape(ranges) ||
+          edgec::iterationCount(linalgOp) < minWork)
+        continue;
+      auto dim = llvm::find_if(ranges, [](int64_t s) { return s >= 2; });
+      if (dim == ranges.end())
+        continue;
+      int64_t d = dim - ranges.begin();
+      if (linalgOp.getIteratorTypesArray()[d] != utils::IteratorType::parallel)
+        continue;
+      SmallVector<int64_t> tiles(ranges.size(), 0);
+      tiles[d] = 1;
+      rewriter.setInsertionPoint(linalgOp);
+      auto tiled = linalg::tileLinalgOp(
+          rewriter, linalgOp, linalg::LinalgTilingOptions().setTileSizes(tiles));
+      if (failed(tiled) || tiled->loops.empty())
+        continue;
+      mark(tiled->loops.front(), edgec::iterationCount(linalgOp));
+      rewriter.eraseOp(linalgOp);
+    }
   }
 
   /// The runtime's entry point, declared once.

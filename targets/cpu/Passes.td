@@ -88,7 +88,10 @@ def EdgePlanMemory : Pass<"edge-plan-memory", "mlir::ModuleOp"> {
     becomes a `memref.view` into a new trailing `memref<Nxi8>` argument, the
     arena the caller provides. Buffers whose live ranges (first definition to
     last use through any view of them) do not overlap share memory; offsets
-    are aligned. The arena size is recorded as `edge.arena_size` on the
+    are aligned. Placement is greedy (the lowest free offset) over several
+    orders, then a deterministic local search (two buffers swap places in
+    the order) until the arena equals the most bytes live at once, recorded
+    as `edge.arena_live_peak`. The arena size is recorded as `edge.arena_size` on the
     function. A buffer allocated inside a loop nest goes to the arena too
     (hoisted in front of the nest, whose loops then lose their
     `edge.parallel` mark: one buffer serves all their iterations), except a
@@ -118,7 +121,10 @@ def EdgeCpuOutlineParallel
     caller's buffers and the arena, scalars) are stored in a context on the
     stack. Constants, globals and views are recomputed in the task; a stack
     buffer only the loop uses is made private to each task. The runtime
-    splits the count over its workers (or runs it serially). With `threads`
+    splits the count over its workers (or runs it serially). First, each
+    large top-level `memref.copy` or linalg op left between the kernels
+    (copies into padded buffers, border fills, layout transposes) becomes a
+    loop over its first parallel dim, marked the same way. With `threads`
     1 the pass changes nothing.
   }];
   let options = [
@@ -128,6 +134,7 @@ def EdgeCpuOutlineParallel
            "Smallest iteration count of a kernel worth splitting">,
   ];
   let dependentDialects = ["mlir::LLVM::LLVMDialect",
+                           "mlir::affine::AffineDialect",
                            "mlir::arith::ArithDialect",
                            "mlir::memref::MemRefDialect",
                            "mlir::scf::SCFDialect"];
