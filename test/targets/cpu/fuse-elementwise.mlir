@@ -255,3 +255,62 @@ func.func @squeeze_excitation(%x: tensor<1x4x4x8xf32>, %gate: tensor<1x8xf32>) -
   } -> tensor<1x4x4x8xf32>
   return %pool, %gated : tensor<1x8xf32>, tensor<1x4x4x8xf32>
 }
+
+// -----
+
+// Squeeze-and-excitation's gating multiply (x * s[c], a batch of one) read
+// only by a convolution: the convolution reads x, and its filter is scaled
+// by s per input channel instead (32 x 16 multiplies per run, not a pass
+// over the 8 x 8 x 32 activation).
+// CHECK-DAG: #[[ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[SC:.+]] = affine_map<(d0, d1, d2, d3) -> (0, d2, 0, 0)>
+// CHECK-LABEL: func.func @gate_into_filter
+// CHECK-SAME: (%[[X:.+]]: tensor<1x8x8x32xf32>, %[[S:.+]]: tensor<1x32x1x1xf32>, %[[W:.+]]: tensor<1x1x32x16xf32>)
+// CHECK: %[[SCALED:.+]] = linalg.generic {indexing_maps = [#[[ID]], #[[SC]], #[[ID]]]
+// CHECK-SAME: ins(%[[W]], %[[S]] : tensor<1x1x32x16xf32>, tensor<1x32x1x1xf32>)
+// CHECK: arith.mulf
+// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK-SAME: ins(%[[X]], %[[SCALED]] : tensor<1x8x8x32xf32>, tensor<1x1x32x16xf32>)
+#sc = affine_map<(d0, d1, d2, d3) -> (d0, d3, 0, 0)>
+#id3 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @gate_into_filter(%x: tensor<1x8x8x32xf32>, %s: tensor<1x32x1x1xf32>, %w: tensor<1x1x32x16xf32>) -> tensor<1x8x8x16xf32> {
+  %e = tensor.empty() : tensor<1x8x8x32xf32>
+  %g = linalg.generic {indexing_maps = [#sc, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s, %x : tensor<1x32x1x1xf32>, tensor<1x8x8x32xf32>) outs(%e : tensor<1x8x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x32xf32>
+  %zero = arith.constant 0.0 : f32
+  %eo = tensor.empty() : tensor<1x8x8x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%eo : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%g, %w : tensor<1x8x8x32xf32>, tensor<1x1x32x16xf32>) outs(%f : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  return %c : tensor<1x8x8x16xf32>
+}
+
+// -----
+
+// A gate that also varies over the rows (not a per-channel scale) stays.
+// CHECK-LABEL: func.func @gate_per_row
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+// CHECK: linalg.conv_2d_nhwc_hwcf
+// CHECK-SAME: ins(%{{.*}}, %arg2 : tensor<1x8x8x32xf32>, tensor<1x1x32x16xf32>)
+#row = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @gate_per_row(%x: tensor<1x8x8x32xf32>, %s: tensor<1x8x1x1xf32>, %w: tensor<1x1x32x16xf32>) -> tensor<1x8x8x16xf32> {
+  %e = tensor.empty() : tensor<1x8x8x32xf32>
+  %g = linalg.generic {indexing_maps = [#row, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%s, %x : tensor<1x8x1x1xf32>, tensor<1x8x8x32xf32>) outs(%e : tensor<1x8x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %m = arith.mulf %a, %b : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x8x32xf32>
+  %zero = arith.constant 0.0 : f32
+  %eo = tensor.empty() : tensor<1x8x8x16xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%eo : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%g, %w : tensor<1x8x8x32xf32>, tensor<1x1x32x16xf32>) outs(%f : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
+  return %c : tensor<1x8x8x16xf32>
+}
