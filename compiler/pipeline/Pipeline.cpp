@@ -93,6 +93,7 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     // Function arguments are the caller's inputs: bufferization never
     // writes them. Results become out-parameters written in place when
     // possible; every other buffer is placed in the arena.
+    pm.nest<func::FuncOp>().addPass(createEdgeCpuUnsharePadding());
     pm.addPass(createEdgeCpuReadonlyInputs());
     pm.addPass(bufferization::createEmptyTensorEliminationPass());
     bufferization::OneShotBufferizePassOptions bufferize;

@@ -108,6 +108,20 @@ def EdgePlanMemory : Pass<"edge-plan-memory", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def EdgeCpuUnsharePadding
+    : Pass<"edge-cpu-unshare-padding", "mlir::func::FuncOp"> {
+  let summary = "Give each padded convolution input its own border-filled tensor";
+  let description = [{
+    Before bufferization: a padded tensor built by filling the border of an
+    empty tensor, which CSE shared between two convolutions of the same
+    padded input shape, is cloned for each insertion into it after the
+    first, and the producer writing that insertion in place writes into
+    the clone's interior. Without it, bufferization copies the whole shared
+    buffer and the second producer's result into it.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def EdgeCpuOutlineParallel
     : Pass<"edge-cpu-outline-parallel", "mlir::ModuleOp"> {
   let summary = "Run the large kernels' parallel loops through the runtime's parallel_for";
