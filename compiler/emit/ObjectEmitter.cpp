@@ -1,5 +1,6 @@
 //===- ObjectEmitter.cpp - LLVM dialect to object code --------------------===//
 #include "compiler/emit/ObjectEmitter.h"
+#include "runtime/include/edgert.h"
 
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -19,8 +20,6 @@ using namespace llvm;
 namespace edgec {
 
 namespace {
-/// EDGERT_ABI_VERSION of runtime/include/edgert.h: the descriptor layout.
-constexpr uint32_t kAbiVersion = 2;
 /// Builds the descriptor globals; the layout is edgert.h's (ABI version 1).
 class DescriptorBuilder {
 public:
@@ -94,7 +93,7 @@ public:
   GlobalVariable *model(Function *entryFn) {
     Constant *init = ConstantStruct::get(
         modelTy,
-        {ConstantInt::get(i32, kAbiVersion),
+        {ConstantInt::get(i32, EDGERT_ABI_VERSION),
          ConstantInt::get(i32, sig.inputs.size()),
          ConstantInt::get(i32, sig.outputs.size()),
          ConstantInt::get(i32, sig.arenaAlignment),

@@ -314,9 +314,8 @@ int64_t iterationCount(linalg::LinalgOp op) {
 void markParallelLoop(Operation *op, ArrayRef<int64_t> sizes,
                       ArrayRef<LoopLikeOpInterface> loops,
                       std::optional<int64_t> work) {
-  auto tiling = dyn_cast<TilingInterface>(op);
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (!tiling || !linalgOp || loops.empty())
+  if (!linalgOp || loops.empty())
     return;
   // The loops around the nest: each must run once, none already parallel.
   for (Operation *p = LoopLikeOpInterface(loops.front())->getParentOp(); !isa<func::FuncOp>(p);
@@ -329,7 +328,7 @@ void markParallelLoop(Operation *op, ArrayRef<int64_t> sizes,
   if (!work)
     work = iterationCount(linalgOp);
   SmallVector<utils::IteratorType> iterators =
-      tiling.getLoopIteratorTypes();
+      linalgOp.getIteratorTypesArray();
   // loops[i] tiles the i-th dim with a non-zero size.
   size_t next = 0;
   for (auto [dim, size] : llvm::enumerate(sizes)) {

@@ -45,23 +45,22 @@ int64_t byteSize(MemRefType type) {
 
 int64_t alignTo(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
 
+/// The most bytes of `buffers` live at one point of the function: no
+/// placement needs less.
+int64_t livePeak(ArrayRef<Buffer> buffers, int64_t alignment) {
+  int64_t peak = 0;
+  for (const Buffer &at : buffers) {
+    int64_t live = 0;
+    for (const Buffer &b : buffers)
+      if (b.start <= at.start && at.start <= b.end)
+        live += alignTo(b.bytes, alignment);
+    peak = std::max(peak, live);
+  }
+  return peak;
+}
+
 struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
   using Base::Base;
-
-  SmallVector<Buffer> buffers;
-
-  /// The most bytes of `buffers` live at one point of the function.
-  int64_t livePeak(int64_t alignment) const {
-    int64_t peak = 0;
-    for (const Buffer &at : buffers) {
-      int64_t live = 0;
-      for (const Buffer &b : buffers)
-        if (b.start <= at.start && at.start <= b.end)
-          live += alignTo(b.bytes, alignment);
-      peak = std::max(peak, live);
-    }
-    return peak;
-  }
 
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>())
@@ -76,7 +75,7 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
     for (Operation &op : body)
       position[&op] = pos++;
 
-    buffers.clear();
+    SmallVector<Buffer> buffers;
     SmallVector<memref::AllocOp> nested, large;
     WalkResult walk = func.walk([&](memref::AllocOp alloc) {
       MemRefType type = alloc.getType();
@@ -212,7 +211,7 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
     // when the arena does not grow. The swaps come from a fixed sequence,
     // so the plan is the same on every run; the work is bounded (a few
     // million overlap tests).
-    int64_t peak = livePeak(alignment);
+    int64_t peak = livePeak(buffers, alignment);
     size_t n = bestOrder.size();
     if (n > 2 && total > peak) {
       SmallVector<Buffer *> order(bestOrder);
