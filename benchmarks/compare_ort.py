@@ -23,6 +23,13 @@ it): edgec compiled with --threads=2 (its runner starts a pthread pool) and
 ONNX Runtime with two intra-op threads, both pinned to the same cores,
 alternated the same way; per model both medians, the ratio and each one's
 speedup over its one-thread run, then the same summary and targets.
+
+Last, --memory=min (--no-memory skips it): each model whose arena it lowers
+is compiled that way too, checked against ONNX Runtime, and timed against
+the default build, alternated; it prints the default build's live peak (the
+layer-by-layer bound: the least one op at a time can need), both arenas,
+both medians and the latency cost, and mobilenet-v2's targets (arena at most
+half the bound, at most 15 % slower).
 """
 import argparse
 import math
@@ -152,6 +159,8 @@ def main():
     ap.add_argument("--no-torchvision", action="store_true")
     ap.add_argument("--threads", type=int, default=2,
                     help="the multi-thread comparison's thread count (1: skip it)")
+    ap.add_argument("--no-memory", dest="memory", action="store_false",
+                    help="skip the --memory=min comparison")
     ap.add_argument("models", nargs="*")
     args = ap.parse_args()
     if not os.path.isdir(os.path.join(HERE, "node_modules", "onnxruntime-node")):
@@ -166,7 +175,7 @@ def main():
     head = (f"{'model':<19}{'edgec':>11}{'ORT':>11}{'ratio':>7}{'GFLOP/s':>9}{'%peak':>7}"
             f"{'code KB':>9}{'weights KB':>11}{'arena KB':>10}{'/live':>7}{'compile s':>10}")
     print(head)
-    results, multi = [], []
+    results, multi, memory = [], [], []
     for name in names:
         if name in TORCHVISION:
             try:
@@ -200,17 +209,8 @@ def main():
         # Outputs first: the same inputs through both.
         run(["node", os.path.join(HERE, "ort_bench.mjs"), model, "0", *all_in,
              f"--output-dir={out}/ort"], cwd=HERE)
-        ok = True
-        for e, tag in ((exe, "ours"), (exe_mt, "ours-mt")) if args.threads > 1 else ((exe, "ours"),):
-            run([e, f"--output-dir={out}/{tag}"] + [f"--input={i}" for i in ours_in])
-            k = 0
-            while os.path.exists(os.path.join(out, "ort", f"output_{k}.npy")):
-                want = np.load(os.path.join(out, "ort", f"output_{k}.npy")).astype(np.float64)
-                got = np.load(os.path.join(out, tag, f"output_{k}.npy")).astype(np.float64)
-                tol = 1e-4 + 1e-3 * (np.abs(want).max() if want.size else 0)
-                if got.shape != want.shape or (want.size and np.abs(got - want).max() > tol):
-                    ok = False
-                k += 1
+        ok = all(matches_ort(e, out, tag, ours_in)
+                 for e, tag in ((exe, "ours"), (exe_mt, "ours-mt"))[:2 if args.threads > 1 else 1])
         if not ok:
             print(f"{name:<19} outputs differ from ONNX Runtime's: not timed")
             continue
@@ -247,6 +247,10 @@ def main():
              "weights": weights, "arena": arena,
              "live": arena / live if live else 1.0, "compile": compile_s}
         results.append(r)
+        if args.memory:
+            m = memory_min(args, name, model, flags, out, header, ours_in, runs, pin)
+            if m:
+                memory.append(m)
         gf = f"{gflops:9.1f}" if gflops else f"{'-':>9}"
         pk = f"{r['peak']:6.0f}%" if gflops else f"{'-':>7}"
         print(f"{name:<19}{a / 1e3:>8.3f} ms{b / 1e3:>8.3f} ms{r['ratio']:>7.2f}"
@@ -275,7 +279,64 @@ def main():
         _, checks = ratio_summary(multi, f"{t} threads: ")
         print(f"{t}-thread targets: " +
               "; ".join(f"{n}: {'yes' if v else 'NO'}" for n, v in checks))
+    if memory:
+        print("\n--memory=min (the first layers over row bands) against the default build; "
+              "the bound is the default build's live peak (one layer at a time):")
+        print(f"{'model':<19}{'bound KB':>10}{'arena KB':>10}{'min KB':>10}{'/bound':>8}"
+              f"{'default':>11}{'min':>11}{'cost':>7}")
+        for m in memory:
+            print(f"{m['name']:<19}{m['bound'] / 1024:>10.1f}{m['arena'] / 1024:>10.1f}"
+                  f"{m['min'] / 1024:>10.1f}{m['min'] / m['bound']:>8.2f}"
+                  f"{m['ours'] / 1e3:>8.3f} ms{m['ours_min'] / 1e3:>8.3f} ms"
+                  f"{(m['ours_min'] / m['ours'] - 1) * 100:>6.1f}%")
+        by = {m["name"]: m for m in memory}
+        if "mobilenet-v2" in by:
+            m = by["mobilenet-v2"]
+            checks = [("mobilenet-v2 arena <= 0.5 x layer-by-layer bound",
+                       m["min"] <= 0.5 * m["bound"]),
+                      ("at most 15% slower", m["ours_min"] <= 1.15 * m["ours"])]
+            print("--memory=min targets: " +
+                  "; ".join(f"{n}: {'yes' if v else 'NO'}" for n, v in checks))
     return 0
+
+
+def matches_ort(exe, out, tag, inputs):
+    """Runs `exe` on the inputs into out/tag and compares with out/ort."""
+    run([exe, f"--output-dir={out}/{tag}"] + [f"--input={i}" for i in inputs])
+    k = 0
+    while os.path.exists(os.path.join(out, "ort", f"output_{k}.npy")):
+        want = np.load(os.path.join(out, "ort", f"output_{k}.npy")).astype(np.float64)
+        got = np.load(os.path.join(out, tag, f"output_{k}.npy")).astype(np.float64)
+        tol = 1e-4 + 1e-3 * (np.abs(want).max() if want.size else 0)
+        if got.shape != want.shape or (want.size and np.abs(got - want).max() > tol):
+            return False
+        k += 1
+    return True
+
+
+def memory_min(args, name, model, flags, out, header, inputs, runs, pin):
+    """--memory=min against the default build, when it lowers the arena: both
+    arenas, the default build's live peak (the layer-by-layer bound) and both
+    medians, alternated the same way."""
+    edgec = os.path.join(args.bindir, "edgec")
+    obj, exe = os.path.join(out, "model-min.o"), os.path.join(out, "model-min")
+    subprocess.run([edgec, model, *flags, "--memory=min", "--name=model", "-o", obj], check=True)
+    arena_min = header_define(obj[:-2] + ".h", "ARENA_SIZE")
+    arena = header_define(header, "ARENA_SIZE")
+    if arena_min >= arena:
+        return None
+    subprocess.run([edgec, model, *flags, "--memory=min", "--emit=exe", "-o", exe], check=True)
+    if not matches_ort(exe, out, "ours-min", inputs):
+        print(f"{name:<19} --memory=min outputs differ from ONNX Runtime's: not timed")
+        return None
+    a = b = float("inf")
+    for _ in range(args.rounds):
+        a = min(a, median_us(run(pin + [os.path.join(out, "model"), f"--benchmark={runs}"] +
+                                 [f"--input={i}" for i in inputs])))
+        b = min(b, median_us(run(pin + [exe, f"--benchmark={runs}"] +
+                                 [f"--input={i}" for i in inputs])))
+    return {"name": name, "bound": header_define(header, "ARENA_LIVE_PEAK"), "arena": arena,
+            "min": arena_min, "ours": a, "ours_min": b}
 
 
 def ratio_summary(results, prefix):

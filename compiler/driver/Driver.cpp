@@ -284,6 +284,7 @@ int runCompiler(const CompileOptions &o) {
   popts.arenaAlignment = sig.arenaAlignment;
   popts.remarks = o.remarks || o.verbose;
   popts.threads = o.threads;
+  popts.memory = o.memory;
   sig.threads = static_cast<uint32_t>(o.threads);
   for (Phase phase : {Phase::Graph, Phase::Linalg, Phase::Kernels,
                       Phase::Bufferized, Phase::LLVM}) {

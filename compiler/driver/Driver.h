@@ -45,6 +45,7 @@ struct CompileOptions {
   bool verbose = false; // phase times, and remarks as with `remarks`
   bool remarks = false; // report each kernel left scalar, and why
   int64_t threads = 1;  // --threads: workers the large kernels are split for
+  MemoryMode memory = MemoryMode::Default; // --memory
   std::string argv0; // locates the runtime libraries (<bin>/../lib)
 };
 

@@ -69,6 +69,11 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     // those post-training quantization inserted after the graph phase.
     pm.nest<func::FuncOp>().addPass(createEdgeQuantFold());
     pm.addPass(createCanonicalizerPass());
+    if (o.memory == MemoryMode::Min) {
+      EdgePatchExecutionOptions patch;
+      patch.remarks = o.remarks;
+      pm.nest<func::FuncOp>().addPass(createEdgePatchExecution(patch));
+    }
     pm.addPass(createConvertEdgeToLinalg());
     pm.addPass(createCanonicalizerPass());
     pm.nest<func::FuncOp>().addPass(createEdgeCpuFuseElementwise());

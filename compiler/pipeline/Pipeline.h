@@ -25,6 +25,12 @@ const char *phaseName(Phase phase);
 /// "import, graph, linalg, kernels, bufferized, llvm"
 std::string phaseList();
 
+/// How the arena is traded against time (--memory).
+enum class MemoryMode {
+  Default, // one layer at a time, buffers reused by liveness
+  Min,     // and the first layers run over row bands (edge-patch-execution)
+};
+
 struct PipelineOptions {
   int optLevel = 2;        // 0..3; kernels are vectorized from 2 up
   int64_t arenaAlignment = 64;
@@ -32,6 +38,7 @@ struct PipelineOptions {
   /// Workers the large kernels are split for (edge-cpu-outline-parallel);
   /// 1 gives serial code that never calls the runtime.
   int64_t threads = 1;
+  MemoryMode memory = MemoryMode::Default;
 };
 
 /// Adds the passes that take a module from the phase before `phase` to

@@ -10,11 +10,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/Edge/IR/EdgeOps.h"
 #include "targets/cpu/KernelForms.h"
 #include "targets/cpu/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -34,7 +36,7 @@ namespace {
 struct Buffer {
   memref::AllocOp alloc;
   int64_t bytes = 0;
-  int64_t start = 0, end = 0; // live range in top-level op positions
+  int64_t start = 0, end = 0; // live range in op positions (program order)
   int64_t offset = -1;
 };
 
@@ -70,10 +72,32 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
 
   LogicalResult plan(func::FuncOp func) {
     Block &body = func.getBody().front();
-    DenseMap<Operation *, int64_t> position;
+    // Every op gets a position in program order (pre-order), and `last` is
+    // the last position inside its regions.
+    DenseMap<Operation *, int64_t> position, last;
     int64_t pos = 0;
-    for (Operation &op : body)
-      position[&op] = pos++;
+    func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (op != func)
+        position[op] = pos++;
+    });
+    func.walk<WalkOrder::PostOrder>([&](Operation *op) {
+      int64_t end = position.lookup(op);
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          if (!block.empty())
+            end = std::max(end, last.lookup(&block.back()));
+      last[op] = end;
+    });
+    // A buffer's scope: the function body, or the body of a patch loop
+    // (edge-patch-execution), whose iterations run one after another: a
+    // buffer allocated there lives within one iteration.
+    auto scopeOf = [&](Operation *op) {
+      Block *block = op->getBlock();
+      while (block != &body &&
+             !block->getParentOp()->hasAttr(edge::kPatchLoopAttrName))
+        block = block->getParentOp()->getBlock();
+      return block;
+    };
 
     SmallVector<Buffer> buffers;
     SmallVector<memref::AllocOp> nested, large;
@@ -84,7 +108,8 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
                           "has a dynamic shape or a non-identity layout");
         return WalkResult::interrupt();
       }
-      if (alloc->getBlock() != &body && byteSize(type) <= maxStackBlock)
+      if (alloc->getBlock() != scopeOf(alloc) &&
+          byteSize(type) <= maxStackBlock)
         nested.push_back(alloc);
       else
         large.push_back(alloc);
@@ -94,13 +119,15 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
       return failure();
 
     // A larger buffer allocated inside a loop nest is hoisted in front of
-    // the nest's top-level op (its contents are undefined at each
+    // the nest's op in its scope (its contents are undefined at each
     // allocation, so one buffer serves every iteration) and planned in the
     // arena like the others, live for that op.
     for (memref::AllocOp alloc : large) {
-      if (alloc->getBlock() != &body) {
-        Operation *top = body.findAncestorOpInBlock(*alloc);
+      Block *scope = scopeOf(alloc);
+      if (alloc->getBlock() != scope) {
+        Operation *top = scope->findAncestorOpInBlock(*alloc);
         alloc->moveBefore(top);
+        position[alloc] = position[top];
         // One buffer for every iteration: they can no longer run at once.
         top->walk([](Operation *op) {
           op->removeAttr(edgec::kParallelAttrName);
@@ -121,9 +148,11 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
       alloc.erase();
     }
 
-    // Live range: from the allocation to the last top-level op that uses the
-    // buffer through any chain of views.
+    // Live range: from the first to the last use, through any chain of
+    // views, of the ops of the buffer's scope that contain the uses (a use
+    // inside a loop of the scope keeps the buffer for the whole loop).
     for (Buffer &b : buffers) {
+      Block *scope = scopeOf(b.alloc);
       // Starts at the first use: allocations may have been hoisted early.
       b.start = std::numeric_limits<int64_t>::max();
       b.end = position[b.alloc];
@@ -133,13 +162,19 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
         for (Operation *user : v.getUsers()) {
           if (isa<memref::DeallocOp>(user))
             continue;
-          if (Operation *top = body.findAncestorOpInBlock(*user)) {
+          if (Operation *top = scope->findAncestorOpInBlock(*user)) {
             b.start = std::min(b.start, position[top]);
-            b.end = std::max(b.end, position[top]);
+            b.end = std::max(b.end, last[top]);
           }
           if (isa<ViewLikeOpInterface>(user))
             for (Value r : user->getResults())
               worklist.push_back(r);
+          // A loop carrying the buffer returns it.
+          if (auto loop = dyn_cast<scf::ForOp>(user))
+            for (auto [init, result] :
+                 llvm::zip(loop.getInitArgs(), loop.getResults()))
+              if (init == v)
+                worklist.push_back(result);
         }
       }
       b.start = std::min(b.start, b.end);

@@ -104,6 +104,12 @@ int main(int argc, char **argv) {
       cl::desc("Split the large kernels over N workers through the runtime's "
                "edgert_parallel_for (default 1: serial code)"),
       cl::value_desc("N"), cl::init(1), cl::cat(cat));
+  cl::opt<std::string> memory(
+      "memory",
+      cl::desc("The arena against time: default (one layer at a time) or min "
+               "(the first layers also run over row bands, recomputing their "
+               "overlaps)"),
+      cl::value_desc("default|min"), cl::init("default"), cl::cat(cat));
   cl::HideUnrelatedOptions(cat);
   cl::ParseCommandLineOptions(argc, argv, "edgec: ONNX to native code\n");
   if (printTargets) {
@@ -136,6 +142,13 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.threads = threads;
+  if (memory != "default" && memory != "min") {
+    errs() << "edgec: error: --memory=" << memory
+           << " is not one of default, min\n";
+    return 1;
+  }
+  options.memory =
+      memory == "min" ? edgec::MemoryMode::Min : edgec::MemoryMode::Default;
   options.target = {triple, mcpu, mattr, optLevel - '0'};
   if (optLevel < '0' || optLevel > '3') {
     errs() << "edgec: error: -O" << optLevel << " is not one of -O0..-O3\n";

@@ -29,6 +29,11 @@ namespace edge {
 /// dimension, are refused instead of compiled.
 constexpr int64_t kMaxElements = int64_t(1) << 31;
 
+/// Marks the scf.for that runs the middle row bands of a patch-executed
+/// stage (edge-patch-execution). Memory planning treats its body as a scope
+/// of its own: a buffer of one band lives only within the iteration.
+constexpr const char *kPatchLoopAttrName = "edge.patch_loop";
+
 /// Checks constraints Q1-Q3 of a quantized tensor type (see EdgeOps.td),
 /// and Q4 against `expressed` when given; reports through `emitError`.
 mlir::LogicalResult

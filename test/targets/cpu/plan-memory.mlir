@@ -86,3 +86,48 @@ func.func @nested_large(%in: memref<2048xf32>, %out: memref<4096xf32>) {
   } {edge.parallel = 4 : i64}
   return
 }
+
+// -----
+
+// A patch loop (edge-patch-execution) is a scope of its own: the buffers of
+// one band live within an iteration, so %x and %z (never live together)
+// share an offset and %y, live with both, another; a buffer of a tile loop
+// inside the band (%t) is hoisted in front of that loop, still in the band,
+// where it reuses the offset of %x, dead by then. %acc, carried through the
+// loop and read after it, is live all along: 16 KB + 16 KB + 8 KB in all
+// (the whole function's buffers would need 48 KB).
+// CHECK-LABEL: func.func @patch_loop
+// CHECK-SAME: %[[ARENA:[^ ]+]]: memref<40960xi8> {edge.arena}
+// CHECK-SAME: edge.arena_live_peak = 40960
+// CHECK: %[[ACC:.+]] = memref.view %[[ARENA]][%c0{{.*}}] : memref<40960xi8> to memref<4096xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.+}} = %[[ACC]])
+// CHECK: memref.view %[[ARENA]][%c32768{{.*}}] : memref<40960xi8> to memref<2048xf32>
+// CHECK: memref.view %[[ARENA]][%c16384{{.*}}] : memref<40960xi8> to memref<4096xf32>
+// CHECK: memref.view %[[ARENA]][%c32768{{.*}}] : memref<40960xi8> to memref<2048xf32>
+// CHECK-NEXT: scf.for
+// CHECK: memref.view %[[ARENA]][%c32768{{.*}}] : memref<40960xi8> to memref<2048xf32>
+// CHECK: } {edge.patch_loop}
+func.func @patch_loop(%in: memref<2048xf32>, %out: memref<4096xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %acc = memref.alloc() : memref<4096xf32>
+  %r = scf.for %i = %c0 to %c4 step %c1 iter_args(%a = %acc) -> (memref<4096xf32>) {
+    %x = memref.alloc() : memref<2048xf32>
+    memref.copy %in, %x : memref<2048xf32> to memref<2048xf32>
+    %y = memref.alloc() : memref<4096xf32>
+    %sy = memref.subview %y[0] [2048] [1] : memref<4096xf32> to memref<2048xf32, strided<[1]>>
+    memref.copy %x, %sy : memref<2048xf32> to memref<2048xf32, strided<[1]>>
+    scf.for %j = %c0 to %c4 step %c1 {
+      %t = memref.alloc() : memref<2048xf32>
+      memref.copy %sy, %t : memref<2048xf32, strided<[1]>> to memref<2048xf32>
+    }
+    %z = memref.alloc() : memref<2048xf32>
+    memref.copy %sy, %z : memref<2048xf32, strided<[1]>> to memref<2048xf32>
+    %sa = memref.subview %a[0] [2048] [1] : memref<4096xf32> to memref<2048xf32, strided<[1]>>
+    memref.copy %z, %sa : memref<2048xf32> to memref<2048xf32, strided<[1]>>
+    scf.yield %a : memref<4096xf32>
+  } {edge.patch_loop}
+  memref.copy %r, %out : memref<4096xf32> to memref<4096xf32>
+  return
+}
