@@ -10,7 +10,8 @@
 // gating of squeeze-and-excitation), instead of the data going through a
 // transpose and back at every residual add. Squeeze-and-excitation's gating
 // multiply, read by a convolution, becomes a scaling of that convolution's
-// filter.
+// filter. Data movement through reshapes and slices (a channel shuffle)
+// becomes one copy per consumer of just the part it reads.
 //
 //===----------------------------------------------------------------------===//
 #include "targets/cpu/KernelForms.h"
@@ -297,6 +298,134 @@ struct ScaleFilterInsteadOfInput
   }
 };
 
+/// A slice of a data movement's result, whose input is read through a
+/// permutation: the data movement of that slice of its input instead, so
+/// that the elements the slice drops are never moved (a channel shuffle's
+/// halves, each read by one consumer).
+struct SliceBeforeDataMovement : OpRewritePattern<tensor::ExtractSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    auto copy = slice.getSource().getDefiningOp<linalg::GenericOp>();
+    // Every user takes a part (a slice, or a reshape on the way to one):
+    // no element is moved twice once they all have moved.
+    if (!copy || !isDataMovement(copy) ||
+        !llvm::all_of(copy->getUsers(),
+                      [](Operation *user) {
+                        return isa<tensor::ExtractSliceOp,
+                                   tensor::CollapseShapeOp,
+                                   tensor::ExpandShapeOp>(user);
+                      }) ||
+        !slice.hasUnitStride() ||
+        slice.getSourceType().getRank() != slice.getResultType().getRank())
+      return failure();
+    AffineMap in = copy.getIndexingMapsArray()[0];
+    AffineMap out = copy.getIndexingMapsArray()[1];
+    if (!in.isPermutation() || !out.isIdentity())
+      return failure();
+    // Loop d is result dim d; input dim r is loop in(r).
+    SmallVector<OpFoldResult> offsets, sizes,
+        strides(in.getNumResults(), rewriter.getIndexAttr(1));
+    for (unsigned r = 0; r < in.getNumResults(); ++r) {
+      unsigned d = in.getDimPosition(r);
+      offsets.push_back(slice.getMixedOffsets()[d]);
+      sizes.push_back(slice.getMixedSizes()[d]);
+    }
+    Location loc = slice.getLoc();
+    Value source = tensor::ExtractSliceOp::create(
+        rewriter, loc, copy.getDpsInputs()[0], offsets, sizes, strides);
+    Value init = tensor::EmptyOp::create(rewriter, loc,
+                                         slice.getResultType().getShape(),
+                                         slice.getResultType().getElementType());
+    auto moved = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{slice.getResultType()}, ValueRange{source},
+        ValueRange{init}, copy.getIndexingMapsArray(),
+        copy.getIteratorTypesArray(),
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(b, l, args[0]);
+        });
+    rewriter.replaceOp(slice, moved.getResult(0));
+    return success();
+  }
+};
+
+/// A slice of a reshape, taken from the source instead when each group of
+/// dims the reshape merges (or splits) is sliced only along its outermost
+/// dim, by whole multiples of the inner ones: then the part is contiguous
+/// in both shapes.
+struct SliceBeforeReshape : OpRewritePattern<tensor::ExtractSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    Operation *reshape = slice.getSource().getDefiningOp();
+    if (!isa_and_nonnull<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
+            reshape) ||
+        !slice.hasUnitStride() ||
+        slice.getSourceType().getRank() != slice.getResultType().getRank())
+      return failure();
+    auto collapse = dyn_cast<tensor::CollapseShapeOp>(reshape);
+    auto expand = dyn_cast<tensor::ExpandShapeOp>(reshape);
+    Value source = reshape->getOperand(0);
+    auto sourceType = cast<RankedTensorType>(source.getType());
+    auto expandedType = collapse ? sourceType : expand.getResultType();
+    SmallVector<ReassociationIndices> groups =
+        collapse ? collapse.getReassociationIndices()
+                 : expand.getReassociationIndices();
+    std::optional<SmallVector<int64_t>> offsets =
+        getConstantIntValues(slice.getMixedOffsets());
+    if (!offsets || !sourceType.hasStaticShape() ||
+        !expandedType.hasStaticShape())
+      return failure();
+    ArrayRef<int64_t> sizes = slice.getStaticSizes();
+    // Per group: the slice of the merged dim and of the expanded dims.
+    SmallVector<int64_t> expOffsets(expandedType.getRank(), 0);
+    SmallVector<int64_t> expSizes(expandedType.getShape());
+    SmallVector<int64_t> mergedOffsets, mergedSizes;
+    for (auto [g, group] : llvm::enumerate(groups)) {
+      int64_t inner = 1;
+      for (int64_t d : ArrayRef<int64_t>(group).drop_front())
+        inner *= expandedType.getDimSize(d);
+      int64_t offset, size;
+      if (collapse) {
+        offset = (*offsets)[g];
+        size = sizes[g];
+        if (offset % inner || size % inner)
+          return failure();
+        expOffsets[group.front()] = offset / inner;
+        expSizes[group.front()] = size / inner;
+      } else {
+        for (auto d : ArrayRef<int64_t>(group).drop_front())
+          if ((*offsets)[d] != 0 || sizes[d] != expandedType.getDimSize(d))
+            return failure();
+        offset = (*offsets)[group.front()] * inner;
+        size = sizes[group.front()] * inner;
+      }
+      mergedOffsets.push_back(offset);
+      mergedSizes.push_back(size);
+    }
+    Location loc = slice.getLoc();
+    auto attrs = [&](ArrayRef<int64_t> v) {
+      return getAsIndexOpFoldResult(rewriter.getContext(), v);
+    };
+    SmallVector<int64_t> ones(sourceType.getRank(), 1);
+    Value part;
+    if (collapse) {
+      part = tensor::ExtractSliceOp::create(rewriter, loc, source,
+                                            attrs(expOffsets), attrs(expSizes),
+                                            attrs(ones));
+      rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+          slice, slice.getResultType(), part, groups);
+    } else {
+      part = tensor::ExtractSliceOp::create(
+          rewriter, loc, source, attrs(mergedOffsets), attrs(mergedSizes),
+          attrs(ones));
+      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+          slice, slice.getResultType(), part, groups);
+    }
+    return success();
+  }
+};
+
 struct FuseElementwisePass
     : edgec::impl::EdgeCpuFuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
@@ -323,6 +452,44 @@ struct FuseElementwisePass
     linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
+
+    // Data movement through reshapes and slices (a channel shuffle: a
+    // transpose to NCHW, a reshape, a transpose of the groups, a reshape
+    // back, a slice per consumer, a transpose back to NHWC): the reshapes
+    // fold into the transposes (their loops expanded), the slices move
+    // before them, and the chain fuses into one copy per consumer.
+    // The slices move first (each takes its part of the data movements
+    // before it), then the reshapes fold into the data movements and the
+    // chains fuse; a slice that could not pass a reshape (its part not
+    // contiguous there) can once the reshape has folded, hence the rounds.
+    for (int round = 0; round < 3; ++round) {
+      RewritePatternSet slicePatterns(ctx);
+      slicePatterns.add<SliceBeforeDataMovement, SliceBeforeReshape>(ctx);
+      if (failed(applyPatternsGreedily(getOperation(),
+                                       std::move(slicePatterns))))
+        return signalPassFailure();
+      RewritePatternSet movePatterns(ctx);
+      auto movesData = [](OpOperand *operand) {
+        auto generic = dyn_cast<linalg::GenericOp>(operand->getOwner());
+        if (!generic)
+          generic = operand->get().getDefiningOp<linalg::GenericOp>();
+        return generic && isDataMovement(generic) &&
+               operand->get().hasOneUse();
+      };
+      linalg::populateFoldReshapeOpsByExpansionPatterns(movePatterns,
+                                                        movesData);
+      linalg::populateElementwiseOpsFusionPatterns(
+          movePatterns, [](OpOperand *operand) {
+            auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+            auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
+            return producer && consumer && isDataMovement(producer) &&
+                   isDataMovement(consumer) && producer->hasOneUse();
+          });
+      linalg::GenericOp::getCanonicalizationPatterns(movePatterns, ctx);
+      if (failed(applyPatternsGreedily(getOperation(),
+                                       std::move(movePatterns))))
+        return signalPassFailure();
+    }
 
     // Computations turned to their inputs' layout; the transposes they
     // leave are fused into the consumers (only transposes: fusing the

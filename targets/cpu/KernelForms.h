@@ -104,6 +104,14 @@ std::optional<int64_t> matchInnerReduction(mlir::linalg::LinalgOp op);
 /// lowering), and a body of scalar arithmetic (no tensor.extract). Returns
 /// the size of the innermost loop; nullopt otherwise.
 std::optional<int64_t> matchContiguousElementwise(mlir::linalg::LinalgOp op);
+/// An outer reduction: a linalg.generic with one result and reduction loops
+/// whose inputs are all contiguous along one parallel loop, the result's
+/// last dim (a mean over H x W of an NHWC tensor, a squeeze-excitation's
+/// pooling), with a body of scalar arithmetic ending in one combiner as
+/// above. Returns the position of that loop; nullopt otherwise. Tiled with
+/// one element of every other loop, each step adds a vector of it to
+/// accumulators kept in registers.
+std::optional<int64_t> matchOuterReduction(mlir::linalg::LinalgOp op);
 /// The form that computes an inner reduction in `lanes` partial results:
 /// the innermost reduction dim D is read as (D / lanes, lanes), the lanes a
 /// parallel loop placed after the others (loops: parallel..., lane,

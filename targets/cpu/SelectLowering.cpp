@@ -332,6 +332,29 @@ std::optional<Config> chooseInnerReduction(linalg::LinalgOp op,
   return c;
 }
 
+/// An outer reduction (matchOuterReduction): blocks of up to 2 vectors
+/// along its contiguous loop, one element of every other loop, so each
+/// reduction step adds whole vectors to accumulators in registers.
+std::optional<Config> chooseOuterReduction(linalg::LinalgOp op,
+                                           edge::TargetAttr target) {
+  std::optional<int64_t> dim = matchOuterReduction(op);
+  int64_t bits;
+  if (!dim || !unsupportedElementType(op, bits).empty() ||
+      !target.getVectorBits())
+    return std::nullopt;
+  Budget b = budgetFor(target, bits);
+  int64_t tile = vectorTile(op.getStaticLoopRanges()[*dim], b.lanes);
+  if (tile < std::max<int64_t>(4, b.lanes / 4))
+    return std::nullopt;
+  Config c;
+  auto iters = op.getIteratorTypesArray();
+  for (int64_t d = 0; d < op.getNumLoops(); ++d)
+    (iters[d] == utils::IteratorType::parallel ? c.parallel : c.reduction)
+        .push_back(d == *dim ? tile : 1);
+  c.lanes = b.lanes;
+  return c;
+}
+
 /// Elementwise code (matchContiguousElementwise): blocks of up to 2 vectors
 /// along the innermost dim, one element of each outer dim. Vectorized here,
 /// in-place updates and buffers the memory plan shares stay vector code
@@ -376,6 +399,8 @@ std::optional<Config> chooseFor(linalg::LinalgOp op, edge::TargetAttr target,
   }
   if (!conv && !windowed && !multiplier && !batch && !convGeneric && !poolRank) {
     if (auto c = chooseInnerReduction(op, target))
+      return c;
+    if (auto c = chooseOuterReduction(op, target))
       return c;
     return chooseElementwise(op, target);
   }

@@ -110,6 +110,43 @@ std::optional<int64_t> matchContiguousElementwise(linalg::LinalgOp linalgOp) {
   return ranges[last];
 }
 
+std::optional<int64_t> matchOuterReduction(linalg::LinalgOp linalgOp) {
+  auto op = dyn_cast<linalg::GenericOp>(linalgOp.getOperation());
+  if (!op || op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0 ||
+      !op.hasPureTensorSemantics() || matchInnerReduction(op))
+    return std::nullopt;
+  if (ShapedType::isDynamicShape(op.getStaticLoopRanges()))
+    return std::nullopt;
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (!out.isProjectedPermutation() || out.getNumResults() == 0)
+    return std::nullopt;
+  unsigned contiguous = out.getDimPosition(out.getNumResults() - 1);
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    AffineMap m = op.getMatchingIndexingMap(in);
+    if (!m.isProjectedPermutation(/*allowZeroInResults=*/true))
+      return std::nullopt;
+    // Read along the contiguous loop as the last dim, or not at all.
+    for (unsigned r = 0; r < m.getNumResults(); ++r)
+      if (auto d = dyn_cast<AffineDimExpr>(m.getResult(r));
+          d && d.getPosition() == contiguous && r + 1 != m.getNumResults())
+        return std::nullopt;
+    if (m.getNumResults() &&
+        !m.isFunctionOfDim(contiguous) &&
+        isa<RankedTensorType>(in->get().getType()) &&
+        cast<RankedTensorType>(in->get().getType()).getNumElements() > 1)
+      return std::nullopt;
+  }
+  for (Operation &inner : op.getRegion().front())
+    if (!isa<linalg::YieldOp>(inner) &&
+        (inner.getNumRegions() || !inner.getDialect() ||
+         !isa<arith::ArithDialect, math::MathDialect>(inner.getDialect())))
+      return std::nullopt;
+  if (!op.getRegion().front().getOps<linalg::IndexOp>().empty() ||
+      !combinerOf(op))
+    return std::nullopt;
+  return contiguous;
+}
+
 FailureOr<SplitReduction> splitInnerReduction(RewriterBase &rewriter,
                                               linalg::GenericOp op,
                                               int64_t lanes) {

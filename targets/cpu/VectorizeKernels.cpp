@@ -315,6 +315,23 @@ Operation *tileBlocks(RewriterBase &rewriter, Operation *kernel,
                       ArrayRef<int64_t> parallelTiles,
                       ArrayRef<int64_t> reductionTiles, bool fuse,
                       SmallVectorImpl<Operation *> &alsoVectorize) {
+  // The parallel loops first, so they are the outer tile loops (an outer
+  // reduction over (n, h, w, c) runs as (n, c, h, w): each vector of c
+  // accumulates in registers over h and w).
+  if (auto generic = dyn_cast<linalg::GenericOp>(kernel)) {
+    SmallVector<unsigned> order, reductions;
+    for (auto [d, it] : llvm::enumerate(generic.getIteratorTypesArray()))
+      (it == utils::IteratorType::parallel ? order : reductions).push_back(d);
+    llvm::append_range(order, reductions);
+    if (!llvm::is_sorted(order)) {
+      rewriter.setInsertionPoint(generic);
+      FailureOr<linalg::GenericOp> interchanged =
+          linalg::interchangeGenericOp(rewriter, generic, order);
+      if (failed(interchanged))
+        return nullptr;
+      kernel = *interchanged;
+    }
+  }
   SmallVector<int64_t> all(parallelTiles);
   llvm::append_range(all, reductionTiles);
   if (fuse) {

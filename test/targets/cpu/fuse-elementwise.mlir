@@ -314,3 +314,53 @@ func.func @gate_per_row(%x: tensor<1x8x8x32xf32>, %s: tensor<1x8x1x1xf32>, %w: t
       ins(%g, %w : tensor<1x8x8x32xf32>, tensor<1x1x32x16xf32>) outs(%f : tensor<1x8x8x16xf32>) -> tensor<1x8x8x16xf32>
   return %c : tensor<1x8x8x16xf32>
 }
+
+// -----
+
+// A channel shuffle between channels-last layers (ShuffleNet: a transpose to
+// NCHW, a reshape into 2 groups, a transpose of the groups, a reshape back,
+// a slice per branch, a transpose back to NHWC): the slices move before the
+// data movements and through the reshapes, the reshapes fold into the
+// transposes, and each branch gets one copy of its half straight from the
+// channels-last input, viewed as (groups, channels per group).
+// CHECK-LABEL: func.func @channel_shuffle
+// CHECK: %[[X:.+]] = tensor.expand_shape %arg0 {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 4, 4, 2, 4]
+// CHECK-DAG: %[[LO:.+]] = tensor.extract_slice %[[X]][0, 0, 0, 0, 0] [1, 4, 4, 2, 2]
+// CHECK-DAG: %[[HI:.+]] = tensor.extract_slice %[[X]][0, 0, 0, 0, 2] [1, 4, 4, 2, 2]
+// CHECK: %[[A:.+]] = linalg.generic {indexing_maps = [#[[SWAP:.+]], #{{.+}}], {{.*}} ins(%[[LO]] : tensor<1x4x4x2x2xf32>)
+// CHECK: %[[A2:.+]] = tensor.collapse_shape %[[A]] {{\[}}[0], [1], [2], [3, 4]] : tensor<1x4x4x2x2xf32> into tensor<1x4x4x4xf32>
+// CHECK: %[[B:.+]] = linalg.generic {indexing_maps = [#[[SWAP]], #{{.+}}], {{.*}} ins(%[[HI]] : tensor<1x4x4x2x2xf32>)
+// CHECK: %[[B2:.+]] = tensor.collapse_shape %[[B]]
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[A2]], %[[B2]]
+#nhwc2nchw = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#perm5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d3, d4)>
+#id5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+#nchw2nhwc = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
+func.func @channel_shuffle(%x: tensor<1x4x4x8xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) {
+  %e0 = tensor.empty() : tensor<1x8x4x4xf32>
+  %t = linalg.generic {indexing_maps = [#nhwc2nchw, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x4x4x8xf32>) outs(%e0 : tensor<1x8x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x8x4x4xf32>
+  %ex = tensor.expand_shape %t [[0], [1, 2], [3], [4]] output_shape [1, 2, 4, 4, 4] : tensor<1x8x4x4xf32> into tensor<1x2x4x4x4xf32>
+  %e1 = tensor.empty() : tensor<1x4x2x4x4xf32>
+  %p = linalg.generic {indexing_maps = [#perm5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%ex : tensor<1x2x4x4x4xf32>) outs(%e1 : tensor<1x4x2x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x2x4x4xf32>
+  %c = tensor.collapse_shape %p [[0], [1, 2], [3], [4]] : tensor<1x4x2x4x4xf32> into tensor<1x8x4x4xf32>
+  %s0 = tensor.extract_slice %c[0, 0, 0, 0] [1, 4, 4, 4] [1, 1, 1, 1] : tensor<1x8x4x4xf32> to tensor<1x4x4x4xf32>
+  %s1 = tensor.extract_slice %c[0, 4, 0, 0] [1, 4, 4, 4] [1, 1, 1, 1] : tensor<1x8x4x4xf32> to tensor<1x4x4x4xf32>
+  %e2 = tensor.empty() : tensor<1x4x4x4xf32>
+  %a = linalg.generic {indexing_maps = [#nchw2nhwc, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s0 : tensor<1x4x4x4xf32>) outs(%e2 : tensor<1x4x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x4xf32>
+  %b = linalg.generic {indexing_maps = [#nchw2nhwc, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%s1 : tensor<1x4x4x4xf32>) outs(%e2 : tensor<1x4x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x4xf32>
+  return %a, %b : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>
+}

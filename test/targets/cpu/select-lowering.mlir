@@ -377,15 +377,17 @@ func.func @dynamic(%a: tensor<?x64xf32>, %b: tensor<64x64xf32>, %c: tensor<?x64x
 // Inner reductions (the reduced loops innermost): split into partial
 // results of up to 4 vectors that divide the innermost dim (a row of 256:
 // 64 on AVX-512; 56 columns: half a vector, 8), started from the neutral
-// element in registers. A reduction over an outer dim (contiguous parallel
-// loops inside) and an argmax (two results) get no configuration.
+// element in registers. A reduction over an outer dim, its inputs
+// contiguous along a parallel loop (a max over rows of 56 columns), gets
+// blocks of that loop (56: half a vector, 8) and one element of the others:
+// each step adds vectors to accumulators. An argmax (two results) gets no
+// configuration.
 // CHECK-LABEL: func.func @row_sum
 // CHECK: edge.lowering_config = #edge.lowering_config<form = "split_reduction", parallel = [1, 1, 64], reduction = [1], vector_lanes = 16, fuse = true>
 // CHECK-LABEL: func.func @mean_hw
 // CHECK: edge.lowering_config = #edge.lowering_config<form = "split_reduction", parallel = [1, 1, 8], reduction = [1, 1], vector_lanes = 16, fuse = true>
 // CHECK-LABEL: func.func @channel_max
-// CHECK-NOT: lowering_config
-// CHECK: return
+// CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 8], reduction = [1], vector_lanes = 16>
 #id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #rows = affine_map<(d0, d1, d2) -> (d0, d1)>
 #id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>

@@ -410,3 +410,34 @@ func.func @pack_matmul(%a: tensor<8x2xf32>, %c: tensor<8x48xf32>) -> tensor<8x48
   return %r : tensor<8x48xf32>
 }
 }
+
+// -----
+
+// An outer reduction (a squeeze-excitation's pooling: relu'd NHWC values
+// summed over H x W, channels innermost): loops (n, h, w, c) run as
+// (n, c, h, w), 96 channels in 3 blocks of 32, each block's sum in
+// registers across h and w (the loops carry a vector), no scalar code.
+// CHECK-LABEL: func.func @outer_reduction
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for %{{.+}} = %c0 to %c96 step %c32
+// CHECK: vector.transfer_read {{.*}} : tensor<1x32xf32>, vector<1x32xf32>
+// CHECK: scf.for %{{.+}} = %c0 to %c7 step %c1 {{.*}} -> ({{.*}}vector<1x32xf32>)
+// CHECK: scf.for %{{.+}} = %c0 to %c7 step %c1 {{.*}} -> ({{.*}}vector<1x32xf32>)
+// CHECK: vector.transfer_read {{.*}} : tensor<1x1x1x32xf32>, vector<1x1x1x32xf32>
+// CHECK: arith.maximumf {{.*}} : vector<1x1x1x32xf32>
+// CHECK: arith.addf {{.*}} : vector<1x32xf32>
+// CHECK: vector.transfer_write {{.*}} : vector<1x32xf32>, tensor<1x32xf32>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
+func.func @outer_reduction(%x: tensor<1x7x7x96xf32>) -> tensor<1x96xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x96xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x96xf32>) -> tensor<1x96xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, c)>], iterator_types = ["parallel", "reduction", "reduction", "parallel"]} ins(%x : tensor<1x7x7x96xf32>) outs(%init : tensor<1x96xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %m = arith.maximumf %in, %zero : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x96xf32>
+  return %r : tensor<1x96xf32>
+}
+}
