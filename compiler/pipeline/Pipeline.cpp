@@ -80,6 +80,11 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
     if (o.optLevel >= 2) {
+      // 3x3 convolutions with fewer multiplications, from ops the kernels
+      // below know.
+      pm.nest<func::FuncOp>().addPass(createEdgeCpuWinograd());
+      pm.addPass(createCanonicalizerPass());
+      pm.addPass(createCSEPass());
       // The strategy: each kernel's configuration, visible in this phase's
       // output and applied by the kernels phase.
       EdgeCpuSelectLoweringOptions select;

@@ -19,6 +19,41 @@ def EdgeCpuFuseElementwise
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def EdgeCpuWinograd : Pass<"edge-cpu-winograd", "mlir::func::FuncOp"> {
+  let summary = "3x3 stride-1 convolutions as Winograd F(m x m, 3 x 3)";
+  let description = [{
+    Each `linalg.conv_2d_nhwc_hwcf` with a constant 3x3 filter, stride and
+    dilation 1, batch 1, f32, and at least `min-channels` input and output
+    channels becomes Winograd's minimal filtering (Lavin and Gray, 2016)
+    over m x m output tiles (`tile` = 2 or 4; by default 4 where it pays,
+    else 2), built from ops the kernels
+    phase vectorizes: the input (padded with zeros to whole tiles) viewed as
+    (tile row, row in tile, tile column, column in tile, channel), so that
+    each input transform B^T d B is one elementwise generic of shifted
+    slices per transformed position; the filter transform G g G^T computed
+    at compile time; one batched matmul generic of (m+2)^2 products of
+    (tiles x C) by (C x F); and the output transform A^T M A plus the
+    convolution's init (its bias), one elementwise generic per position in
+    the tile, stored into the result viewed the same way. Only on targets
+    with vectors of at least 128 bits and FMA, and where it pays: at least
+    `min-tiles` tiles, and a transformed filter that fits the target's L2
+    cache (the products read it once per tile).
+  }];
+  let options = [
+    Option<"tile", "tile", "int64_t", /*default=*/"0",
+           "Output tile size m: 2 (F(2x2, 3x3)), 4 (F(4x4, 3x3)) or 0 (4 "
+           "where it pays, else 2)">,
+    Option<"minChannels", "min-channels", "int64_t", /*default=*/"16",
+           "Fewest input and output channels worth it">,
+    Option<"minTiles", "min-tiles", "int64_t", /*default=*/"40",
+           "Fewest output tiles worth it (each reads the whole transformed "
+           "filter)">,
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def EdgeCpuSelectLowering
     : Pass<"edge-cpu-select-lowering", "mlir::func::FuncOp"> {
   let summary = "Choose each kernel's tiling and vectorization for the target";
