@@ -118,7 +118,7 @@ std::optional<RowOp> classify(Operation *op) {
                                 filter.getDimSize(3));
     return r;
   }
-  if (auto pool = dyn_cast<edge::MaxPoolOp>(op)) {
+  auto pooling = [&](auto pool) -> std::optional<RowOp> {
     if (!isStatic4d(pool.getInput()) || pool.getCeilMode())
       return std::nullopt;
     setWindow(pool.getKernelShape()[0], pool.getStrides(), pool.getDilations(),
@@ -126,16 +126,11 @@ std::optional<RowOp> classify(Operation *op) {
     r.rowWork = perRow * double(pool.getKernelShape()[0] *
                                 pool.getKernelShape()[1]);
     return r;
-  }
-  if (auto pool = dyn_cast<edge::AveragePoolOp>(op)) {
-    if (!isStatic4d(pool.getInput()) || pool.getCeilMode())
-      return std::nullopt;
-    setWindow(pool.getKernelShape()[0], pool.getStrides(), pool.getDilations(),
-              pool.getPads());
-    r.rowWork = perRow * double(pool.getKernelShape()[0] *
-                                pool.getKernelShape()[1]);
-    return r;
-  }
+  };
+  if (auto pool = dyn_cast<edge::MaxPoolOp>(op))
+    return pooling(pool);
+  if (auto pool = dyn_cast<edge::AveragePoolOp>(op))
+    return pooling(pool);
   r.rowWork = perRow;
   if (isa<edge::ReluOp, edge::SigmoidOp, edge::TanhOp, edge::ExpOp,
           edge::SqrtOp, edge::RoundOp, edge::NegOp, edge::ClipOp,

@@ -43,6 +43,16 @@ Operation *combinerOf(linalg::GenericOp op) {
   return combiner;
 }
 
+/// Whether the body is scalar arithmetic (no regions, no tensor ops).
+bool isScalarArithmetic(linalg::GenericOp op) {
+  for (Operation &inner : op.getRegion().front())
+    if (!isa<linalg::YieldOp>(inner) &&
+        (inner.getNumRegions() || !inner.getDialect() ||
+         !isa<arith::ArithDialect, math::MathDialect>(inner.getDialect())))
+      return false;
+  return true;
+}
+
 } // namespace
 
 std::optional<int64_t> matchInnerReduction(linalg::LinalgOp linalgOp) {
@@ -102,11 +112,8 @@ std::optional<int64_t> matchContiguousElementwise(linalg::LinalgOp linalgOp) {
   }
   if (!op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
     return std::nullopt;
-  for (Operation &inner : op.getRegion().front())
-    if (!isa<linalg::YieldOp>(inner) &&
-        (inner.getNumRegions() || !inner.getDialect() ||
-         !isa<arith::ArithDialect, math::MathDialect>(inner.getDialect())))
-      return std::nullopt;
+  if (!isScalarArithmetic(op))
+    return std::nullopt;
   return ranges[last];
 }
 
@@ -136,11 +143,8 @@ std::optional<int64_t> matchOuterReduction(linalg::LinalgOp linalgOp) {
         cast<RankedTensorType>(in->get().getType()).getNumElements() > 1)
       return std::nullopt;
   }
-  for (Operation &inner : op.getRegion().front())
-    if (!isa<linalg::YieldOp>(inner) &&
-        (inner.getNumRegions() || !inner.getDialect() ||
-         !isa<arith::ArithDialect, math::MathDialect>(inner.getDialect())))
-      return std::nullopt;
+  if (!isScalarArithmetic(op))
+    return std::nullopt;
   if (!op.getRegion().front().getOps<linalg::IndexOp>().empty() ||
       !combinerOf(op))
     return std::nullopt;

@@ -74,6 +74,20 @@ const Transform &transformFor(int64_t m) {
   return m == 4 ? f4 : f2;
 }
 
+/// The terms of row u (x) row v of two transform matrices applied to the
+/// values value(i, j): the non-zero weights u[i] v[j] and their values.
+void outerTerms(const std::vector<double> &u, const std::vector<double> &v,
+                llvm::function_ref<Value(int64_t, int64_t)> value,
+                SmallVectorImpl<Value> &terms,
+                SmallVectorImpl<double> &weights) {
+  for (size_t i = 0; i < u.size(); ++i)
+    for (size_t j = 0; j < v.size(); ++j)
+      if (double w = u[i] * v[j]; w != 0) {
+        terms.push_back(value(i, j));
+        weights.push_back(w);
+      }
+}
+
 /// A weighted sum of same-shaped tensors, elementwise (with `init` added
 /// when given), into `dest`'s shape.
 Value weightedSum(OpBuilder &b, Location loc, ArrayRef<Value> terms,
@@ -240,12 +254,7 @@ struct WinogradPass : edgec::impl::EdgeCpuWinogradBase<WinogradPass> {
       for (int64_t nu = 0; nu < alpha; ++nu) {
         SmallVector<Value> terms;
         SmallVector<double> weights;
-        for (int64_t i = 0; i < alpha; ++i)
-          for (int64_t j = 0; j < alpha; ++j)
-            if (double wgt = t.bt[xi][i] * t.bt[nu][j]; wgt != 0) {
-              terms.push_back(tap(i, j));
-              weights.push_back(wgt);
-            }
+        outerTerms(t.bt[xi], t.bt[nu], tap, terms, weights);
         Value part = weightedSum(b, loc, terms, weights, Value(), tileType);
         Value flat = tensor::CollapseShapeOp::create(
             b, loc, RankedTensorType::get({tiles, c}, f32), part,
@@ -328,12 +337,11 @@ struct WinogradPass : edgec::impl::EdgeCpuWinogradBase<WinogradPass> {
       for (int64_t bb = 0; bb < m; ++bb) {
         SmallVector<Value> terms;
         SmallVector<double> weights;
-        for (int64_t xi = 0; xi < alpha; ++xi)
-          for (int64_t nu = 0; nu < alpha; ++nu)
-            if (double wgt = t.at[a][xi] * t.at[bb][nu]; wgt != 0) {
-              terms.push_back(product(xi * alpha + nu));
-              weights.push_back(wgt);
-            }
+        outerTerms(t.at[a], t.at[bb],
+                   [&](int64_t xi, int64_t nu) {
+                     return product(xi * alpha + nu);
+                   },
+                   terms, weights);
         Value initPart = slice(init, {0, a, bb, 0}, {1, th, tw, f},
                                {1, m, m, 1}, mTileType);
         Value part = weightedSum(b, loc, terms, weights, initPart, mTileType);
