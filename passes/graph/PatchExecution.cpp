@@ -224,8 +224,8 @@ int64_t paddedInputBytes(const RowOp &r, int64_t rows, int64_t top,
          in.getDimSize(0) * in.getDimSize(1) * elementBytes(in);
 }
 
-double work(Operation *op) {
-  if (std::optional<RowOp> r = classify(op))
+double work(Operation *op, const std::optional<RowOp> &r) {
+  if (r)
     return r->rowWork *
            double(cast<RankedTensorType>(op->getResult(0).getType())
                       .getDimSize(kRowDim));
@@ -248,6 +248,7 @@ struct PatchExecutionPass
   // The function's compute ops in order (constants left out), the index of
   // each, and the index of each value's last user (ops.size(): the return).
   SmallVector<Operation *> ops;
+  SmallVector<std::optional<RowOp>> rowOps; // classify(ops[i]), once
   DenseMap<Operation *, int64_t> index;
   DenseMap<Value, int64_t> lastUse;
   SmallVector<SmallVector<Value>> dies; // per op: values it uses last
@@ -258,6 +259,7 @@ struct PatchExecutionPass
       return;
     Block &body = func.getBody().front();
     ops.clear();
+    rowOps.clear();
     index.clear();
     lastUse.clear();
     for (Operation &op : body)
@@ -265,6 +267,7 @@ struct PatchExecutionPass
           !op.hasTrait<OpTrait::IsTerminator>()) {
         index[&op] = int64_t(ops.size());
         ops.push_back(&op);
+        rowOps.push_back(classify(&op));
       }
     dies.assign(ops.size() + 1, {});
     for (Operation *op : ops)
@@ -283,7 +286,11 @@ struct PatchExecutionPass
     int64_t before = restPeak(0, Value());
     std::optional<Stage> best = choose(before);
     if (!best) {
-      if (remarks)
+      if (remarks && bands > 0)
+        func.emitRemark("edge-patch-execution: no stage of row-local ops "
+                        "splits into ")
+            << int64_t(bands) << " bands";
+      else if (remarks)
         func.emitRemark("edge-patch-execution: no stage lowers the estimated "
                         "peak of ")
             << before << " bytes";
@@ -307,11 +314,10 @@ struct PatchExecutionPass
     int64_t now = live ? bytes(live) : 0, peak = now;
     for (int64_t i = from; i < int64_t(ops.size()); ++i) {
       int64_t transient = 0;
-      if (std::optional<RowOp> r = classify(ops[i])) {
+      if (const std::optional<RowOp> &r = rowOps[i]; r && r->window) {
         auto in = cast<RankedTensorType>(ops[i]->getOperand(0).getType());
-        if (r->window)
-          transient = paddedInputBytes(*r, in.getDimSize(kRowDim), r->padTop,
-                                       r->padBottom);
+        transient = paddedInputBytes(*r, in.getDimSize(kRowDim), r->padTop,
+                                     r->padBottom);
       }
       for (Value result : ops[i]->getResults())
         if (auto t = dyn_cast<RankedTensorType>(result.getType());
@@ -356,14 +362,14 @@ struct PatchExecutionPass
 
   std::optional<Stage> choose(int64_t before) {
     double total = 0;
-    for (Operation *op : ops)
-      total += work(op);
+    for (auto [op, r] : llvm::zip(ops, rowOps))
+      total += work(op, r);
     std::optional<Stage> best;
     // Values of the prefix still used after it.
     llvm::SetVector<Value> crossing;
     SmallVector<RowOp> prefix;
     for (int64_t k = 0; k < int64_t(ops.size()); ++k) {
-      std::optional<RowOp> r = classify(ops[k]);
+      const std::optional<RowOp> &r = rowOps[k];
       if (!r)
         break;
       if (until > 0 && k >= until)
@@ -459,15 +465,19 @@ struct PatchExecutionPass
     for (const RowOp &r : s.ops)
       inStage.insert(r.op);
 
-    // The stage's row-sliced inputs (function arguments, constants).
+    // The stage's row-sliced inputs (function arguments, constants), and
+    // the dim that holds their rows.
     SmallVector<Value> inputs;
+    SmallVector<int64_t> inputDims;
     for (const RowOp &r : s.ops)
       for (auto [j, operand] : llvm::enumerate(r.op->getOperands()))
         if (r.rowDim[j] >= 0 &&
             !(operand.getDefiningOp() &&
               inStage.contains(operand.getDefiningOp())) &&
-            !llvm::is_contained(inputs, operand))
+            !llvm::is_contained(inputs, operand)) {
           inputs.push_back(operand);
+          inputDims.push_back(r.rowDim[j]);
+        }
 
     // The stage output, channels-last: each band stores its rows there
     // with no layout copy (the lowering's transposes cancel).
@@ -516,7 +526,8 @@ struct PatchExecutionPass
         auto loop = scf::ForOp::create(
             b, loc, lb, ub, one, ValueRange{acc},
             [&](OpBuilder &nb, Location l, Value iv, ValueRange args) {
-              Value next = emitBand(nb, s, runBegin, inputs, args[0], iv,
+              Value next = emitBand(nb, s, runBegin, inputs, inputDims,
+                                    args[0], iv,
                                     delta);
               scf::YieldOp::create(nb, l, next);
             });
@@ -525,7 +536,7 @@ struct PatchExecutionPass
         band = runEnd;
         continue;
       }
-      acc = emitBand(b, s, band, inputs, acc, Value(), {});
+      acc = emitBand(b, s, band, inputs, inputDims, acc, Value(), {});
       ++band;
     }
 
@@ -542,7 +553,8 @@ struct PatchExecutionPass
   /// `iv`, the band is the loop's `iv`-th, alike to `band` but for the
   /// inputs' rows, which start `delta` rows further per band.
   Value emitBand(OpBuilder &b, const Stage &s, int64_t band,
-                 ArrayRef<Value> inputs, Value acc, Value iv,
+                 ArrayRef<Value> inputs, ArrayRef<int64_t> inputDims,
+                 Value acc, Value iv,
                  const DenseMap<Value, int64_t> &delta) {
     const BandPlan &p = s.plans[band];
     Location loc = s.out.getLoc();
@@ -570,14 +582,9 @@ struct PatchExecutionPass
     };
 
     DenseMap<Value, Value> banded; // a value -> its band, rows p.rows[value]
-    DenseMap<Value, int64_t> sliceDim;
-    for (const RowOp &r : s.ops)
-      for (auto [j, operand] : llvm::enumerate(r.op->getOperands()))
-        if (r.rowDim[j] >= 0)
-          sliceDim[operand] = r.rowDim[j];
-    for (Value input : inputs) {
+    for (auto [input, dim] : llvm::zip(inputs, inputDims)) {
       Rows rows = p.rows.lookup(input);
-      banded[input] = slice(input, sliceDim[input],
+      banded[input] = slice(input, dim,
                             offset(rows.lo, iv ? delta.lookup(input) : 0),
                             rows.size());
     }

@@ -462,32 +462,35 @@ struct FuseElementwisePass
     // before it), then the reshapes fold into the data movements and the
     // chains fuse; a slice that could not pass a reshape (its part not
     // contiguous there) can once the reshape has folded, hence the rounds.
+    RewritePatternSet slicePatterns(ctx);
+    slicePatterns.add<SliceBeforeDataMovement, SliceBeforeReshape>(ctx);
+    FrozenRewritePatternSet slices(std::move(slicePatterns));
+    RewritePatternSet movePatterns(ctx);
+    auto movesData = [](OpOperand *operand) {
+      auto generic = dyn_cast<linalg::GenericOp>(operand->getOwner());
+      if (!generic)
+        generic = operand->get().getDefiningOp<linalg::GenericOp>();
+      return generic && isDataMovement(generic) && operand->get().hasOneUse();
+    };
+    linalg::populateFoldReshapeOpsByExpansionPatterns(movePatterns, movesData);
+    linalg::populateElementwiseOpsFusionPatterns(
+        movePatterns, [](OpOperand *operand) {
+          auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
+          auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
+          return producer && consumer && isDataMovement(producer) &&
+                 isDataMovement(consumer) && producer->hasOneUse();
+        });
+    linalg::GenericOp::getCanonicalizationPatterns(movePatterns, ctx);
+    FrozenRewritePatternSet moves(std::move(movePatterns));
     for (int round = 0; round < 3; ++round) {
-      RewritePatternSet slicePatterns(ctx);
-      slicePatterns.add<SliceBeforeDataMovement, SliceBeforeReshape>(ctx);
-      if (failed(applyPatternsGreedily(getOperation(),
-                                       std::move(slicePatterns))))
+      bool moved = false;
+      if (failed(applyPatternsGreedily(getOperation(), slices,
+                                       GreedyRewriteConfig(), &moved)))
         return signalPassFailure();
-      RewritePatternSet movePatterns(ctx);
-      auto movesData = [](OpOperand *operand) {
-        auto generic = dyn_cast<linalg::GenericOp>(operand->getOwner());
-        if (!generic)
-          generic = operand->get().getDefiningOp<linalg::GenericOp>();
-        return generic && isDataMovement(generic) &&
-               operand->get().hasOneUse();
-      };
-      linalg::populateFoldReshapeOpsByExpansionPatterns(movePatterns,
-                                                        movesData);
-      linalg::populateElementwiseOpsFusionPatterns(
-          movePatterns, [](OpOperand *operand) {
-            auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
-            auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
-            return producer && consumer && isDataMovement(producer) &&
-                   isDataMovement(consumer) && producer->hasOneUse();
-          });
-      linalg::GenericOp::getCanonicalizationPatterns(movePatterns, ctx);
-      if (failed(applyPatternsGreedily(getOperation(),
-                                       std::move(movePatterns))))
+      // Nothing new to fold once no slice moved.
+      if (round > 0 && !moved)
+        break;
+      if (failed(applyPatternsGreedily(getOperation(), moves)))
         return signalPassFailure();
     }
 

@@ -1,5 +1,10 @@
 // RUN: edgec-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(edge-patch-execution{bands=4}))' | FileCheck %s
 // RUN: edgec-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(edge-patch-execution{remarks=true}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=AUTO
+// A band count no stage height divides (16 and 8 rows: 3 bands) changes
+// nothing and says so.
+// RUN: edgec-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(edge-patch-execution{bands=3 remarks=true}))' 2>&1 | FileCheck %s --check-prefix=THREE
+// THREE: remark: edge-patch-execution: no stage of row-local ops splits into 3 bands
+// THREE-NOT: scf.for
 
 // Two convolutions (3x3 pad 1, then 3x3 stride 2 pad 1) over 4 bands of 2
 // output rows. Band 0 keeps the top pad and reads input rows [0, 5); the
