@@ -145,14 +145,17 @@ def EdgePlanMemory : Pass<"edge-plan-memory", "mlir::ModuleOp"> {
 
 def EdgeCpuUnsharePadding
     : Pass<"edge-cpu-unshare-padding", "mlir::func::FuncOp"> {
-  let summary = "Give each padded convolution input its own border-filled tensor";
+  let summary = "Give each padded input and each filled accumulator its own tensor";
   let description = [{
     Before bufferization: a padded tensor built by filling the border of an
     empty tensor, which CSE shared between two convolutions of the same
     padded input shape, is cloned for each insertion into it after the
     first, and the producer writing that insertion in place writes into
     the clone's interior. Without it, bufferization copies the whole shared
-    buffer and the second producer's result into it.
+    buffer and the second producer's result into it. Likewise a filled
+    empty tensor (an accumulator's initial value) that several loops or
+    destination-style ops start from gets its own fill for each after the
+    first, where bufferization would copy the filled buffer.
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }

@@ -12,10 +12,18 @@
 // its own copy of the chain, and its producer writes into that copy's
 // interior.
 //
+// The same holds for a filled tensor alone: the zero accumulator of a
+// matmul or a reduction's initial value, built by an empty tensor and a
+// fill, is one value after CSE however many loops start from it, and
+// bufferization gives each writer after the first a copy of the filled
+// buffer (a read and a write where a fill writes only). Each such writer
+// after the first gets its own empty tensor and fill.
+//
 //===----------------------------------------------------------------------===//
 #include "targets/cpu/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/IR/IRMapping.h"
@@ -107,6 +115,57 @@ struct UnsharePaddingPass
       }
       insert.getDestMutable().assign(copy);
     }
+    unshareFills(func, dominance);
+  }
+
+  /// Gives each op after the first that writes into (is initialized by) a
+  /// filled empty tensor its own empty tensor and fill.
+  void unshareFills(func::FuncOp func, DominanceInfo &dominance) {
+    SmallVector<linalg::FillOp> fills;
+    DenseMap<Operation *, unsigned> order; // program order
+    func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      order[op] = order.size();
+      auto fill = dyn_cast<linalg::FillOp>(op);
+      if (fill && fill.hasPureTensorSemantics() &&
+          fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>())
+        fills.push_back(fill);
+    });
+    for (linalg::FillOp fill : fills) {
+      Value filled = fill.getResult(0);
+      SmallVector<OpOperand *> inits;
+      for (OpOperand &use : filled.getUses())
+        if (isInit(use))
+          inits.push_back(&use);
+      if (inits.size() < 2)
+        continue;
+      llvm::sort(inits, [&](OpOperand *a, OpOperand *b) {
+        return order[a->getOwner()] < order[b->getOwner()];
+      });
+      auto empty = fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>();
+      for (OpOperand *use : llvm::drop_begin(inits)) {
+        Operation *user = use->getOwner();
+        if (!llvm::all_of(empty->getOperands(), [&](Value size) {
+              return dominance.properlyDominates(size, user);
+            }) ||
+            !dominance.properlyDominates(fill.getInputs()[0], user))
+          continue;
+        OpBuilder b(user);
+        IRMapping map;
+        b.clone(*empty, map);
+        use->set(b.clone(*fill, map)->getResult(0));
+      }
+    }
+  }
+
+  /// True when `use` is a destination its owner writes in place: a loop's
+  /// initial iteration value or a destination-style op's init.
+  static bool isInit(OpOperand &use) {
+    Operation *owner = use.getOwner();
+    if (auto loop = dyn_cast<scf::ForOp>(owner))
+      return use.getOperandNumber() >= loop.getNumControlOperands();
+    if (auto dps = dyn_cast<DestinationStyleOpInterface>(owner))
+      return dps.isDpsInit(&use);
+    return false;
   }
 };
 } // namespace

@@ -53,3 +53,40 @@ func.func @single(%x: tensor<1x4x4x8xf32>) -> tensor<1x6x6x8xf32> {
   %r = tensor.insert_slice %x into %padded[0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1] : tensor<1x4x4x8xf32> into tensor<1x6x6x8xf32>
   return %r : tensor<1x6x6x8xf32>
 }
+
+// -----
+
+// One zero-filled accumulator that CSE shared between two matmuls and a
+// loop: each writer after the first gets its own empty tensor and fill
+// (bufferization would copy the filled buffer for each), and a read-only
+// use keeps the original.
+// CHECK-LABEL: func.func @shared_accumulator
+// CHECK: %[[E1:.+]] = tensor.empty() : tensor<4x8xf32>
+// CHECK: %[[F1:.+]] = linalg.fill ins(%[[Z:.+]] : f32) outs(%[[E1]]
+// CHECK: linalg.matmul ins(%arg0, %arg1 : {{.*}}) outs(%[[F1]] : tensor<4x8xf32>)
+// CHECK: %[[E2:.+]] = tensor.empty() : tensor<4x8xf32>
+// CHECK: %[[F2:.+]] = linalg.fill ins(%[[Z]] : f32) outs(%[[E2]]
+// CHECK: linalg.matmul ins(%arg2, %arg1 : {{.*}}) outs(%[[F2]] : tensor<4x8xf32>)
+// CHECK: %[[E3:.+]] = tensor.empty() : tensor<4x8xf32>
+// CHECK: %[[F3:.+]] = linalg.fill ins(%[[Z]] : f32) outs(%[[E3]]
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[F3]])
+// CHECK-NOT: linalg.fill
+// CHECK: linalg.add ins(%[[F1]], %{{.*}} : tensor<4x8xf32>, tensor<4x8xf32>)
+func.func @shared_accumulator(%a: tensor<4x16xf32>, %b: tensor<16x8xf32>, %c: tensor<4x16xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %e = tensor.empty() : tensor<4x8xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %m1 = linalg.matmul ins(%a, %b : tensor<4x16xf32>, tensor<16x8xf32>) outs(%acc : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %m2 = linalg.matmul ins(%c, %b : tensor<4x16xf32>, tensor<16x8xf32>) outs(%acc : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %l = scf.for %i = %c0 to %c4 step %c1 iter_args(%t = %acc) -> (tensor<4x8xf32>) {
+    %s = tensor.extract_slice %m1[%i, 0] [1, 8] [1, 1] : tensor<4x8xf32> to tensor<1x8xf32>
+    %r = tensor.insert_slice %s into %t[%i, 0] [1, 8] [1, 1] : tensor<1x8xf32> into tensor<4x8xf32>
+    scf.yield %r : tensor<4x8xf32>
+  }
+  %e2 = tensor.empty() : tensor<4x8xf32>
+  %sum = linalg.add ins(%acc, %m2 : tensor<4x8xf32>, tensor<4x8xf32>) outs(%e2 : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %m1, %m2, %l, %sum : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
+}
