@@ -6,10 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake ninja-build g++ make
+packages=(cmake ninja-build g++ make pkg-config
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler libgtest-dev
   python3-numpy python3-onnx python3-psutil python3-torch python3-torchvision python3-sklearn
+  python3-pil chromium
   zlib1g-dev
   qemu-system-arm
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross

@@ -26,6 +26,7 @@ config.substitutions.append(("%runtime_include", config.edgec_runtime_include))
 config.substitutions.append(("%libdir", config.edgec_lib_dir))
 config.substitutions.append(("%testdir", os.path.dirname(__file__)))
 config.substitutions.append(("%src_root", config.edgec_src_root))
+config.substitutions.append(("%obj_root", config.edgec_obj_root))
 config.substitutions.append(("%edgec_bindir", config.edgec_tools_dir))
 # The ONNX backend test data: node, pytorch-converted, pytorch-operator, simple.
 config.substitutions.append(
@@ -68,6 +69,7 @@ tool_features = {
     "aarch64-gcc": ["aarch64-linux-gnu-gcc"],
     "riscv64-gcc": ["riscv64-linux-gnu-gcc"],
     "arm-none-eabi-gcc": ["arm-none-eabi-gcc"],
+    "chromium": ["chromium"],
 }
 for feature, tools in tool_features.items():
     if in_ci or all(shutil.which(t) for t in tools):

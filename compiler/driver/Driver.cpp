@@ -13,6 +13,7 @@
 #include "compiler/emit/ModelSignature.h"
 #include "compiler/emit/ObjectEmitter.h"
 #include "compiler/quantize/Quantizer.h"
+#include "compiler/report/Collect.h"
 #include "compiler/report/Report.h"
 #include "dialects/Edge/IR/EdgeOps.h"
 
@@ -20,8 +21,8 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -37,13 +38,20 @@ using namespace mlir;
 namespace edgec {
 
 std::optional<EmitKind> parseEmitKind(const std::string &name) {
-  if (name == "obj") return EmitKind::Object;
-  if (name == "shared") return EmitKind::Shared;
-  if (name == "lib") return EmitKind::Library;
-  if (name == "exe") return EmitKind::Executable;
-  if (name == "mlir") return EmitKind::MLIR;
-  if (name == "llvm") return EmitKind::LLVMIR;
-  if (name == "asm") return EmitKind::Assembly;
+  if (name == "obj")
+    return EmitKind::Object;
+  if (name == "shared")
+    return EmitKind::Shared;
+  if (name == "lib")
+    return EmitKind::Library;
+  if (name == "exe")
+    return EmitKind::Executable;
+  if (name == "mlir")
+    return EmitKind::MLIR;
+  if (name == "llvm")
+    return EmitKind::LLVMIR;
+  if (name == "asm")
+    return EmitKind::Assembly;
   return std::nullopt;
 }
 
@@ -67,10 +75,18 @@ public:
   void print(Diagnostic &d) {
     llvm::errs() << "edgec: ";
     switch (d.getSeverity()) {
-    case DiagnosticSeverity::Error: llvm::errs() << "error: "; break;
-    case DiagnosticSeverity::Warning: llvm::errs() << "warning: "; break;
-    case DiagnosticSeverity::Note: llvm::errs() << "note: "; break;
-    case DiagnosticSeverity::Remark: llvm::errs() << "remark: "; break;
+    case DiagnosticSeverity::Error:
+      llvm::errs() << "error: ";
+      break;
+    case DiagnosticSeverity::Warning:
+      llvm::errs() << "warning: ";
+      break;
+    case DiagnosticSeverity::Note:
+      llvm::errs() << "note: ";
+      break;
+    case DiagnosticSeverity::Remark:
+      llvm::errs() << "remark: ";
+      break;
     }
     printLocation(d.getLocation());
     llvm::errs() << d << "\n";
@@ -103,7 +119,8 @@ int fail(const Twine &message) {
 }
 
 bool isCIdentifier(StringRef s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
+  if (s.empty() ||
+      !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_'))
     return false;
   return llvm::all_of(s, [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
@@ -116,10 +133,14 @@ std::string defaultOutput(const CompileOptions &o) {
     return "-";
   StringRef stem = llvm::sys::path::stem(o.inputPath);
   switch (o.emit) {
-  case EmitKind::Object: return (stem + ".o").str();
-  case EmitKind::Shared: return (stem + ".so").str();
-  case EmitKind::Library: return ("lib" + stem + ".a").str();
-  default: return stem.str();
+  case EmitKind::Object:
+    return (stem + ".o").str();
+  case EmitKind::Shared:
+    return (stem + ".so").str();
+  case EmitKind::Library:
+    return ("lib" + stem + ".a").str();
+  default:
+    return stem.str();
   }
 }
 
@@ -143,8 +164,9 @@ int runCompiler(const CompileOptions &o) {
   const QuantizeOptions &q = o.quantize;
   bool quantize = q.mode != QuantizeMode::None;
   if (quantize && q.calibrationPath.empty())
-    return fail(std::string("--quantize=") + quantizeModeName(q.mode) +
-                " needs --calibration=DIR|FILE.npz (the samples to calibrate on)");
+    return fail(
+        std::string("--quantize=") + quantizeModeName(q.mode) +
+        " needs --calibration=DIR|FILE.npz (the samples to calibrate on)");
   if (!quantize && (!q.calibrationPath.empty() || !q.keepFloat.empty()))
     return fail(std::string(q.calibrationPath.empty() ? "--keep-float"
                                                       : "--calibration") +
@@ -158,21 +180,25 @@ int runCompiler(const CompileOptions &o) {
                 phaseName(*o.compileFrom));
 
   // Open the output first: an unwritable path fails before any work.
-  std::string outputPath = o.outputPath.empty() ? defaultOutput(o) : o.outputPath;
+  std::string outputPath =
+      o.outputPath.empty() ? defaultOutput(o) : o.outputPath;
   bool linked = !o.compileTo &&
                 (o.emit == EmitKind::Shared || o.emit == EmitKind::Executable ||
                  o.emit == EmitKind::Library);
   std::string openError;
   auto output = openOutputFile(outputPath, &openError);
   if (!output)
-    return fail("cannot write '" + outputPath + "': " +
-                (openError.empty() ? "unknown error" : openError));
-  std::unique_ptr<llvm::ToolOutputFile> reportFile;
-  if (!o.reportPath.empty()) {
-    reportFile = openOutputFile(o.reportPath, &openError);
-    if (!reportFile)
-      return fail("cannot write '" + o.reportPath + "': " +
-                  (openError.empty() ? "unknown error" : openError));
+    return fail("cannot write '" + outputPath +
+                "': " + (openError.empty() ? "unknown error" : openError));
+  // Each report file, opened now too: FILE.html is the page, anything
+  // else the JSON.
+  std::vector<std::unique_ptr<llvm::ToolOutputFile>> reportFiles;
+  for (const std::string &path : o.reportPaths) {
+    auto file = openOutputFile(path, &openError);
+    if (!file)
+      return fail("cannot write '" + path +
+                  "': " + (openError.empty() ? "unknown error" : openError));
+    reportFiles.push_back(std::move(file));
   }
 
   DialectRegistry registry;
@@ -189,7 +215,8 @@ int runCompiler(const CompileOptions &o) {
     if (o.verbose)
       llvm::errs() << llvm::format(
           "edgec: %-11s %9.1f ms\n", what,
-          std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+          std::chrono::duration<double, std::milli>(Clock::now() - start)
+              .count());
     return result;
   };
 
@@ -206,7 +233,8 @@ int runCompiler(const CompileOptions &o) {
       return 1;
     edge::TargetAttr attr = lookupTarget(*module);
     if (!attr)
-      return fail(o.inputPath + ": the module has no edge.target attribute "
+      return fail(o.inputPath +
+                  ": the module has no edge.target attribute "
                   "(--compile-from takes what --compile-to printed)");
     if (!o.target.triple.empty() || !o.target.cpu.empty() ||
         !o.target.features.empty())
@@ -228,19 +256,24 @@ int runCompiler(const CompileOptions &o) {
       return 1;
     // The import phase's result carries the target and the interface.
     attachTarget(*module, *target);
-    if (failed(recordSignature(
-            *module, module->lookupSymbol<func::FuncOp>("main"))))
+    if (failed(recordSignature(*module,
+                               module->lookupSymbol<func::FuncOp>("main"))))
       return 1;
   }
   // What --report writes and -v prints (compiler/report).
   Report report;
-  report.model = o.inputPath;
+  // File names, not paths: the same model and flags give the same report
+  // in any directory (build caches share it across machines).
+  report.model = llvm::sys::path::filename(o.inputPath).str();
   report.target = target->triple;
   auto writeReport = [&]() {
-    if (!reportFile)
-      return 0;
-    writeReportJSON(report, reportFile->os());
-    reportFile->keep();
+    for (auto [path, file] : llvm::zip(o.reportPaths, reportFiles)) {
+      if (StringRef(path).ends_with_insensitive(".html"))
+        writeReportHTML(report, file->os());
+      else
+        writeReportJSON(report, file->os());
+      file->keep();
+    }
     return 0;
   };
   auto printModule = [&]() {
@@ -257,7 +290,7 @@ int runCompiler(const CompileOptions &o) {
   auto quantizeGraph = [&]() -> int {
     QuantizeEnvironment env;
     env.optLevel = std::max(o.target.optLevel, 2);
-    env.measure = !o.reportPath.empty() || o.verbose;
+    env.measure = !o.reportPaths.empty() || o.verbose;
     env.verbose = o.verbose;
     report.quantization.emplace();
     if (failed(timed("quantize", [&] {
@@ -270,6 +303,8 @@ int runCompiler(const CompileOptions &o) {
   };
   if (quantize && o.compileFrom == Phase::Graph && quantizeGraph())
     return 1;
+  if (o.compileFrom == Phase::Graph)
+    collectGraph(*module, report);
 
   ModelSignature sig;
   sig.name = o.name;
@@ -285,6 +320,7 @@ int runCompiler(const CompileOptions &o) {
   popts.remarks = o.remarks || o.verbose;
   popts.threads = o.threads;
   popts.memory = o.memory;
+  popts.instrumentKernels = o.instrumentKernels;
   sig.threads = static_cast<uint32_t>(o.threads);
   for (Phase phase : {Phase::Graph, Phase::Linalg, Phase::Kernels,
                       Phase::Bufferized, Phase::LLVM}) {
@@ -296,13 +332,24 @@ int runCompiler(const CompileOptions &o) {
       return 1;
     if (phase == Phase::Graph && quantize && quantizeGraph())
       return 1;
+    if (phase == Phase::Graph)
+      collectGraph(*module, report);
+    if (phase == Phase::Bufferized)
+      collectMemory(*module, report);
+    if (phase == Phase::Kernels) {
+      collectKernels(*module, report);
+      if (!o.profileInputPath.empty()) {
+        std::string error = readProfile(o.profileInputPath, report);
+        if (!error.empty())
+          return fail(o.profileInputPath + ": " + error);
+      }
+    }
     if (o.compileTo == phase)
       return printModule();
   }
   if (auto size = (*module)->getAttrOfType<IntegerAttr>("edge.arena_size"))
     sig.arenaSize = size.getInt();
-  if (auto peak =
-          (*module)->getAttrOfType<IntegerAttr>("edge.arena_live_peak"))
+  if (auto peak = (*module)->getAttrOfType<IntegerAttr>("edge.arena_live_peak"))
     sig.arenaLivePeak = peak.getInt();
   if (o.emit == EmitKind::MLIR)
     return printModule();
@@ -335,13 +382,25 @@ int runCompiler(const CompileOptions &o) {
   }
   std::string codegenError;
   bool ok = timed("codegen", [&] {
-    return emitMachineCode(*llvmModule, *target,
-                           o.emit == EmitKind::Assembly,
+    return emitMachineCode(*llvmModule, *target, o.emit == EmitKind::Assembly,
                            linked ? *objectStream : output->os(), codegenError,
                            &sig);
   });
   if (!ok)
     return fail(codegenError);
+  // The object's sections and what codegen measured, for the report.
+  auto collectObject = [&](StringRef path) {
+    if (report.memory) {
+      report.memory->weightsBytes = sig.weightsSize;
+      report.memory->stackBytes = sig.stackSize;
+    }
+    if (o.reportPaths.empty() || o.emit == EmitKind::Assembly || path == "-")
+      return 0;
+    std::string error = collectSections(path, report);
+    return error.empty()
+               ? 0
+               : fail("cannot read the object for the report: " + error);
+  };
   // Objects and libraries come with their C header (model.o -> model.h,
   // libmodel.a -> model.h).
   auto writeHeader = [&]() {
@@ -367,10 +426,15 @@ int runCompiler(const CompileOptions &o) {
     return 0;
   };
   if (!linked) {
+    output->os().flush();
+    if (collectObject(outputPath))
+      return 1;
     output->keep();
     return writeHeader() || writeReport();
   }
   objectStream->close();
+  if (collectObject(objectPath))
+    return 1;
   output->os().close();
   LinkKind kind = o.emit == EmitKind::Shared       ? LinkKind::Shared
                   : o.emit == EmitKind::Executable ? LinkKind::Executable

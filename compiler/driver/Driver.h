@@ -8,9 +8,11 @@
 #include "targets/cpu/TargetDescription.h"
 
 #include "mlir/IR/DialectRegistry.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace edgec {
 
@@ -41,7 +43,13 @@ struct CompileOptions {
   ImportOptions import;
   /// Post-training quantization at the end of the graph phase (--quantize).
   QuantizeOptions quantize;
-  std::string reportPath; // --report=FILE.json; empty: none
+  /// --report: each FILE.json or FILE.html gets the report (compiler/report).
+  std::vector<std::string> reportPaths;
+  /// --profile-input: the runner's --profile output, measured times for
+  /// the report's kernels.
+  std::string profileInputPath;
+  /// --instrument-kernels: edgert_kernel_mark calls around the kernels.
+  bool instrumentKernels = false;
   bool verbose = false; // phase times, and remarks as with `remarks`
   bool remarks = false; // report each kernel left scalar, and why
   int64_t threads = 1;  // --threads: workers the large kernels are split for
@@ -52,6 +60,9 @@ struct CompileOptions {
 /// Runs the compiler; returns the process exit code (0 or 1). All errors are
 /// printed as `edgec: error: ...` on stderr.
 int runCompiler(const CompileOptions &options);
+
+/// `edgec --version`: edgec's, LLVM/MLIR's and ONNX's versions.
+void printVersion(llvm::raw_ostream &os);
 
 /// Every dialect and interface edgec's pipelines use.
 void registerEdgecDialects(mlir::DialectRegistry &registry);

@@ -3,6 +3,7 @@
 
 #include "llvm/ADT/StringMap.h"
 
+#include <algorithm>
 #include <vector>
 
 using namespace llvm;
@@ -57,6 +58,18 @@ bool edgecImplements(StringRef op, int64_t version) {
     if (v == version)
       return false;
   return true;
+}
+
+StringRef onnxOpTablesRelease() {
+  return "1.22.0"; // scripts/onnx_op_versions.py read this release
+}
+
+int64_t onnxNewestOpset() {
+  int64_t newest = 1;
+  for (const auto &entry : table())
+    for (int64_t v : entry.second)
+      newest = std::max(newest, v);
+  return newest;
 }
 
 } // namespace edgec

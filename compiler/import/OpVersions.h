@@ -27,6 +27,11 @@ int64_t onnxSchemaVersion(llvm::StringRef op, int64_t opset);
 /// Whether edgec's importer implements schema `version` of `op`.
 bool edgecImplements(llvm::StringRef op, int64_t version);
 
+/// The ONNX release whose operator tables OpVersions.inc holds, and the
+/// newest opset those tables define (`edgec --version`).
+llvm::StringRef onnxOpTablesRelease();
+int64_t onnxNewestOpset();
+
 } // namespace edgec
 
 #endif // EDGEC_COMPILER_IMPORT_OPVERSIONS_H

@@ -18,14 +18,13 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
-
 using namespace mlir;
 
 namespace edgec {
 
 static const std::pair<Phase, const char *> kPhases[] = {
-    {Phase::Import, "import"},   {Phase::Graph, "graph"},
-    {Phase::Linalg, "linalg"},   {Phase::Kernels, "kernels"},
+    {Phase::Import, "import"},         {Phase::Graph, "graph"},
+    {Phase::Linalg, "linalg"},         {Phase::Kernels, "kernels"},
     {Phase::Bufferized, "bufferized"}, {Phase::LLVM, "llvm"}};
 
 std::optional<Phase> parsePhase(const std::string &name) {
@@ -98,6 +97,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
       pm.addPass(createCanonicalizerPass());
       pm.addPass(createCSEPass());
     }
+    // The kernels as the report and the kernel marks number them.
+    pm.addPass(createEdgeCpuNumberKernels());
     return;
   case Phase::Bufferized: {
     // Function arguments are the caller's inputs: bufferization never
@@ -125,6 +126,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
   }
   case Phase::LLVM: {
     pm.addPass(createEdgeCpuFinalizeEntry());
+    if (o.instrumentKernels)
+      pm.addPass(createEdgeCpuInstrumentKernels());
     if (o.threads > 1) {
       EdgeCpuOutlineParallelOptions parallel;
       parallel.threads = o.threads;

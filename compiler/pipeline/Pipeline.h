@@ -1,4 +1,5 @@
-//===- Pipeline.h - the phases of edgec and their pass pipelines -*- C++ -*-===//
+//===- Pipeline.h - the phases of edgec and their pass pipelines -*- C++
+//-*-===//
 #ifndef EDGEC_COMPILER_PIPELINE_PIPELINE_H
 #define EDGEC_COMPILER_PIPELINE_PIPELINE_H
 
@@ -32,13 +33,15 @@ enum class MemoryMode {
 };
 
 struct PipelineOptions {
-  int optLevel = 2;        // 0..3; kernels are vectorized from 2 up
+  int optLevel = 2; // 0..3; kernels are vectorized from 2 up
   int64_t arenaAlignment = 64;
   bool remarks = false; // report each kernel left scalar, and why
   /// Workers the large kernels are split for (edge-cpu-outline-parallel);
   /// 1 gives serial code that never calls the runtime.
   int64_t threads = 1;
   MemoryMode memory = MemoryMode::Default;
+  /// Calls edgert_kernel_mark before each kernel (--instrument-kernels).
+  bool instrumentKernels = false;
 };
 
 /// Adds the passes that take a module from the phase before `phase` to

@@ -30,6 +30,7 @@
 #include "mlir/Transforms/Passes.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -92,18 +93,9 @@ namespace {
 
 constexpr const char *kLayerAttr = "edge.layer";
 
-/// The ONNX node names a location carries (several after a fusion).
-void nodeNames(Location loc, SmallVectorImpl<StringRef> &out) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    out.push_back(name.getName().getValue());
-  else if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location l : fused.getLocations())
-      nodeNames(l, out);
-}
-
 std::string nodeName(Operation *op) {
   SmallVector<StringRef> names;
-  nodeNames(op->getLoc(), names);
+  edge::nodeNames(op->getLoc(), names);
   return names.empty() ? op->getName().stripDialect().str()
                        : names.front().str();
 }
@@ -242,7 +234,7 @@ LogicalResult Quantizer::resolveKeepFloat() {
     bool found = false;
     for (Operation &op : func.getBody().front()) {
       SmallVector<StringRef> names;
-      nodeNames(op.getLoc(), names);
+      edge::nodeNames(op.getLoc(), names);
       if (!llvm::is_contained(names, name) || isa<arith::ConstantOp>(op))
         continue;
       found = true;
@@ -596,7 +588,10 @@ LogicalResult Quantizer::run() {
   baseBits = opts.mode == QuantizeMode::Int16x8 ? 16 : 8;
   report.mode = quantizeModeName(opts.mode);
   report.method = calibrationMethodName(opts.method);
-  report.calibration = opts.calibrationPath;
+  // Its name, not its path: reports are the same in any directory.
+  report.calibration =
+      llvm::sys::path::filename(StringRef(opts.calibrationPath).rtrim('/'))
+          .str();
   report.samples = data.samples.size();
   report.weightBytesFloat = constantBytes(func);
 

@@ -35,6 +35,50 @@ static json::Value params(const std::optional<QuantParams> &p) {
 
 json::Value toJSON(const Report &r) {
   json::Object root{{"model", r.model}, {"target", r.target}};
+  if (!r.graph.empty()) {
+    json::Array ops;
+    for (const GraphOp &g : r.graph)
+      ops.push_back(json::Object{{"op", g.op},
+                                 {"nodes", json::Array(g.nodes)},
+                                 {"precision", g.precision},
+                                 {"shape", g.shape},
+                                 {"inputs", json::Array(g.inputs)},
+                                 {"flops", g.flops},
+                                 {"bytes", g.bytes},
+                                 {"weight_bytes", g.weightBytes},
+                                 {"kernel", g.kernel}});
+    root["graph"] = std::move(ops);
+    root["kernels"] = r.kernels;
+  }
+  if (const auto &p = r.profile) {
+    root["profile"] = json::Object{{"file", p->file},
+                                   {"runs", p->runs},
+                                   {"total_us", p->totalUs},
+                                   {"kernel_us", json::Array(p->kernelUs)}};
+  }
+  if (const auto &m = r.memory) {
+    json::Array buffers;
+    for (const ArenaBuffer &b : m->buffers)
+      buffers.push_back(json::Object{{"node", b.node},
+                                     {"offset", b.offset},
+                                     {"bytes", b.bytes},
+                                     {"start", b.start},
+                                     {"end", b.end}});
+    root["memory"] = json::Object{{"arena_bytes", m->arenaBytes},
+                                  {"live_peak_bytes", m->livePeakBytes},
+                                  {"peak_position", m->peakPosition},
+                                  {"positions", m->positions},
+                                  {"weights_bytes", m->weightsBytes},
+                                  {"stack_bytes", m->stackBytes},
+                                  {"buffers", std::move(buffers)}};
+  }
+  if (!r.sections.empty()) {
+    json::Array sections;
+    for (const ObjectSectionSize &s : r.sections)
+      sections.push_back(json::Object{
+          {"name", s.name}, {"bytes", int64_t(s.bytes)}, {"memory", s.region}});
+    root["sections"] = std::move(sections);
+  }
   if (const auto &q = r.quantization) {
     json::Array layers;
     for (const QuantizedLayer &l : q->layers) {

@@ -1,9 +1,10 @@
 //===- Report.h - what edgec reports about a compilation --------*- C++ -*-===//
 //
-// `--report=FILE.json` writes it, `-v` prints it as tables. One section per
-// concern; today the quantization section (docs/quantization.md, "The
-// report"). Later sections (memory, per-layer cost) and other renderings
-// (HTML) extend the same structure.
+// `--report=FILE.json` writes it, `--report=FILE.html` draws it as one
+// self-contained page (docs/report.md), `-v` prints the quantization
+// section as tables. One section per concern: the graph after optimization
+// with each op's estimated cost, the memory plan, the object's sections
+// (flash and RAM), and the quantization (docs/quantization.md).
 //
 //===----------------------------------------------------------------------===//
 #ifndef EDGEC_COMPILER_REPORT_REPORT_H
@@ -60,9 +61,63 @@ struct QuantizationSection {
   std::vector<MixedStep> mixedSteps;
 };
 
+/// One op of the graph after the graph phase (fusion, quantization).
+struct GraphOp {
+  std::string op;                 // the edge op: conv, matmul, add, ...
+  std::vector<std::string> nodes; // its ONNX nodes (several: fused)
+  std::string precision;          // the result's element type: f32, i8, ...
+  std::string shape;              // the first result's: 1x32x112x112
+  std::vector<int64_t> inputs;    // the ops whose results it reads
+  int64_t flops = 0;       // 2 x multiply-adds, or one per output element
+  int64_t weightBytes = 0; // constant operands
+  int64_t bytes = 0;       // activations read and written, plus weights
+  /// The kernel of the generated code that computes it (ops fused into one
+  /// loop nest share it); -1 when none names the op (folded away).
+  int64_t kernel = -1;
+};
+
+/// A buffer of the arena: where it sits and when it is live (op positions
+/// of the bufferized function, in program order).
+struct ArenaBuffer {
+  std::string node; // the ONNX node whose code allocates it
+  int64_t offset = 0, bytes = 0, start = 0, end = 0;
+};
+
+struct MemorySection {
+  int64_t arenaBytes = 0;
+  int64_t livePeakBytes = 0; // the most bytes live at one position
+  int64_t peakPosition = 0;  // where
+  int64_t positions = 0;     // the last position + 1
+  int64_t weightsBytes = 0;
+  int64_t stackBytes = 0;
+  std::vector<ArenaBuffer> buffers;
+};
+
+/// A section of the object file and the memory it takes on a device.
+struct ObjectSectionSize {
+  std::string name;
+  uint64_t bytes = 0;
+  std::string region; // flash (code, constants), ram (zero-initialized),
+                      // flash+ram (initialized data)
+};
+
+/// Measured kernel times: the runner's --profile of the same model and
+/// flags built with --instrument-kernels (mean per run).
+struct KernelProfile {
+  std::string file; // its name
+  int64_t runs = 0;
+  double totalUs = 0;
+  std::vector<double> kernelUs; // by kernel number
+};
+
 struct Report {
-  std::string model;  // the input file
+  std::string model;  // the input file's name
   std::string target; // the triple
+  std::vector<GraphOp> graph;
+  int64_t kernels = 0; // loop nests of the generated code
+  std::optional<KernelProfile> profile;
+  std::optional<MemorySection> memory;
+  std::vector<ObjectSectionSize> sections;
   std::optional<QuantizationSection> quantization;
 };
 
@@ -70,6 +125,10 @@ llvm::json::Value toJSON(const Report &report);
 
 /// Writes the JSON form.
 void writeReportJSON(const Report &report, llvm::raw_ostream &os);
+
+/// The self-contained page: the graph, the memory plan as a timeline, the
+/// per-layer cost, the sizes (no script, no network: inline SVG).
+void writeReportHTML(const Report &report, llvm::raw_ostream &os);
 
 /// The readable form (`-v`).
 void printReport(const Report &report, llvm::raw_ostream &os);

@@ -152,6 +152,22 @@ void edgert_set_parallel_for(edgert_parallel_for_fn_t fn, void *user);
  * or split by the installed parallel_for. */
 void edgert_parallel_for(int64_t count, edgert_task_fn_t task, void *context);
 
+/* ---- kernel marks (profiling) --------------------------------------------
+ * Code compiled with `edgec --instrument-kernels` calls edgert_kernel_mark(k)
+ * before its kernel k (k = 0, 1, ...: the kernels edgec's report numbers
+ * k0, k1, ...) and edgert_kernel_mark(-1) when a run ends. By default the
+ * marks do nothing; a profiler installs a hook that sees each one (the
+ * runner's --profile times the kernels with it). Code compiled without the
+ * flag never calls it. */
+typedef void (*edgert_kernel_hook_fn_t)(void *user, int32_t kernel);
+
+/* Installs `hook` (NULL: none, the default) for every model of the process.
+ * Not thread-safe: call it before runs start, not during one. */
+void edgert_set_kernel_hook(edgert_kernel_hook_fn_t hook, void *user);
+
+/* Called by instrumented code: forwards `kernel` to the installed hook. */
+void edgert_kernel_mark(int32_t kernel);
+
 #ifdef __cplusplus
 }
 #endif

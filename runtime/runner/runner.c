@@ -10,6 +10,8 @@
 
 #define WARMUP_RUNS 3
 #define MAX_BENCHMARK_RUNS 10000000L
+#define PROFILE_RUNS 100
+#define PROFILE_MAX_KERNELS 65536
 /* Most threads --threads accepts (edgert_threads' EDGERT_THREADS_MAX). */
 #define EDGERT_THREADS_LIMIT 64
 
@@ -171,7 +173,7 @@ edgert_status_t edgert_tensor_read_file(const char *path,
 static void print_usage(const edgert_model_t *m, const char *argv0) {
   int32_t i;
   printf("usage: %s [--input=FILE]... [--output-dir=DIR] [--benchmark=N] "
-         "[--threads=N]\n"
+         "[--threads=N] [--profile=FILE.json]\n"
          "Runs the model '%s' compiled by edgec.\n"
          "  --input=FILE      a .npy or ONNX TensorProto (.pb) file per graph "
          "input,\n"
@@ -182,9 +184,15 @@ static void print_usage(const edgert_model_t *m, const char *argv0) {
          "  --threads=N       run the kernels on N threads (default: the %u "
          "the\n"
          "                    model was compiled for with edgec --threads)\n"
+         "  --profile=FILE    time each kernel over the --benchmark runs (or "
+         "%d)\n"
+         "                    and write them as JSON for edgec "
+         "--profile-input=\n"
+         "                    (needs a model built with edgec "
+         "--instrument-kernels)\n"
          "  --help            show this help\n",
          argv0, m->name ? m->name : "?", WARMUP_RUNS,
-         m->threads > 1 ? (unsigned)m->threads : 1u);
+         m->threads > 1 ? (unsigned)m->threads : 1u, PROFILE_RUNS);
   for (i = 0; i < m->num_inputs; ++i) {
     char shape[256];
     edgert_internal_shape_string(m->inputs[i].rank, m->inputs[i].shape, shape,
@@ -358,6 +366,7 @@ typedef struct {
   const char *output_dir;
   long benchmark;
   int32_t threads; /* 0: the model's */
+  const char *profile;
 } options_t;
 
 /* Returns -1 to continue, or an exit code (0 after --help, 1 on error). */
@@ -414,6 +423,12 @@ static int parse_options(const edgert_model_t *m, int argc, char **argv,
         return 1;
       }
       o->threads = (int32_t)threads;
+    } else if (strcmp(a, "--profile") == 0 || strcmp(a, "--profile=") == 0) {
+      fprintf(stderr,
+              "error: option '--profile' needs a value: --profile=FILE.json\n");
+      return 1;
+    } else if (strncmp(a, "--profile=", 10) == 0) {
+      o->profile = a + 10;
     } else if (a[0] == '-') {
       fprintf(stderr, "error: unknown option '%s' (see --help)\n", a);
       return 1;
@@ -493,6 +508,83 @@ static int run_benchmark(const edgert_model_t *m, long runs,
          "mean_us=%.3f\n",
          m->name ? m->name : "?", runs, median, times[0], sum / (double)runs);
   free(times);
+  return 1;
+}
+
+/* --profile: the time from each kernel mark to the next, summed per kernel. */
+typedef struct {
+  double *total_us; /* PROFILE_MAX_KERNELS entries */
+  int32_t kernels;  /* 1 + the highest kernel seen */
+  int32_t current;  /* -1: between runs */
+  double since;
+  long marks;
+} profile_t;
+
+static void profile_hook(void *user, int32_t kernel) {
+  profile_t *p = (profile_t *)user;
+  double now = edgert_platform_now_us();
+  if (p->current >= 0)
+    p->total_us[p->current] += now - p->since;
+  p->current = kernel >= 0 && kernel < PROFILE_MAX_KERNELS ? kernel : -1;
+  if (p->current >= p->kernels)
+    p->kernels = p->current + 1;
+  p->since = now;
+  ++p->marks;
+}
+
+static int run_profile(const edgert_model_t *m, long runs, const char *path,
+                       const void *const *inputs, void *const *outputs,
+                       void *arena) {
+  profile_t p;
+  long k;
+  int32_t i;
+  double sum = 0;
+  FILE *f;
+  edgert_status_t st = EDGERT_OK;
+  memset(&p, 0, sizeof p);
+  p.current = -1;
+  p.total_us = (double *)calloc(PROFILE_MAX_KERNELS, sizeof(double));
+  if (p.total_us == NULL) {
+    fprintf(stderr, "error: out of memory\n");
+    return 0;
+  }
+  edgert_set_kernel_hook(profile_hook, &p);
+  for (k = 0; k < runs && st == EDGERT_OK; ++k)
+    st = edgert_run(m, inputs, outputs, arena);
+  edgert_set_kernel_hook(NULL, NULL);
+  if (st != EDGERT_OK || p.marks == 0) {
+    if (st != EDGERT_OK)
+      fprintf(stderr, "error: %s\n", edgert_status_message(st));
+    else
+      fprintf(stderr, "error: --profile: model '%s' has no kernel marks "
+                      "(compile it with edgec --instrument-kernels)\n",
+              m->name ? m->name : "?");
+    free(p.total_us);
+    return 0;
+  }
+  f = fopen(path, "w");
+  if (f == NULL) {
+    fprintf(stderr, "error: cannot write '%s'\n", path);
+    free(p.total_us);
+    return 0;
+  }
+  for (i = 0; i < p.kernels; ++i)
+    sum += p.total_us[i];
+  fprintf(f, "{\n  \"edgec_profile\": 1,\n  \"model\": \"%s\",\n"
+             "  \"runs\": %ld,\n  \"total_us\": %.3f,\n  \"kernels\": [",
+          m->name ? m->name : "", runs, sum / (double)runs);
+  for (i = 0; i < p.kernels; ++i)
+    fprintf(f, "%s\n    {\"kernel\": %d, \"us\": %.3f}", i ? "," : "",
+            (int)i, p.total_us[i] / (double)runs);
+  fprintf(f, "\n  ]\n}\n");
+  free(p.total_us);
+  if (fclose(f) != 0) {
+    fprintf(stderr, "error: cannot write '%s'\n", path);
+    return 0;
+  }
+  printf("profile: model=%s runs=%ld kernels=%d total_us=%.3f -> %s\n",
+         m->name ? m->name : "?", runs, (int)p.kernels, sum / (double)runs,
+         path);
   return 1;
 }
 
@@ -616,10 +708,14 @@ int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
       !run_benchmark(m, o.benchmark, (const void *const *)in_ptrs, out_ptrs,
                      arena))
     goto done;
+  if (o.profile != NULL &&
+      !run_profile(m, o.benchmark > 0 ? o.benchmark : PROFILE_RUNS, o.profile,
+                   (const void *const *)in_ptrs, out_ptrs, arena))
+    goto done;
   if (o.output_dir != NULL) {
     if (!write_outputs(m, o.output_dir, out_ptrs))
       goto done;
-  } else if (o.benchmark == 0) {
+  } else if (o.benchmark == 0 && o.profile == NULL) {
     for (i = 0; i < m->num_outputs; ++i)
       print_output(i, &m->outputs[i], out_ptrs[i]);
   }

@@ -145,3 +145,18 @@ void edgert_parallel_for(int64_t count, edgert_task_fn_t task, void *context) {
   else
     g_parallel_for(g_parallel_user, count, task, context);
 }
+
+/* ---- kernel marks --------------------------------------------------------- */
+
+static edgert_kernel_hook_fn_t g_kernel_hook;
+static void *g_kernel_user;
+
+void edgert_set_kernel_hook(edgert_kernel_hook_fn_t hook, void *user) {
+  g_kernel_hook = hook;
+  g_kernel_user = user;
+}
+
+void edgert_kernel_mark(int32_t kernel) {
+  if (g_kernel_hook != NULL)
+    g_kernel_hook(g_kernel_user, kernel);
+}

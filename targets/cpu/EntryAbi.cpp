@@ -13,6 +13,8 @@
 //===----------------------------------------------------------------------===//
 #include "targets/cpu/Passes.h"
 
+#include "dialects/Edge/IR/EdgeOps.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 namespace edgec {
@@ -50,6 +52,8 @@ struct FinalizeEntryPass
           module->setAttr(name, size);
           func->removeAttr(name);
         }
+      // The plan served the report (read after the bufferized phase).
+      func->removeAttr(edge::kMemoryPlanAttrName);
       for (unsigned i = 0; i < func.getNumArguments(); ++i)
         func.setArgAttrs(i, DictionaryAttr::get(&getContext()));
       for (unsigned i = 0; i < func.getNumResults(); ++i)

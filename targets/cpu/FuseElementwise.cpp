@@ -113,11 +113,10 @@ struct IterateInInputLayout : OpRewritePattern<linalg::GenericOp> {
     for (OpOperand *in : g.getDpsInputOperands())
       maps.push_back(g.getMatchingIndexingMap(in).compose(inverse));
     maps.push_back(AffineMap::getMultiDimIdentityMap(n, getContext()));
-    SmallVector<int64_t> shape =
-        applyPermutationMap(perm, outType.getShape());
+    SmallVector<int64_t> shape = applyPermutationMap(perm, outType.getShape());
     Location loc = g.getLoc();
-    Value empty = tensor::EmptyOp::create(rewriter, loc, shape,
-                                          outType.getElementType());
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, shape, outType.getElementType());
     auto inLayout = linalg::GenericOp::create(
         rewriter, loc, TypeRange{empty.getType()}, g.getDpsInputs(),
         ValueRange{empty}, maps, g.getIteratorTypesArray());
@@ -221,8 +220,7 @@ struct FillOnlyTheBorder : OpRewritePattern<linalg::FillOp> {
 /// scaled instead, W'[kh, kw, c, f] = W[kh, kw, c, f] * s[c] (a batch of
 /// one). The same sums, a rounding apart; a C x F multiply per run instead
 /// of a pass over the whole activation.
-struct ScaleFilterInsteadOfInput
-    : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
+struct ScaleFilterInsteadOfInput : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::Conv2DNhwcHwcfOp conv,
                                 PatternRewriter &rewriter) const override {
@@ -240,8 +238,7 @@ struct ScaleFilterInsteadOfInput
     Block &body = gate.getRegion().front();
     auto yield = cast<linalg::YieldOp>(body.getTerminator());
     auto mul = yield.getOperand(0).getDefiningOp<arith::MulFOp>();
-    if (body.getOperations().size() != 2 || !mul ||
-        mul->getBlock() != &body)
+    if (body.getOperations().size() != 2 || !mul || mul->getBlock() != &body)
       return failure();
     // Which input is x (read whole) and which is the per-channel scale.
     OpOperand *x = nullptr, *scale = nullptr;
@@ -310,12 +307,12 @@ struct SliceBeforeDataMovement : OpRewritePattern<tensor::ExtractSliceOp> {
     // Every user takes a part (a slice, or a reshape on the way to one):
     // no element is moved twice once they all have moved.
     if (!copy || !isDataMovement(copy) ||
-        !llvm::all_of(copy->getUsers(),
-                      [](Operation *user) {
-                        return isa<tensor::ExtractSliceOp,
-                                   tensor::CollapseShapeOp,
-                                   tensor::ExpandShapeOp>(user);
-                      }) ||
+        !llvm::all_of(
+            copy->getUsers(),
+            [](Operation *user) {
+              return isa<tensor::ExtractSliceOp, tensor::CollapseShapeOp,
+                         tensor::ExpandShapeOp>(user);
+            }) ||
         !slice.hasUnitStride() ||
         slice.getSourceType().getRank() != slice.getResultType().getRank())
       return failure();
@@ -334,9 +331,9 @@ struct SliceBeforeDataMovement : OpRewritePattern<tensor::ExtractSliceOp> {
     Location loc = slice.getLoc();
     Value source = tensor::ExtractSliceOp::create(
         rewriter, loc, copy.getDpsInputs()[0], offsets, sizes, strides);
-    Value init = tensor::EmptyOp::create(rewriter, loc,
-                                         slice.getResultType().getShape(),
-                                         slice.getResultType().getElementType());
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, slice.getResultType().getShape(),
+                                slice.getResultType().getElementType());
     auto moved = linalg::GenericOp::create(
         rewriter, loc, TypeRange{slice.getResultType()}, ValueRange{source},
         ValueRange{init}, copy.getIndexingMapsArray(),
@@ -416,15 +413,31 @@ struct SliceBeforeReshape : OpRewritePattern<tensor::ExtractSliceOp> {
       rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
           slice, slice.getResultType(), part, groups);
     } else {
-      part = tensor::ExtractSliceOp::create(
-          rewriter, loc, source, attrs(mergedOffsets), attrs(mergedSizes),
-          attrs(ones));
+      part = tensor::ExtractSliceOp::create(rewriter, loc, source,
+                                            attrs(mergedOffsets),
+                                            attrs(mergedSizes), attrs(ones));
       rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
           slice, slice.getResultType(), part, groups);
     }
     return success();
   }
 };
+
+/// `control`, and where it lets a producer fuse into its consumer, the
+/// consumer's location (which the fused op takes) also names the producer's
+/// ONNX nodes: the report shows which nodes became one kernel.
+linalg::ControlFusionFn namingFused(linalg::ControlFusionFn control) {
+  return [control](OpOperand *operand) {
+    if (!control(operand))
+      return false;
+    Operation *consumer = operand->getOwner();
+    Location producer = operand->get().getDefiningOp()->getLoc();
+    if (producer != consumer->getLoc())
+      consumer->setLoc(FusedLoc::get(consumer->getContext(),
+                                     {producer, consumer->getLoc()}));
+    return true;
+  };
+}
 
 struct FuseElementwisePass
     : edgec::impl::EdgeCpuFuseElementwiseBase<FuseElementwisePass> {
@@ -448,7 +461,8 @@ struct FuseElementwisePass
         return false;
       return producer->hasOneUse();
     };
-    linalg::populateElementwiseOpsFusionPatterns(patterns, control);
+    linalg::populateElementwiseOpsFusionPatterns(patterns,
+                                                 namingFused(control));
     linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
@@ -474,12 +488,12 @@ struct FuseElementwisePass
     };
     linalg::populateFoldReshapeOpsByExpansionPatterns(movePatterns, movesData);
     linalg::populateElementwiseOpsFusionPatterns(
-        movePatterns, [](OpOperand *operand) {
+        movePatterns, namingFused([](OpOperand *operand) {
           auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
           auto consumer = dyn_cast<linalg::GenericOp>(operand->getOwner());
           return producer && consumer && isDataMovement(producer) &&
                  isDataMovement(consumer) && producer->hasOneUse();
-        });
+        }));
     linalg::GenericOp::getCanonicalizationPatterns(movePatterns, ctx);
     FrozenRewritePatternSet moves(std::move(movePatterns));
     for (int round = 0; round < 3; ++round) {
@@ -500,11 +514,11 @@ struct FuseElementwisePass
     RewritePatternSet layoutPatterns(ctx);
     layoutPatterns.add<IterateInInputLayout>(ctx);
     linalg::populateElementwiseOpsFusionPatterns(
-        layoutPatterns, [](OpOperand *operand) {
+        layoutPatterns, namingFused([](OpOperand *operand) {
           auto producer = operand->get().getDefiningOp<linalg::GenericOp>();
           return producer && isDataMovement(producer) &&
                  fusesDataMovement(operand);
-        });
+        }));
     linalg::GenericOp::getCanonicalizationPatterns(layoutPatterns, ctx);
     if (failed(
             applyPatternsGreedily(getOperation(), std::move(layoutPatterns))))

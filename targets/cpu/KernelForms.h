@@ -25,6 +25,10 @@ constexpr const char *kLoweringConfigAttrName = "edge.lowering_config";
 /// iteration count, the work edge-cpu-outline-parallel weighs.
 constexpr const char *kParallelAttrName = "edge.parallel";
 
+/// The number edge-cpu-number-kernels gives each kernel of the generated
+/// code (a top-level op of the entry function that computes).
+constexpr const char *kKernelAttrName = "edge.kernel";
+
 /// The forms a lowering config may name.
 constexpr const char *kConv2DForm = "conv_2d_nhwc_hwcf";
 constexpr const char *kDepthwiseForm = "depthwise_conv_2d_nhwc_hwc";

@@ -262,3 +262,28 @@ def EdgeCpuFinalizeEntry : Pass<"edge-cpu-finalize-entry", "mlir::ModuleOp"> {
 }
 
 #endif
+
+def EdgeCpuNumberKernels : Pass<"edge-cpu-number-kernels", "mlir::ModuleOp"> {
+  let summary = "Number the kernels of each public function (edge.kernel)";
+  let description = [{
+    Each top-level op of a public function that computes (a linalg op, or a
+    loop nest holding linalg ops or loops) gets `edge.kernel = k`, k
+    counting from 0 in program order: the numbers the report and the
+    instrumented code's kernel marks use. Runs at the end of the kernels
+    phase.
+  }];
+}
+
+def EdgeCpuInstrumentKernels
+    : Pass<"edge-cpu-instrument-kernels", "mlir::ModuleOp"> {
+  let summary = "Call edgert_kernel_mark(k) before each numbered kernel";
+  let description = [{
+    `edgec --instrument-kernels`: before each top-level op of a public
+    function marked `edge.kernel = k`, a call `edgert_kernel_mark(k)`, and
+    `edgert_kernel_mark(-1)` before each return (the runtime forwards them
+    to the profiler an application installs; the runner's `--profile`
+    times each kernel). Runs before the parallel loops are outlined.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::func::FuncDialect"];
+}

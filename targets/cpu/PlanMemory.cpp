@@ -129,9 +129,8 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
         alloc->moveBefore(top);
         position[alloc] = position[top];
         // One buffer for every iteration: they can no longer run at once.
-        top->walk([](Operation *op) {
-          op->removeAttr(edgec::kParallelAttrName);
-        });
+        top->walk(
+            [](Operation *op) { op->removeAttr(edgec::kParallelAttrName); });
       }
       buffers.push_back({alloc, byteSize(alloc.getType())});
     }
@@ -143,7 +142,8 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
     OpBuilder builder(func.getContext());
     for (memref::AllocOp alloc : nested) {
       builder.setInsertionPointToStart(&body);
-      auto alloca = memref::AllocaOp::create(builder, alloc.getLoc(), alloc.getType());
+      auto alloca =
+          memref::AllocaOp::create(builder, alloc.getLoc(), alloc.getType());
       alloc.replaceAllUsesWith(alloca.getResult());
       alloc.erase();
     }
@@ -276,18 +276,21 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
 
     // The arena becomes the trailing argument; buffers become views of it.
     auto arenaType = MemRefType::get({total}, builder.getI8Type());
-    if (failed(func.insertArgument(func.getNumArguments(), arenaType,
-                                   builder.getDictionaryAttr(
-                                       {builder.getNamedAttr(
-                                           "edge.arena", builder.getUnitAttr())}),
-                                   func.getLoc())))
+    if (failed(func.insertArgument(
+            func.getNumArguments(), arenaType,
+            builder.getDictionaryAttr(
+                {builder.getNamedAttr("edge.arena", builder.getUnitAttr())}),
+            func.getLoc())))
       return failure();
     Value arena = body.getArguments().back();
-    for (Buffer &b : buffers) {
+    for (auto [index, b] : llvm::enumerate(buffers)) {
       builder.setInsertionPoint(b.alloc);
-      Value offset = arith::ConstantIndexOp::create(builder, b.alloc.getLoc(), b.offset);
-      auto view = memref::ViewOp::create(builder, b.alloc.getLoc(), b.alloc.getType(),
-                                         arena, offset, ValueRange{});
+      Value offset =
+          arith::ConstantIndexOp::create(builder, b.alloc.getLoc(), b.offset);
+      auto view =
+          memref::ViewOp::create(builder, b.alloc.getLoc(), b.alloc.getType(),
+                                 arena, offset, ValueRange{});
+      view->setAttr(edge::kBufferAttrName, builder.getI64IntegerAttr(index));
       b.alloc.replaceAllUsesWith(view.getResult());
       b.alloc.erase();
     }
@@ -299,6 +302,16 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
     // The most bytes live at one point: no plan can use less, so the arena
     // is measured against it.
     func->setAttr("edge.arena_live_peak", builder.getI64IntegerAttr(peak));
+    // The plan itself, for the report's memory timeline; each buffer's
+    // view carries its index (edge.buffer), whose location names the node.
+    SmallVector<Attribute> plan;
+    for (const Buffer &b : buffers)
+      plan.push_back(builder.getDictionaryAttr(
+          {builder.getNamedAttr("offset", builder.getI64IntegerAttr(b.offset)),
+           builder.getNamedAttr("bytes", builder.getI64IntegerAttr(b.bytes)),
+           builder.getNamedAttr("start", builder.getI64IntegerAttr(b.start)),
+           builder.getNamedAttr("end", builder.getI64IntegerAttr(b.end))}));
+    func->setAttr(edge::kMemoryPlanAttrName, builder.getArrayAttr(plan));
     return success();
   }
 };

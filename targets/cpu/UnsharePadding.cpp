@@ -49,8 +49,7 @@ bool borderChain(Value v, SetVector<Operation *> &ops) {
     if (!fill.hasPureTensorSemantics())
       return false;
   for (Value operand : def->getOperands())
-    if (isa<RankedTensorType>(operand.getType()) &&
-        !borderChain(operand, ops))
+    if (isa<RankedTensorType>(operand.getType()) && !borderChain(operand, ops))
       return false;
   ops.insert(def);
   return true;
@@ -70,9 +69,8 @@ struct UnsharePaddingPass
       // Only a padded tensor whose border the chain fills (one fill at
       // least) and that another insertion also writes into.
       if (!borderChain(dest, chain) ||
-          !llvm::any_of(chain, [](Operation *op) {
-            return isa<linalg::FillOp>(op);
-          }) ||
+          !llvm::any_of(
+              chain, [](Operation *op) { return isa<linalg::FillOp>(op); }) ||
           llvm::count_if(dest.getUsers(), [](Operation *user) {
             return isa<tensor::InsertSliceOp>(user);
           }) < 2)
@@ -144,9 +142,10 @@ struct UnsharePaddingPass
       auto empty = fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>();
       for (OpOperand *use : llvm::drop_begin(inits)) {
         Operation *user = use->getOwner();
-        if (!llvm::all_of(empty->getOperands(), [&](Value size) {
-              return dominance.properlyDominates(size, user);
-            }) ||
+        if (!llvm::all_of(empty->getOperands(),
+                          [&](Value size) {
+                            return dominance.properlyDominates(size, user);
+                          }) ||
             !dominance.properlyDominates(fill.getInputs()[0], user))
           continue;
         OpBuilder b(user);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -151,3 +152,23 @@ TEST(Abi, DescriptorLayout) {
 }
 
 } // namespace
+
+// Kernel marks reach the installed hook with its user pointer, in order;
+// with no hook (the default, and after removing it) they do nothing.
+TEST(KernelMarks, ForwardedToTheHook) {
+  struct Seen {
+    std::vector<int32_t> kernels;
+  } seen;
+  edgert_kernel_mark(7); // no hook: nothing happens
+  edgert_set_kernel_hook(
+      [](void *user, int32_t kernel) {
+        static_cast<Seen *>(user)->kernels.push_back(kernel);
+      },
+      &seen);
+  edgert_kernel_mark(0);
+  edgert_kernel_mark(1);
+  edgert_kernel_mark(-1);
+  edgert_set_kernel_hook(nullptr, nullptr);
+  edgert_kernel_mark(2);
+  EXPECT_EQ(seen.kernels, (std::vector<int32_t>{0, 1, -1}));
+}

@@ -18,106 +18,144 @@ int main(int argc, char **argv) {
   if (auto it = cl::getRegisteredOptions().find("threads");
       it != cl::getRegisteredOptions().end())
     it->second->setArgStr("llvm-threads");
-  cl::OptionCategory cat("edgec options");
+  // The flags in groups, as clang's reference lists them.
+  cl::OptionCategory outputCat("Output", "What edgec writes, and where");
+  cl::OptionCategory targetCat("Target", "The machine the code is for");
+  cl::OptionCategory codegenCat(
+      "Code generation", "How the model is compiled: optimization, threads, "
+                         "memory, sections");
+  cl::OptionCategory inputCat("Model inputs",
+                              "Shapes and values fixed at compile time");
+  cl::OptionCategory quantCat(
+      "Quantization", "Post-training quantization (docs/quantization.md)");
+  cl::OptionCategory diagCat("Diagnostics and reports",
+                             "What edgec tells about the compilation");
+  cl::OptionCategory phaseCat("Compiler phases",
+                              "Stop after, or start from, a phase's MLIR");
   cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"),
-                             cl::cat(cat));
+                             cl::cat(outputCat));
   cl::opt<bool> printTargets("print-targets",
                              cl::desc("List the targets and their CPUs"),
-                             cl::cat(cat));
-  cl::opt<std::string> output("o", cl::desc("Output file"), cl::value_desc("path"),
-                              cl::cat(cat));
-  cl::opt<std::string> emit("emit",
-                            cl::desc("What to write: obj (default, plus a .h), "
-                                     "lib (model + runtime archive), exe, shared, mlir, llvm, asm"),
-                            cl::init("obj"), cl::cat(cat));
+                             cl::cat(targetCat));
+  cl::opt<std::string> output("o", cl::desc("Output file"),
+                              cl::value_desc("path"), cl::cat(outputCat));
+  cl::opt<std::string> emit(
+      "emit",
+      cl::desc("What to write: obj (default, plus a .h), "
+               "lib (model + runtime archive), exe, shared, mlir, llvm, asm"),
+      cl::init("obj"), cl::value_desc("kind"), cl::cat(outputCat));
   // cl::desc keeps a StringRef: the text must outlive the option.
   const std::string compileToDesc =
       "Stop after a phase and print its MLIR: " + edgec::phaseList();
   cl::opt<std::string> compileTo("compile-to", cl::desc(compileToDesc),
-      cl::cat(cat));
+                                 cl::value_desc("phase"), cl::cat(phaseCat));
   cl::opt<std::string> compileFrom(
       "compile-from",
       cl::desc("The input is the .mlir printed by --compile-to=PHASE (maybe "
                "edited, or transformed by edgec-opt): finish it from there"),
-      cl::cat(cat));
-  cl::opt<std::string> triple("target", cl::desc("Target triple (default: host)"),
-                              cl::cat(cat));
+      cl::value_desc("phase"), cl::cat(phaseCat));
+  cl::opt<std::string> triple("target",
+                              cl::desc("Target triple (default: host)"),
+                              cl::value_desc("triple"), cl::cat(targetCat));
   cl::opt<std::string> mcpu("mcpu", cl::desc("Target CPU (default: host)"),
-                            cl::cat(cat));
-  cl::opt<std::string> mattr("mattr", cl::desc("Target features, e.g. +avx2,-avx512f"),
-                             cl::cat(cat));
+                            cl::value_desc("cpu"), cl::cat(targetCat));
+  cl::opt<std::string> mattr(
+      "mattr", cl::desc("Target features, e.g. +avx2,-avx512f"),
+      cl::value_desc("+feature,-feature"), cl::cat(targetCat));
   cl::opt<char> optLevel("O", cl::desc("Optimization level 0-3 (default 2)"),
-                         cl::Prefix, cl::init('2'), cl::cat(cat));
-  cl::opt<std::string> name("name", cl::desc("C prefix of the generated symbols"),
-                            cl::init("model"), cl::cat(cat));
+                         cl::Prefix, cl::init('2'), cl::value_desc("0-3"),
+                         cl::cat(codegenCat));
+  cl::opt<std::string> name(
+      "name", cl::desc("C prefix of the generated symbols"), cl::init("model"),
+      cl::value_desc("identifier"), cl::cat(outputCat));
   cl::opt<std::string> weightsSection(
       "weights-section",
       cl::desc("Section of the constant weights (default .edgec.weights)"),
-      cl::init(".edgec.weights"), cl::cat(cat));
+      cl::init(".edgec.weights"), cl::value_desc("section"),
+      cl::cat(codegenCat));
   cl::opt<std::string> arenaSection(
       "arena-section",
       cl::desc("Define <name>_arena, the scratch arena, in this section"),
-      cl::cat(cat));
+      cl::value_desc("section"), cl::cat(codegenCat));
   cl::list<std::string> inputValues(
       "input-value",
       cl::desc("Fix an input's value at compile time: NAME=FILE.npy "
                "(repeatable; the input becomes a constant)"),
-      cl::cat(cat));
+      cl::value_desc("NAME=FILE.npy"), cl::cat(inputCat));
   cl::list<std::string> inputShapes(
-      "input-shape", cl::desc("Fix an input's shape: NAME=D0xD1x... (repeatable)"),
-      cl::cat(cat));
+      "input-shape",
+      cl::desc("Fix an input's shape: NAME=D0xD1x... (repeatable)"),
+      cl::value_desc("NAME=D0xD1x..."), cl::cat(inputCat));
   cl::opt<std::string> quantize(
       "quantize",
       cl::desc("Post-training quantization: int8, int16x8 (int16 activations, "
                "int8 weights) or mixed (int8, sensitive layers int16/float)"),
-      cl::cat(cat));
+      cl::value_desc("int8|int16x8|mixed"), cl::cat(quantCat));
   cl::opt<std::string> calibration(
       "calibration",
       cl::desc("Calibration samples: a folder (one subfolder of input_<i>.npy "
                "per sample, or .npy files for one input) or an .npz"),
-      cl::value_desc("DIR|FILE.npz"), cl::cat(cat));
+      cl::value_desc("DIR|FILE.npz"), cl::cat(quantCat));
   cl::opt<std::string> calibrationMethod(
       "calibration-method",
       cl::desc("Activation ranges: minmax (default), percentile (99.99%) or "
                "entropy (KL divergence)"),
-      cl::init("minmax"), cl::cat(cat));
+      cl::init("minmax"), cl::value_desc("minmax|percentile|entropy"),
+      cl::cat(quantCat));
   cl::list<std::string> keepFloat(
       "keep-float", cl::desc("ONNX nodes to leave in float (comma-separated)"),
-      cl::CommaSeparated, cl::value_desc("NODE,..."), cl::cat(cat));
+      cl::CommaSeparated, cl::value_desc("NODE,..."), cl::cat(quantCat));
   cl::opt<double> minSqnr(
       "min-sqnr",
       cl::desc("--quantize=mixed: the output SQNR every calibration sample "
                "must reach, in dB (default 30)"),
-      cl::init(30.0), cl::cat(cat));
-  cl::opt<std::string> report(
-      "report", cl::desc("Write what the compilation chose (quantization) as JSON"),
-      cl::value_desc("FILE.json"), cl::cat(cat));
+      cl::init(30.0), cl::value_desc("dB"), cl::cat(quantCat));
+  cl::list<std::string> report(
+      "report",
+      cl::desc("Write the report: FILE.html a self-contained page (graph, "
+               "memory timeline, per-layer cost, flash and RAM), any other "
+               "name the JSON (repeatable)"),
+      cl::value_desc("FILE.html|FILE.json"), cl::cat(diagCat));
+  cl::opt<std::string> profileInput(
+      "profile-input",
+      cl::desc("Measured kernel times for the report: the JSON the runner's "
+               "--profile wrote for the same model and flags built with "
+               "--instrument-kernels"),
+      cl::value_desc("FILE.json"), cl::cat(diagCat));
+  cl::opt<bool> instrumentKernels(
+      "instrument-kernels",
+      cl::desc("Call edgert_kernel_mark(k) before each kernel, for a "
+               "profiler (the runner's --profile)"),
+      cl::cat(codegenCat));
   cl::opt<bool> verbose(
       "v",
       cl::desc("Print each phase with its time, the remarks and the report"),
-      cl::cat(cat));
+      cl::cat(diagCat));
   cl::opt<bool> remarks(
       "remarks", cl::desc("Report each kernel left to scalar code, and why"),
-      cl::cat(cat));
+      cl::cat(diagCat));
   cl::opt<int> threads(
       "threads",
       cl::desc("Split the large kernels over N workers through the runtime's "
                "edgert_parallel_for (default 1: serial code)"),
-      cl::value_desc("N"), cl::init(1), cl::cat(cat));
+      cl::value_desc("N"), cl::init(1), cl::cat(codegenCat));
   cl::opt<std::string> memory(
       "memory",
       cl::desc("The arena against time: default (one layer at a time) or min "
                "(the first layers also run over row bands, recomputing their "
                "overlaps)"),
-      cl::value_desc("default|min"), cl::init("default"), cl::cat(cat));
-  cl::HideUnrelatedOptions(cat);
+      cl::value_desc("default|min"), cl::init("default"), cl::cat(codegenCat));
+  cl::HideUnrelatedOptions({&outputCat, &targetCat, &codegenCat, &inputCat,
+                            &quantCat, &diagCat, &phaseCat});
+  cl::SetVersionPrinter([](raw_ostream &os) { edgec::printVersion(os); });
   cl::ParseCommandLineOptions(argc, argv, "edgec: ONNX to native code\n");
   if (printTargets) {
     edgec::printTargets(outs());
     return 0;
   }
   if (input.empty()) {
-    errs() << "edgec: error: no input model (usage: edgec model.onnx [options])\n";
+    errs()
+        << "edgec: error: no input model (usage: edgec model.onnx [options])\n";
     return 1;
   }
 
@@ -127,7 +165,8 @@ int main(int argc, char **argv) {
   options.name = name;
   if (weightsSection.empty() ||
       (arenaSection.getNumOccurrences() && arenaSection.empty())) {
-    errs() << "edgec: error: --" << (weightsSection.empty() ? "weights" : "arena")
+    errs() << "edgec: error: --"
+           << (weightsSection.empty() ? "weights" : "arena")
            << "-section needs a section name\n";
     return 1;
   }
@@ -201,7 +240,14 @@ int main(int argc, char **argv) {
   options.quantize.calibrationPath = calibration;
   options.quantize.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   options.quantize.minSqnrDb = minSqnr;
-  options.reportPath = report;
+  options.reportPaths.assign(report.begin(), report.end());
+  options.profileInputPath = profileInput;
+  options.instrumentKernels = instrumentKernels;
+  if (!options.profileInputPath.empty() && options.reportPaths.empty()) {
+    errs() << "edgec: error: --profile-input needs --report=FILE.html|json "
+              "(the report its times go into)\n";
+    return 1;
+  }
   for (const std::string &text : inputShapes) {
     edgec::InputShape shape;
     std::string error = edgec::parseInputShape(text, shape);

@@ -22,6 +22,14 @@ RankedTensorType edge::detail::tensorOf(Value v) {
   return dyn_cast<RankedTensorType>(v.getType());
 }
 
+void edge::nodeNames(Location loc, SmallVectorImpl<StringRef> &out) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    out.push_back(name.getName().getValue());
+  else if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location l : fused.getLocations())
+      nodeNames(l, out);
+}
+
 LogicalResult edge::detail::requireStatic(Loc loc, ValueRange values) {
   for (Value v : values)
     if (auto t = tensorOf(v); t && !t.hasStaticShape())
@@ -89,8 +97,9 @@ LogicalResult checkComputeOperands(Loc loc, Value input, Value weight,
     return sameElementType(loc, {input, weight, bias}, what);
   auto in = dyn_cast<quant::UniformQuantizedType>(qin);
   if (!in)
-    return emitOptionalError(loc, "Q5: the quantized input must be "
-                                  "quantized per tensor, got ",
+    return emitOptionalError(loc,
+                             "Q5: the quantized input must be "
+                             "quantized per tensor, got ",
                              qin);
   auto wt = tensorOf(weight);
   SmallVector<double> ws;
@@ -101,16 +110,17 @@ LogicalResult checkComputeOperands(Loc loc, Value input, Value weight,
   } else if (auto w = dyn_cast<quant::UniformQuantizedPerAxisType>(
                  wt.getElementType())) {
     if (w.getQuantizedDimension() != weightAxis)
-      return emitOptionalError(loc, "Q5: the weights must be quantized along "
-                                    "axis ",
-                               weightAxis, ", not ",
-                               w.getQuantizedDimension());
+      return emitOptionalError(loc,
+                               "Q5: the weights must be quantized along "
+                               "axis ",
+                               weightAxis, ", not ", w.getQuantizedDimension());
     if (llvm::any_of(w.getZeroPoints(), [](int64_t z) { return z != 0; }))
       return emitOptionalError(loc, "Q5: the weights' zero points must be 0");
     llvm::append_range(ws, w.getScales());
   } else {
-    return emitOptionalError(loc, "Q5: a quantized input needs quantized "
-                                  "weights, got ",
+    return emitOptionalError(loc,
+                             "Q5: a quantized input needs quantized "
+                             "weights, got ",
                              wt.getElementType());
   }
   if (!bias)
@@ -118,8 +128,9 @@ LogicalResult checkComputeOperands(Loc loc, Value input, Value weight,
   auto bt = tensorOf(bias);
   auto bq = dyn_cast<quant::QuantizedType>(bt.getElementType());
   if (!bq || bq.getStorageTypeIntegralWidth() != 32 || !bq.isSigned())
-    return emitOptionalError(loc, "Q5: the bias of a quantized op must be "
-                                  "int32 quantized, got ",
+    return emitOptionalError(loc,
+                             "Q5: the bias of a quantized op must be "
+                             "int32 quantized, got ",
                              bt.getElementType());
   SmallVector<double> bs;
   if (auto b = dyn_cast<quant::UniformQuantizedType>(bq))
@@ -310,12 +321,11 @@ LogicalResult ModOp::verify() {
   return success();
 }
 
-LogicalResult WhereOp::inferReturnTypes(MLIRContext *, Loc loc,
-                                        Adaptor adaptor,
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                         SmallVectorImpl<Type> &types) {
   auto x = tensorOf(adaptor.getX()), y = tensorOf(adaptor.getY());
-  if (failed(requireStatic(loc, {adaptor.getCondition(), adaptor.getX(),
-                                 adaptor.getY()})))
+  if (failed(requireStatic(
+          loc, {adaptor.getCondition(), adaptor.getX(), adaptor.getY()})))
     return failure();
   if (x.getElementType() != y.getElementType())
     return emitOptionalError(loc, "x and y must have one element type");
@@ -336,8 +346,9 @@ LogicalResult CastOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
     return emitOptionalError(loc, "requires a 'to' element type");
   if (auto mode = adaptor.getRoundModeAttr();
       mode && !parseE8M0Rounding(mode.getValue()))
-    return emitOptionalError(loc, "round_mode must be 'up', 'down' or "
-                                  "'nearest', not '",
+    return emitOptionalError(loc,
+                             "round_mode must be 'up', 'down' or "
+                             "'nearest', not '",
                              mode.getValue(), "'");
   types.push_back(tensorOf(adaptor.getInput()).clone(adaptor.getTo()));
   return success();
@@ -352,8 +363,9 @@ static LogicalResult checkLinearQuantParams(Loc loc, RankedTensorType in,
   auto scale = tensorOf(scaleValue);
   bool elementwise = scale.getRank() > 1 && scale.getShape() == in.getShape();
   if (scale.getRank() > 1 && !elementwise)
-    return emitOptionalError(loc, "the scale must be a scalar, 1-D, or of "
-                                  "the input's shape (",
+    return emitOptionalError(loc,
+                             "the scale must be a scalar, 1-D, or of "
+                             "the input's shape (",
                              shapeStr(in.getShape()), "), got ",
                              shapeStr(scale.getShape()));
   if (!elementwise && scale.getNumElements() != 1 &&
@@ -362,17 +374,17 @@ static LogicalResult checkLinearQuantParams(Loc loc, RankedTensorType in,
     return emitOptionalError(loc, "per-axis scale of ", scale.getNumElements(),
                              " entries does not match axis ", axis,
                              " of the input");
-  if (zp && (elementwise
-                 ? tensorOf(zp).getShape() != scale.getShape()
-                 : tensorOf(zp).getNumElements() != scale.getNumElements()))
+  if (zp &&
+      (elementwise ? tensorOf(zp).getShape() != scale.getShape()
+                   : tensorOf(zp).getNumElements() != scale.getNumElements()))
     return emitOptionalError(loc, "the zero point and the scale must have "
                                   "the same number of entries");
   return success();
 }
 
-LogicalResult
-QuantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc, Adaptor adaptor,
-                                   SmallVectorImpl<Type> &types) {
+LogicalResult QuantizeLinearOp::inferReturnTypes(MLIRContext *ctx, Loc loc,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
   auto in = tensorOf(adaptor.getInput());
   if (failed(checkLinearQuantParams(loc, in, adaptor.getScale(),
                                     adaptor.getZeroPoint(),
@@ -460,10 +472,9 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
 LogicalResult GemmOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
                                        SmallVectorImpl<Type> &types) {
   auto a = tensorOf(adaptor.getA()), b = tensorOf(adaptor.getB());
-  if (failed(checkComputeOperands(loc, adaptor.getA(), adaptor.getB(),
-                                  adaptor.getC(),
-                                  /*weightAxis=*/adaptor.getTransB() ? 0 : 1,
-                                  "A, B and C")))
+  if (failed(checkComputeOperands(
+          loc, adaptor.getA(), adaptor.getB(), adaptor.getC(),
+          /*weightAxis=*/adaptor.getTransB() ? 0 : 1, "A, B and C")))
     return failure();
   if (isa<quant::QuantizedType>(tensorOf(adaptor.getA()).getElementType()) &&
       (adaptor.getAlpha().convertToDouble() != 1.0 ||
@@ -851,8 +862,7 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, Loc loc, Adaptor adaptor,
     // First and last element read, without overflow (sizes <= dim).
     int64_t last = starts[d] + (sizes[d] - 1) * steps[d];
     if (sizes[d] > in.getDimSize(d) || starts[d] < 0 ||
-        starts[d] >= in.getDimSize(d) || last < 0 ||
-        last >= in.getDimSize(d))
+        starts[d] >= in.getDimSize(d) || last < 0 || last >= in.getDimSize(d))
       return emitOptionalError(loc, "C1: dim ", d, " reads outside the input");
   }
   types.push_back(in.clone(sizes));

@@ -34,6 +34,17 @@ constexpr int64_t kMaxElements = int64_t(1) << 31;
 /// of its own: a buffer of one band lives only within the iteration.
 constexpr const char *kPatchLoopAttrName = "edge.patch_loop";
 
+/// The arena plan edge-plan-memory leaves on the function for the report:
+/// one dictionary per arena buffer {offset, bytes, start, end}, the live
+/// range in op positions (program order); the buffer's memref.view carries
+/// its index in the plan as kBufferAttrName (its location names the node).
+constexpr const char *kMemoryPlanAttrName = "edge.memory_plan";
+constexpr const char *kBufferAttrName = "edge.buffer";
+
+/// The ONNX node names a location carries: the importer's NameLoc, several
+/// in a FusedLoc after a fusion.
+void nodeNames(mlir::Location loc, llvm::SmallVectorImpl<llvm::StringRef> &out);
+
 /// Checks constraints Q1-Q3 of a quantized tensor type (see EdgeOps.td),
 /// and Q4 against `expressed` when given; reports through `emitError`.
 mlir::LogicalResult

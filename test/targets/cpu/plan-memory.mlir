@@ -5,14 +5,16 @@
 // peak (the most bytes live at one point: %a or %c with %b) is 320 too.
 // CHECK-LABEL: func.func @plan
 // CHECK-SAME: (%[[IN:.+]]: memref<16xf32>, %[[OUT:.+]]: memref<16xf32>, %[[ARENA:.+]]: memref<320xi8> {edge.arena})
-// CHECK-SAME: attributes {edge.arena_live_peak = 320 : i64, edge.arena_size = 320 : i64}
+// CHECK-SAME: attributes {edge.arena_live_peak = 320 : i64, edge.arena_size = 320 : i64,
+// The plan, for the report: offsets, sizes and live ranges (op positions).
+// CHECK-SAME: edge.memory_plan = [{bytes = 256 : i64, end = 4 : i64, offset = 0 : i64, start = 2 : i64}, {bytes = 64 : i64, end = 8 : i64, offset = 256 : i64, start = 4 : i64}, {bytes = 64 : i64, end = 7 : i64, offset = 0 : i64, start = 6 : i64}]}
 // CHECK-NOT: memref.alloc
 // CHECK: %[[A_OFF:.+]] = arith.constant 0 : index
-// CHECK: memref.view %[[ARENA]][%[[A_OFF]]][] : memref<320xi8> to memref<64xf32>
+// CHECK: memref.view %[[ARENA]][%[[A_OFF]]][] {edge.buffer = 0 : i64} : memref<320xi8> to memref<64xf32>
 // CHECK: %[[B_OFF:.+]] = arith.constant 256 : index
-// CHECK: memref.view %[[ARENA]][%[[B_OFF]]][] : memref<320xi8> to memref<16xf32>
+// CHECK: memref.view %[[ARENA]][%[[B_OFF]]][] {edge.buffer = 1 : i64} : memref<320xi8> to memref<16xf32>
 // CHECK: %[[C_OFF:.+]] = arith.constant 0 : index
-// CHECK: memref.view %[[ARENA]][%[[C_OFF]]][] : memref<320xi8> to memref<16xf32>
+// CHECK: memref.view %[[ARENA]][%[[C_OFF]]][] {edge.buffer = 2 : i64} : memref<320xi8> to memref<16xf32>
 // CHECK-NOT: memref.dealloc
 func.func @plan(%in: memref<16xf32>, %out: memref<16xf32>) {
   %a = memref.alloc() : memref<64xf32>
@@ -56,8 +58,8 @@ func.func @nested(%in: memref<4xf32>) {
 // CHECK-LABEL: func.func @nested_large
 // CHECK-SAME: %[[ARENA:[^ ]+]]: memref<16384xi8> {edge.arena}
 // CHECK-NOT: memref.alloca
-// CHECK: memref.view %[[ARENA]][%c0{{.*}}] : memref<16384xi8> to memref<4096xf32>
-// CHECK: memref.view %[[ARENA]][%c0{{.*}}] : memref<16384xi8> to memref<2048xf32>
+// CHECK: memref.view %[[ARENA]][%c0{{.*}} : memref<16384xi8> to memref<4096xf32>
+// CHECK: memref.view %[[ARENA]][%c0{{.*}} : memref<16384xi8> to memref<2048xf32>
 // CHECK-NEXT: scf.for
 // CHECK-NOT: memref.alloc
 // One buffer now serves every iteration: the loops around it lose their
@@ -99,13 +101,13 @@ func.func @nested_large(%in: memref<2048xf32>, %out: memref<4096xf32>) {
 // CHECK-LABEL: func.func @patch_loop
 // CHECK-SAME: %[[ARENA:[^ ]+]]: memref<40960xi8> {edge.arena}
 // CHECK-SAME: edge.arena_live_peak = 40960
-// CHECK: %[[ACC:.+]] = memref.view %[[ARENA]][%c0{{.*}}] : memref<40960xi8> to memref<4096xf32>
+// CHECK: %[[ACC:.+]] = memref.view %[[ARENA]][%c0{{.*}} : memref<40960xi8> to memref<4096xf32>
 // CHECK: scf.for {{.*}} iter_args(%{{.+}} = %[[ACC]])
-// CHECK: memref.view %[[ARENA]][%c32768{{.*}}] : memref<40960xi8> to memref<2048xf32>
-// CHECK: memref.view %[[ARENA]][%c16384{{.*}}] : memref<40960xi8> to memref<4096xf32>
-// CHECK: memref.view %[[ARENA]][%c32768{{.*}}] : memref<40960xi8> to memref<2048xf32>
+// CHECK: memref.view %[[ARENA]][%c32768{{.*}} : memref<40960xi8> to memref<2048xf32>
+// CHECK: memref.view %[[ARENA]][%c16384{{.*}} : memref<40960xi8> to memref<4096xf32>
+// CHECK: memref.view %[[ARENA]][%c32768{{.*}} : memref<40960xi8> to memref<2048xf32>
 // CHECK-NEXT: scf.for
-// CHECK: memref.view %[[ARENA]][%c32768{{.*}}] : memref<40960xi8> to memref<2048xf32>
+// CHECK: memref.view %[[ARENA]][%c32768{{.*}} : memref<40960xi8> to memref<2048xf32>
 // CHECK: } {edge.patch_loop}
 func.func @patch_loop(%in: memref<2048xf32>, %out: memref<4096xf32>) {
   %c0 = arith.constant 0 : index
