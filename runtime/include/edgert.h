@@ -30,7 +30,8 @@ typedef enum edgert_status {
   EDGERT_ERR_IO,              /* a file could not be read or written */
   EDGERT_ERR_FORMAT,          /* a file is not a valid .npy / TensorProto */
   EDGERT_ERR_OUT_OF_MEMORY,   /* a host-side allocation failed (runner only) */
-  EDGERT_ERR_UNSUPPORTED      /* a valid but unsupported feature or type */
+  EDGERT_ERR_UNSUPPORTED,     /* a valid but unsupported feature or type */
+  EDGERT_ERR_ARENA_SIZE       /* arena smaller than arena_size (edgert_run_sized) */
 } edgert_status_t;
 
 /* A human-readable message for `status`. Returns a static string, never NULL
@@ -123,6 +124,15 @@ typedef struct edgert_model {
 edgert_status_t edgert_run(const edgert_model_t *model,
                            const void *const *inputs, void *const *outputs,
                            void *arena);
+
+/* edgert_run, for a caller that knows its arena's size: also returns
+ * EDGERT_ERR_ARENA_SIZE, running nothing, when arena_bytes is below the
+ * model's arena_size (an arena from a build for another model or flags).
+ * edgert_run skips that check. */
+edgert_status_t edgert_run_sized(const edgert_model_t *model,
+                                 const void *const *inputs,
+                                 void *const *outputs, void *arena,
+                                 uint64_t arena_bytes);
 
 /* ---- threads ------------------------------------------------------------
  * Code compiled with `edgec --threads=N` (N > 1) runs each large kernel as

@@ -27,6 +27,8 @@ const char *edgert_status_message(edgert_status_t status) {
     return "out of memory";
   case EDGERT_ERR_UNSUPPORTED:
     return "unsupported feature or element type";
+  case EDGERT_ERR_ARENA_SIZE:
+    return "the arena is smaller than the model's arena_size";
   }
   return "unknown status";
 }
@@ -97,6 +99,13 @@ const char *edgert_dtype_name(int32_t dtype) {
 edgert_status_t edgert_run(const edgert_model_t *model,
                            const void *const *inputs, void *const *outputs,
                            void *arena) {
+  return edgert_run_sized(model, inputs, outputs, arena, UINT64_MAX);
+}
+
+edgert_status_t edgert_run_sized(const edgert_model_t *model,
+                                 const void *const *inputs,
+                                 void *const *outputs, void *arena,
+                                 uint64_t arena_bytes) {
   int32_t i;
   if (model == NULL)
     return EDGERT_ERR_NULL_ARGUMENT;
@@ -120,6 +129,8 @@ edgert_status_t edgert_run(const edgert_model_t *model,
     if (model->arena_alignment > 1 &&
         ((uintptr_t)arena % model->arena_alignment) != 0)
       return EDGERT_ERR_ARENA_ALIGNMENT;
+    if (arena_bytes < model->arena_size)
+      return EDGERT_ERR_ARENA_SIZE;
   }
   /* The entry point takes non-const input pointers for ABI simplicity; the
    * generated code only reads them. */

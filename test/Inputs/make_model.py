@@ -218,6 +218,42 @@ def huge_constant_of_shape():
 
 
 @register
+def empty_constant_of_shape_value():
+    # ConstantOfShape's value attribute is a one-element tensor; an empty one
+    # (dims [0], no data) crashed the importer (issue 11).
+    value = TensorProto()
+    value.name = "value"
+    value.data_type = TensorProto.FLOAT
+    value.dims.extend([0])
+    nodes = [helper.make_node("ConstantOfShape", ["s"], ["y"], name="fill",
+                              value=value)]
+    return model(nodes, [], [vi("y", [2, 3])],
+                 [const("s", np.array([2, 3], np.int64))])
+
+
+@register
+def broadcast_initializers():
+    # The broadcast sum of two initializers: 160 KiB of model, a 1 GiB
+    # result. Folding it took 75 s, 11.6 GB and wrote a 1 GB object (issue
+    # 11); it stays an op computed at run time.
+    rng = np.random.default_rng(0)
+    nodes = [helper.make_node("Add", ["a", "b"], ["y"], name="add")]
+    return model(nodes, [], [vi("y", [32768, 8192])],
+                 [const("a", rng.random((32768, 1), dtype=np.float32)),
+                  const("b", rng.random((1, 8192), dtype=np.float32))])
+
+
+@register
+def small_broadcast_initializers():
+    # The same at a size the test runs: 2304 bytes of operands, 512 KiB out.
+    rng = np.random.default_rng(1)
+    nodes = [helper.make_node("Mul", ["a", "b"], ["y"], name="mul")]
+    return model(nodes, [], [vi("y", [512, 256])],
+                 [const("a", rng.random((512, 1), dtype=np.float32)),
+                  const("b", rng.random((1, 256), dtype=np.float32))])
+
+
+@register
 def mixed_types():
     # Conv's operands share one type; float16 data with a float32 filter
     # crashed the vectorizer before the type check (found by fuzzing).

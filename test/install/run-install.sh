@@ -88,7 +88,14 @@ sed -i 's|model.onnx)|model.onnx OPTIONS -O1)|' "$E/classify/CMakeLists.txt"
 [ "$(rebuilt)" = 0 ] || fail "rebuild: flags unchanged"
 touch "$P/bin/edgec"
 [ "$(rebuilt)" = 1 ] && pass "rebuild: edgec changed" || fail "rebuild: edgec changed"
+# MCPU: the model for another CPU of the host's family (AVX2, no AVX-512).
+sed -i 's|OPTIONS -O1)|MCPU x86-64-v3 OPTIONS -O1)|' "$E/classify/CMakeLists.txt"
+[ "$(rebuilt)" = 1 ] && grep -q -- "--mcpu=x86-64-v3" "$B/edgec/mnist/mnist.edgec-flags" &&
+  "$B/classify" "$E/mnist/input_0.npy" | grep -q "^digit $digit " &&
+  pass "rebuild: MCPU x86-64-v3" || fail "rebuild: MCPU x86-64-v3"
 "$B/classify" "$E/mnist/input_0.npy" | grep -q "^digit $digit " || fail "classify after rebuilds"
+# The edits above undone for the builds below.
+cp "$src/examples/classify/CMakeLists.txt" "$E/classify/CMakeLists.txt"
 
 # ---- the C++ program with two models, one quantized by edgec.
 B=$work/build-two

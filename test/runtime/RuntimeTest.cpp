@@ -20,7 +20,7 @@ struct alignas(64) Arena {
 
 TEST(Status, MessagesAreNonNullAndDistinct) {
   std::set<std::string> seen;
-  for (int s = EDGERT_OK; s <= EDGERT_ERR_UNSUPPORTED; ++s) {
+  for (int s = EDGERT_OK; s <= EDGERT_ERR_ARENA_SIZE; ++s) {
     const char *m = edgert_status_message(static_cast<edgert_status_t>(s));
     ASSERT_NE(m, nullptr) << s;
     EXPECT_GT(std::strlen(m), 0u) << s;
@@ -110,6 +110,28 @@ TEST_F(RunTest, RejectsMisalignedArena) {
               EDGERT_ERR_ARENA_ALIGNMENT)
         << offset;
   EXPECT_EQ(fake::runs, before);
+}
+
+TEST_F(RunTest, SizedRunChecksTheArenaSize) {
+  int before = fake::runs;
+  uint64_t need = fake::kModel.arena_size;
+  EXPECT_EQ(
+      edgert_run_sized(&fake::kModel, inputs, outputs, arena.bytes, need - 1),
+      EDGERT_ERR_ARENA_SIZE);
+  EXPECT_EQ(edgert_run_sized(&fake::kModel, inputs, outputs, arena.bytes, 0),
+            EDGERT_ERR_ARENA_SIZE);
+  EXPECT_EQ(fake::runs, before);
+  // The other checks come first, as edgert_run's.
+  EXPECT_EQ(edgert_run_sized(&fake::kModel, inputs, outputs, nullptr, need),
+            EDGERT_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(
+      edgert_run_sized(&fake::kModel, inputs, outputs, arena.bytes + 4, need),
+      EDGERT_ERR_ARENA_ALIGNMENT);
+  ASSERT_EQ(edgert_run_sized(&fake::kModel, inputs, outputs, arena.bytes, need),
+            EDGERT_OK);
+  EXPECT_EQ(fake::runs, before + 1);
+  EXPECT_STREQ(edgert_status_message(EDGERT_ERR_ARENA_SIZE),
+               "the arena is smaller than the model's arena_size");
 }
 
 TEST_F(RunTest, RejectsAbiMismatch) {

@@ -368,11 +368,12 @@ void Importer::registerTensorMovement() {
     SmallVector<int64_t> starts(rank, 0), sizes(shape), steps(rank, 1);
     for (int64_t v : split) {
       sizes[axis] = v;
-      ASSIGN_OR_FAIL(Value part,
-                     make<edge::SliceOp>(
-                         x, {named("starts", builder.getDenseI64ArrayAttr(starts)),
-                             named("sizes", builder.getDenseI64ArrayAttr(sizes)),
-                             named("steps", builder.getDenseI64ArrayAttr(steps))}));
+      ASSIGN_OR_FAIL(
+          Value part,
+          make<edge::SliceOp>(
+              x, {named("starts", builder.getDenseI64ArrayAttr(starts)),
+                  named("sizes", builder.getDenseI64ArrayAttr(sizes)),
+                  named("steps", builder.getDenseI64ArrayAttr(steps))}));
       results.push_back(part);
       starts[axis] += v;
       if (starts[axis] >= dim)
@@ -383,8 +384,7 @@ void Importer::registerTensorMovement() {
   handlers["GatherElements"] =
       [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     ASSIGN_OR_FAIL(Values operands, inputs(n, 2));
-    ASSIGN_OR_FAIL(int64_t axis,
-                   axisAttr(n, 0, typeOf(operands[0]).getRank()));
+    ASSIGN_OR_FAIL(int64_t axis, axisAttr(n, 0, typeOf(operands[0]).getRank()));
     return single(make<edge::GatherElementsOp>(
         operands, {named("axis", builder.getI64IntegerAttr(axis))}));
   };
@@ -408,11 +408,11 @@ void Importer::registerTensorMovement() {
       for (int64_t i = 0; i < rows; ++i)
         for (int64_t j = 0; j < cols; ++j)
           diagonal.push_back(j - i);
-      ASSIGN_OR_FAIL(
-          Value keep,
-          make<edge::CompareOp>(
-              {i64Constant({rows, cols}, diagonal), kv},
-              {named("predicate", builder.getStringAttr(upper ? "ge" : "le"))}));
+      ASSIGN_OR_FAIL(Value keep,
+                     make<edge::CompareOp>(
+                         {i64Constant({rows, cols}, diagonal), kv},
+                         {named("predicate",
+                                builder.getStringAttr(upper ? "ge" : "le"))}));
       Value zero = scalarOf(typeOf(x).getElementType(), 0);
       return single(make<edge::WhereOp>({keep, x, zero}));
     }
@@ -422,9 +422,9 @@ void Importer::registerTensorMovement() {
         return fail("Trilu's k must be a scalar");
       k = ks[0];
     }
-    return single(make<edge::TriluOp>(
-        x, {named("upper", builder.getBoolAttr(upper != 0)),
-            named("k", builder.getI64IntegerAttr(k))}));
+    return single(
+        make<edge::TriluOp>(x, {named("upper", builder.getBoolAttr(upper != 0)),
+                                named("k", builder.getI64IntegerAttr(k))}));
   };
   handlers["Range"] = [this](const onnx::NodeProto &n) -> FailureOr<Values> {
     // Its length depends on the values: known at compile time, or declared
@@ -441,17 +441,19 @@ void Importer::registerTensorMovement() {
       int64_t len = (*declared)[0];
       ASSIGN_OR_FAIL(Value start, reshape(v[0], {}));
       ASSIGN_OR_FAIL(Value delta, reshape(v[2], {}));
-      ASSIGN_OR_FAIL(Value i, castTo(i64Constant({len}, llvm::to_vector(
-                                                            llvm::seq<int64_t>(0, len))),
-                                     et));
+      ASSIGN_OR_FAIL(Value i,
+                     castTo(i64Constant({len}, llvm::to_vector(
+                                                   llvm::seq<int64_t>(0, len))),
+                            et));
       ASSIGN_OR_FAIL(Value steps, make<edge::MulOp>({i, delta}));
       return single(make<edge::AddOp>({steps, start}));
     }
     SmallVector<DenseElementsAttr> v(3);
     for (int i = 0; i < 3; ++i) {
-      ASSIGN_OR_FAIL(v[i], constInput(n, i, i == 0   ? "Range's start"
-                                            : i == 1 ? "Range's limit"
-                                                     : "Range's delta"));
+      ASSIGN_OR_FAIL(v[i], constInput(n, i,
+                                      i == 0   ? "Range's start"
+                                      : i == 1 ? "Range's limit"
+                                               : "Range's delta"));
       if (v[i].getNumElements() != 1)
         return fail("Range's inputs must be scalars");
     }
@@ -473,11 +475,12 @@ void Importer::registerTensorMovement() {
     for (int64_t i = 0; i < len; ++i) {
       if (isa<FloatType>(et))
         values.push_back(builder.getFloatAttr(
-            et, isa<Float32Type>(et) ? double(float(start) + float(i) * float(delta))
-                                     : start + double(i) * delta));
+            et, isa<Float32Type>(et)
+                    ? double(float(start) + float(i) * float(delta))
+                    : start + double(i) * delta));
       else
-        values.push_back(builder.getIntegerAttr(
-            et, int64_t(start) + i * int64_t(delta)));
+        values.push_back(
+            builder.getIntegerAttr(et, int64_t(start) + i * int64_t(delta)));
     }
     return Values{constant(DenseElementsAttr::get(type, values))};
   };
@@ -491,9 +494,9 @@ void Importer::registerTensorMovement() {
     ASSIGN_OR_FAIL(Value x, input(n, 0));
     // A run-time target shape: the declared result shape (the broadcast of
     // the input's and the target's).
-    ASSIGN_OR_FAIL(SmallVector<int64_t> shape,
-                   shapeInts(n, 1, "the target shape",
-                             [&] { return declaredShape(n); }));
+    ASSIGN_OR_FAIL(
+        SmallVector<int64_t> shape,
+        shapeInts(n, 1, "the target shape", [&] { return declaredShape(n); }));
     return single(make<edge::ExpandOp>(
         x, {named("shape", builder.getDenseI64ArrayAttr(shape))}));
   };
@@ -530,6 +533,11 @@ void Importer::registerTensorMovement() {
         RankedTensorType::get({1}, builder.getF32Type()), 0.0f);
     if (const auto *a = attr(n, "value")) {
       ASSIGN_OR_FAIL(value, tensorAttr(a->t(), nodeLoc));
+      // The spec's one-element tensor: an empty one has no value to repeat.
+      if (value.getNumElements() != 1)
+        return fail("attribute 'value' must be a one-element tensor, but it "
+                    "holds " +
+                    Twine(value.getNumElements()) + " elements");
     }
     auto type = RankedTensorType::get(shape, value.getElementType());
     return Values{constant(

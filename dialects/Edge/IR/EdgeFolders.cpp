@@ -14,6 +14,7 @@
 
 #include "llvm/ADT/BitVector.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace mlir;
@@ -42,8 +43,8 @@ std::optional<Elements> read(Attribute attr) {
   if (auto nf = narrowFloatFormat(et)) { // float8 / float4 / e8m0 codes
     e.isFloat = true;
     for (APFloat v : dense.getValues<APFloat>())
-      e.f.push_back(decodeNarrowFloat(
-          uint8_t(v.bitcastToAPInt().getZExtValue()), *nf));
+      e.f.push_back(
+          decodeNarrowFloat(uint8_t(v.bitcastToAPInt().getZExtValue()), *nf));
     return e;
   }
   if (isa<FloatType>(et)) {
@@ -115,16 +116,48 @@ int64_t broadcastIndex(ArrayRef<int64_t> out, ArrayRef<int64_t> in,
   return result;
 }
 
+/// Folding never grows a model: a folded constant may take at most
+/// kFoldGrowth times the bytes of the constants it is computed from, plus
+/// kFoldSlackBytes (shape computations, small tables), and never more than
+/// kMaxFoldBytes. Beyond that the op stays and computes at run time, so
+/// compile time, compiler memory and object size stay proportional to the
+/// model file (a broadcast of a 32768x1 and a 1x8192 initializer is 1 GiB
+/// computed, 160 KiB stored). docs/robustness.md lists the limits.
+constexpr int64_t kFoldGrowth = 4;
+constexpr int64_t kFoldSlackBytes = int64_t(64) << 10;
+constexpr int64_t kMaxFoldBytes = int64_t(64) << 20;
+
+int64_t storedBytes(ShapedType type) {
+  int64_t bits = type.getElementTypeBitWidth();
+  return type.getNumElements() * std::max<int64_t>(1, (bits + 7) / 8);
+}
+
+bool withinFoldBudget(Operation *op, ArrayRef<Attribute> operands) {
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
+    return false;
+  int64_t in = 0;
+  for (Attribute a : operands)
+    if (auto dense = dyn_cast_or_null<DenseElementsAttr>(a))
+      in += dense.isSplat() ? 1 : storedBytes(dense.getType());
+  int64_t out = storedBytes(type);
+  return out <= kMaxFoldBytes && out <= kFoldGrowth * in + kFoldSlackBytes;
+}
+
 template <typename FloatFn, typename IntFn>
 Attribute foldBinary(Operation *op, Attribute lhs, Attribute rhs, FloatFn ff,
                      IntFn fi) {
+  if (!lhs || !rhs || !withinFoldBudget(op, {lhs, rhs}))
+    return {};
   auto l = read(lhs), r = read(rhs);
   if (!l || !r || l->isFloat != r->isFloat)
     return {};
   auto type = cast<RankedTensorType>(op->getResult(0).getType());
   ArrayRef<int64_t> out = type.getShape();
-  ArrayRef<int64_t> ls = cast<ShapedType>(op->getOperand(0).getType()).getShape();
-  ArrayRef<int64_t> rs = cast<ShapedType>(op->getOperand(1).getType()).getShape();
+  ArrayRef<int64_t> ls =
+      cast<ShapedType>(op->getOperand(0).getType()).getShape();
+  ArrayRef<int64_t> rs =
+      cast<ShapedType>(op->getOperand(1).getType()).getShape();
   Elements e;
   e.isFloat = l->isFloat;
   for (int64_t k = 0, n = type.getNumElements(); k < n; ++k) {
@@ -210,8 +243,8 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     return {};
   SmallVector<APFloat> values;
   for (size_t k = 0; k < in->size(); ++k) {
-    uint8_t code = encodeNarrowFloat(float(in->asDouble(k)), *nf,
-                                     getSaturate(), *rounding);
+    uint8_t code = encodeNarrowFloat(float(in->asDouble(k)), *nf, getSaturate(),
+                                     *rounding);
     values.push_back(APFloat(ft.getFloatSemantics(), APInt(nf->bits, code)));
   }
   return DenseElementsAttr::get(getType(), values);
@@ -455,6 +488,9 @@ OpFoldResult ShapeOp::fold(FoldAdaptor) {
 }
 
 OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
+  if (!adaptor.getData() || !adaptor.getIndices() ||
+      !withinFoldBudget(*this, {adaptor.getData(), adaptor.getIndices()}))
+    return {};
   auto data = read(adaptor.getData()), indices = read(adaptor.getIndices());
   if (!data || !indices)
     return {};
@@ -547,8 +583,7 @@ OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
 
 OpFoldResult SqrtOp::fold(FoldAdaptor adaptor) {
   return foldUnary(
-      *this, adaptor.getInput(),
-      [](double a) -> OptD { return std::sqrt(a); },
+      *this, adaptor.getInput(), [](double a) -> OptD { return std::sqrt(a); },
       [](int64_t) -> OptI { return std::nullopt; });
 }
 
@@ -646,10 +681,11 @@ OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
   Elements e;
   e.isFloat = x->isFloat;
   for (int64_t k = 0, n = getType().getNumElements(); k < n; ++k) {
-    bool cond = c->i[broadcastIndex(out, getCondition().getType().getShape(), k)];
+    bool cond =
+        c->i[broadcastIndex(out, getCondition().getType().getShape(), k)];
     const Elements &src = cond ? *x : *y;
-    int64_t at = broadcastIndex(
-        out, (cond ? getX() : getY()).getType().getShape(), k);
+    int64_t at =
+        broadcastIndex(out, (cond ? getX() : getY()).getType().getShape(), k);
     if (e.isFloat)
       e.f.push_back(src.f[at]);
     else
