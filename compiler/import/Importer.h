@@ -39,6 +39,11 @@ using namespace mlir;
 
 using edge::kMaxElements;
 
+/// The most nodes one model may have, subgraphs included (docs/robustness.md):
+/// compile time and memory grow with the graph, and large real models
+/// (transformers) have some thousands.
+constexpr int64_t kMaxNodes = 65536;
+
 /// The element count of `shape`, or nullopt when it is over kMaxElements
 /// (computed without overflow).
 std::optional<int64_t> boundedCount(llvm::ArrayRef<int64_t> shape);
@@ -258,8 +263,8 @@ private:
   FailureOr<Values> importConstant(const onnx::NodeProto &n);
   FailureOr<Values> importPad(const onnx::NodeProto &n);
   /// Resize or Upsample of `x` as `r` asks (ops/Image.cpp).
-  FailureOr<Values> importResize(const onnx::NodeProto &n,
-                                 ResizeRequest r, Value x);
+  FailureOr<Values> importResize(const onnx::NodeProto &n, ResizeRequest r,
+                                 Value x);
   FailureOr<Values> importLpPool(const onnx::NodeProto &n);
   FailureOr<Values> importAffineGrid(const onnx::NodeProto &n);
   FailureOr<Values> importCol2Im(const onnx::NodeProto &n);
@@ -270,8 +275,8 @@ private:
   /// [B, S, heads * H] as [B, heads, S, H].
   FailureOr<Value> splitHeads(Value v, int64_t heads, StringRef what);
   /// `v` sliced along `axis`.
-  FailureOr<Value> sliceAxis(Value v, int64_t axis, int64_t start,
-                             int64_t size, int64_t step = 1);
+  FailureOr<Value> sliceAxis(Value v, int64_t axis, int64_t start, int64_t size,
+                             int64_t step = 1);
   /// `v` sliced along its last dim.
   FailureOr<Value> sliceLast(Value v, int64_t start, int64_t size,
                              int64_t step);
@@ -363,8 +368,7 @@ private:
   FailureOr<Value> dequantize(Value q, const QuantParams &p);
   /// Float `x` quantized into `storage` (edge.quantize then storage_cast to
   /// the integers, or edge.quantize_linear).
-  FailureOr<Value> quantize(Value x, const QuantParams &p,
-                            IntegerType storage);
+  FailureOr<Value> quantize(Value x, const QuantParams &p, IntegerType storage);
   /// Blocked `v` (scale or zero point) repeated block_size times along the
   /// axis and cut to `data`'s size there: the parameter of every element.
   FailureOr<Value> expandBlocks(Value v, const QuantParams &p,

@@ -103,7 +103,6 @@ std::string shapeText(ArrayRef<int64_t> shape) {
   return s.empty() ? "scalar" : s;
 }
 
-
 //===----------------------------------------------------------------------===//
 // Model and tensors
 //===----------------------------------------------------------------------===//
@@ -126,14 +125,70 @@ LogicalResult Importer::readModel(onnx::ModelProto &model) {
     error(fileLoc) << "not a valid ONNX model (no IR version or no graph)";
     return failure();
   }
+  bool imported = false;
   for (const auto &op : model.opset_import()) {
-    if (op.domain().empty() || op.domain() == "ai.onnx")
+    if (op.domain().empty() || op.domain() == "ai.onnx") {
       opset = op.version();
-    else if (op.domain() == "com.microsoft")
+      imported = true;
+    } else if (op.domain() == "com.microsoft") {
       microsoftOpset = op.version();
+    }
   }
-  if (opset == 0)
+  if (imported && (opset < 1 || opset > onnxNewestOpset())) {
+    error(fileLoc) << "the model imports opset " << opset
+                   << " of the default domain; edgec knows opsets 1 to "
+                   << onnxNewestOpset() << " (ONNX " << onnxOpTablesRelease()
+                   << ")";
+    return failure();
+  }
+  if (!imported)
     opset = 1; // IR version 3 models without opset_import use opset 1
+
+  // The graph's size (subgraphs included), before any work proportional
+  // to it: docs/robustness.md.
+  int64_t nodes = 0;
+  std::function<void(const onnx::GraphProto &)> count =
+      [&](const onnx::GraphProto &g) {
+        nodes += g.node_size();
+        for (const auto &n : g.node())
+          for (const auto &a : n.attribute()) {
+            if (a.has_g())
+              count(a.g());
+            for (const auto &sub : a.graphs())
+              count(sub);
+          }
+      };
+  count(model.graph());
+  if (nodes > kMaxNodes) {
+    error(fileLoc) << "the graph has " << nodes << " nodes (subgraphs "
+                   << "included); edgec compiles at most " << kMaxNodes;
+    return failure();
+  }
+
+  // Each value is produced once (ONNX graphs are in SSA form): a second
+  // producer would silently replace the first.
+  llvm::StringMap<std::string> producer; // value -> what produces it
+  for (const auto &in : model.graph().input())
+    producer.try_emplace(in.name(), "graph input");
+  for (const auto &t : model.graph().initializer())
+    producer.try_emplace(t.name(), "initializer");
+  for (auto [idx, node] : llvm::enumerate(model.graph().node())) {
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(idx)
+                           : node.name();
+    for (const std::string &out : node.output()) {
+      if (out.empty())
+        continue;
+      auto [it, inserted] = producer.try_emplace(out, "node '" + name + "'");
+      if (!inserted) {
+        error(
+            NameLoc::get(StringAttr::get(fileLoc.getContext(), name), fileLoc))
+            << "output '" << out << "' is already produced by " << it->second
+            << " (each ONNX value has one producer)";
+        return failure();
+      }
+    }
+  }
   return success();
 }
 
@@ -398,9 +453,8 @@ FailureOr<DenseElementsAttr> Importer::tensorAttr(const onnx::TensorProto &t,
   default: // int32, int16, int8, uint16, uint8, bool, float16 bits
     if (packed) {
       if (size_t(t.int32_data_size()) != dataBytes) {
-        error(loc) << what << ": holds " << t.int32_data_size()
-                   << " bytes of " << bitWidth
-                   << "-bit values but its shape needs "
+        error(loc) << what << ": holds " << t.int32_data_size() << " bytes of "
+                   << bitWidth << "-bit values but its shape needs "
                    << dataBytes;
         return failure();
       }
@@ -562,8 +616,8 @@ std::string Importer::graphInputsHint(Value v) {
     auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
     if (!func)
       continue;
-    if (auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                      "edge.name"))
+    if (auto name =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "edge.name"))
       hint += " --input-value=" + name.str() + "=FILE.npy";
   }
   return hint;
@@ -653,7 +707,6 @@ LogicalResult Importer::noExtraOutputs(const onnx::NodeProto &n, int used,
   return success();
 }
 
-
 //===----------------------------------------------------------------------===//
 // Per-op importers
 //===----------------------------------------------------------------------===//
@@ -698,8 +751,8 @@ OwningOpRef<ModuleOp> Importer::run() {
 FailureOr<DenseElementsAttr>
 Importer::fixedInput(const onnx::ValueInfoProto &in, const InputValue &given) {
   auto fail = [&](const Twine &why) {
-    error(fileLoc) << "--input-value for '" << in.name() << "' ("
-                   << given.path << "): " << why;
+    error(fileLoc) << "--input-value for '" << in.name() << "' (" << given.path
+                   << "): " << why;
     return failure();
   };
   if (!in.type().has_tensor_type())
@@ -709,8 +762,8 @@ Importer::fixedInput(const onnx::ValueInfoProto &in, const InputValue &given) {
   if (std::string err = readNpyFile(given.path, array); !err.empty())
     return fail(err);
   if (array.dtype != tt.elem_type())
-    return fail(Twine("the file holds ") + array.dtypeName +
-                ", the input is " + onnxDataTypeName(tt.elem_type()));
+    return fail(Twine("the file holds ") + array.dtypeName + ", the input is " +
+                onnxDataTypeName(tt.elem_type()));
   if (tt.has_shape()) {
     if (tt.shape().dim_size() != int(array.shape.size()))
       return fail("the file's shape " + shapeString(array.shape) +
@@ -733,8 +786,8 @@ Importer::fixedInput(const onnx::ValueInfoProto &in, const InputValue &given) {
       bits.push_back(c != 0);
     return DenseElementsAttr::get(type, ArrayRef<bool>(bits));
   }
-  size_t bytes = size_t(type.getNumElements()) *
-                 ((type.getElementTypeBitWidth() + 7) / 8);
+  size_t bytes =
+      size_t(type.getNumElements()) * ((type.getElementTypeBitWidth() + 7) / 8);
   if (array.data.size() != bytes)
     return fail("the file holds " + Twine(array.data.size()) +
                 " bytes of data, " + Twine(bytes) + " expected");
@@ -767,8 +820,8 @@ LogicalResult Importer::importNodes(const onnx::GraphProto &graph) {
     const llvm::StringMap<Handler> &table =
         microsoft ? microsoftHandlers : handlers;
     // The schema version the model's opset import selects.
-    int64_t version = microsoft ? microsoftOpset
-                                : onnxSchemaVersion(node.op_type(), opset);
+    int64_t version =
+        microsoft ? microsoftOpset : onnxSchemaVersion(node.op_type(), opset);
     if (!microsoft && version == 0) {
       nodeError() << "op '" << node.op_type() << "' does not exist at opset "
                   << opset << ", which the model imports (ONNX defines it "
@@ -792,8 +845,8 @@ LogicalResult Importer::importNodes(const onnx::GraphProto &graph) {
     if (h == table.end()) {
       if (microsoft)
         nodeError() << "unsupported op '" << node.op_type()
-                    << "' of domain 'com.microsoft' (version "
-                    << microsoftOpset << ")";
+                    << "' of domain 'com.microsoft' (version " << microsoftOpset
+                    << ")";
       else
         nodeError() << "unsupported op '" << node.op_type() << "' (opset "
                     << opset << ")";

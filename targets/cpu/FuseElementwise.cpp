@@ -423,15 +423,32 @@ struct SliceBeforeReshape : OpRewritePattern<tensor::ExtractSliceOp> {
   }
 };
 
-/// `control`, and where it lets a producer fuse into its consumer, the
-/// consumer's location (which the fused op takes) also names the producer's
-/// ONNX nodes: the report shows which nodes became one kernel.
+/// The most ops one fused body may hold. Each fusion clones both bodies, so
+/// an unbounded chain (a graph of 20000 elementwise ops in a row) costs
+/// quadratic time: 80 s at 20000 before this bound. Real chains (GELU,
+/// layer normalization, SiLU with its epilogue) stay far below it.
+constexpr size_t kMaxFusedOps = 128;
+
+size_t bodyOps(Operation *op) {
+  auto linalgOp = dyn_cast_or_null<linalg::LinalgOp>(op);
+  if (!linalgOp || op->getNumRegions() == 0 || op->getRegion(0).empty())
+    return 0;
+  return op->getRegion(0).front().getOperations().size();
+}
+
+/// `control`, within kMaxFusedOps, and where it lets a producer fuse into
+/// its consumer, the consumer's location (which the fused op takes) also
+/// names the producer's ONNX nodes: the report shows which nodes became one
+/// kernel.
 linalg::ControlFusionFn namingFused(linalg::ControlFusionFn control) {
   return [control](OpOperand *operand) {
-    if (!control(operand))
+    Operation *producerOp = operand->get().getDefiningOp();
+    if (!producerOp ||
+        bodyOps(producerOp) + bodyOps(operand->getOwner()) > kMaxFusedOps ||
+        !control(operand))
       return false;
     Operation *consumer = operand->getOwner();
-    Location producer = operand->get().getDefiningOp()->getLoc();
+    Location producer = producerOp->getLoc();
     if (producer != consumer->getLoc())
       consumer->setLoc(FusedLoc::get(consumer->getContext(),
                                      {producer, consumer->getLoc()}));
