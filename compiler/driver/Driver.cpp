@@ -262,6 +262,9 @@ int runCompiler(const CompileOptions &o) {
   }
   // What --report writes and -v prints (compiler/report).
   Report report;
+  // Its sections are collected only for a --report file (-v prints only
+  // the quantization table).
+  bool reporting = !o.reportPaths.empty();
   // File names, not paths: the same model and flags give the same report
   // in any directory (build caches share it across machines).
   report.model = llvm::sys::path::filename(o.inputPath).str();
@@ -303,7 +306,7 @@ int runCompiler(const CompileOptions &o) {
   };
   if (quantize && o.compileFrom == Phase::Graph && quantizeGraph())
     return 1;
-  if (o.compileFrom == Phase::Graph)
+  if (o.compileFrom == Phase::Graph && reporting)
     collectGraph(*module, report);
 
   ModelSignature sig;
@@ -332,11 +335,11 @@ int runCompiler(const CompileOptions &o) {
       return 1;
     if (phase == Phase::Graph && quantize && quantizeGraph())
       return 1;
-    if (phase == Phase::Graph)
+    if (phase == Phase::Graph && reporting)
       collectGraph(*module, report);
-    if (phase == Phase::Bufferized)
+    if (phase == Phase::Bufferized && reporting)
       collectMemory(*module, report);
-    if (phase == Phase::Kernels) {
+    if (phase == Phase::Kernels && reporting) {
       collectKernels(*module, report);
       if (!o.profileInputPath.empty()) {
         std::string error = readProfile(o.profileInputPath, report);

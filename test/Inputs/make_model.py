@@ -231,26 +231,26 @@ def empty_constant_of_shape_value():
                  [const("s", np.array([2, 3], np.int64))])
 
 
+def broadcast(op, rows, cols, seed):
+    # The broadcast of a rows x 1 and a 1 x cols initializer.
+    rng = np.random.default_rng(seed)
+    nodes = [helper.make_node(op, ["a", "b"], ["y"], name=op.lower())]
+    return model(nodes, [], [vi("y", [rows, cols])],
+                 [const("a", rng.random((rows, 1), dtype=np.float32)),
+                  const("b", rng.random((1, cols), dtype=np.float32))])
+
+
 @register
 def broadcast_initializers():
-    # The broadcast sum of two initializers: 160 KiB of model, a 1 GiB
-    # result. Folding it took 75 s, 11.6 GB and wrote a 1 GB object (issue
-    # 11); it stays an op computed at run time.
-    rng = np.random.default_rng(0)
-    nodes = [helper.make_node("Add", ["a", "b"], ["y"], name="add")]
-    return model(nodes, [], [vi("y", [32768, 8192])],
-                 [const("a", rng.random((32768, 1), dtype=np.float32)),
-                  const("b", rng.random((1, 8192), dtype=np.float32))])
+    # 160 KiB of model, a 1 GiB result. Folding it took 75 s, 11.6 GB and
+    # wrote a 1 GB object (issue 11); it stays an op computed at run time.
+    return broadcast("Add", 32768, 8192, 0)
 
 
 @register
 def small_broadcast_initializers():
     # The same at a size the test runs: 2304 bytes of operands, 512 KiB out.
-    rng = np.random.default_rng(1)
-    nodes = [helper.make_node("Mul", ["a", "b"], ["y"], name="mul")]
-    return model(nodes, [], [vi("y", [512, 256])],
-                 [const("a", rng.random((512, 1), dtype=np.float32)),
-                  const("b", rng.random((1, 256), dtype=np.float32))])
+    return broadcast("Mul", 512, 256, 1)
 
 
 @register
