@@ -11,6 +11,7 @@ packages=(cmake ninja-build g++ make pkg-config
   libonnx-dev libprotobuf-dev protobuf-compiler libgtest-dev
   python3-numpy python3-onnx python3-psutil python3-torch python3-torchvision python3-sklearn
   python3-pil chromium
+  clang-22 libclang-rt-22-dev libfuzzer-22-dev
   zlib1g-dev
   qemu-system-arm
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds edgec (installing what is missing) and runs every test: the lit
 # suites (dialect, importer, passes, errors, end-to-end on the shared models,
-# ONNX conformance) and the runtime unit tests.
+# ONNX conformance) and the runtime unit tests; then the same again in the
+# AddressSanitizer + UndefinedBehaviorSanitizer build, with the bounded
+# fuzzing (scripts/test-sanitizers.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d ../shared/models ] || [ ! -d ../shared/onnx-backend-tests ]; then
@@ -11,3 +13,4 @@ if [ ! -d ../shared/models ] || [ ! -d ../shared/onnx-backend-tests ]; then
 fi
 scripts/build.sh
 ctest --test-dir build --output-on-failure
+scripts/test-sanitizers.sh

@@ -81,3 +81,14 @@ config.substitutions.append(
     ("%run_models", "%s %s --bindir %s --models %s" % (
         config.python, os.path.join(os.path.dirname(__file__), "targets", "run_models.py"),
         config.edgec_tools_dir, config.edgec_models_dir)))
+
+# The AddressSanitizer + UndefinedBehaviorSanitizer build (EDGEC_SANITIZERS,
+# scripts/test-sanitizers.sh): the tests' time and memory bounds on edgec
+# are 3x as wide (ASan's shadow memory and checks), and the fuzzers run.
+if getattr(config, "edgec_sanitizers", False):
+    config.available_features.add("sanitizers")
+    config.environment["EDGEC_BOUND_SCALE"] = "3"
+    config.environment["ASAN_SYMBOLIZER_PATH"] = os.path.join(
+        config.llvm_tools_dir, "llvm-symbolizer")
+if getattr(config, "edgec_fuzzers", False):
+    config.available_features.add("fuzzers")

@@ -178,26 +178,44 @@ std::string generateHeader(const ModelSignature &sig) {
      << "/* Runs the model once. Inputs are read, outputs written, and the arena\n"
         "   (" << up << "_ARENA_SIZE bytes aligned to " << up
      << "_ARENA_ALIGNMENT) is scratch;\n"
-        "   all memory is owned by the caller and nothing is allocated. */\n"
-     << "static inline edgert_status_t " << sig.name << "_run(";
-  for (size_t i = 0; i < sig.inputs.size(); ++i)
-    os << "const " << cTypeOf(sig.inputs[i].dtype) << " *input" << i << ", ";
-  for (size_t i = 0; i < sig.outputs.size(); ++i)
-    os << cTypeOf(sig.outputs[i].dtype) << " *output" << i << ", ";
-  os << "void *arena) {\n";
-  os << "  const void *inputs[" << std::max<size_t>(1, sig.inputs.size()) << "] = {";
-  for (size_t i = 0; i < sig.inputs.size(); ++i)
-    os << (i ? ", " : "") << "input" << i;
-  if (sig.inputs.empty())
-    os << "0";
-  os << "};\n  void *outputs[" << std::max<size_t>(1, sig.outputs.size()) << "] = {";
-  for (size_t i = 0; i < sig.outputs.size(); ++i)
-    os << (i ? ", " : "") << "output" << i;
-  if (sig.outputs.empty())
-    os << "0";
-  os << "};\n  return edgert_run(&" << sig.name
-     << "_model, inputs, outputs, arena);\n}\n\n"
-     << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+        "   all memory is owned by the caller and nothing is allocated. */\n";
+  // `<name>_run` and `<name>_run_sized` (the arena's size checked too).
+  auto wrapper = [&](bool sized) {
+    os << "static inline edgert_status_t " << sig.name
+       << (sized ? "_run_sized(" : "_run(");
+    for (size_t i = 0; i < sig.inputs.size(); ++i)
+      os << "const " << cTypeOf(sig.inputs[i].dtype) << " *input" << i << ", ";
+    for (size_t i = 0; i < sig.outputs.size(); ++i)
+      os << cTypeOf(sig.outputs[i].dtype) << " *output" << i << ", ";
+    os << (sized ? "void *arena, uint64_t arena_bytes) {\n"
+                 : "void *arena) {\n");
+    os << "  const void *inputs[" << std::max<size_t>(1, sig.inputs.size())
+       << "] = {";
+    for (size_t i = 0; i < sig.inputs.size(); ++i)
+      os << (i ? ", " : "") << "input" << i;
+    if (sig.inputs.empty())
+      os << "0";
+    os << "};\n  void *outputs[" << std::max<size_t>(1, sig.outputs.size())
+       << "] = {";
+    for (size_t i = 0; i < sig.outputs.size(); ++i)
+      os << (i ? ", " : "") << "output" << i;
+    if (sig.outputs.empty())
+      os << "0";
+    if (sized)
+      os << "};\n  return edgert_run_sized(&" << sig.name
+         << "_model, inputs, outputs, arena,\n                          "
+            "arena_bytes);\n}\n\n";
+    else
+      os << "};\n  return edgert_run(&" << sig.name
+         << "_model, inputs, outputs, arena);\n}\n\n";
+  };
+  wrapper(false);
+  os << "/* " << sig.name
+     << "_run, for a caller that passes its arena's size: returns\n"
+        "   EDGERT_ERR_ARENA_SIZE, running nothing, when arena_bytes is below "
+     << up << "_ARENA_SIZE\n   (an arena sized for another build). */\n";
+  wrapper(true);
+  os << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return h;
 }
 

@@ -43,6 +43,13 @@ using edge::kMaxElements;
 /// compile time and memory grow with the graph, and large real models
 /// (transformers) have some thousands.
 constexpr int64_t kMaxNodes = 65536;
+/// Graphs inside graphs (If/Loop/Scan bodies) are nested at most this deep.
+/// Protobuf's parser stops at 100 message levels (about 30 graph levels);
+/// a deeper model is diagnosed from its wire bytes (OnnxModel.cpp).
+constexpr int64_t kMaxGraphDepth = 16;
+/// The most bytes of initializers (weights) one model may hold: 2 GiB, the
+/// reach of the small code model's 32-bit displacements to read-only data.
+constexpr uint64_t kMaxWeightBytes = uint64_t(1) << 31;
 
 /// The element count of `shape`, or nullopt when it is over kMaxElements
 /// (computed without overflow).
@@ -69,9 +76,12 @@ struct ResizeRequest; // ops/Image.cpp
 
 class Importer {
 public:
+  /// Reads the model from `path`, or from `bytes` when given (then `path`
+  /// only names it and locates its external data).
   Importer(MLIRContext &ctx, const std::string &path,
-           const ImportOptions &options)
-      : ctx(ctx), builder(&ctx), path(path), options(options),
+           const ImportOptions &options,
+           std::optional<StringRef> bytes = std::nullopt)
+      : ctx(ctx), builder(&ctx), path(path), options(options), bytes(bytes),
         fileLoc(FileLineColLoc::get(&ctx, path, 0, 0)) {}
 
   OwningOpRef<ModuleOp> run();
@@ -386,6 +396,7 @@ private:
   OpBuilder builder;
   std::string path;
   const ImportOptions &options;
+  std::optional<StringRef> bytes; // the model in memory, if not read from path
   Location fileLoc;
   Location nodeLoc = fileLoc;
   std::string opType; // of the node being imported, for messages

@@ -541,7 +541,12 @@ LogicalResult Importer::importGraph(const onnx::GraphProto &graph,
       }
       for (int i = 0; i < tt.shape().dim_size(); ++i) {
         const auto &d = tt.shape().dim(i);
-        if (!d.has_dim_value() || d.dim_value() < 0) {
+        if (d.has_dim_value() && d.dim_value() < 0) {
+          error(loc) << "dimension " << i << " of graph input '" << in.name()
+                     << "' is negative (" << d.dim_value() << ")";
+          return failure();
+        }
+        if (!d.has_dim_value()) {
           error(loc) << "dimension " << i << " of graph input '" << in.name()
                      << "' is symbolic ('"
                      << (d.has_dim_param() ? d.dim_param() : "?")
@@ -650,6 +655,15 @@ OwningOpRef<ModuleOp> importOnnxModel(const std::string &path,
   context
       .loadDialect<edge::EdgeDialect, arith::ArithDialect, func::FuncDialect>();
   return detail::Importer(context, path, options).run();
+}
+
+OwningOpRef<ModuleOp> importOnnxModelFromBytes(StringRef bytes,
+                                               const std::string &path,
+                                               const ImportOptions &options,
+                                               MLIRContext &context) {
+  context
+      .loadDialect<edge::EdgeDialect, arith::ArithDialect, func::FuncDialect>();
+  return detail::Importer(context, path, options, bytes).run();
 }
 
 } // namespace edgec

@@ -48,6 +48,14 @@ mlir::OwningOpRef<mlir::ModuleOp> importOnnxModel(const std::string &path,
                                                   const ImportOptions &options,
                                                   mlir::MLIRContext &context);
 
+/// importOnnxModel on a model already in memory (`bytes`, borrowed for the
+/// call): `path` names it in diagnostics and its folder holds the external
+/// data files. The fuzzing target test/fuzz/FuzzImport.cpp calls this.
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxModelFromBytes(llvm::StringRef bytes, const std::string &path,
+                         const ImportOptions &options,
+                         mlir::MLIRContext &context);
+
 } // namespace edgec
 
 #endif // EDGEC_COMPILER_IMPORT_ONNXIMPORTER_H

@@ -22,6 +22,7 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -39,16 +40,101 @@ namespace edgec::detail {
 // Model and tensors
 //===----------------------------------------------------------------------===//
 
-LogicalResult Importer::readModel(onnx::ModelProto &model) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer) {
-    error(fileLoc) << "cannot read the model: " << buffer.getError().message();
-    return failure();
+/// How deep graphs nest in a serialized ModelProto (the main graph is 1, an
+/// If branch inside it 2, ...), read from the wire format without parsing
+/// the messages, so that a model too deep for protobuf's parser gets its own
+/// message. Follows only ModelProto.graph (7), GraphProto.node (1),
+/// NodeProto.attribute (5) and AttributeProto.g (6) / graphs (11); iterative,
+/// in time linear in the bytes. Returns 0 when the bytes are not well-formed
+/// protobuf on that path.
+static int64_t wireGraphDepth(StringRef bytes) {
+  enum Kind { Model, Graph, Node, Attribute };
+  struct Span {
+    const uint8_t *begin, *end;
+    Kind kind;
+    int64_t depth; // graphs enclosing (and including) this message
+  };
+  auto varint = [](const uint8_t *&p, const uint8_t *end, uint64_t &v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && p < end; shift += 7) {
+      uint8_t b = *p++;
+      v |= uint64_t(b & 0x7f) << shift;
+      if (!(b & 0x80))
+        return true;
+    }
+    return false;
+  };
+  auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
+  SmallVector<Span> work{{data, data + bytes.size(), Model, 0}};
+  int64_t deepest = 0;
+  while (!work.empty()) {
+    Span s = work.pop_back_val();
+    deepest = std::max(deepest, s.depth);
+    const uint8_t *p = s.begin;
+    while (p < s.end) {
+      uint64_t key, len;
+      if (!varint(p, s.end, key))
+        return 0;
+      switch (key & 7) {
+      case 0:
+        if (!varint(p, s.end, len))
+          return 0;
+        continue;
+      case 1:
+      case 5: {
+        size_t skip = (key & 7) == 1 ? 8 : 4;
+        if (size_t(s.end - p) < skip)
+          return 0;
+        p += skip;
+        continue;
+      }
+      case 2:
+        break;
+      default:
+        return 0; // groups are not used by ONNX
+      }
+      if (!varint(p, s.end, len) || len > uint64_t(s.end - p))
+        return 0;
+      uint64_t field = key >> 3;
+      std::optional<Span> child;
+      if (s.kind == Model && field == 7)
+        child = Span{p, p + len, Graph, s.depth + 1};
+      else if (s.kind == Graph && field == 1)
+        child = Span{p, p + len, Node, s.depth};
+      else if (s.kind == Node && field == 5)
+        child = Span{p, p + len, Attribute, s.depth};
+      else if (s.kind == Attribute && (field == 6 || field == 11))
+        child = Span{p, p + len, Graph, s.depth + 1};
+      if (child)
+        work.push_back(*child);
+      p += len;
+    }
   }
-  StringRef bytes = (*buffer)->getBuffer();
+  return deepest;
+}
+
+LogicalResult Importer::readModel(onnx::ModelProto &model) {
+  std::unique_ptr<llvm::MemoryBuffer> file;
+  if (!this->bytes) {
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+      error(fileLoc) << "cannot read the model: "
+                     << buffer.getError().message();
+      return failure();
+    }
+    file = std::move(*buffer);
+  }
+  StringRef bytes = file ? file->getBuffer() : *this->bytes;
   if (bytes.size() > size_t(std::numeric_limits<int>::max()) ||
       !model.ParseFromArray(bytes.data(), int(bytes.size()))) {
+    if (int64_t depth = wireGraphDepth(bytes); depth > kMaxGraphDepth) {
+      error(fileLoc) << "graphs nest " << depth
+                     << " levels deep (subgraphs of If, Loop or Scan inside "
+                        "each other); edgec reads at most "
+                     << kMaxGraphDepth;
+      return failure();
+    }
     error(fileLoc) << "not a valid ONNX model (the protobuf does not parse: "
                       "the file is truncated or is not an ONNX model)";
     return failure();
@@ -78,19 +164,27 @@ LogicalResult Importer::readModel(onnx::ModelProto &model) {
 
   // The graph's size (subgraphs included), before any work proportional
   // to it: docs/robustness.md.
-  int64_t nodes = 0;
-  std::function<void(const onnx::GraphProto &)> count =
-      [&](const onnx::GraphProto &g) {
+  int64_t nodes = 0, deepest = 0;
+  std::function<void(const onnx::GraphProto &, int64_t)> count =
+      [&](const onnx::GraphProto &g, int64_t depth) {
         nodes += g.node_size();
+        deepest = std::max(deepest, depth);
         for (const auto &n : g.node())
           for (const auto &a : n.attribute()) {
             if (a.has_g())
-              count(a.g());
+              count(a.g(), depth + 1);
             for (const auto &sub : a.graphs())
-              count(sub);
+              count(sub, depth + 1);
           }
       };
-  count(model.graph());
+  count(model.graph(), 1);
+  if (deepest > kMaxGraphDepth) {
+    error(fileLoc) << "graphs nest " << deepest
+                   << " levels deep (subgraphs of If, Loop or Scan inside "
+                      "each other); edgec reads at most "
+                   << kMaxGraphDepth;
+    return failure();
+  }
   if (nodes > kMaxNodes) {
     error(fileLoc) << "the graph has " << nodes << " nodes (subgraphs "
                    << "included); edgec compiles at most " << kMaxNodes;
@@ -99,11 +193,41 @@ LogicalResult Importer::readModel(onnx::ModelProto &model) {
 
   // Each value is produced once (ONNX graphs are in SSA form): a second
   // producer would silently replace the first.
+  // The weights' size, before any is read (external data included): the
+  // object's read-only data is reached by 32-bit displacements (the small
+  // code model), and no edge device holds more.
+  uint64_t weightBytes = 0;
+  for (const auto &t : model.graph().initializer()) {
+    SmallVector<int64_t> dims(t.dims().begin(), t.dims().end());
+    uint64_t bytes = onnxElementBytes(t.data_type());
+    std::optional<int64_t> count = boundedCount(dims);
+    if (!count || llvm::any_of(dims, [](int64_t d) { return d < 0; }))
+      continue; // refused with its name when the tensor is read
+    weightBytes += uint64_t(*count) * bytes;
+    if (weightBytes > kMaxWeightBytes) {
+      error(fileLoc) << "the initializers hold more than " << kMaxWeightBytes
+                     << " bytes (2 GiB, at '" << t.name()
+                     << "'); edgec compiles at most that much weight data";
+      return failure();
+    }
+  }
+
+  // A graph input or an initializer named twice is refused too (an
+  // initializer may share a graph input's name: its default value).
   llvm::StringMap<std::string> producer; // value -> what produces it
   for (const auto &in : model.graph().input())
-    producer.try_emplace(in.name(), "graph input");
-  for (const auto &t : model.graph().initializer())
+    if (!producer.try_emplace(in.name(), "graph input").second) {
+      error(fileLoc) << "graph input '" << in.name() << "' is declared twice";
+      return failure();
+    }
+  llvm::StringSet<> initializerNames;
+  for (const auto &t : model.graph().initializer()) {
+    if (!initializerNames.insert(t.name()).second) {
+      error(fileLoc) << "initializer '" << t.name() << "' is declared twice";
+      return failure();
+    }
     producer.try_emplace(t.name(), "initializer");
+  }
   for (auto [idx, node] : llvm::enumerate(model.graph().node())) {
     std::string name = node.name().empty()
                            ? node.op_type() + "_" + std::to_string(idx)

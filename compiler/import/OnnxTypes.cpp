@@ -99,3 +99,27 @@ const char *edgec::onnxDataTypeName(int32_t dtype) {
   }
   return "unknown";
 }
+
+unsigned edgec::onnxElementBytes(int32_t dtype) {
+  switch (dtype) {
+  case 1:  // float
+  case 6:  // int32
+  case 12: // uint32
+    return 4;
+  case 7:  // int64
+  case 11: // double
+  case 13: // uint64
+    return 8;
+  case 4:  // uint16
+  case 5:  // int16
+  case 10: // float16
+  case 16: // bfloat16
+    return 2;
+  case 2: // uint8
+  case 3: // int8
+  case 9: // bool
+    return 1;
+  default: // float8 (17-20), 4-bit (21-23), e8m0 (24), 2-bit (25, 26)
+    return dtype >= 17 && dtype <= 26 ? 1 : 0;
+  }
+}

@@ -21,6 +21,10 @@ int32_t onnxDataType(mlir::Type t);
 /// "float32", "uint8", "bool", ... for a DataType code; "unknown" otherwise.
 const char *onnxDataTypeName(int32_t dtype);
 
+/// Bytes per element of a DataType code as edgec stores it (the 4- and
+/// 2-bit types one per byte), or 0 for strings, complex and unknown codes.
+unsigned onnxElementBytes(int32_t dtype);
+
 } // namespace edgec
 
 #endif

@@ -57,11 +57,12 @@ struct FuseConvBias : OpRewritePattern<AddOp> {
           DenseElementsAttr::get(
               RankedTensorType::get({f}, rewriter.getF32Type()),
               ArrayRef<float>(bias)));
-      // Located at both nodes, the Conv first.
+      // Located at both nodes, the Conv first (read before `add` goes).
+      Location loc = rewriter.getFusedLoc({conv.getLoc(), add.getLoc()});
       auto fused = rewriter.replaceOpWithNewOp<ConvOp>(
           add, conv.getInput(), conv.getFilter(), newB, conv.getStridesAttr(),
           conv.getPadsAttr(), conv.getDilationsAttr(), conv.getGroupAttr());
-      fused->setLoc(rewriter.getFusedLoc({conv.getLoc(), add.getLoc()}));
+      fused->setLoc(loc);
       rewriter.eraseOp(conv);
       return success();
     }
@@ -81,11 +82,12 @@ struct FuseMatMulBias : OpRewritePattern<AddOp> {
           mm.getRhs().getType().getRank() != 2 ||
           add.getType() != mm.getType())
         continue;
+      Location loc = rewriter.getFusedLoc({mm.getLoc(), add.getLoc()});
       auto gemm = rewriter.replaceOpWithNewOp<GemmOp>(
           add, mm.getLhs(), mm.getRhs(), c, rewriter.getF32FloatAttr(1.0f),
           rewriter.getF32FloatAttr(1.0f), rewriter.getBoolAttr(false),
           rewriter.getBoolAttr(false));
-      gemm->setLoc(rewriter.getFusedLoc({mm.getLoc(), add.getLoc()}));
+      gemm->setLoc(loc);
       rewriter.eraseOp(mm);
       return success();
     }

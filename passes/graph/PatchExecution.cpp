@@ -536,7 +536,8 @@ struct PatchExecutionPass
         band = runEnd;
         continue;
       }
-      acc = emitBand(b, s, band, inputs, inputDims, acc, Value(), {});
+      acc = emitBand(b, s, band, inputs, inputDims, acc, Value(),
+                     DenseMap<Value, int64_t>());
       ++band;
     }
 

@@ -131,3 +131,15 @@ int edgert_platform_start_threads(int32_t threads, edgert_error_t *out_error) {
 }
 
 void edgert_platform_stop_threads(void) {}
+
+int edgert_platform_guarded_run(const edgert_model_t *m,
+                                const void *const *inputs,
+                                void *const *outputs,
+                                edgert_error_t *out_error) {
+  (void)m;
+  (void)inputs;
+  (void)outputs;
+  edgert_internal_fail(out_error, EDGERT_ERR_UNSUPPORTED,
+                       "--guard-pages needs a memory-mapping host (POSIX)");
+  return 0;
+}

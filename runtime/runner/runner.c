@@ -190,6 +190,13 @@ static void print_usage(const edgert_model_t *m, const char *argv0) {
          "--profile-input=\n"
          "                    (needs a model built with edgec "
          "--instrument-kernels)\n"
+         "  --guard-pages     run with every buffer between inaccessible "
+         "pages,\n"
+         "                    ending at the upper one, then starting at the "
+         "lower\n"
+         "                    one (outputs compared); a touch outside stops "
+         "with\n"
+         "                    exit code 3\n"
          "  --help            show this help\n",
          argv0, m->name ? m->name : "?", WARMUP_RUNS,
          m->threads > 1 ? (unsigned)m->threads : 1u, PROFILE_RUNS);
@@ -367,6 +374,7 @@ typedef struct {
   long benchmark;
   int32_t threads; /* 0: the model's */
   const char *profile;
+  int guard_pages;
 } options_t;
 
 /* Returns -1 to continue, or an exit code (0 after --help, 1 on error). */
@@ -423,6 +431,8 @@ static int parse_options(const edgert_model_t *m, int argc, char **argv,
         return 1;
       }
       o->threads = (int32_t)threads;
+    } else if (strcmp(a, "--guard-pages") == 0) {
+      o->guard_pages = 1;
     } else if (strcmp(a, "--profile") == 0 || strcmp(a, "--profile=") == 0) {
       fprintf(stderr,
               "error: option '--profile' needs a value: --profile=FILE.json\n");
@@ -699,10 +709,18 @@ int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
     threads = 1;
   }
   threads_started = threads > 1;
-  st = edgert_run(m, (const void *const *)in_ptrs, out_ptrs, arena);
-  if (st != EDGERT_OK) {
-    fprintf(stderr, "error: %s\n", edgert_status_message(st));
-    goto done;
+  if (o.guard_pages) {
+    if (!edgert_platform_guarded_run(m, (const void *const *)in_ptrs,
+                                     out_ptrs, &err)) {
+      fprintf(stderr, "error: %s\n", err.message);
+      goto done;
+    }
+  } else {
+    st = edgert_run(m, (const void *const *)in_ptrs, out_ptrs, arena);
+    if (st != EDGERT_OK) {
+      fprintf(stderr, "error: %s\n", edgert_status_message(st));
+      goto done;
+    }
   }
   if (o.benchmark > 0 &&
       !run_benchmark(m, o.benchmark, (const void *const *)in_ptrs, out_ptrs,

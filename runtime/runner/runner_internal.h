@@ -66,4 +66,17 @@ int edgert_platform_start_threads(int32_t threads, edgert_error_t *out_error);
 /* Uninstalls and stops what edgert_platform_start_threads started. */
 void edgert_platform_stop_threads(void);
 
+/* --guard-pages: runs `m` twice with each input, output and the arena in its
+ * own mapping between two inaccessible pages, first with every buffer ending
+ * at its upper guard page, then starting at its lower one (the arena's end
+ * is rounded down to its alignment: up to arena_alignment - 1 bytes past it
+ * stay unguarded in the first run). A touch outside the buffers ends the
+ * process with exit code 3 and a message naming the buffer. The two runs'
+ * outputs must be the same bytes; they are copied to outputs[i]. Returns 1,
+ * or 0 after writing a one-line reason into *out_error (semihosting: not
+ * supported). */
+int edgert_platform_guarded_run(const edgert_model_t *m,
+                                const void *const *inputs, void *const *outputs,
+                                edgert_error_t *out_error);
+
 #endif /* EDGERT_RUNNER_INTERNAL_H */

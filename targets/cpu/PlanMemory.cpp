@@ -271,6 +271,13 @@ struct PlanMemoryPass : edgec::impl::EdgePlanMemoryBase<PlanMemoryPass> {
     }
     if (buffers.empty())
       total = 0;
+    // The largest arena edgec plans (docs/robustness.md): 4 GiB, more than
+    // any device it targets can give, and more than a 32-bit one can address.
+    constexpr int64_t kMaxArenaBytes = int64_t(1) << 32;
+    if (total > kMaxArenaBytes)
+      return func.emitError() << "the model needs a " << total
+                              << "-byte arena; edgec plans at most "
+                              << kMaxArenaBytes << " bytes (4 GiB)";
     for (auto [b, offset] : llvm::zip(buffers, bestOffsets))
       b.offset = offset;
 

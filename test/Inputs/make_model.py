@@ -254,42 +254,6 @@ def small_broadcast_initializers():
 
 
 @register
-def duplicate_output():
-    # Two nodes producing one value: the second would silently win.
-    nodes = [helper.make_node("Relu", ["x"], ["y"], name="first"),
-             helper.make_node("Neg", ["x"], ["y"], name="second")]
-    return model(nodes, [vi("x", [4])], [vi("y", [4])])
-
-
-@register
-def cycle():
-    # a = Relu(b), b = Relu(a): a cycle, so neither is produced first.
-    nodes = [helper.make_node("Relu", ["b"], ["a"], name="r1"),
-             helper.make_node("Relu", ["a"], ["b"], name="r2")]
-    return model(nodes, [vi("x", [4])], [vi("b", [4])])
-
-
-@register
-def opset_0():
-    return model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
-                 [vi("x", [4])], [vi("y", [4])], opset=0)
-
-
-@register
-def opset_999():
-    return model([helper.make_node("Relu", ["x"], ["y"], name="relu")],
-                 [vi("x", [4])], [vi("y", [4])], opset=999)
-
-
-@register
-def nodes_100000():
-    # A chain of 100,000 Relu nodes: past the graph size limit (65536).
-    nodes = [helper.make_node("Relu", ["x" if i == 0 else f"t{i - 1}"],
-                              [f"t{i}"], name=f"n{i}") for i in range(100000)]
-    return model(nodes, [vi("x", [4])], [vi("t99999", [4])])
-
-
-@register
 def nodes_60000():
     # 60,000 Relu nodes in a row, under the limit: compiled in bounded time
     # (elementwise fusion once took quadratic time on such chains).
@@ -367,16 +331,6 @@ def external_data():
     out_dir = os.path.dirname(os.path.abspath(sys.argv[2]))
     np.array([1, 2, 3, 4], np.float32).tofile(os.path.join(out_dir, "weights.bin"))
     return external("weights.bin")
-
-
-@register
-def external_escape():
-    return external("../outside.bin")
-
-
-@register
-def external_absolute():
-    return external("/etc/passwd")
 
 
 @register

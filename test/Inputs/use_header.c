@@ -29,6 +29,12 @@ int main(int argc, char **argv) {
          edgert_status_message(digits_run(input, output, arena + 4)));
   printf("null output: %s\n",
          edgert_status_message(digits_run(input, NULL, arena)));
+  printf("sized, enough: %s\n",
+         edgert_status_message(
+             digits_run_sized(input, output, arena, DIGITS_ARENA_SIZE)));
+  printf("sized, one byte short: %s\n",
+         edgert_status_message(
+             digits_run_sized(input, output, arena, DIGITS_ARENA_SIZE - 1)));
   f = fopen(argv[2], "wb");
   fwrite("\x93NUMPY\x01\x00\x76\x00", 1, 10, f);
   fprintf(f, "%-117s\n", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 10), }");

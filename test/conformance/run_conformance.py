@@ -347,7 +347,10 @@ def run_in(folder, model, work, bindir, deadline, timeout, out_kinds, notes):
             inputs = [f for i, f in enumerate(inputs)
                       if i >= len(names) or names[i] not in fixed]
         out_dir = os.path.join(work, data)
-        cmd = [os.path.join(bindir, "edgec-run"), lib, f"--output-dir={out_dir}"]
+        # --guard-pages: each input, output and the arena between
+        # inaccessible pages (a stray access fails the test).
+        cmd = [os.path.join(bindir, "edgec-run"), lib, "--guard-pages",
+               f"--output-dir={out_dir}"]
         cmd += [f"--input={os.path.join(dpath, i)}" for i in inputs]
         rc, _, err = run_cmd(cmd, deadline - time.monotonic())
         err = err.replace(work, "<tmp>").replace(folder + "/", "")

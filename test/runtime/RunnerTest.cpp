@@ -322,3 +322,84 @@ TEST(Runner, RejectsBadDescriptors) {
 }
 
 } // namespace
+
+// --guard-pages: a model whose code stays in its buffers runs (outputs as
+// without it); one that touches a byte past or before a buffer is stopped
+// with exit code 3 and the buffer named.
+namespace guard {
+const int64_t kShape6[] = {6};
+const edgert_tensor_desc_t kIn[1] = {{"x", EDGERT_F32, 1, kShape6, 24}};
+const edgert_tensor_desc_t kOut[1] = {{"y", EDGERT_F32, 1, kShape6, 24}};
+// y = x; then one stray access chosen by the model.
+enum Stray { kNone, kOutputPastEnd, kInputBeforeStart, kArenaPastEnd };
+Stray stray = kNone;
+void entry(void *const *inputs, void *const *outputs, void *arena) {
+  const volatile float *x = static_cast<const float *>(inputs[0]);
+  volatile float *y = static_cast<float *>(outputs[0]);
+  volatile char *a = static_cast<char *>(arena);
+  for (int i = 0; i < 6; ++i)
+    y[i] = x[i];
+  for (int i = 0; i < 128; ++i)
+    a[i] = 1;
+  switch (stray) {
+  case kNone:
+    break;
+  case kOutputPastEnd:
+    y[6] = 0;
+    break;
+  case kInputBeforeStart:
+    y[0] = x[-1];
+    break;
+  case kArenaPastEnd:
+    a[128] = 0;
+    break;
+  }
+}
+const edgert_model_t kModel = {
+    EDGERT_ABI_VERSION, 1, 1, 64, 128, "guard", kIn, kOut, entry, 1};
+} // namespace guard
+
+TEST(Runner, GuardPagesPassCleanModels) {
+  TempDir dir;
+  writeNpy(dir.file("x.npy"), EDGERT_F32, {6}, kX);
+  guard::stray = guard::kNone;
+  Result r = runMain({"--input=" + dir.file("x.npy"), "--guard-pages",
+                      "--output-dir=" + dir.file("out")},
+                     &guard::kModel);
+  ASSERT_EQ(r.code, 0) << r.err;
+  edgert_host_tensor_t t;
+  edgert_error_t err;
+  ASSERT_EQ(
+      edgert_tensor_read_file(dir.file("out/output_0.npy").c_str(), &t, &err),
+      EDGERT_OK)
+      << err.message;
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(static_cast<float *>(t.data)[i], kX[i]) << i;
+  edgert_host_tensor_free(&t);
+  // The fake model (two outputs, a 64-byte arena) too.
+  writeNpy(dir.file("x23.npy"), EDGERT_F32, {2, 3}, kX);
+  r = runMain({"--input=" + dir.file("x23.npy"), "--guard-pages"});
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
+TEST(RunnerDeathTest, GuardPagesStopStrayAccesses) {
+  TempDir dir;
+  writeNpy(dir.file("x.npy"), EDGERT_F32, {6}, kX);
+  auto run = [&](guard::Stray stray) {
+    guard::stray = stray;
+    std::string in = "--input=" + dir.file("x.npy");
+    std::vector<std::string> args = {"runner", in, "--guard-pages"};
+    std::vector<char *> argv;
+    for (auto &a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    exit(edgert_runner_main(&guard::kModel, int(args.size()), argv.data()));
+  };
+  EXPECT_EXIT(run(guard::kOutputPastEnd), testing::ExitedWithCode(3),
+              "error: --guard-pages: the model's code touched 0x[0-9a-f]+, in "
+              "the guard page after output 0 \\(SIGSEGV\\)");
+  EXPECT_EXIT(run(guard::kInputBeforeStart), testing::ExitedWithCode(3),
+              "in the guard page before input 0");
+  EXPECT_EXIT(run(guard::kArenaPastEnd), testing::ExitedWithCode(3),
+              "in the guard page after the arena");
+}

@@ -224,6 +224,15 @@ void Importer::registerControlFlow() {
       ASSIGN_OR_FAIL(Value v, input(n, i));
       (i - first < numStates ? states : scanIns).push_back(v);
     }
+    if (batched) {
+      for (Value v : states)
+        if (typeOf(v).getRank() < 1)
+          return fail("Scan (opset 8)'s states need a batch dimension");
+      for (Value v : scanIns)
+        if (typeOf(v).getRank() < 2)
+          return fail("Scan (opset 8)'s scan inputs need a batch and a "
+                      "sequence dimension");
+    }
     if (body.output_size() < numStates)
       return fail("Scan's body must return its " + Twine(numStates) +
                   " states");

@@ -410,6 +410,8 @@ void Importer::registerIndexing() {
     for (auto [d, r] : llvm::zip(shape, repeats)) {
       if (r < 0)
         return fail("Tile's repeats must not be negative");
+      if (d > 0 && r > kMaxElements / d)
+        return fail("Tile's result has more than 2^31 elements");
       split.append({1, d});
       expanded.append({r, d});
       result.push_back(r * d);

@@ -46,6 +46,8 @@ FailureOr<Importer::Values> Importer::importReshape(const onnx::NodeProto &n) {
     }
     if (d < 0)
       return fail("invalid target dimension " + Twine(d));
+    if (d > 0 && known > kMaxElements / d)
+      return fail("the target shape has more than 2^31 elements");
     known *= d;
   }
   int64_t count = typeOf(x).getNumElements();
@@ -115,6 +117,8 @@ FailureOr<Importer::Values> Importer::importConstant(const onnx::NodeProto &n) {
   const auto &a = n.attribute(0);
   const std::string &name = a.name();
   if (name == "value") {
+    if (!a.has_t())
+      return fail("attribute 'value' holds no tensor");
     ASSIGN_OR_FAIL(DenseElementsAttr t, tensorAttr(a.t(), nodeLoc));
     return Values{constant(t)};
   }
