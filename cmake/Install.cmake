@@ -3,7 +3,8 @@
 #   P/lib/                 the host runtime (libedgert*.a), where the
 #                          installed edgec looks for it (<bin>/../lib)
 #   P/lib/<triple>/        the runtime kit of each cross target built
-#   P/include/             edgert.h, edgert_runner.h, edgert_threads.h
+#   P/include/             edgert.h, edgert_runner.h, edgert_threads.h,
+#                          edgert_npu.h
 #   P/lib/cmake/EdgeC/     the CMake package (find_package(EdgeC))
 #   P/lib/pkgconfig/       edgert.pc (and lib/<triple>/pkgconfig/ per kit)
 #   P/share/edgec/toolchains/  the kits' CMake toolchain files
@@ -17,10 +18,10 @@ set_target_properties(edgec edgec-opt PROPERTIES
   INSTALL_RPATH "${LLVM_LIBRARY_DIR}")
 install(TARGETS edgec edgec-opt edgec-run RUNTIME DESTINATION bin)
 
-install(TARGETS edgert edgert_threads edgert_runner edgert_exe_main
+install(TARGETS edgert edgert_threads edgert_runner edgert_exe_main edgert_npu
         ARCHIVE DESTINATION lib)
 install(FILES runtime/include/edgert.h runtime/include/edgert_runner.h
-              runtime/include/edgert_threads.h
+              runtime/include/edgert_threads.h runtime/include/edgert_npu.h
         DESTINATION include)
 
 # Each cross kit as the edgec build made it (runtime/cmake/EdgertKits.cmake).

@@ -16,6 +16,7 @@
 #include "compiler/report/Collect.h"
 #include "compiler/report/Report.h"
 #include "dialects/Edge/IR/EdgeOps.h"
+#include "targets/npu/NpuDialect.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -58,7 +59,7 @@ std::optional<EmitKind> parseEmitKind(const std::string &name) {
 void registerEdgecDialects(DialectRegistry &registry) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
-  registry.insert<edge::EdgeDialect>();
+  registry.insert<edge::EdgeDialect, npu::NpuDialect>();
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include "passes/graph/Passes.h"
 #include "passes/quant/Passes.h"
 #include "targets/cpu/Passes.h"
+#include "targets/npu/NpuStream.h"
 
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
@@ -167,6 +168,7 @@ void registerEdgecPassesAndPipelines() {
     edgec::registerGraphPasses();
     edgec::registerQuantPasses();
     edgec::registerCpuPasses();
+    npu::registerNpuPasses();
     for (auto &[phase, name] : kPhases) {
       if (phase == Phase::Import)
         continue;
