@@ -11,7 +11,8 @@ The seeds come from ../shared beside the source tree:
   fuzz-npy        the shared models' input_*.npy / output_*.npy files
   fuzz-tensor-pb  the conformance tests' input_*.pb / output_*.pb files
   fuzz-run-args   none (12 bytes describe a call; libFuzzer starts empty)
-  fuzz-npu-validate  none (the target wraps most inputs in a valid header)
+  fuzz-npu-validate  two accepted streams written by npu_seeds.py (the
+                  target wraps most inputs in a valid header)
 
 WORK_DIR/corpus receives what the fuzzer finds (a fresh folder per run);
 WORK_DIR/artifacts any crashing input. Prints one line for FileCheck:
@@ -68,8 +69,17 @@ def main():
     for d in (seed_dir, corpus, artifacts):
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
-    seed_files = seeds(a.name)
-    if a.name not in ("fuzz-run-args", "fuzz-npu-validate") and not seed_files:
+    if a.name == "fuzz-npu-validate":
+        sys.path.insert(0, HERE)
+        import npu_seeds
+        generated = os.path.join(a.work_dir, "generated")
+        shutil.rmtree(generated, ignore_errors=True)
+        sys.argv = ["npu_seeds.py", generated]
+        npu_seeds.main()
+        seed_files = sorted(glob.glob(os.path.join(generated, "*.bin")))
+    else:
+        seed_files = seeds(a.name)
+    if a.name != "fuzz-run-args" and not seed_files:
         sys.exit(f"run_fuzzer.py: no seeds for {a.name} under {SHARED}")
     for i, f in enumerate(seed_files):
         os.symlink(f, os.path.join(seed_dir, f"{i:05d}-{os.path.basename(f)}"))

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace edge;
@@ -175,25 +176,36 @@ Attribute foldBinary(Operation *op, Attribute lhs, Attribute rhs, FloatFn ff,
 }
 } // namespace
 
+/// Integer arithmetic wraps, as the generated code's does (two's
+/// complement, then truncated to the element type by `write`): computed in
+/// uint64_t, where C++ defines it.
+static int64_t wrapping(uint64_t v) { return int64_t(v); }
+
 OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       *this, adaptor.getLhs(), adaptor.getRhs(),
       [](double a, double b) { return a + b; },
-      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a + b; });
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        return wrapping(uint64_t(a) + uint64_t(b));
+      });
 }
 
 OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       *this, adaptor.getLhs(), adaptor.getRhs(),
       [](double a, double b) { return a - b; },
-      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a - b; });
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        return wrapping(uint64_t(a) - uint64_t(b));
+      });
 }
 
 OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
   return foldBinary(
       *this, adaptor.getLhs(), adaptor.getRhs(),
       [](double a, double b) { return a * b; },
-      [](int64_t a, int64_t b) -> std::optional<int64_t> { return a * b; });
+      [](int64_t a, int64_t b) -> std::optional<int64_t> {
+        return wrapping(uint64_t(a) * uint64_t(b));
+      });
 }
 
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
@@ -201,7 +213,7 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
       *this, adaptor.getLhs(), adaptor.getRhs(),
       [](double a, double b) { return a / b; },
       [](int64_t a, int64_t b) -> std::optional<int64_t> {
-        if (b == 0)
+        if (b == 0 || (a == std::numeric_limits<int64_t>::min() && b == -1))
           return std::nullopt; // keep the op: the error belongs to run time
         return a / b;
       });
@@ -570,7 +582,7 @@ using OptI = std::optional<int64_t>;
 OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
   return foldUnary(
       *this, adaptor.getInput(), [](double a) -> OptD { return -a; },
-      [](int64_t a) -> OptI { return -a; });
+      [](int64_t a) -> OptI { return wrapping(0 - uint64_t(a)); });
 }
 
 OpFoldResult ReluOp::fold(FoldAdaptor adaptor) {
@@ -594,7 +606,9 @@ OpFoldResult UnaryFnOp::fold(FoldAdaptor adaptor) {
     return foldUnary(
         *this, adaptor.getInput(),
         [](double a) -> OptD { return std::fabs(a); },
-        [](int64_t a) -> OptI { return a < 0 ? -a : a; });
+        [](int64_t a) -> OptI {
+          return a < 0 ? wrapping(0 - uint64_t(a)) : a;
+        });
   if (fn == "sign")
     return foldUnary(
         *this, adaptor.getInput(),
@@ -663,6 +677,8 @@ OpFoldResult ModOp::fold(FoldAdaptor adaptor) {
       [&](int64_t a, int64_t b) -> OptI {
         if (b == 0)
           return std::nullopt;
+        if (b == -1)
+          return int64_t(0); // (INT64_MIN % -1 overflows in C++)
         int64_t r = a % b;
         if (!fmod && r != 0 && ((r < 0) != (b < 0)))
           r += b;
