@@ -50,6 +50,9 @@ constexpr int64_t kMaxGraphDepth = 16;
 /// The most bytes of initializers (weights) one model may hold: 2 GiB, the
 /// reach of the small code model's 32-bit displacements to read-only data.
 constexpr uint64_t kMaxWeightBytes = uint64_t(1) << 31;
+/// The longest DFT (and STFT frame) edgec computes: its n x bins tables of
+/// cosines and sines are compile-time constants (at most 64 MiB at 4096).
+constexpr int64_t kMaxDftLength = 4096;
 
 /// The element count of `shape`, or nullopt when it is over kMaxElements
 /// (computed without overflow).

@@ -228,6 +228,15 @@ def tile_repeats_overflow():
 
 
 @case
+def dft_too_long():
+    # dft_length 100000: its 100000 x 100000 tables would be 80 GB.
+    length = numpy_helper.from_array(np.array(100000, np.int64), "len")
+    return model([helper.make_node("DFT", ["x", "len"], ["y"], name="dft")],
+                 [vi("x", [1, 16, 1])], [vi("y", [1, 100000, 2])], [length],
+                 opset=17).SerializeToString()
+
+
+@case
 def weights_over_2_gib():
     # Two 2 GiB initializers, declared (their data absent): refused before
     # anything is read.

@@ -62,8 +62,13 @@ Value Importer::scalarOf(Type et, double v) {
     return constant(DenseElementsAttr::get(type, builder.getFloatAttr(et, v)));
   if (et.isInteger(1))
     return constant(DenseElementsAttr::get(type, v != 0.0));
-  return constant(
-      DenseElementsAttr::get(type, builder.getIntegerAttr(et, int64_t(v))));
+  // Saturating, as LLVM's fptosi.sat (a NaN is 0): a float attribute of an
+  // integer op (Shrink's lambd, say) may hold any value.
+  int64_t i = std::isnan(v)                ? 0
+              : v >= 9223372036854775808.0 ? INT64_MAX
+              : v < -9223372036854775808.0 ? INT64_MIN
+                                           : int64_t(v);
+  return constant(DenseElementsAttr::get(type, builder.getIntegerAttr(et, i)));
 }
 
 /// [B, S, heads * H] -> [B, heads, S, H].

@@ -53,6 +53,14 @@ DenseElementsAttr trigTable(Type et, int64_t rows, int64_t cols, int64_t n,
 /// inverse).
 FailureOr<Value> Importer::dft(Value re, Value im, int64_t n, bool inverse,
                                bool onesided) {
+  // The transform is a matrix product with an n x bins table built at
+  // compile time: bounded like other constants (docs/robustness.md).
+  if (n < 1)
+    return fail("the DFT has no samples (length " + Twine(n) + ")");
+  if (n > kMaxDftLength)
+    return fail("a DFT of length " + Twine(n) + ": edgec computes at most " +
+                Twine(kMaxDftLength) +
+                " points (its tables of cosines and sines are constants)");
   Type et = typeOf(re).getElementType();
   auto fit = [&](Value v, int64_t to) -> FailureOr<Value> {
     int64_t l = typeOf(v).getDimSize(typeOf(v).getRank() - 1);
@@ -159,6 +167,7 @@ void Importer::registerSignal() {
         return fail("DFT's dft_length must be one positive value");
       length = l[0];
     }
+
     // [.., signal, .., c] -> [.., c, signal] with the signal last.
     SmallVector<int64_t> perm;
     for (int64_t d = 0; d < rank - 1; ++d)
