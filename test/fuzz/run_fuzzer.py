@@ -59,6 +59,9 @@ def main():
     ap.add_argument("work_dir")
     ap.add_argument("--seconds", type=int)
     ap.add_argument("--runs", type=int)
+    ap.add_argument("--seed", type=int, default=0,
+                    help="libFuzzer's -seed (0: from the clock); CI's bounded "
+                         "run fixes it, so that it is the same run each time")
     a = ap.parse_args()
     if bool(a.seconds) == bool(a.runs):
         sys.exit("run_fuzzer.py: give one of --seconds and --runs")
@@ -88,6 +91,8 @@ def main():
            "-timeout=10", "-rss_limit_mb=4096", "-max_len=" + str(MAX_SEED_BYTES),
            "-artifact_prefix=" + artifacts, "-print_final_stats=1"]
     cmd.append(f"-max_total_time={a.seconds}" if a.seconds else f"-runs={a.runs}")
+    if a.seed:
+        cmd.append(f"-seed={a.seed}")
     env = dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "")
                + ":detect_leaks=1")
     start = time.monotonic()
