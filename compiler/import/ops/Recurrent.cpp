@@ -196,6 +196,9 @@ FailureOr<Importer::Values> Importer::importRecurrent(const onnx::NodeProto &n,
   auto dirSlice = [&](Value v, int64_t d) -> FailureOr<Value> {
     // [dirs, a, b] -> [a, b]
     auto s = typeOf(v).getShape();
+    if (s.empty() || s[0] <= d)
+      return fail("an input of rank " + Twine(s.size()) + " has no direction " +
+                  Twine(d) + " in its first dimension");
     ASSIGN_OR_FAIL(Value p, sliceDim(v, 0, d, 1));
     return reshape(p, s.drop_front());
   };
