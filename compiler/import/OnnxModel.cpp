@@ -114,6 +114,12 @@ static int64_t wireGraphDepth(StringRef bytes) {
 }
 
 LogicalResult Importer::readModel(onnx::ModelProto &model) {
+  auto tooDeep = [&](int64_t depth) {
+    return error(fileLoc) << "graphs nest " << depth
+                          << " levels deep (subgraphs of If, Loop or Scan "
+                             "inside each other); edgec reads at most "
+                          << kMaxGraphDepth;
+  };
   std::unique_ptr<llvm::MemoryBuffer> file;
   if (!this->bytes) {
     auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
@@ -128,13 +134,8 @@ LogicalResult Importer::readModel(onnx::ModelProto &model) {
   StringRef bytes = file ? file->getBuffer() : *this->bytes;
   if (bytes.size() > size_t(std::numeric_limits<int>::max()) ||
       !model.ParseFromArray(bytes.data(), int(bytes.size()))) {
-    if (int64_t depth = wireGraphDepth(bytes); depth > kMaxGraphDepth) {
-      error(fileLoc) << "graphs nest " << depth
-                     << " levels deep (subgraphs of If, Loop or Scan inside "
-                        "each other); edgec reads at most "
-                     << kMaxGraphDepth;
-      return failure();
-    }
+    if (int64_t depth = wireGraphDepth(bytes); depth > kMaxGraphDepth)
+      return tooDeep(depth);
     error(fileLoc) << "not a valid ONNX model (the protobuf does not parse: "
                       "the file is truncated or is not an ONNX model)";
     return failure();
@@ -178,13 +179,8 @@ LogicalResult Importer::readModel(onnx::ModelProto &model) {
           }
       };
   count(model.graph(), 1);
-  if (deepest > kMaxGraphDepth) {
-    error(fileLoc) << "graphs nest " << deepest
-                   << " levels deep (subgraphs of If, Loop or Scan inside "
-                      "each other); edgec reads at most "
-                   << kMaxGraphDepth;
-    return failure();
-  }
+  if (deepest > kMaxGraphDepth)
+    return tooDeep(deepest);
   if (nodes > kMaxNodes) {
     error(fileLoc) << "the graph has " << nodes << " nodes (subgraphs "
                    << "included); edgec compiles at most " << kMaxNodes;

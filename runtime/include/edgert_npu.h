@@ -68,6 +68,10 @@ enum {
   EDGERT_NPU_POOL_S
 };
 
+/* The spec's name of register `index` ("IFM_H", ...), or NULL outside
+ * 0 .. EDGERT_NPU_REGISTERS - 1. A static string. */
+const char *edgert_npu_register_name(int32_t index);
+
 /* A hardware configuration (spec §1.1). */
 typedef struct edgert_npu_config {
   uint32_t n;                   /* MAC array side: 8, 16 or 32 */

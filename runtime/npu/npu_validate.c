@@ -163,6 +163,11 @@ static const char *const register_names[EDGERT_NPU_REGISTERS] = {
     "SCALE_ADDR", "ACT",       "IFM2_ADDR",  "IFM2_ZP",    "ELT_M1",
     "ELT_S1",   "ELT_M2",      "ELT_S2",     "POOL_M",     "POOL_S"};
 
+const char *edgert_npu_register_name(int32_t index) {
+  return index >= 0 && index < EDGERT_NPU_REGISTERS ? register_names[index]
+                                                    : NULL;
+}
+
 const char *npu_opcode_name(uint32_t opcode) {
   switch (opcode) {
   case EDGERT_NPU_SET_REG: return "SET_REG";

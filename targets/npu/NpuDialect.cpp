@@ -18,23 +18,16 @@ void NpuDialect::initialize() {
       >();
 }
 
-static const char *const kRegisterNames[EDGERT_NPU_REGISTERS] = {
-    "IFM_ADDR",   "IFM_H",  "IFM_W",     "IFM_C",       "IFM_ZP",
-    "OFM_ADDR",   "OFM_H",  "OFM_W",     "OFM_C",       "OFM_ZP",
-    "KERNEL",     "STRIDE", "PAD",       "WEIGHT_ADDR", "BIAS_ADDR",
-    "SCALE_ADDR", "ACT",    "IFM2_ADDR", "IFM2_ZP",     "ELT_M1",
-    "ELT_S1",     "ELT_M2", "ELT_S2",    "POOL_M",      "POOL_S"};
-
 int npu::registerIndex(llvm::StringRef name) {
   for (int i = 0; i < EDGERT_NPU_REGISTERS; ++i)
-    if (name == kRegisterNames[i])
+    if (name == edgert_npu_register_name(i))
       return i;
   return -1;
 }
 
 llvm::StringRef npu::registerName(int index) {
-  return index >= 0 && index < EDGERT_NPU_REGISTERS ? kRegisterNames[index]
-                                                    : "";
+  const char *name = edgert_npu_register_name(index);
+  return name ? name : "";
 }
 
 LogicalResult SetRegOp::verify() {

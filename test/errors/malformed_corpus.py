@@ -24,21 +24,14 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "Inputs"))
+from make_model import model, vi  # noqa: E402
+
 SCALE = int(os.environ.get("EDGEC_BOUND_SCALE", "1"))
 TIME_BOUND_S = 30 * SCALE
 MEMORY_BOUND_MB = 1024 * SCALE
 KILL_AFTER_S = 2 * TIME_BOUND_S
-
-
-def model(nodes, inputs, outputs, inits=(), opset=13):
-    graph = helper.make_graph(nodes, "g", inputs, outputs, list(inits))
-    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
-    m.ir_version = 8
-    return m
-
-
-def vi(name, shape, t=TensorProto.FLOAT):
-    return helper.make_tensor_value_info(name, t, shape)
 
 
 def add_model(w):
