@@ -18,7 +18,7 @@ set_target_properties(edgec edgec-opt PROPERTIES
   INSTALL_RPATH "${LLVM_LIBRARY_DIR}")
 install(TARGETS edgec edgec-opt edgec-run RUNTIME DESTINATION bin)
 
-install(TARGETS edgert edgert_threads edgert_runner edgert_exe_main edgert_npu
+install(TARGETS edgert edgert_threads edgert_runner edgert_exe_main edgert_exe_main_npu edgert_npu
         ARCHIVE DESTINATION lib)
 install(FILES runtime/include/edgert.h runtime/include/edgert_runner.h
               runtime/include/edgert_threads.h runtime/include/edgert_npu.h

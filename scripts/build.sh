@@ -33,7 +33,10 @@ fi
 # The user-mode emulators come from bookworm-backports (qemu 10): bookworm's
 # qemu 7.2 aborts (an assertion in its RISC-V decoder, decode_save_opc) on
 # some RVV code depending on where it lands in memory.
-qemu_major=$(qemu-riscv64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\).*/\1/p')
+# (Not installed at all on a fresh machine: pipefail must not stop the
+# script there.)
+qemu_major=$({ qemu-riscv64 --version 2>/dev/null || true; } |
+  sed -n 's/.*version \([0-9]*\).*/\1/p')
 if [ "${qemu_major:-0}" -lt 8 ]; then
   echo "edgec: installing qemu-user from bookworm-backports"
   sudo=""

@@ -1,5 +1,6 @@
 //===- TargetRegistry.cpp - the target families and target resolution ----===//
 #include "targets/cpu/TargetDescription.h"
+#include "targets/npu/NpuConfig.h"
 
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -46,7 +47,8 @@ void printTargets(raw_ostream &os) {
     os << "\n";
   }
   os << "\nWithout --target, the host (" << sys::getDefaultTargetTriple()
-     << ", cpu " << sys::getHostCPUName() << ").\n";
+     << ", cpu " << sys::getHostCPUName() << ").\n\n";
+  npu::printConfigs(os);
 }
 
 /// Checks every "+name"/"-name" of a feature list against the subtarget's

@@ -16,6 +16,7 @@
 #include "compiler/report/Collect.h"
 #include "compiler/report/Report.h"
 #include "dialects/Edge/IR/EdgeOps.h"
+#include "targets/npu/NpuConfig.h"
 #include "targets/npu/NpuDialect.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -221,6 +222,25 @@ int runCompiler(const CompileOptions &o) {
     return result;
   };
 
+  // The NPU the quantized layers may run on (--npu, --npu-config).
+  std::optional<npu::NpuConfig> npuConfig;
+  if (!o.npu.empty() && !o.npuConfigPath.empty())
+    return fail("--npu and --npu-config cannot be used together");
+  if (!o.npu.empty()) {
+    npuConfig = npu::namedConfig(o.npu);
+    if (!npuConfig)
+      return fail("unknown NPU configuration '" + o.npu +
+                  "' (see --print-targets)");
+  } else if (!o.npuConfigPath.empty()) {
+    npuConfig.emplace();
+    if (std::string error = npu::readConfigFile(o.npuConfigPath, *npuConfig);
+        !error.empty())
+      return fail(error);
+  }
+  if (npuConfig && o.compileFrom)
+    return fail("--npu and --npu-config cannot be used with --compile-from: "
+                "the NPU is the module's npu.config");
+
   // The module: imported from ONNX, or read from the .mlir that
   // --compile-to printed (then the target comes from its #edge.target).
   OwningOpRef<ModuleOp> module;
@@ -257,6 +277,8 @@ int runCompiler(const CompileOptions &o) {
       return 1;
     // The import phase's result carries the target and the interface.
     attachTarget(*module, *target);
+    if (npuConfig)
+      npu::setModuleConfig(*module, *npuConfig);
     if (failed(recordSignature(*module,
                                module->lookupSymbol<func::FuncOp>("main"))))
       return 1;
@@ -325,6 +347,7 @@ int runCompiler(const CompileOptions &o) {
   popts.threads = o.threads;
   popts.memory = o.memory;
   popts.instrumentKernels = o.instrumentKernels;
+  popts.npuPlacement = o.npuPlacement;
   sig.threads = static_cast<uint32_t>(o.threads);
   for (Phase phase : {Phase::Graph, Phase::Linalg, Phase::Kernels,
                       Phase::Bufferized, Phase::LLVM}) {
@@ -340,6 +363,11 @@ int runCompiler(const CompileOptions &o) {
       collectGraph(*module, report);
     if (phase == Phase::Bufferized && reporting)
       collectMemory(*module, report);
+    if (phase == Phase::Kernels && (reporting || o.verbose)) {
+      collectNpu(*module, report);
+      if (o.verbose && report.npu)
+        printNpuReport(*report.npu, llvm::errs());
+    }
     if (phase == Phase::Kernels && reporting) {
       collectKernels(*module, report);
       if (!o.profileInputPath.empty()) {
@@ -351,6 +379,9 @@ int runCompiler(const CompileOptions &o) {
     if (o.compileTo == phase)
       return printModule();
   }
+  // Layers placed on the NPU call its runtime (edgert_npu).
+  bool usesNpu = (*module).lookupSymbol("edgert_npu_invoke_1_1") ||
+                 (*module).lookupSymbol("edgert_npu_invoke_2_1");
   if (auto size = (*module)->getAttrOfType<IntegerAttr>("edge.arena_size"))
     sig.arenaSize = size.getInt();
   if (auto peak = (*module)->getAttrOfType<IntegerAttr>("edge.arena_live_peak"))
@@ -444,7 +475,8 @@ int runCompiler(const CompileOptions &o) {
                   : o.emit == EmitKind::Executable ? LinkKind::Executable
                                                    : LinkKind::StaticLibrary;
   std::string linkError = timed("link", [&] {
-    return linkModel(*target, kind, runtimeLibDir(o), objectPath, outputPath);
+    return linkModel(*target, kind, runtimeLibDir(o), objectPath, outputPath,
+                     usesNpu);
   });
   int rc = linkError.empty() ? 0 : fail(linkError);
   llvm::sys::fs::remove(objectPath);

@@ -54,6 +54,11 @@ struct CompileOptions {
   bool remarks = false; // report each kernel left scalar, and why
   int64_t threads = 1;  // --threads: workers the large kernels are split for
   MemoryMode memory = MemoryMode::Default; // --memory
+  /// --npu=NAME or --npu-config=FILE: the ENPU the quantized layers may run
+  /// on (empty: CPU only); --npu-placement: cost or all.
+  std::string npu;
+  std::string npuConfigPath;
+  std::string npuPlacement = "cost";
   std::string argv0; // locates the runtime libraries (<bin>/../lib)
 };
 

@@ -40,10 +40,8 @@ static std::string missingKit(const TargetDescription &t, const LinkRecipe &r,
 
 static std::string writeStaticLibrary(const TargetDescription &t,
                                       const LinkRecipe &r, StringRef libDir,
-                                      StringRef object, StringRef output) {
-  std::string runtimePath = kitPath(libDir, r, "libedgert.a");
-  if (!sys::fs::exists(runtimePath))
-    return missingKit(t, r, libDir, "libedgert.a");
+                                      StringRef object, StringRef output,
+                                      bool npu) {
   std::vector<NewArchiveMember> members;
   auto model = NewArchiveMember::getFile(object, /*Deterministic=*/true);
   if (!model)
@@ -52,23 +50,36 @@ static std::string writeStaticLibrary(const TargetDescription &t,
   model->MemberName = memberName; // outlives writeArchive below
   members.push_back(std::move(*model));
 
-  auto buffer = MemoryBuffer::getFile(runtimePath);
-  if (!buffer)
-    return "cannot read '" + runtimePath + "': " + buffer.getError().message();
-  Error err = Error::success();
-  auto archive = object::Archive::create((*buffer)->getMemBufferRef());
-  if (!archive)
-    return "'" + runtimePath + "' is not an archive: " +
-           toString(archive.takeError());
-  for (const object::Archive::Child &child : (*archive)->children(err)) {
-    auto member = NewArchiveMember::getOldMember(child, true);
-    if (!member)
-      return "cannot read '" + runtimePath + "': " +
-             toString(member.takeError());
-    members.push_back(std::move(*member));
+  // The runtime's members (and the NPU runtime's, for a model that calls
+  // it); the buffers stay alive until the archive is written.
+  std::vector<std::unique_ptr<MemoryBuffer>> buffers;
+  SmallVector<const char *> runtimes{"libedgert.a"};
+  if (npu)
+    runtimes.push_back("libedgert_npu.a");
+  for (const char *name : runtimes) {
+    std::string runtimePath = kitPath(libDir, r, name);
+    if (!sys::fs::exists(runtimePath))
+      return missingKit(t, r, libDir, name);
+    auto buffer = MemoryBuffer::getFile(runtimePath);
+    if (!buffer)
+      return "cannot read '" + runtimePath +
+             "': " + buffer.getError().message();
+    buffers.push_back(std::move(*buffer));
+    Error err = Error::success();
+    auto archive = object::Archive::create(buffers.back()->getMemBufferRef());
+    if (!archive)
+      return "'" + runtimePath +
+             "' is not an archive: " + toString(archive.takeError());
+    for (const object::Archive::Child &child : (*archive)->children(err)) {
+      auto member = NewArchiveMember::getOldMember(child, true);
+      if (!member)
+        return "cannot read '" + runtimePath +
+               "': " + toString(member.takeError());
+      members.push_back(std::move(*member));
+    }
+    if (err)
+      return "cannot read '" + runtimePath + "': " + toString(std::move(err));
   }
-  if (err)
-    return "cannot read '" + runtimePath + "': " + toString(std::move(err));
   if (Error e = writeArchive(output, members, SymtabWritingMode::NormalSymtab,
                              object::Archive::K_GNU, /*Deterministic=*/true,
                              /*Thin=*/false))
@@ -77,10 +88,11 @@ static std::string writeStaticLibrary(const TargetDescription &t,
 }
 
 std::string linkModel(const TargetDescription &t, LinkKind kind,
-                      StringRef libDir, StringRef object, StringRef output) {
+                      StringRef libDir, StringRef object, StringRef output,
+                      bool npu) {
   LinkRecipe r = t.family->linkRecipe(t);
   if (kind == LinkKind::StaticLibrary)
-    return writeStaticLibrary(t, r, libDir, object, output);
+    return writeStaticLibrary(t, r, libDir, object, output, npu);
   if (kind == LinkKind::Shared && !r.supportsShared)
     return "--emit=shared is not available for target '" + t.triple +
            "' (use obj, lib or exe)";
@@ -108,6 +120,8 @@ std::string linkModel(const TargetDescription &t, LinkKind kind,
     // Code split over threads calls edgert_parallel_for: the object carries
     // the runtime's serial one, which a host that exports its own (with its
     // pool installed: edgec-run) interposes.
+    if (npu)
+      args.push_back(kitPath(libDir, r, "libedgert_npu.a"));
     std::string runtime = kitPath(libDir, r, "libedgert.a");
     if (sys::fs::exists(runtime))
       args.push_back(runtime);
@@ -127,8 +141,13 @@ std::string linkModel(const TargetDescription &t, LinkKind kind,
       args.push_back(p);
     }
     args.push_back(object.str());
-    for (const char *lib :
-         {"libedgert_exe_main.a", "libedgert_runner.a", "libedgert.a"}) {
+    // A model that calls the NPU runs with the simulator as its device.
+    SmallVector<const char *> libs{"libedgert_exe_main.a", "libedgert_runner.a",
+                                   "libedgert.a"};
+    if (npu)
+      libs = {"libedgert_exe_main_npu.a", "libedgert_runner.a",
+              "libedgert_npu.a", "libedgert.a"};
+    for (const char *lib : libs) {
       std::string p = kitPath(libDir, r, lib);
       if (!sys::fs::exists(p))
         return missingKit(t, r, libDir, lib);

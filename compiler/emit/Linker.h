@@ -17,9 +17,11 @@ enum class LinkKind { Executable, Shared, StaticLibrary };
 /// target): an executable with the runner's main (a bare-metal image on
 /// Cortex-M), a shared object, or a static library holding the model and
 /// the device runtime. Returns an empty string or the error message.
+/// With `npu`, the model calls the NPU runtime (edgert_npu): an executable
+/// gets the runner with the NPU simulator as the device.
 std::string linkModel(const TargetDescription &target, LinkKind kind,
                       llvm::StringRef libDir, llvm::StringRef object,
-                      llvm::StringRef output);
+                      llvm::StringRef output, bool npu = false);
 
 } // namespace edgec
 

@@ -69,6 +69,9 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     // those post-training quantization inserted after the graph phase.
     pm.nest<func::FuncOp>().addPass(createEdgeQuantFold());
     pm.addPass(createCanonicalizerPass());
+    // With an NPU (npu.config): the quantized layers it runs, where it pays,
+    // as npu.stream + npu.invoke (targets/npu).
+    pm.addPass(npu::createNpuPartitionPass(o.npuPlacement));
     if (o.memory == MemoryMode::Min) {
       EdgePatchExecutionOptions patch;
       patch.remarks = o.remarks;
@@ -108,6 +111,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.nest<func::FuncOp>().addPass(createEdgeCpuUnsharePadding());
     pm.addPass(createEdgeCpuReadonlyInputs());
     pm.addPass(bufferization::createEmptyTensorEliminationPass());
+    // NPU layers: buffers and a call; each stream becomes constant words.
+    pm.addPass(npu::createNpuBufferizeInvokesPass());
     bufferization::OneShotBufferizePassOptions bufferize;
     bufferize.bufferizeFunctionBoundaries = true;
     bufferize.functionBoundaryTypeConversion =
@@ -127,6 +132,7 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
   }
   case Phase::LLVM: {
     pm.addPass(createEdgeCpuFinalizeEntry());
+    pm.addPass(npu::createNpuLowerCallsPass());
     if (o.instrumentKernels)
       pm.addPass(createEdgeCpuInstrumentKernels());
     if (o.threads > 1) {

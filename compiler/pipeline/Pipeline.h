@@ -42,6 +42,9 @@ struct PipelineOptions {
   MemoryMode memory = MemoryMode::Default;
   /// Calls edgert_kernel_mark before each kernel (--instrument-kernels).
   bool instrumentKernels = false;
+  /// npu-partition's placement: "cost" or "all" (the module's npu.config
+  /// says whether there is an NPU at all).
+  std::string npuPlacement = "cost";
 };
 
 /// Adds the passes that take a module from the phase before `phase` to

@@ -38,6 +38,8 @@ std::unique_ptr<HostModel> HostModel::compile(ModuleOp module,
                                               int optLevel,
                                               std::string &error) {
   attachTarget(module, host);
+  // Calibration runs on the host's CPU alone: no layer goes to an NPU.
+  module->removeAttr("npu.config");
   ModelSignature sig;
   sig.name = "calib";
   sig.source = "calibration";

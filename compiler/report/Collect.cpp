@@ -1,5 +1,7 @@
 //===- Collect.cpp - the report's sections, read from the compilation -----===//
 #include "compiler/report/Collect.h"
+#include "targets/npu/NpuConfig.h"
+#include "targets/npu/NpuDialect.h"
 
 #include "dialects/Edge/IR/EdgeOps.h"
 #include "passes/quant/Passes.h"
@@ -326,6 +328,45 @@ std::string collectSections(llvm::StringRef path, Report &report) {
   for (auto &entry : byName)
     report.sections.push_back(entry.second);
   return "";
+}
+
+void collectNpu(ModuleOp module, Report &report) {
+  std::optional<npu::NpuConfig> config = npu::moduleConfig(module);
+  auto placement = module->getAttrOfType<ArrayAttr>("npu.placement");
+  if (!config || !placement)
+    return;
+  NpuSection section;
+  section.config = config->name;
+  section.n = config->n;
+  section.sramBytes = config->sram;
+  auto integer = [](DictionaryAttr d, StringRef key) -> int64_t {
+    auto v = d.getAs<IntegerAttr>(key);
+    return v ? v.getInt() : 0;
+  };
+  auto text = [](DictionaryAttr d, StringRef key) -> std::string {
+    auto v = d.getAs<StringAttr>(key);
+    return v ? v.str() : "";
+  };
+  for (Attribute a : placement) {
+    auto d = dyn_cast<DictionaryAttr>(a);
+    if (!d)
+      continue;
+    NpuLayer l;
+    l.layer = text(d, "layer");
+    l.op = text(d, "op");
+    l.device = text(d, "device");
+    l.reason = text(d, "reason");
+    l.macs = integer(d, "macs");
+    l.npuCycles = integer(d, "npu_cycles");
+    l.cpuCycles = integer(d, "cpu_cycles");
+    l.stream = text(d, "stream");
+    if (!l.stream.empty())
+      if (auto s = module.lookupSymbol<npu::StreamOp>(l.stream))
+        if (auto bytes = s->getAttrOfType<IntegerAttr>("dma_bytes"))
+          l.dmaBytes = bytes.getInt();
+    section.layers.push_back(std::move(l));
+  }
+  report.npu = std::move(section);
 }
 
 } // namespace edgec

@@ -117,6 +117,36 @@ json::Value toJSON(const Report &r) {
     }
     root["quantization"] = std::move(s);
   }
+  if (const auto &n = r.npu) {
+    json::Array layers;
+    int64_t onNpu = 0, npuMacs = 0, cpuMacs = 0, cycles = 0;
+    for (const NpuLayer &l : n->layers) {
+      json::Object o{{"layer", l.layer},
+                     {"op", l.op},
+                     {"device", l.device},
+                     {"macs", l.macs},
+                     {"cpu_cycles", l.cpuCycles}};
+      if (!l.reason.empty())
+        o["reason"] = l.reason;
+      if (l.npuCycles)
+        o["npu_cycles"] = l.npuCycles;
+      if (l.device == "npu") {
+        o["stream"] = l.stream;
+        o["dma_bytes"] = l.dmaBytes;
+        ++onNpu;
+        npuMacs += l.macs;
+        cycles += l.npuCycles;
+      } else {
+        cpuMacs += l.macs;
+      }
+      layers.push_back(std::move(o));
+    }
+    root["npu"] = json::Object{
+        {"config", n->config},        {"n", n->n},
+        {"sram_bytes", n->sramBytes}, {"layers_on_npu", onNpu},
+        {"npu_macs", npuMacs},        {"cpu_macs", cpuMacs},
+        {"npu_cycles", cycles},       {"layers", std::move(layers)}};
+  }
   return root;
 }
 
@@ -136,6 +166,30 @@ static std::string paramText(const std::optional<QuantParams> &p) {
   if (!p)
     return "-";
   return formatv("{0:e3}:{1}", p->scale, p->zeroPoint).str();
+}
+
+void printNpuReport(const NpuSection &n, raw_ostream &os) {
+  int64_t onNpu = 0;
+  for (const NpuLayer &l : n.layers)
+    onNpu += l.device == "npu";
+  os << "edgec: NPU " << n.config << " (" << n.n << "x" << n.n << ", "
+     << n.sramBytes / 1024 << " KiB SRAM): " << onNpu << " of "
+     << n.layers.size() << " layers\n";
+  os << formatv("  {0,-32} {1,-11} {2,-6} {3,12} {4,12} {5,12} {6,10}\n",
+                "node", "op", "device", "MACs", "NPU cycles", "CPU cycles",
+                "DMA bytes");
+  for (const NpuLayer &l : n.layers) {
+    std::string name = l.layer.size() > 32
+                           ? "..." + l.layer.substr(l.layer.size() - 29)
+                           : l.layer;
+    os << formatv("  {0,-32} {1,-11} {2,-6} {3,12} {4,12} {5,12} {6,10}", name,
+                  l.op, l.device, l.macs,
+                  l.npuCycles ? std::to_string(l.npuCycles) : "-", l.cpuCycles,
+                  l.device == "npu" ? std::to_string(l.dmaBytes) : "-");
+    if (!l.reason.empty())
+      os << "  (" << l.reason << ")";
+    os << "\n";
+  }
 }
 
 void printReport(const Report &r, raw_ostream &os) {

@@ -110,6 +110,26 @@ struct KernelProfile {
   std::vector<double> kernelUs; // by kernel number
 };
 
+/// One layer the NPU partition considered (targets/npu/Partition.cpp).
+struct NpuLayer {
+  std::string layer;  // its ONNX node
+  std::string op;     // edge.conv, edge.gemm, ...
+  std::string device; // npu or cpu
+  std::string reason; // why it stays on the CPU
+  int64_t macs = 0;
+  int64_t npuCycles = 0; // estimated, with the call and layout copies
+  int64_t cpuCycles = 0; // estimated
+  int64_t dmaBytes = 0;  // the stream's transfers
+  std::string stream;    // its npu.stream
+};
+
+/// The CPU/NPU placement (--npu, --npu-config).
+struct NpuSection {
+  std::string config; // npu16-256k, ...
+  int64_t n = 0, sramBytes = 0;
+  std::vector<NpuLayer> layers;
+};
+
 struct Report {
   std::string model;  // the input file's name
   std::string target; // the triple
@@ -119,6 +139,7 @@ struct Report {
   std::optional<MemorySection> memory;
   std::vector<ObjectSectionSize> sections;
   std::optional<QuantizationSection> quantization;
+  std::optional<NpuSection> npu;
 };
 
 llvm::json::Value toJSON(const Report &report);
@@ -130,8 +151,11 @@ void writeReportJSON(const Report &report, llvm::raw_ostream &os);
 /// per-layer cost, the sizes (no script, no network: inline SVG).
 void writeReportHTML(const Report &report, llvm::raw_ostream &os);
 
-/// The readable form (`-v`).
+/// The readable form of the quantization (`-v`).
 void printReport(const Report &report, llvm::raw_ostream &os);
+
+/// The readable form of the NPU placement (`-v`).
+void printNpuReport(const NpuSection &npu, llvm::raw_ostream &os);
 
 /// 10 log10(sum ref^2 / sum (ref - got)^2); +inf when equal.
 double sqnrDb(double signal, double noise);

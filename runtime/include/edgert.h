@@ -120,7 +120,8 @@ typedef struct edgert_model {
  * Returns EDGERT_ERR_NULL_ARGUMENT (NULL model, model->entry, inputs,
  * outputs, any inputs[i]/outputs[i], or a NULL arena when arena_size > 0),
  * EDGERT_ERR_BAD_MODEL (ABI mismatch or negative counts),
- * EDGERT_ERR_ARENA_ALIGNMENT, or EDGERT_OK after running the model. */
+ * EDGERT_ERR_ARENA_ALIGNMENT, or, after running the model, EDGERT_OK or the
+ * first failure a device reported (edgert_fail_run). */
 edgert_status_t edgert_run(const edgert_model_t *model,
                            const void *const *inputs, void *const *outputs,
                            void *arena);
@@ -133,6 +134,15 @@ edgert_status_t edgert_run_sized(const edgert_model_t *model,
                                  const void *const *inputs,
                                  void *const *outputs, void *arena,
                                  uint64_t arena_bytes);
+
+/* ---- devices ------------------------------------------------------------
+ * Generated code that hands a layer to a device (the NPU: edgert_npu.h)
+ * reports the device's failure here; the rest of that run is skipped by
+ * the device calls and edgert_run returns the first status reported. */
+void edgert_fail_run(edgert_status_t status);
+
+/* Nonzero once edgert_fail_run was called during the run in progress. */
+int edgert_run_failed(void);
 
 /* ---- threads ------------------------------------------------------------
  * Code compiled with `edgec --threads=N` (N > 1) runs each large kernel as

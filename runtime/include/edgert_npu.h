@@ -186,6 +186,31 @@ edgert_status_t edgert_npu_run(const uint32_t *stream, size_t words,
                                edgert_npu_counters_t *counters,
                                edgert_npu_report_t *report);
 
+/* ---- what generated code calls -------------------------------------------
+ * A layer compiled for the NPU calls one of these with its stream (a
+ * constant of the object), the stream's constants (region 0), a scratch
+ * buffer of the arena (region 1) and its inputs and output (regions 2...),
+ * each as large as the stream's region table says. They run the stream on
+ * the installed driver; a failure is reported with edgert_fail_run (so
+ * edgert_run returns it) and kept for edgert_npu_totals, and once a run has
+ * failed they run nothing more. */
+void edgert_npu_invoke_1_1(const uint32_t *stream, const void *constants,
+                           void *scratch, const void *input, void *output);
+void edgert_npu_invoke_2_1(const uint32_t *stream, const void *constants,
+                           void *scratch, const void *input0,
+                           const void *input1, void *output);
+
+/* The counters summed over the streams run since the last reset, how many
+ * streams ran, and the report of the first failure ("" rule when none). */
+typedef struct edgert_npu_totals {
+  edgert_npu_counters_t counters;
+  uint64_t streams;
+  edgert_status_t status;
+  edgert_npu_report_t report;
+} edgert_npu_totals_t;
+void edgert_npu_totals(edgert_npu_totals_t *out);
+void edgert_npu_reset_totals(void);
+
 /* The simulator as a device: its SRAM and operation workspace are the
  * caller's (sram of config.sram_bytes bytes, ops of max_ops entries). */
 typedef struct edgert_npu_sim_device {

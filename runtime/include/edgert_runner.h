@@ -82,6 +82,20 @@ edgert_status_t edgert_tensor_read_file(const char *path,
  * "error: ..." line on stderr. */
 int edgert_runner_main(const edgert_model_t *model, int argc, char **argv);
 
+/* What a device the model hands work to (the NPU's simulator) adds to the
+ * runner: each may be NULL. */
+typedef struct edgert_runner_hooks {
+  void (*before_run)(void);  /* before every edgert_run */
+  void (*after_bench)(void); /* after the benchmark line: the last run's
+                                device figures, printed to stdout */
+  void (*after_error)(void); /* after a failed run: the device's report,
+                                printed to stderr */
+} edgert_runner_hooks_t;
+
+/* edgert_runner_main with `hooks` (borrowed for the call). */
+int edgert_runner_main_hooks(const edgert_model_t *model, int argc, char **argv,
+                             const edgert_runner_hooks_t *hooks);
+
 #ifdef __cplusplus
 }
 #endif

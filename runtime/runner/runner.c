@@ -487,6 +487,21 @@ static int load_input(const edgert_model_t *m, int32_t i, const char *path,
   return 1;
 }
 
+static const edgert_runner_hooks_t *g_hooks;
+
+/* edgert_run with the hooks around it. */
+static edgert_status_t hooked_run(const edgert_model_t *m,
+                                  const void *const *inputs,
+                                  void *const *outputs, void *arena) {
+  edgert_status_t st;
+  if (g_hooks != NULL && g_hooks->before_run != NULL)
+    g_hooks->before_run();
+  st = edgert_run(m, inputs, outputs, arena);
+  if (st != EDGERT_OK && g_hooks != NULL && g_hooks->after_error != NULL)
+    g_hooks->after_error();
+  return st;
+}
+
 static int run_benchmark(const edgert_model_t *m, long runs,
                          const void *const *inputs, void *const *outputs,
                          void *arena) {
@@ -499,10 +514,10 @@ static int run_benchmark(const edgert_model_t *m, long runs,
     return 0;
   }
   for (k = 0; k < WARMUP_RUNS && st == EDGERT_OK; ++k)
-    st = edgert_run(m, inputs, outputs, arena);
+    st = hooked_run(m, inputs, outputs, arena);
   for (k = 0; k < runs && st == EDGERT_OK; ++k) {
     double start = edgert_platform_now_us();
-    st = edgert_run(m, inputs, outputs, arena);
+    st = hooked_run(m, inputs, outputs, arena);
     times[k] = edgert_platform_now_us() - start;
     sum += times[k];
   }
@@ -517,6 +532,8 @@ static int run_benchmark(const edgert_model_t *m, long runs,
   printf("benchmark: model=%s runs=%ld median_us=%.3f min_us=%.3f "
          "mean_us=%.3f\n",
          m->name ? m->name : "?", runs, median, times[0], sum / (double)runs);
+  if (g_hooks != NULL && g_hooks->after_bench != NULL)
+    g_hooks->after_bench();
   free(times);
   return 1;
 }
@@ -560,7 +577,7 @@ static int run_profile(const edgert_model_t *m, long runs, const char *path,
   }
   edgert_set_kernel_hook(profile_hook, &p);
   for (k = 0; k < runs && st == EDGERT_OK; ++k)
-    st = edgert_run(m, inputs, outputs, arena);
+    st = hooked_run(m, inputs, outputs, arena);
   edgert_set_kernel_hook(NULL, NULL);
   if (st != EDGERT_OK || p.marks == 0) {
     if (st != EDGERT_OK)
@@ -628,6 +645,11 @@ static int write_outputs(const edgert_model_t *m, const char *dir,
 }
 
 int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
+  return edgert_runner_main_hooks(m, argc, argv, NULL);
+}
+
+int edgert_runner_main_hooks(const edgert_model_t *m, int argc, char **argv,
+                             const edgert_runner_hooks_t *hooks) {
   options_t o;
   edgert_host_tensor_t *tensors = NULL;
   void **in_ptrs = NULL, **out_ptrs = NULL, *arena = NULL;
@@ -637,6 +659,7 @@ int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
   edgert_status_t st;
   edgert_error_t err;
 
+  g_hooks = hooks;
   if (!check_model(m, &err)) {
     fprintf(stderr, "error: %s\n", err.message);
     return 1;
@@ -716,7 +739,7 @@ int edgert_runner_main(const edgert_model_t *m, int argc, char **argv) {
       goto done;
     }
   } else {
-    st = edgert_run(m, (const void *const *)in_ptrs, out_ptrs, arena);
+    st = hooked_run(m, (const void *const *)in_ptrs, out_ptrs, arena);
     if (st != EDGERT_OK) {
       fprintf(stderr, "error: %s\n", edgert_status_message(st));
       goto done;

@@ -96,6 +96,10 @@ const char *edgert_dtype_name(int32_t dtype) {
   }
 }
 
+/* The status of the run in progress (one run at a time per process: the
+ * generated code's devices are serialized anyway). */
+static edgert_status_t g_run_status = EDGERT_OK;
+
 edgert_status_t edgert_run(const edgert_model_t *model,
                            const void *const *inputs, void *const *outputs,
                            void *arena) {
@@ -133,10 +137,19 @@ edgert_status_t edgert_run_sized(const edgert_model_t *model,
       return EDGERT_ERR_ARENA_SIZE;
   }
   /* The entry point takes non-const input pointers for ABI simplicity; the
-   * generated code only reads them. */
+   * generated code only reads them. A device it hands work to (the NPU)
+   * reports a failure through edgert_fail_run. */
+  g_run_status = EDGERT_OK;
   model->entry((void *const *)inputs, outputs, arena);
-  return EDGERT_OK;
+  return g_run_status;
 }
+
+void edgert_fail_run(edgert_status_t status) {
+  if (g_run_status == EDGERT_OK)
+    g_run_status = status;
+}
+
+int edgert_run_failed(void) { return g_run_status != EDGERT_OK; }
 
 /* ---- threads ------------------------------------------------------------ */
 

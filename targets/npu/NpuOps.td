@@ -11,6 +11,7 @@
 
 include "mlir/IR/OpBase.td"
 include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Npu_Dialect : Dialect {
   let name = "npu";
@@ -99,6 +100,45 @@ def Npu_EltwiseOp : Npu_SyncOp<"eltwise", (ins BoolAttr:$mul)> {
 def Npu_LutLoadOp : Npu_SyncOp<"lut_load", (ins I32Attr:$sram)> {
   let summary = "LUT_LOAD: the 256-entry table from SRAM";
   let assemblyFormat = "`sram` $sram attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// A layer of the model run on the NPU, as the CPU program sees it
+//===----------------------------------------------------------------------===//
+
+def Npu_InvokeOp : Npu_Op<"invoke", [Pure]> {
+  let summary = "run a stream on the NPU, tensors in and out";
+  let description = [{
+    The CPU program's view of a layer the partition placed on the NPU:
+    `stream` names an `npu.stream` of the module whose regions are, in
+    order, `constants` (region 0: weights, bias and scale tables, read
+    only), a scratch buffer of the stream's region 1 size, the `inputs`
+    (int8 NHWC, read only) and the result (write only). Before
+    bufferization, npu-bufferize-invokes turns it into an `npu.call` on
+    buffers.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$stream,
+                   RankedTensorOf<[I8]>:$constants,
+                   Variadic<RankedTensorOf<[I8]>>:$inputs);
+  let results = (outs RankedTensorOf<[I8]>:$result);
+  let assemblyFormat = [{
+    $stream `(` $constants `,` $inputs `)` attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Npu_CallOp : Npu_Op<"call"> {
+  let summary = "run a stream on the NPU with buffers bound to its regions";
+  let description = [{
+    Calls the runtime (edgert_npu_invoke_<inputs>_1) with the stream's
+    words (the constant global `words`) and one buffer per region of its
+    table, in order: constants, scratch, inputs, output. Reads and writes
+    its buffers as the device does (an op of unknown effects). Lowered to
+    an LLVM call by npu-lower-calls.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$words,
+                   Variadic<AnyStaticShapeMemRef>:$buffers);
+  let assemblyFormat = "$words `(` $buffers `)` attr-dict `:` type($buffers)";
 }
 
 def Npu_EndOp : Npu_Op<"end", [HasParent<"StreamOp">]> {

@@ -178,7 +178,7 @@ FailureOr<StreamOp> readStream(ArrayRef<uint32_t> w, OpBuilder &b, Location loc,
   return stream;
 }
 
-std::string validateStream(ArrayRef<uint32_t> words) {
+std::string validateStream(ArrayRef<uint32_t> words, StreamTiming *timing) {
   if (words.size() < 4)
     return "HDR-5: the stream ends inside its header";
   edgert_npu_config_t config = {words[2] & 0xFF, words[3],
@@ -188,8 +188,19 @@ std::string validateStream(ArrayRef<uint32_t> words) {
   edgert_npu_report_t report;
   size_t n = 0;
   if (edgert_npu_validate(&config, words.data(), words.size(), ops.data(),
-                          ops.size(), &n, &report) == EDGERT_OK)
+                          ops.size(), &n, &report) == EDGERT_OK) {
+    if (timing) {
+      *timing = StreamTiming();
+      for (size_t i = 0; i < n; ++i) {
+        timing->cycles = std::max(timing->cycles, uint64_t(ops[i].end));
+        if (ops[i].opcode == EDGERT_NPU_DMA_LOAD ||
+            ops[i].opcode == EDGERT_NPU_DMA_STORE)
+          timing->dmaBytes += uint64_t(ops[i].payload[3]) * ops[i].payload[4];
+      }
+      timing->operations = n;
+    }
     return "";
+  }
   return report.message;
 }
 
@@ -230,6 +241,10 @@ struct NpuRoundtripPass
 };
 } // namespace
 
-void registerNpuPasses() { PassRegistration<NpuRoundtripPass>(); }
+void registerNpuPasses() {
+  PassRegistration<NpuRoundtripPass>();
+  registerNpuPartitionPass();
+  registerNpuLoweringPasses();
+}
 
 } // namespace npu

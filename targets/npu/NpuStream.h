@@ -12,7 +12,10 @@
 
 #include "targets/npu/NpuDialect.h"
 
+#include "mlir/Pass/Pass.h"
+
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,12 +32,30 @@ mlir::FailureOr<StreamOp> readStream(llvm::ArrayRef<uint32_t> words,
                                      mlir::OpBuilder &builder,
                                      mlir::Location loc, llvm::StringRef name);
 
-/// Runs the device's validator on `words` for the configuration the header
-/// names. Returns "" when accepted, else the report ("SYN-2: word 40: ...").
-std::string validateStream(llvm::ArrayRef<uint32_t> words);
+/// The validator's timing of an accepted stream (docs/npu-spec.md §5).
+struct StreamTiming {
+  uint64_t cycles = 0;   // both queues done
+  uint64_t dmaBytes = 0; // loaded and stored
+  uint64_t operations = 0;
+};
 
-/// Registers the npu passes (npu-roundtrip).
+/// Runs the device's validator on `words` for the configuration the header
+/// names. Returns "" when accepted (and fills *timing when given), else the
+/// report ("SYN-2: word 40: ...").
+std::string validateStream(llvm::ArrayRef<uint32_t> words,
+                           StreamTiming *timing = nullptr);
+
+/// Registers the npu passes (npu-roundtrip, npu-partition,
+/// npu-bufferize-invokes, npu-lower-calls).
 void registerNpuPasses();
+
+/// npu-partition (Partition.cpp) with its placement option ("cost" or
+/// "all"); the two lowering passes of LowerInvoke.cpp.
+std::unique_ptr<mlir::Pass> createNpuPartitionPass(llvm::StringRef placement);
+std::unique_ptr<mlir::Pass> createNpuBufferizeInvokesPass();
+std::unique_ptr<mlir::Pass> createNpuLowerCallsPass();
+void registerNpuPartitionPass();
+void registerNpuLoweringPasses();
 
 } // namespace npu
 

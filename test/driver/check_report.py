@@ -87,7 +87,7 @@ def main():
     bars = sum(1 for px in pixels if near(px, blended))
     peak = sum(1 for px in pixels if near(px, {(0xd6, 0x27, 0x28)}, 30))
     print("screenshot", img.size, "timeline bar pixels", "many" if bars > 5000 else bars,
-          "peak line pixels", "some" if peak > 100 else peak)
+          "peak line pixels", "some" if peak > 40 else peak)
 
 
 if __name__ == "__main__":

@@ -145,6 +145,21 @@ int main(int argc, char **argv) {
                "(the first layers also run over row bands, recomputing their "
                "overlaps)"),
       cl::value_desc("default|min"), cl::init("default"), cl::cat(codegenCat));
+  cl::opt<std::string> npuName(
+      "npu",
+      cl::desc("Run the quantized layers that pay on this NPU configuration "
+               "(see --print-targets; docs/npu.md)"),
+      cl::value_desc("NAME"), cl::cat(targetCat));
+  cl::opt<std::string> npuConfig(
+      "npu-config",
+      cl::desc("As --npu, for a configuration described in FILE (key = "
+               "value lines: n, sram, banks, dma)"),
+      cl::value_desc("FILE"), cl::cat(targetCat));
+  cl::opt<std::string> npuPlacement(
+      "npu-placement",
+      cl::desc("Which layers the NPU runs: cost (where the cost model says "
+               "it pays, the default) or all (every layer it can run)"),
+      cl::value_desc("cost|all"), cl::init("cost"), cl::cat(targetCat));
   cl::HideUnrelatedOptions({&outputCat, &targetCat, &codegenCat, &inputCat,
                             &quantCat, &diagCat, &phaseCat});
   cl::SetVersionPrinter([](raw_ostream &os) { edgec::printVersion(os); });
@@ -181,6 +196,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.threads = threads;
+  if (npuPlacement != "cost" && npuPlacement != "all") {
+    errs() << "edgec: error: --npu-placement=" << npuPlacement
+           << " is not one of cost, all\n";
+    return 1;
+  }
+  options.npu = npuName;
+  options.npuConfigPath = npuConfig;
+  options.npuPlacement = npuPlacement;
   if (memory != "default" && memory != "min") {
     errs() << "edgec: error: --memory=" << memory
            << " is not one of default, min\n";

@@ -153,6 +153,15 @@ Value requantize(OpBuilder &b, Location loc, Value acc,
         // on some and is expanded into ~25).
         Value magic = scalarConst(nb, l, f32, 12582912.0);
         f = arith::MulFOp::create(nb, l, f, mul);
+        // The product is rounded to f32 before the rounding below (the
+        // NPU's output stage computes exactly this, docs/npu-spec.md §2.2):
+        // the code generator contracts a multiply feeding an add into one
+        // FMA (FPOpFusion::Fast), which would round acc * m + 1.5 * 2^23
+        // once and differ on ties. A max in between keeps them apart; it
+        // changes nothing else, since a product below -2^22 saturates to
+        // the storage minimum either way.
+        f = arith::MaxNumFOp::create(nb, l, f,
+                                     scalarConst(nb, l, f32, -4194304.0));
         f = arith::SubFOp::create(nb, l, arith::AddFOp::create(nb, l, f, magic),
                                   magic);
         f = arith::AddFOp::create(nb, l, f,
