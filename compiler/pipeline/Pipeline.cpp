@@ -11,6 +11,7 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
@@ -158,6 +159,16 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     // Math functions of float16/bfloat16 values run in f32 and round once
     // (as numpy computes them); then they are expanded.
     pm.nest<func::FuncOp>().addPass(math::createMathExtendToSupportedTypes());
+    // bfloat16 arithmetic in f32, rounded after each op, as LLVM's type
+    // legalization would do it, but with the conversions in reach of
+    // edge-cpu-expand-math (no libgcc helper).
+    {
+      arith::ArithEmulateUnsupportedFloatsOptions bf16;
+      bf16.sourceTypeStrs = {"bf16"};
+      bf16.targetTypeStr = "f32";
+      pm.nest<func::FuncOp>().addPass(
+          arith::createArithEmulateUnsupportedFloats(bf16));
+    }
     pm.nest<func::FuncOp>().addPass(createEdgeCpuExpandMath());
     pm.addPass(createEdgeCpuConvertToLLVM());
     pm.addPass(createReconcileUnrealizedCastsPass());

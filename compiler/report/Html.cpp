@@ -6,7 +6,7 @@
 // live range at its offset, the live peak marked), flash and RAM per
 // object section, the per-layer cost, the graph after optimization (ops in
 // program order, data edges as arcs, fused ONNX nodes, precisions), and the
-// quantization when there is one.
+// quantization when there is one, and the CPU/NPU placement with --npu.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/report/Report.h"
@@ -359,6 +359,27 @@ void writeReportHTML(const Report &r, raw_ostream &os) {
                  ? formatv("{0:f1}", *l.sqnrDb).str()
                  : std::string(l.sqnrDb ? "exact" : "-"))
          << "</td></tr>\n";
+    os << "</table></section>\n";
+  }
+  if (const auto &n = r.npu) {
+    int64_t onNpu = 0;
+    for (const NpuLayer &l : n->layers)
+      onNpu += l.device == "npu";
+    os << "<section id=\"npu\"><h2>CPU and NPU</h2>\n<p>" << esc(n->config)
+       << " (" << n->n << "&#215;" << n->n << ", " << n->sramBytes / 1024
+       << " KiB SRAM): " << onNpu << " of " << n->layers.size()
+       << " layers on the NPU; cycles are estimates (docs/npu.md)</p>\n"
+          "<table><tr><th>node</th><th>op</th><th>device</th><th>MACs</th>"
+          "<th>NPU cycles</th><th>CPU cycles</th><th>DMA bytes</th>"
+          "<th>why on the CPU</th></tr>\n";
+    for (const NpuLayer &l : n->layers)
+      os << "<tr><td>" << esc(l.layer) << "</td><td>" << esc(l.op)
+         << "</td><td>" << esc(l.device) << "</td><td class=\"n\">" << l.macs
+         << "</td><td class=\"n\">"
+         << (l.npuCycles ? std::to_string(l.npuCycles) : "-")
+         << "</td><td class=\"n\">" << l.cpuCycles << "</td><td class=\"n\">"
+         << (l.device == "npu" ? std::to_string(l.dmaBytes) : "-")
+         << "</td><td>" << esc(l.reason) << "</td></tr>\n";
     os << "</table></section>\n";
   }
   os << "</body></html>\n";

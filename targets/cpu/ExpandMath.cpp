@@ -7,7 +7,8 @@
 // Hyperbolic functions and powers are first expanded into exp/log. On
 // targets whose LLVM backend would call libm's fmaximumf/fminimumf for
 // NaN-propagating max/min (Arm M-profile, RISC-V), those become compares and
-// selects.
+// selects. Conversions to bfloat16 become integer code too (no libgcc
+// helper).
 //
 //===----------------------------------------------------------------------===//
 #include "targets/cpu/Passes.h"
@@ -83,6 +84,16 @@ struct ExpandMathPass : edgec::impl::EdgeCpuExpandMathBase<ExpandMathPass> {
       auto all = [](StringRef) { return true; };
       populateMathF32ExpansionPatterns(patterns, all);
       populateMathPolynomialApproximationPatterns(patterns, all);
+      if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+        return signalPassFailure();
+    }
+    {
+      // f32 -> bf16 as integer operations (round to nearest even, NaN kept
+      // quiet): without a native conversion (x86 before AVX-512 BF16, most
+      // Arm and RISC-V cores) LLVM calls __truncsfbf2, which bookworm's
+      // libgcc does not have, so the object would not link or load.
+      RewritePatternSet patterns(ctx);
+      arith::populateExpandBFloat16Patterns(patterns);
       if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
         return signalPassFailure();
     }

@@ -70,6 +70,11 @@ Footprint footprint(const Layer &l, int64_t ct, int64_t rows) {
     f.in = l.ic;
     f.out = ct;
     break;
+  case Layer::Kind::MaxPool:
+    f.weights = f.bias = f.scale = 0;
+    f.in = inRowsFor(l, rows) * l.iw * ct;
+    f.out = rows * l.ow * ct;
+    break;
   }
   return f;
 }
@@ -105,8 +110,14 @@ int64_t Layer::macs() const {
     return oh * ow * oc * kh * kw;
   case Kind::Fc:
     return oc * ic;
+  case Kind::MaxPool:
+    return 0;
   }
   return 0;
+}
+
+int64_t Layer::work() const {
+  return kind == Kind::MaxPool ? oh * ow * oc * kh * kw : macs();
 }
 
 std::string checkLayer(const Layer &l) {
@@ -126,6 +137,8 @@ std::string checkLayer(const Layer &l) {
     return "a zero point outside int8";
   if (l.kind == Layer::Kind::DwConv && l.ic != l.oc)
     return "a depthwise convolution with a channel multiplier";
+  if (l.kind == Layer::Kind::MaxPool && (l.ic != l.oc || l.inZp != l.outZp))
+    return "a pooling whose output is not quantized as its input";
   if ((l.ih + l.padTop + l.padBottom - l.kh) / l.sh + 1 != l.oh ||
       (l.iw + l.padLeft + l.padRight - l.kw) / l.sw + 1 != l.ow)
     return "output dimensions that do not follow from the input's (DIM-2)";
@@ -145,7 +158,9 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
                                   const NpuConfig &config, const Layer &l,
                                   std::string &why) {
   const bool fc = l.kind == Layer::Kind::Fc;
-  const bool dw = l.kind == Layer::Kind::DwConv;
+  // Channelwise: a chunk of channels reads only those channels.
+  const bool pool = l.kind == Layer::Kind::MaxPool;
+  const bool dw = l.kind == Layer::Kind::DwConv || pool;
   const int64_t n = config.n, sram = config.sram;
   // Tiling: the largest chunk of whole N-channel groups whose one-row step
   // fits, then the largest band that fits, split so that there are a few
@@ -188,7 +203,9 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
     int64_t c0 = j * ct, c1 = std::min(l.oc, c0 + ct), cn = c1 - c0;
     chunkOffset.push_back(int64_t(blob.size()));
     size_t base = blob.size();
-    if (dw) {
+    if (pool) {
+      // No constants.
+    } else if (dw) {
       for (int64_t y = 0; y < l.kh; ++y)
         for (int64_t x = 0; x < l.kw; ++x)
           for (int64_t c = c0; c < c1; ++c)
@@ -203,10 +220,10 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
       for (int i = 0; i < 4; ++i)
         blob.push_back(int8_t(uint8_t(v >> (8 * i))));
     };
-    for (int64_t c = c0; c < c1; ++c)
+    for (int64_t c = c0; c < c1 && !pool; ++c)
       word(uint32_t(l.bias[c]));
     blob.resize(base + sAddr, 0);
-    for (int64_t c = c0; c < c1; ++c) {
+    for (int64_t c = c0; c < c1 && !pool; ++c) {
       auto [m, s] = scaleEntry(l.multiplier[c]);
       word(m);
       word(uint32_t(s));
@@ -214,6 +231,9 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
     chunkBytes.push_back(int64_t(blob.size() - base));
     blob.resize(align16(int64_t(blob.size())), 0);
   }
+  // Region 0 is never empty (a pooling has no constants).
+  if (blob.empty())
+    blob.resize(16, 0);
 
   std::vector<Step> steps;
   for (int64_t j = 0; j < chunks; ++j)
@@ -246,6 +266,8 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
   Emitter e{b, loc, {}};
 
   auto loadConstants = [&](int64_t j) {
+    if (chunkBytes[j] == 0)
+      return;
     DmaLoadOp::create(b, loc, 0, uint32_t(chunkOffset[j]), uint32_t(wAddr),
                       uint32_t(chunkBytes[j]), 1, uint32_t(chunkBytes[j]), 0,
                       0);
@@ -302,14 +324,18 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
       e.set(EDGERT_NPU_PAD,
             s.top | l.padLeft << 8 | s.bottom << 16 | l.padRight << 24);
     }
-    e.set(EDGERT_NPU_WEIGHT_ADDR, wAddr);
-    e.set(EDGERT_NPU_BIAS_ADDR, bAddr);
-    e.set(EDGERT_NPU_SCALE_ADDR, sAddr);
+    if (!pool) {
+      e.set(EDGERT_NPU_WEIGHT_ADDR, wAddr);
+      e.set(EDGERT_NPU_BIAS_ADDR, bAddr);
+      e.set(EDGERT_NPU_SCALE_ADDR, sAddr);
+    }
     e.set(EDGERT_NPU_ACT, (uint32_t(uint8_t(int8_t(l.actMin))) << 8) |
                               (uint32_t(uint8_t(int8_t(l.actMax))) << 16));
     uint32_t wait = kLoaded | (k >= 2 ? kStored : 0);
     if (fc)
       FcOp::create(b, loc, wait, kComputed);
+    else if (pool)
+      PoolOp::create(b, loc, /*average=*/false, wait, kComputed);
     else if (dw)
       DwConvOp::create(b, loc, wait, kComputed);
     else

@@ -2,7 +2,7 @@
 //
 // A layer the partition places on the NPU (a quantized convolution,
 // depthwise convolution or fully connected layer, its activation folded
-// into the output stage's clamp) described by its shapes and constants,
+// into the output stage's clamp, or a max pooling of int8 values) described by its shapes and constants,
 // and its lowering to an `npu.stream`: tiled to fit the SRAM (output
 // channels in chunks of whole N-wide groups, output rows in bands),
 // double-buffered so that DMA overlaps compute, and its constants packed in
@@ -23,7 +23,9 @@
 namespace npu {
 
 struct Layer {
-  enum class Kind { Conv, DwConv, Fc };
+  /// MaxPool: the largest input of each window, padding excluded (input
+  /// and output share scale and zero point: no constants).
+  enum class Kind { Conv, DwConv, Fc, MaxPool };
   Kind kind = Kind::Conv;
   // Input (H, W, C) and output (H, W, C), NHWC with N = 1; Fc: 1 x 1 x C.
   int64_t ih = 1, iw = 1, ic = 1, oh = 1, ow = 1, oc = 1;
@@ -35,6 +37,8 @@ struct Layer {
   std::vector<int32_t> bias;     // per output channel
   std::vector<float> multiplier; // per output channel: s_x * s_w / s_y
   int64_t macs() const;
+  /// What the cost model counts: MACs, or a pooling's comparisons.
+  int64_t work() const;
 };
 
 /// "" when the spec's limits admit `layer` (dimensions, kernel, stride,

@@ -91,6 +91,11 @@ std::optional<SmallVector<double>> weightScales(Type t, int64_t count,
 struct Candidate {
   Operation *op = nullptr;
   Operation *act = nullptr; // a Relu/Clip folded into the output stage
+  /// The op whose result the layer computes, when not `act` or `op` (a
+  /// pooling's quantize), and the ops before `op` it replaces (its
+  /// dequantize), erased when nothing else uses them.
+  Operation *last = nullptr;
+  Operation *first = nullptr;
   Value input;              // quantized (NCHW, or [1, K])
   Layer layer;
 };
@@ -275,7 +280,62 @@ std::optional<Candidate> fcCandidate(Operation *op, Value a, Value w,
   return c;
 }
 
+/// quantize(max_pool(dequantize(x))) with one int8 per-tensor type on both
+/// sides: the NPU's POOL max computes exactly what the CPU's float code
+/// does (a max of dequantized values quantized back with the same scale
+/// gives the largest input back).
+std::optional<Candidate> maxPoolCandidate(edge::MaxPoolOp op,
+                                          std::string &why) {
+  auto dq = op.getInput().getDefiningOp<edge::DequantizeOp>();
+  if (!dq || !op.getResult().hasOneUse())
+    return std::nullopt;
+  auto q = dyn_cast<edge::QuantizeOp>(*op.getResult().getUsers().begin());
+  if (!q)
+    return std::nullopt;
+  auto inT = dq.getInput().getType();
+  auto xq = int8PerTensor(inT), yq = int8PerTensor(q.getType());
+  if (!xq || !yq || inT.getElementType() != q.getType().getElementType()) {
+    why = "its input and output are not int8 with one quantization";
+    return std::nullopt;
+  }
+  if (inT.getRank() != 4 || inT.getDimSize(0) != 1 || !inT.hasStaticShape()) {
+    why = "it is not a 2-D pooling of one image";
+    return std::nullopt;
+  }
+  if (op.getCeilMode() ||
+      llvm::any_of(op.getDilations(), [](int64_t d) { return d != 1; })) {
+    why = "it is dilated or rounds its output size up";
+    return std::nullopt;
+  }
+  Candidate c;
+  c.op = op;
+  c.first = dq;
+  c.last = q;
+  c.input = dq.getInput();
+  Layer &l = c.layer;
+  l.kind = Layer::Kind::MaxPool;
+  auto outT = q.getType();
+  l.ic = inT.getDimSize(1);
+  l.ih = inT.getDimSize(2);
+  l.iw = inT.getDimSize(3);
+  l.oc = outT.getDimSize(1);
+  l.oh = outT.getDimSize(2);
+  l.ow = outT.getDimSize(3);
+  l.kh = op.getKernelShape()[0];
+  l.kw = op.getKernelShape()[1];
+  l.sh = op.getStrides()[0];
+  l.sw = op.getStrides()[1];
+  l.padTop = op.getPads()[0];
+  l.padLeft = op.getPads()[1];
+  l.padBottom = op.getPads()[2];
+  l.padRight = op.getPads()[3];
+  l.inZp = l.outZp = int32_t(xq->zp);
+  return c;
+}
+
 std::optional<Candidate> candidateOf(Operation *op, std::string &why) {
+  if (auto pool = dyn_cast<edge::MaxPoolOp>(op))
+    return maxPoolCandidate(pool, why);
   if (op->getNumResults() != 1 ||
       !isa<quant::QuantizedType>(getElementTypeOrSelf(op->getResult(0))))
     return std::nullopt;
@@ -398,7 +458,7 @@ struct NpuPartitionPass
 
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
-      if (isa<edge::ConvOp, edge::GemmOp, edge::MatMulOp>(op))
+      if (isa<edge::ConvOp, edge::GemmOp, edge::MatMulOp, edge::MaxPoolOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -410,7 +470,7 @@ struct NpuPartitionPass
         continue;
       }
       Layer &l = c->layer;
-      uint64_t cpuCycles = uint64_t(std::ceil(double(l.macs()) / macsPerCycle));
+      uint64_t cpuCycles = uint64_t(std::ceil(double(l.work()) / macsPerCycle));
       if (std::string bad = checkLayer(l); !bad.empty()) {
         record(op, "cpu", bad, l.macs(), 0, cpuCycles, "");
         continue;
@@ -446,7 +506,7 @@ struct NpuPartitionPass
 
       // The CPU side: the input in the device's layout, the constants, the
       // invoke, and the result back in the graph's layout and type.
-      Operation *last = c->act ? c->act : op;
+      Operation *last = c->last ? c->last : c->act ? c->act : op;
       b.setInsertionPoint(last);
       Location loc = op->getLoc();
       Value x = toDeviceLayout(b, loc, c->input, image);
@@ -468,9 +528,13 @@ struct NpuPartitionPass
                                       b.getDenseI64ArrayAttr({0, 3, 1, 2}));
       y = edge::StorageCastOp::create(b, loc, outT, y);
       last->getResult(0).replaceAllUsesWith(y);
+      if (c->last)
+        c->last->erase();
       if (c->act)
         c->act->erase();
       op->erase();
+      if (c->first && c->first->use_empty())
+        c->first->erase();
     }
     if (failedAny)
       return signalPassFailure();
