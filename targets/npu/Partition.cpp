@@ -152,6 +152,28 @@ Operation *foldActivation(Value result, Layer &l, double scale) {
   return nullptr;
 }
 
+/// The shapes of a 2-D window op over NCHW tensors of batch 1: input and
+/// output sizes, the kernel (KH, KW), strides and pads (top, left, bottom,
+/// right).
+void setWindow(Layer &l, RankedTensorType in, RankedTensorType out,
+               ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+               ArrayRef<int64_t> pads) {
+  l.ic = in.getDimSize(1);
+  l.ih = in.getDimSize(2);
+  l.iw = in.getDimSize(3);
+  l.oc = out.getDimSize(1);
+  l.oh = out.getDimSize(2);
+  l.ow = out.getDimSize(3);
+  l.kh = kernel[0];
+  l.kw = kernel[1];
+  l.sh = strides[0];
+  l.sw = strides[1];
+  l.padTop = pads[0];
+  l.padLeft = pads[1];
+  l.padBottom = pads[2];
+  l.padRight = pads[3];
+}
+
 std::optional<Candidate> convCandidate(edge::ConvOp op, std::string &why) {
   auto inT = op.getInput().getType(), fT = op.getFilter().getType();
   auto outT = op.getType();
@@ -178,20 +200,8 @@ std::optional<Candidate> convCandidate(edge::ConvOp op, std::string &why) {
   c.input = op.getInput();
   Layer &l = c.layer;
   int64_t group = int64_t(op.getGroup());
-  l.ic = inT.getDimSize(1);
-  l.ih = inT.getDimSize(2);
-  l.iw = inT.getDimSize(3);
-  l.oc = outT.getDimSize(1);
-  l.oh = outT.getDimSize(2);
-  l.ow = outT.getDimSize(3);
-  l.kh = fT.getDimSize(2);
-  l.kw = fT.getDimSize(3);
-  l.sh = op.getStrides()[0];
-  l.sw = op.getStrides()[1];
-  l.padTop = op.getPads()[0];
-  l.padLeft = op.getPads()[1];
-  l.padBottom = op.getPads()[2];
-  l.padRight = op.getPads()[3];
+  setWindow(l, inT, outT, {fT.getDimSize(2), fT.getDimSize(3)}, op.getStrides(),
+            op.getPads());
   if (group == 1)
     l.kind = Layer::Kind::Conv;
   else if (group == l.ic && l.oc == l.ic && fT.getDimSize(1) == 1)
@@ -315,20 +325,7 @@ std::optional<Candidate> maxPoolCandidate(edge::MaxPoolOp op,
   Layer &l = c.layer;
   l.kind = Layer::Kind::MaxPool;
   auto outT = q.getType();
-  l.ic = inT.getDimSize(1);
-  l.ih = inT.getDimSize(2);
-  l.iw = inT.getDimSize(3);
-  l.oc = outT.getDimSize(1);
-  l.oh = outT.getDimSize(2);
-  l.ow = outT.getDimSize(3);
-  l.kh = op.getKernelShape()[0];
-  l.kw = op.getKernelShape()[1];
-  l.sh = op.getStrides()[0];
-  l.sw = op.getStrides()[1];
-  l.padTop = op.getPads()[0];
-  l.padLeft = op.getPads()[1];
-  l.padBottom = op.getPads()[2];
-  l.padRight = op.getPads()[3];
+  setWindow(l, inT, outT, op.getKernelShape(), op.getStrides(), op.getPads());
   l.inZp = l.outZp = int32_t(xq->zp);
   return c;
 }
