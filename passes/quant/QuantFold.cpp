@@ -148,6 +148,37 @@ FailureOr<Value> quantizedBias(PatternRewriter &rewriter, Location loc,
 
 /// Rooted at each edge.quantize: walks back through an optional Relu/Clip
 /// to the compute op and rebuilds the chain on quantized tensors.
+/// quantize(add(dequantize(a), dequantize(b))) of per-tensor 8-bit types
+/// and one shape (no broadcast) becomes edge.quantized_add, whose
+/// arithmetic the CPU and the NPU share (Q6).
+struct FoldAdd : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp quantize,
+                                PatternRewriter &rewriter) const override {
+    auto add = quantize.getInput().getDefiningOp<AddOp>();
+    if (!add || !add->hasOneUse())
+      return failure();
+    auto perTensor8 = [](Type t) {
+      auto q = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+      return q && q.getStorageTypeIntegralWidth() == 8;
+    };
+    if (!perTensor8(quantize.getType()))
+      return failure();
+    SmallVector<Value> inputs;
+    for (Value v : {add.getLhs(), add.getRhs()}) {
+      auto dq = v.getDefiningOp<DequantizeOp>();
+      if (!dq || !perTensor8(dq.getInput().getType()) ||
+          dq.getInput().getType().getShape() != quantize.getType().getShape())
+        return failure();
+      inputs.push_back(dq.getInput());
+    }
+    rewriter.replaceOpWithNewOp<QuantizedAddOp>(quantize, quantize.getType(),
+                                                inputs[0], inputs[1]);
+    return success();
+  }
+};
+
 struct FoldComputeChain : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -293,6 +324,6 @@ struct EdgeQuantFoldPass : edgec::impl::EdgeQuantFoldBase<EdgeQuantFoldPass> {
 } // namespace
 
 void edgec::populateQuantFoldPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldComputeChain, SinkDequantize<ReshapeOp>,
+  patterns.add<FoldComputeChain, FoldAdd, SinkDequantize<ReshapeOp>,
                SinkDequantize<TransposeOp>>(patterns.getContext());
 }

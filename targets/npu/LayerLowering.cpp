@@ -75,6 +75,11 @@ Footprint footprint(const Layer &l, int64_t ct, int64_t rows) {
     f.in = inRowsFor(l, rows) * l.iw * ct;
     f.out = rows * l.ow * ct;
     break;
+  case Layer::Kind::Add: // both inputs in one buffer, the second aligned
+    f.weights = f.bias = f.scale = 0;
+    f.in = 2 * align16(rows * l.iw * ct);
+    f.out = rows * l.ow * ct;
+    break;
   }
   return f;
 }
@@ -111,12 +116,15 @@ int64_t Layer::macs() const {
   case Kind::Fc:
     return oc * ic;
   case Kind::MaxPool:
+  case Kind::Add:
     return 0;
   }
   return 0;
 }
 
 int64_t Layer::work() const {
+  if (kind == Kind::Add)
+    return oh * ow * oc;
   return kind == Kind::MaxPool ? oh * ow * oc * kh * kw : macs();
 }
 
@@ -139,6 +147,10 @@ std::string checkLayer(const Layer &l) {
     return "a depthwise convolution with a channel multiplier";
   if (l.kind == Layer::Kind::MaxPool && (l.ic != l.oc || l.inZp != l.outZp))
     return "a pooling whose output is not quantized as its input";
+  if (l.kind == Layer::Kind::Add &&
+      (l.ih != l.oh || l.iw != l.ow || l.ic != l.oc || l.kh != 1 || l.kw != 1 ||
+       l.inZp2 < -128 || l.inZp2 > 127))
+    return "an addition of tensors of different shapes";
   if ((l.ih + l.padTop + l.padBottom - l.kh) / l.sh + 1 != l.oh ||
       (l.iw + l.padLeft + l.padRight - l.kw) / l.sw + 1 != l.ow)
     return "output dimensions that do not follow from the input's (DIM-2)";
@@ -160,7 +172,11 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
   const bool fc = l.kind == Layer::Kind::Fc;
   // Channelwise: a chunk of channels reads only those channels.
   const bool pool = l.kind == Layer::Kind::MaxPool;
-  const bool dw = l.kind == Layer::Kind::DwConv || pool;
+  const bool add = l.kind == Layer::Kind::Add;
+  const bool dw = l.kind == Layer::Kind::DwConv || pool || add;
+  const bool noConstants = pool || add;
+  const int64_t inputs = add ? 2 : 1;
+  const uint32_t outRegion = uint32_t(2 + inputs);
   const int64_t n = config.n, sram = config.sram;
   // Tiling: the largest chunk of whole N-channel groups whose one-row step
   // fits, then the largest band that fits, split so that there are a few
@@ -203,8 +219,8 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
     int64_t c0 = j * ct, c1 = std::min(l.oc, c0 + ct), cn = c1 - c0;
     chunkOffset.push_back(int64_t(blob.size()));
     size_t base = blob.size();
-    if (pool) {
-      // No constants.
+    if (noConstants) {
+      // None.
     } else if (dw) {
       for (int64_t y = 0; y < l.kh; ++y)
         for (int64_t x = 0; x < l.kw; ++x)
@@ -220,10 +236,10 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
       for (int i = 0; i < 4; ++i)
         blob.push_back(int8_t(uint8_t(v >> (8 * i))));
     };
-    for (int64_t c = c0; c < c1 && !pool; ++c)
+    for (int64_t c = c0; c < c1 && !noConstants; ++c)
       word(uint32_t(l.bias[c]));
     blob.resize(base + sAddr, 0);
-    for (int64_t c = c0; c < c1 && !pool; ++c) {
+    for (int64_t c = c0; c < c1 && !noConstants; ++c) {
       auto [m, s] = scaleEntry(l.multiplier[c]);
       word(m);
       word(uint32_t(s));
@@ -231,7 +247,7 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
     chunkBytes.push_back(int64_t(blob.size() - base));
     blob.resize(align16(int64_t(blob.size())), 0);
   }
-  // Region 0 is never empty (a pooling has no constants).
+  // Region 0 is never empty (a pooling or an addition has no constants).
   if (blob.empty())
     blob.resize(16, 0);
 
@@ -254,11 +270,17 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
     }
 
   const int64_t inBytes = l.ih * l.iw * l.ic, outBytes = l.oh * l.ow * l.oc;
+  SmallVector<int64_t> sizes{int64_t(blob.size()), result.scratchBytes},
+      flags{1, 3};
+  for (int64_t i = 0; i < inputs; ++i) {
+    sizes.push_back(inBytes);
+    flags.push_back(1);
+  }
+  sizes.push_back(outBytes);
+  flags.push_back(2);
   auto stream = StreamOp::create(
       b, loc, name, config.n, config.sram, config.banks, config.dma,
-      b.getDenseI64ArrayAttr(
-          {int64_t(blob.size()), result.scratchBytes, inBytes, outBytes}),
-      b.getDenseI64ArrayAttr({1, 3, 1, 2}));
+      b.getDenseI64ArrayAttr(sizes), b.getDenseI64ArrayAttr(flags));
   Block *body = new Block();
   stream.getBody().push_back(body);
   OpBuilder::InsertionGuard guard(b);
@@ -298,7 +320,14 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
     const Step &s = steps[k];
     if (fc)
       transfer(true, 2, 0, 1, 0, l.ic, l.ic, inAddr[k % 2], 0, kLoaded);
-    else if (dw)
+    else if (add) {
+      // The second load signals: the DMA queue runs them in order.
+      int64_t second = align16((s.i1 - s.i0) * l.iw * (s.c1 - s.c0));
+      transfer(true, 2, s.i0 * l.iw, (s.i1 - s.i0) * l.iw, s.c0, s.c1 - s.c0,
+               l.ic, inAddr[k % 2], 0, 0);
+      transfer(true, 3, s.i0 * l.iw, (s.i1 - s.i0) * l.iw, s.c0, s.c1 - s.c0,
+               l.ic, inAddr[k % 2] + second, 0, kLoaded);
+    } else if (dw)
       transfer(true, 2, s.i0 * l.iw, (s.i1 - s.i0) * l.iw, s.c0, s.c1 - s.c0,
                l.ic, inAddr[k % 2], 0, kLoaded);
     else
@@ -319,12 +348,24 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
       e.set(EDGERT_NPU_IFM_W, l.iw);
       e.set(EDGERT_NPU_OFM_H, s.o1 - s.o0);
       e.set(EDGERT_NPU_OFM_W, l.ow);
+    }
+    if (add) {
+      auto [m1, s1] = scaleEntry(l.eltMultiplier[0]);
+      auto [m2, s2] = scaleEntry(l.eltMultiplier[1]);
+      e.set(EDGERT_NPU_IFM2_ADDR,
+            inAddr[k % 2] + align16((s.i1 - s.i0) * l.iw * cn));
+      e.set(EDGERT_NPU_IFM2_ZP, l.inZp2);
+      e.set(EDGERT_NPU_ELT_M1, m1);
+      e.set(EDGERT_NPU_ELT_S1, s1);
+      e.set(EDGERT_NPU_ELT_M2, m2);
+      e.set(EDGERT_NPU_ELT_S2, s2);
+    } else if (!fc) {
       e.set(EDGERT_NPU_KERNEL, l.kh | l.kw << 8);
       e.set(EDGERT_NPU_STRIDE, l.sh | l.sw << 8);
       e.set(EDGERT_NPU_PAD,
             s.top | l.padLeft << 8 | s.bottom << 16 | l.padRight << 24);
     }
-    if (!pool) {
+    if (!noConstants) {
       e.set(EDGERT_NPU_WEIGHT_ADDR, wAddr);
       e.set(EDGERT_NPU_BIAS_ADDR, bAddr);
       e.set(EDGERT_NPU_SCALE_ADDR, sAddr);
@@ -336,6 +377,8 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
       FcOp::create(b, loc, wait, kComputed);
     else if (pool)
       PoolOp::create(b, loc, /*average=*/false, wait, kComputed);
+    else if (add)
+      EltwiseOp::create(b, loc, /*mul=*/false, wait, kComputed);
     else if (dw)
       DwConvOp::create(b, loc, wait, kComputed);
     else
@@ -345,11 +388,11 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
     const Step &s = steps[k];
     uint32_t signal = k + 2 < total ? kStored : 0;
     if (fc)
-      transfer(false, 3, 0, 1, s.c0, s.c1 - s.c0, l.oc, outAddr[k % 2],
+      transfer(false, outRegion, 0, 1, s.c0, s.c1 - s.c0, l.oc, outAddr[k % 2],
                kComputed, signal);
     else
-      transfer(false, 3, s.o0 * l.ow, (s.o1 - s.o0) * l.ow, s.c0, s.c1 - s.c0,
-               l.oc, outAddr[k % 2], kComputed, signal);
+      transfer(false, outRegion, s.o0 * l.ow, (s.o1 - s.o0) * l.ow, s.c0,
+               s.c1 - s.c0, l.oc, outAddr[k % 2], kComputed, signal);
   };
 
   loadConstants(0);

@@ -2,7 +2,8 @@
 //
 // A layer the partition places on the NPU (a quantized convolution,
 // depthwise convolution or fully connected layer, its activation folded
-// into the output stage's clamp, or a max pooling of int8 values) described by its shapes and constants,
+// into the output stage's clamp, a max pooling of int8 values, or the sum
+// of two int8 tensors) described by its shapes and constants,
 // and its lowering to an `npu.stream`: tiled to fit the SRAM (output
 // channels in chunks of whole N-wide groups, output rows in bands),
 // double-buffered so that DMA overlaps compute, and its constants packed in
@@ -25,13 +26,18 @@ namespace npu {
 struct Layer {
   /// MaxPool: the largest input of each window, padding excluded (input
   /// and output share scale and zero point: no constants).
-  enum class Kind { Conv, DwConv, Fc, MaxPool };
+  /// Add: ELTWISE add of two inputs of one shape (edge.quantized_add).
+  enum class Kind { Conv, DwConv, Fc, MaxPool, Add };
   Kind kind = Kind::Conv;
   // Input (H, W, C) and output (H, W, C), NHWC with N = 1; Fc: 1 x 1 x C.
   int64_t ih = 1, iw = 1, ic = 1, oh = 1, ow = 1, oc = 1;
   int64_t kh = 1, kw = 1, sh = 1, sw = 1;
   int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
   int32_t inZp = 0, outZp = 0, actMin = -128, actMax = 127;
+  /// Add: the second input's zero point, and each input's multiplier
+  /// s_i / s_y as f32.
+  int32_t inZp2 = 0;
+  float eltMultiplier[2] = {0, 0};
   /// Conv [OC][KH][KW][IC], DwConv [KH][KW][C], Fc [OC][IC].
   std::vector<int8_t> weights;
   std::vector<int32_t> bias;     // per output channel

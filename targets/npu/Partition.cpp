@@ -97,6 +97,7 @@ struct Candidate {
   Operation *last = nullptr;
   Operation *first = nullptr;
   Value input;              // quantized (NCHW, or [1, K])
+  Value input2;             // an addition's second input
   Layer layer;
 };
 
@@ -330,9 +331,44 @@ std::optional<Candidate> maxPoolCandidate(edge::MaxPoolOp op,
   return c;
 }
 
+/// edge.quantized_add of int8 NCHW images: the NPU's ELTWISE add, whose
+/// arithmetic the op defines (Q6).
+std::optional<Candidate> addCandidate(edge::QuantizedAddOp op,
+                                      std::string &why) {
+  auto lq = int8PerTensor(op.getLhs().getType()),
+       rq = int8PerTensor(op.getRhs().getType()),
+       yq = int8PerTensor(op.getType());
+  if (!lq || !rq || !yq) {
+    why = "its operands are not per-tensor int8";
+    return std::nullopt;
+  }
+  auto t = op.getType();
+  if (t.getRank() != 4 || t.getDimSize(0) != 1 || !t.hasStaticShape()) {
+    why = "it is not an addition of two images";
+    return std::nullopt;
+  }
+  Candidate c;
+  c.op = op;
+  c.input = op.getLhs();
+  c.input2 = op.getRhs();
+  Layer &l = c.layer;
+  l.kind = Layer::Kind::Add;
+  setWindow(l, t, t, {1, 1}, {1, 1}, {0, 0, 0, 0});
+  l.inZp = int32_t(lq->zp);
+  l.inZp2 = int32_t(rq->zp);
+  l.outZp = int32_t(yq->zp);
+  // The multipliers as the CPU computes them (QuantizedAddLowering).
+  l.eltMultiplier[0] = float(lq->scale / yq->scale);
+  l.eltMultiplier[1] = float(rq->scale / yq->scale);
+  c.act = foldActivation(op.getResult(), l, yq->scale);
+  return c;
+}
+
 std::optional<Candidate> candidateOf(Operation *op, std::string &why) {
   if (auto pool = dyn_cast<edge::MaxPoolOp>(op))
     return maxPoolCandidate(pool, why);
+  if (auto add = dyn_cast<edge::QuantizedAddOp>(op))
+    return addCandidate(add, why);
   if (op->getNumResults() != 1 ||
       !isa<quant::QuantizedType>(getElementTypeOrSelf(op->getResult(0))))
     return std::nullopt;
@@ -455,7 +491,8 @@ struct NpuPartitionPass
 
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
-      if (isa<edge::ConvOp, edge::GemmOp, edge::MatMulOp, edge::MaxPoolOp>(op))
+      if (isa<edge::ConvOp, edge::GemmOp, edge::MatMulOp, edge::MaxPoolOp,
+              edge::QuantizedAddOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -506,7 +543,9 @@ struct NpuPartitionPass
       Operation *last = c->last ? c->last : c->act ? c->act : op;
       b.setInsertionPoint(last);
       Location loc = op->getLoc();
-      Value x = toDeviceLayout(b, loc, c->input, image);
+      SmallVector<Value> inputs{toDeviceLayout(b, loc, c->input, image)};
+      if (c->input2)
+        inputs.push_back(toDeviceLayout(b, loc, c->input2, image));
       auto blobType =
           RankedTensorType::get({int64_t(s->constants.size())}, b.getI8Type());
       Value constants = arith::ConstantOp::create(
@@ -519,7 +558,7 @@ struct NpuPartitionPass
                 : RankedTensorType::get({1, l.oc}, i8);
       Value y =
           InvokeOp::create(b, loc, deviceOut, FlatSymbolRefAttr::get(ctx, name),
-                           constants, ValueRange{x});
+                           constants, inputs);
       if (image)
         y = edge::TransposeOp::create(b, loc, outT.clone(i8), y,
                                       b.getDenseI64ArrayAttr({0, 3, 1, 2}));

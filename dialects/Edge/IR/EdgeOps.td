@@ -301,6 +301,8 @@ def Edge_DequantizeLinearOp : Edge_Op<"dequantize_linear"> {
 //       channels) with zero point 0, and gives a per-tensor quantized
 //       result; its bias is an int32 quantized tensor whose scale is
 //       input scale x weight scale (per output channel).
+//   Q6: a quantized Add takes and gives per-tensor 8-bit quantized
+//       tensors of one shape.
 //===----------------------------------------------------------------------===//
 
 def Edge_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
@@ -327,6 +329,27 @@ def Edge_DequantizeOp : Edge_BaseOp<"dequantize"> {
   let arguments = (ins Edge_QuantizedTensor:$input);
   let results = (outs RankedTensorOf<[AnyFloat]>:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def Edge_QuantizedAddOp : Edge_BaseOp<"quantized_add"> {
+  let summary = "the sum of two quantized tensors, requantized";
+  let description = [{
+    quantize(dequantize(lhs) + dequantize(rhs)) of three per-tensor 8-bit
+    quantized tensors of one shape, computed as the NPU's ELTWISE add
+    (docs/npu-spec.md §2.3) so that both give the same bytes:
+
+      y = clamp(round_half_even(f32((l - z_l) * m_l) + f32((r - z_r) * m_r))
+                + z_y, storage range)
+
+    with m_l = f32(s_l / s_y), m_r = f32(s_r / s_y), each product rounded
+    to f32 and their sum too. edge-quant-fold forms it from a QDQ Add.
+    Constraint Q6: the three types are per tensor, 8-bit, of one shape.
+  }];
+  let arguments = (ins Edge_QuantizedTensor:$lhs, Edge_QuantizedTensor:$rhs);
+  let results = (outs Edge_QuantizedTensor:$output);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($output)";
   let hasVerifier = 1;
 }
 

@@ -131,6 +131,20 @@ LogicalResult DequantizeOp::verify() {
                                [&] { return emitOpError(); });
 }
 
+LogicalResult QuantizedAddOp::verify() {
+  for (Type t : {getLhs().getType(), getRhs().getType(), getType()}) {
+    auto tt = cast<RankedTensorType>(t);
+    auto q = dyn_cast<quant::UniformQuantizedType>(tt.getElementType());
+    if (!q || q.getStorageTypeIntegralWidth() != 8)
+      return emitOpError("takes and gives per-tensor 8-bit quantized tensors "
+                         "(Q6), got ")
+             << t;
+    if (tt.getShape() != getType().getShape())
+      return emitOpError("needs operands of its result's shape (Q6)");
+  }
+  return success();
+}
+
 LogicalResult StorageCastOp::verify() {
   auto in = getInput().getType(), out = getOutput().getType();
   if (failed(sameShape(*this, in, out)))

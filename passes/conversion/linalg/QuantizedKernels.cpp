@@ -438,12 +438,64 @@ struct QuantizedClampLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// edge.quantized_add (Q6): each input's offset from its zero point times
+/// its f32 multiplier s_i / s_y, each product rounded to f32 (a max that
+/// never clips keeps the code generator from fusing it into the sum's
+/// FMA), the sum rounded half to even, the zero point, the clamp: the
+/// NPU's ELTWISE add (docs/npu-spec.md §2.3).
+struct QuantizedAddLowering : OpConversionPattern<QuantizedAddOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizedAddOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    PerTensor lq = perTensor(op.getLhs().getType()),
+              rq = perTensor(op.getRhs().getType()),
+              yq = perTensor(op.getType());
+    float ml = float(lq.scale / yq.scale), mr = float(rq.scale / yq.scale);
+    auto t = tensorType(adaptor.getLhs());
+    Type f32 = rewriter.getF32Type(), i32 = rewriter.getI32Type();
+    Type storage = rewriter.getIntegerType(8);
+    Value r = elementwise(
+        rewriter, op.getLoc(), ValueRange{adaptor.getLhs(), adaptor.getRhs()},
+        t.getShape(), storage,
+        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+          auto scaled = [&](Value x, const PerTensor &q, float m) -> Value {
+            Value w = q.isSigned ? Value(arith::ExtSIOp::create(nb, l, i32, x))
+                                 : Value(arith::ExtUIOp::create(nb, l, i32, x));
+            w = arith::SubIOp::create(
+                nb, l, w,
+                arith::ConstantOp::create(nb, l, nb.getI32IntegerAttr(q.zp)));
+            Value f = arith::SIToFPOp::create(nb, l, f32, w);
+            f = arith::MulFOp::create(nb, l, f, scalarConst(nb, l, f32, m));
+            // |x - z| <= 255: the bound never clips.
+            return arith::MaxNumFOp::create(
+                nb, l, f, scalarConst(nb, l, f32, -256.0 * double(m)));
+          };
+          Value sum = arith::AddFOp::create(nb, l, scaled(a[0], lq, ml),
+                                            scaled(a[1], rq, mr));
+          Value magic = scalarConst(nb, l, f32, 12582912.0);
+          sum = arith::SubFOp::create(
+              nb, l, arith::AddFOp::create(nb, l, sum, magic), magic);
+          sum = arith::AddFOp::create(nb, l, sum,
+                                      scalarConst(nb, l, f32, double(yq.zp)));
+          sum = arith::MaxNumFOp::create(
+              nb, l, sum, scalarConst(nb, l, f32, double(yq.min)));
+          sum = arith::MinNumFOp::create(
+              nb, l, sum, scalarConst(nb, l, f32, double(yq.max)));
+          Value i = arith::FPToSIOp::create(nb, l, i32, sum);
+          return arith::TruncIOp::create(nb, l, storage, i);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void edgec::lowering::populateQuantizedKernelLoweringPatterns(
     RewritePatternSet &patterns, const TypeConverter &converter) {
   patterns.add<QuantizedConvLowering, QuantizedGemmLowering,
-               QuantizedMatMulLowering, QuantizedClampLowering<ReluOp>,
-               QuantizedClampLowering<ClipOp>>(converter,
-                                               patterns.getContext());
+               QuantizedMatMulLowering, QuantizedAddLowering,
+               QuantizedClampLowering<ReluOp>, QuantizedClampLowering<ClipOp>>(
+      converter, patterns.getContext());
 }

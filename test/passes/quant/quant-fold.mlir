@@ -80,3 +80,35 @@ func.func @two_users(%x: tensor<2x4xi8>) -> (tensor<2x3x!quant.uniform<i8:f32, 1
   %q = edge.quantize %m : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32, 1.0>>
   return %q, %m : tensor<2x3x!quant.uniform<i8:f32, 1.0>>, tensor<2x3xf32>
 }
+
+// -----
+
+// A QDQ Add of two tensors of the result's shape becomes edge.quantized_add
+// (Q6: the arithmetic the CPU and the NPU's ELTWISE add share); one that
+// broadcasts stays float.
+// CHECK-LABEL: func.func @add
+// CHECK: %[[S:.+]] = edge.quantized_add %{{.+}}, %{{.+}} : tensor<1x2x3x3x!quant.uniform<i8:f32, 5.000000e-01:3>>, tensor<1x2x3x3x!quant.uniform<i8:f32, 2.500000e-01:-1>> -> tensor<1x2x3x3x!quant.uniform<i8:f32, 1.000000e+00:-2>>
+// CHECK: edge.storage_cast %[[S]]
+// CHECK-LABEL: func.func @add_broadcast
+// CHECK-NOT: edge.quantized_add
+// CHECK: edge.add
+func.func @add(%a: tensor<1x2x3x3xi8>, %b: tensor<1x2x3x3xi8>) -> tensor<1x2x3x3xi8> {
+  %aq = edge.storage_cast %a : tensor<1x2x3x3xi8> -> tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5:3>>
+  %bq = edge.storage_cast %b : tensor<1x2x3x3xi8> -> tensor<1x2x3x3x!quant.uniform<i8:f32, 0.25:-1>>
+  %af = edge.dequantize %aq : tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5:3>> -> tensor<1x2x3x3xf32>
+  %bf = edge.dequantize %bq : tensor<1x2x3x3x!quant.uniform<i8:f32, 0.25:-1>> -> tensor<1x2x3x3xf32>
+  %s = edge.add %af, %bf : tensor<1x2x3x3xf32>, tensor<1x2x3x3xf32>
+  %q = edge.quantize %s : tensor<1x2x3x3xf32> -> tensor<1x2x3x3x!quant.uniform<i8:f32, 1.0:-2>>
+  %r = edge.storage_cast %q : tensor<1x2x3x3x!quant.uniform<i8:f32, 1.0:-2>> -> tensor<1x2x3x3xi8>
+  return %r : tensor<1x2x3x3xi8>
+}
+func.func @add_broadcast(%a: tensor<1x2x3x3xi8>, %b: tensor<1x2x1x1xi8>) -> tensor<1x2x3x3xi8> {
+  %aq = edge.storage_cast %a : tensor<1x2x3x3xi8> -> tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5:3>>
+  %bq = edge.storage_cast %b : tensor<1x2x1x1xi8> -> tensor<1x2x1x1x!quant.uniform<i8:f32, 0.25:-1>>
+  %af = edge.dequantize %aq : tensor<1x2x3x3x!quant.uniform<i8:f32, 0.5:3>> -> tensor<1x2x3x3xf32>
+  %bf = edge.dequantize %bq : tensor<1x2x1x1x!quant.uniform<i8:f32, 0.25:-1>> -> tensor<1x2x1x1xf32>
+  %s = edge.add %af, %bf : tensor<1x2x3x3xf32>, tensor<1x2x1x1xf32>
+  %q = edge.quantize %s : tensor<1x2x3x3xf32> -> tensor<1x2x3x3x!quant.uniform<i8:f32, 1.0:-2>>
+  %r = edge.storage_cast %q : tensor<1x2x3x3x!quant.uniform<i8:f32, 1.0:-2>> -> tensor<1x2x3x3xi8>
+  return %r : tensor<1x2x3x3xi8>
+}
