@@ -362,8 +362,12 @@ void collectNpu(ModuleOp module, Report &report) {
     l.stream = text(d, "stream");
     if (!l.stream.empty())
       if (auto s = module.lookupSymbol<npu::StreamOp>(l.stream))
-        if (auto bytes = s->getAttrOfType<IntegerAttr>("dma_bytes"))
-          l.dmaBytes = bytes.getInt();
+        for (auto [key, field] : {std::pair{"dma_bytes", &l.dmaBytes},
+                                  std::pair{"weight_bytes", &l.weightBytes},
+                                  std::pair{"weight_tiles", &l.weightTiles},
+                                  std::pair{"stored_tiles", &l.storedTiles}})
+          if (auto v = s->getAttrOfType<IntegerAttr>(key))
+            *field = v.getInt();
     section.layers.push_back(std::move(l));
   }
   report.npu = std::move(section);

@@ -371,7 +371,7 @@ void writeReportHTML(const Report &r, raw_ostream &os) {
        << " layers on the NPU; cycles are estimates (docs/npu.md)</p>\n"
           "<table><tr><th>node</th><th>op</th><th>device</th><th>MACs</th>"
           "<th>NPU cycles</th><th>CPU cycles</th><th>DMA bytes</th>"
-          "<th>why on the CPU</th></tr>\n";
+          "<th>weights</th><th>why on the CPU</th></tr>\n";
     for (const NpuLayer &l : n->layers)
       os << "<tr><td>" << esc(l.layer) << "</td><td>" << esc(l.op)
          << "</td><td>" << esc(l.device) << "</td><td class=\"n\">" << l.macs
@@ -379,7 +379,9 @@ void writeReportHTML(const Report &r, raw_ostream &os) {
          << (l.npuCycles ? std::to_string(l.npuCycles) : "-")
          << "</td><td class=\"n\">" << l.cpuCycles << "</td><td class=\"n\">"
          << (l.device == "npu" ? std::to_string(l.dmaBytes) : "-")
-         << "</td><td>" << esc(l.reason) << "</td></tr>\n";
+         << "</td><td class=\"n\">"
+         << esc(l.device == "npu" ? l.weightText() : "-") << "</td><td>"
+         << esc(l.reason) << "</td></tr>\n";
     os << "</table></section>\n";
   }
   os << "</body></html>\n";

@@ -133,6 +133,11 @@ json::Value toJSON(const Report &r) {
       if (l.device == "npu") {
         o["stream"] = l.stream;
         o["dma_bytes"] = l.dmaBytes;
+        if (l.weightTiles) {
+          o["weight_bytes"] = l.weightBytes;
+          o["weight_tiles"] = l.weightTiles;
+          o["stored_tiles"] = l.storedTiles;
+        }
         ++onNpu;
         npuMacs += l.macs;
         cycles += l.npuCycles;
@@ -168,6 +173,16 @@ static std::string paramText(const std::optional<QuantParams> &p) {
   return formatv("{0:e3}:{1}", p->scale, p->zeroPoint).str();
 }
 
+std::string NpuLayer::weightText() const {
+  if (weightTiles == 0)
+    return "-";
+  if (storedTiles < weightTiles)
+    return formatv("{0} B, {1}/{2} tiles", weightBytes, storedTiles,
+                   weightTiles)
+        .str();
+  return formatv("{0} B", weightBytes).str();
+}
+
 void printNpuReport(const NpuSection &n, raw_ostream &os) {
   int64_t onNpu = 0;
   for (const NpuLayer &l : n.layers)
@@ -175,17 +190,18 @@ void printNpuReport(const NpuSection &n, raw_ostream &os) {
   os << "edgec: NPU " << n.config << " (" << n.n << "x" << n.n << ", "
      << n.sramBytes / 1024 << " KiB SRAM): " << onNpu << " of "
      << n.layers.size() << " layers\n";
-  os << formatv("  {0,-32} {1,-11} {2,-6} {3,12} {4,12} {5,12} {6,10}\n",
+  os << formatv("  {0,-32} {1,-11} {2,-6} {3,12} {4,12} {5,12} {6,10} {7,22}\n",
                 "node", "op", "device", "MACs", "NPU cycles", "CPU cycles",
-                "DMA bytes");
+                "DMA bytes", "weights");
   for (const NpuLayer &l : n.layers) {
     std::string name = l.layer.size() > 32
                            ? "..." + l.layer.substr(l.layer.size() - 29)
                            : l.layer;
-    os << formatv("  {0,-32} {1,-11} {2,-6} {3,12} {4,12} {5,12} {6,10}", name,
-                  l.op, l.device, l.macs,
+    os << formatv("  {0,-32} {1,-11} {2,-6} {3,12} {4,12} {5,12} {6,10} {7,22}",
+                  name, l.op, l.device, l.macs,
                   l.npuCycles ? std::to_string(l.npuCycles) : "-", l.cpuCycles,
-                  l.device == "npu" ? std::to_string(l.dmaBytes) : "-");
+                  l.device == "npu" ? std::to_string(l.dmaBytes) : "-",
+                  l.device == "npu" ? l.weightText() : "-");
     if (!l.reason.empty())
       os << "  (" << l.reason << ")";
     os << "\n";

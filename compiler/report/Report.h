@@ -121,6 +121,11 @@ struct NpuLayer {
   int64_t cpuCycles = 0; // estimated
   int64_t dmaBytes = 0;  // the stream's transfers
   std::string stream;    // its npu.stream
+  /// CONV and FC weights in N x N tiles (docs/npu-spec.md §2.4): their
+  /// bytes, tiles, and tiles stored (fewer when zero tiles are compressed).
+  int64_t weightBytes = 0, weightTiles = 0, storedTiles = 0;
+  /// "-", "8192 B" (tiles) or "2320 B, 36/54 tiles" (compressed).
+  std::string weightText() const;
 };
 
 /// The CPU/NPU placement (--npu, --npu-config).

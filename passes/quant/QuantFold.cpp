@@ -179,6 +179,58 @@ struct FoldAdd : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// A QDQ AveragePool without padding, or a QDQ GlobalAveragePool, of a
+/// per-tensor 8-bit NCHW image becomes edge.quantized_average_pool: the
+/// integer window sum requantized once, the arithmetic the CPU and the
+/// NPU's POOL average share (Q7). Padded windows (whose counts differ)
+/// stay float.
+struct FoldAveragePool : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(QuantizeOp quantize,
+                                PatternRewriter &rewriter) const override {
+    Operation *pool = quantize.getInput().getDefiningOp();
+    if (!pool || !pool->hasOneUse() ||
+        !isa<AveragePoolOp, GlobalAveragePoolOp>(pool))
+      return failure();
+    auto dq = pool->getOperand(0).getDefiningOp<DequantizeOp>();
+    auto perTensor8 = [](Type t) {
+      auto q = dyn_cast<quant::UniformQuantizedType>(getElementTypeOrSelf(t));
+      return q && q.getStorageTypeIntegralWidth() == 8;
+    };
+    if (!dq || !perTensor8(dq.getInput().getType()) ||
+        !perTensor8(quantize.getType()))
+      return failure();
+    auto in = dq.getInput().getType();
+    auto out = quantize.getType();
+    if (in.getRank() != 4 || !in.hasStaticShape() || !out.hasStaticShape())
+      return failure();
+    SmallVector<int64_t> kernel{in.getDimSize(2), in.getDimSize(3)},
+        strides{1, 1};
+    if (auto avg = dyn_cast<AveragePoolOp>(pool)) {
+      if (llvm::any_of(avg.getPads(), [](int64_t p) { return p != 0; }) ||
+          llvm::any_of(avg.getDilations(), [](int64_t d) { return d != 1; }))
+        return failure();
+      kernel.assign(avg.getKernelShape().begin(), avg.getKernelShape().end());
+      strides.assign(avg.getStrides().begin(), avg.getStrides().end());
+      // ceil_mode may add partial windows at the end: only the floor's
+      // output size keeps every window whole.
+      for (int i = 0; i < 2; ++i)
+        if (out.getDimSize(2 + i) !=
+            (in.getDimSize(2 + i) - kernel[i]) / strides[i] + 1)
+          return failure();
+    }
+    // Named after the pooling (the report's and the NPU's layer name).
+    rewriter.setInsertionPoint(quantize);
+    Value pooled = QuantizedAveragePoolOp::create(
+        rewriter, pool->getLoc(), quantize.getType(), dq.getInput(),
+        rewriter.getDenseI64ArrayAttr(kernel),
+        rewriter.getDenseI64ArrayAttr(strides));
+    rewriter.replaceOp(quantize, pooled);
+    return success();
+  }
+};
+
 struct FoldComputeChain : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -324,6 +376,7 @@ struct EdgeQuantFoldPass : edgec::impl::EdgeQuantFoldBase<EdgeQuantFoldPass> {
 } // namespace
 
 void edgec::populateQuantFoldPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldComputeChain, FoldAdd, SinkDequantize<ReshapeOp>,
-               SinkDequantize<TransposeOp>>(patterns.getContext());
+  patterns.add<FoldComputeChain, FoldAdd, FoldAveragePool,
+               SinkDequantize<ReshapeOp>, SinkDequantize<TransposeOp>>(
+      patterns.getContext());
 }

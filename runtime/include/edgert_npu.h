@@ -20,10 +20,12 @@ extern "C" {
 
 #define EDGERT_NPU_MAGIC 0x55504E45u /* "ENPU" */
 #define EDGERT_NPU_VERSION_MAJOR 1u
-#define EDGERT_NPU_VERSION_MINOR 0u
+#define EDGERT_NPU_VERSION_MINOR 1u
 #define EDGERT_NPU_MAX_REGIONS 16
 #define EDGERT_NPU_SEMAPHORES 8
-#define EDGERT_NPU_REGISTERS 25
+#define EDGERT_NPU_REGISTERS 27
+/* Registers of version 1.0 (a 1.0 stream names no others). */
+#define EDGERT_NPU_REGISTERS_1_0 25
 
 /* Opcodes (spec §3.2). */
 enum {
@@ -65,7 +67,16 @@ enum {
   EDGERT_NPU_ELT_M2,
   EDGERT_NPU_ELT_S2,
   EDGERT_NPU_POOL_M,
-  EDGERT_NPU_POOL_S
+  EDGERT_NPU_POOL_S,
+  EDGERT_NPU_WEIGHT_FMT,  /* 1.1: how CONV and FC weights are laid out */
+  EDGERT_NPU_WEIGHT_TILES /* 1.1: tiles stored (WEIGHT_FMT 2) */
+};
+
+/* WEIGHT_FMT values (spec §2.4). */
+enum {
+  EDGERT_NPU_WEIGHTS_ROWS = 0,      /* [OC][KH][KW][IC]: the reset value */
+  EDGERT_NPU_WEIGHTS_TILES = 1,     /* N x N tiles */
+  EDGERT_NPU_WEIGHTS_COMPRESSED = 2 /* a tile bitmap, then nonzero tiles */
 };
 
 /* The spec's name of register `index` ("IFM_H", ...), or NULL outside
@@ -115,6 +126,7 @@ typedef struct edgert_npu_op {
   uint32_t regs[EDGERT_NPU_REGISTERS];
   uint32_t payload[6]; /* DMA: region, offset, sram, row bytes, rows, stride;
                           LUT_LOAD: sram address */
+  uint64_t weight_bytes; /* CONV, DWCONV, FC: the weight operand's span */
   int64_t start, end;  /* cycles (the timing run) */
   uint32_t seen[2];    /* per queue: ops of that queue ordered before this
                           one, plus one (vector clock) */

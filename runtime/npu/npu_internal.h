@@ -12,6 +12,7 @@
 
 /* The stream's header (spec §3.1), once parsed. */
 typedef struct npu_header {
+  uint32_t minor; /* the version's */
   uint32_t num_regions;
   uint32_t region_size[EDGERT_NPU_MAX_REGIONS];
   uint32_t region_flags[EDGERT_NPU_MAX_REGIONS];
@@ -34,6 +35,11 @@ const char *npu_opcode_name(uint32_t opcode);
 /* The SRAM ranges of `op` into r[0..NPU_MAX_RANGES); *writes is the index
  * of the one it writes, or -1. Returns the count. */
 int npu_op_ranges(const edgert_npu_op_t *op, npu_range_t *r, int *writes);
+
+/* CONV and FC weights (spec §2.4): the tile count T of the N x N tiled
+ * layout, and the bytes the operand spans in its WEIGHT_FMT. */
+uint64_t npu_weight_tiles(uint32_t n, const edgert_npu_op_t *op);
+uint64_t npu_weight_bytes(uint32_t n, const edgert_npu_op_t *op);
 
 /* Cycles `op` takes (spec §5). */
 uint64_t npu_duration(const edgert_npu_config_t *config,

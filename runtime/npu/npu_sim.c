@@ -84,6 +84,138 @@ static int channel_scale(const edgert_npu_sim_t *sim, const edgert_npu_op_t *op,
   return 1;
 }
 
+/* The shapes of a CONV, DWCONV or FC (a 1 x 1 image, a 1 x 1 window). */
+typedef struct window {
+  int32_t ih, iw, ic, oh, ow, oc, kh, kw, sh, sw, pt, pl, zp, ozp;
+} window_t;
+
+static window_t window_of(const edgert_npu_op_t *op) {
+  const uint32_t *g = op->regs;
+  int fc = op->opcode == EDGERT_NPU_FC;
+  window_t m;
+  m.ih = fc ? 1 : (int32_t)g[EDGERT_NPU_IFM_H];
+  m.iw = fc ? 1 : (int32_t)g[EDGERT_NPU_IFM_W];
+  m.ic = (int32_t)g[EDGERT_NPU_IFM_C];
+  m.oh = fc ? 1 : (int32_t)g[EDGERT_NPU_OFM_H];
+  m.ow = fc ? 1 : (int32_t)g[EDGERT_NPU_OFM_W];
+  m.oc = (int32_t)g[EDGERT_NPU_OFM_C];
+  m.kh = fc ? 1 : (int32_t)(g[EDGERT_NPU_KERNEL] & 0xFF);
+  m.kw = fc ? 1 : (int32_t)(g[EDGERT_NPU_KERNEL] >> 8 & 0xFF);
+  m.sh = fc ? 1 : (int32_t)(g[EDGERT_NPU_STRIDE] & 0xFF);
+  m.sw = fc ? 1 : (int32_t)(g[EDGERT_NPU_STRIDE] >> 8 & 0xFF);
+  m.pt = fc ? 0 : (int32_t)(g[EDGERT_NPU_PAD] & 0xFF);
+  m.pl = fc ? 0 : (int32_t)(g[EDGERT_NPU_PAD] >> 8 & 0xFF);
+  m.zp = (int32_t)g[EDGERT_NPU_IFM_ZP];
+  m.ozp = (int32_t)g[EDGERT_NPU_OFM_ZP];
+  return m;
+}
+
+/* RUN-2: the bitmap of compressed weights sets WEIGHT_TILES bits, none past
+ * the layer's tiles. */
+static int check_bitmap(const edgert_npu_sim_t *sim, const edgert_npu_op_t *op,
+                        edgert_npu_report_t *report) {
+  uint64_t tiles = npu_weight_tiles(sim->config.n, op), set = 0, t;
+  uint64_t bytes = ((tiles + 7) / 8 + 15) / 16 * 16;
+  const uint8_t *bits = sim->sram + op->regs[EDGERT_NPU_WEIGHT_ADDR];
+  for (t = 0; t < bytes * 8; ++t)
+    if (bits[t / 8] >> (t % 8) & 1) {
+      if (t >= tiles)
+        return npu_fail(report, "RUN-2", op->word,
+                        "%s: the weight bitmap sets bit %llu; the layer has "
+                        "%llu tiles",
+                        npu_opcode_name(op->opcode), (unsigned long long)t,
+                        (unsigned long long)tiles);
+      ++set;
+    }
+  if (set != op->regs[EDGERT_NPU_WEIGHT_TILES])
+    return npu_fail(report, "RUN-2", op->word,
+                    "%s: the weight bitmap sets %llu tiles, WEIGHT_TILES "
+                    "says %u",
+                    npu_opcode_name(op->opcode), (unsigned long long)set,
+                    (unsigned)op->regs[EDGERT_NPU_WEIGHT_TILES]);
+  return 1;
+}
+
+/* CONV and FC with tiled weights (spec §2.4): the weights as a matrix of
+ * OC rows by K = KH·KW·IC columns, k = (ky·KW + kx)·IC + ic, in N x N
+ * tiles (output group, k group); compressed, only the tiles whose bitmap
+ * bit is set are stored, in order. */
+static int run_tiled(sim_ctx_t *x, const edgert_npu_op_t *op,
+                     edgert_npu_report_t *report) {
+  edgert_npu_sim_t *sim = x->sim;
+  const uint32_t *g = op->regs;
+  const uint32_t n = sim->config.n;
+  const int8_t *in = (const int8_t *)sim->sram + g[EDGERT_NPU_IFM_ADDR];
+  const int8_t *w = (const int8_t *)sim->sram + g[EDGERT_NPU_WEIGHT_ADDR];
+  const uint8_t *bias = sim->sram + g[EDGERT_NPU_BIAS_ADDR];
+  const uint8_t *bitmap = NULL;
+  int8_t *out = (int8_t *)sim->sram + g[EDGERT_NPU_OFM_ADDR];
+  int compressed = g[EDGERT_NPU_WEIGHT_FMT] == EDGERT_NPU_WEIGHTS_COMPRESSED;
+  const window_t m = window_of(op);
+  uint64_t k_total = (uint64_t)m.kh * m.kw * m.ic,
+           groups = (k_total + n - 1) / n;
+  uint64_t group_rank = 0; /* compressed: tiles stored before c's group */
+  int32_t c, oy, ox;
+  if (compressed) {
+    uint64_t tiles = npu_weight_tiles(n, op);
+    if (!check_bitmap(sim, op, report))
+      return 0;
+    bitmap = (const uint8_t *)w;
+    w += ((tiles + 7) / 8 + 15) / 16 * 16;
+  }
+  for (c = 0; c < m.oc; ++c) {
+    float scale = 0.0f;
+    int32_t b = (int32_t)load_u32(bias + 4 * c);
+    uint64_t first = (uint64_t)((uint32_t)c / n) * groups, r = (uint32_t)c % n;
+    if (!channel_scale(sim, op, (uint32_t)c, &scale, report))
+      return 0;
+    if (compressed && r == 0 && c > 0) {
+      uint64_t t;
+      for (t = first - groups; t < first; ++t)
+        group_rank += bitmap[t / 8] >> (t % 8) & 1;
+    }
+    for (oy = 0; oy < m.oh; ++oy)
+      for (ox = 0; ox < m.ow; ++ox) {
+        uint32_t acc = (uint32_t)b; /* wraps modulo 2^32 (§2.1) */
+        uint64_t kg, rank = group_rank;
+        for (kg = 0; kg < groups; ++kg) {
+          uint64_t t = first + kg, k0 = kg * n, j,
+                   width = k_total - k0 < n ? k_total - k0 : n;
+          const int8_t *row;
+          int32_t ky, kx, ci;
+          if (compressed) {
+            if (!(bitmap[t / 8] >> (t % 8) & 1))
+              continue; /* a zero tile */
+            row = w + (rank++ * n + r) * n;
+          } else {
+            row = w + (t * n + r) * n;
+          }
+          ky = (int32_t)(k0 / ((uint64_t)m.kw * m.ic));
+          kx = (int32_t)(k0 / (uint64_t)m.ic % (uint64_t)m.kw);
+          ci = (int32_t)(k0 % (uint64_t)m.ic);
+          for (j = 0; j < width; ++j) {
+            int32_t iy = oy * m.sh - m.pt + ky, ix = ox * m.sw - m.pl + kx;
+            if (iy >= 0 && iy < m.ih && ix >= 0 && ix < m.iw)
+              acc += (uint32_t)((in[((size_t)iy * m.iw + ix) * m.ic + ci] -
+                                 m.zp) *
+                                row[j]);
+            if (++ci == m.ic) {
+              ci = 0;
+              if (++kx == m.kw) {
+                kx = 0;
+                ++ky;
+              }
+            }
+          }
+        }
+        out[((size_t)oy * m.ow + ox) * m.oc + c] =
+            output_stage(sim, (int32_t)acc, scale, m.ozp, g[EDGERT_NPU_ACT]);
+      }
+  }
+  x->counters->macs += (uint64_t)m.oh * m.ow * m.oc * k_total;
+  return 1;
+}
+
 static int run_conv(sim_ctx_t *x, const edgert_npu_op_t *op,
                     edgert_npu_report_t *report) {
   edgert_npu_sim_t *sim = x->sim;
@@ -92,21 +224,14 @@ static int run_conv(sim_ctx_t *x, const edgert_npu_op_t *op,
   const int8_t *w = (const int8_t *)sim->sram + g[EDGERT_NPU_WEIGHT_ADDR];
   const uint8_t *bias = sim->sram + g[EDGERT_NPU_BIAS_ADDR];
   int8_t *out = (int8_t *)sim->sram + g[EDGERT_NPU_OFM_ADDR];
-  int fc = op->opcode == EDGERT_NPU_FC, dw = op->opcode == EDGERT_NPU_DWCONV;
-  int32_t ih = fc ? 1 : (int32_t)g[EDGERT_NPU_IFM_H],
-          iw = fc ? 1 : (int32_t)g[EDGERT_NPU_IFM_W],
-          ic = (int32_t)g[EDGERT_NPU_IFM_C],
-          oh = fc ? 1 : (int32_t)g[EDGERT_NPU_OFM_H],
-          ow = fc ? 1 : (int32_t)g[EDGERT_NPU_OFM_W],
-          oc = (int32_t)g[EDGERT_NPU_OFM_C];
-  int32_t kh = fc ? 1 : (int32_t)(g[EDGERT_NPU_KERNEL] & 0xFF),
-          kw = fc ? 1 : (int32_t)(g[EDGERT_NPU_KERNEL] >> 8 & 0xFF),
-          sh = fc ? 1 : (int32_t)(g[EDGERT_NPU_STRIDE] & 0xFF),
-          sw = fc ? 1 : (int32_t)(g[EDGERT_NPU_STRIDE] >> 8 & 0xFF),
-          pt = fc ? 0 : (int32_t)(g[EDGERT_NPU_PAD] & 0xFF),
-          pl = fc ? 0 : (int32_t)(g[EDGERT_NPU_PAD] >> 8 & 0xFF);
-  int32_t zp = (int32_t)g[EDGERT_NPU_IFM_ZP], ozp = (int32_t)g[EDGERT_NPU_OFM_ZP];
+  int dw = op->opcode == EDGERT_NPU_DWCONV;
+  const window_t m = window_of(op);
+  int32_t ih = m.ih, iw = m.iw, ic = m.ic, oh = m.oh, ow = m.ow, oc = m.oc,
+          kh = m.kh, kw = m.kw, sh = m.sh, sw = m.sw, pt = m.pt, pl = m.pl,
+          zp = m.zp, ozp = m.ozp;
   int32_t oy, ox, c, ky, kx, k;
+  if (!dw && g[EDGERT_NPU_WEIGHT_FMT] != EDGERT_NPU_WEIGHTS_ROWS)
+    return run_tiled(x, op, report);
   for (c = 0; c < oc; ++c) {
     float scale = 0.0f;
     int32_t b = (int32_t)load_u32(bias + 4 * c);

@@ -99,6 +99,7 @@ int npu_parse_header(const edgert_npu_config_t *config, const uint32_t *s,
   if (words < 7 + 2 * (size_t)r)
     return npu_fail(report, "HDR-5", (uint32_t)words,
                     "the stream ends inside its header");
+  h->minor = s[1] & 0xFFFFu;
   h->num_regions = r;
   for (i = 0; i < r; ++i) {
     h->region_size[i] = s[5 + 2 * i];
@@ -133,8 +134,15 @@ static int32_t sreg(const edgert_npu_op_t *op, int r) {
 /* The registers each operation reads (spec §3.3). */
 static uint32_t registers_read(const edgert_npu_op_t *op) {
   const uint32_t low17 = (1u << 17) - 1;
+  /* WEIGHT_FMT (set from reset), and WEIGHT_TILES when compressed. */
+  const uint32_t weight_format =
+      1u << EDGERT_NPU_WEIGHT_FMT |
+      (op->regs[EDGERT_NPU_WEIGHT_FMT] == EDGERT_NPU_WEIGHTS_COMPRESSED
+           ? 1u << EDGERT_NPU_WEIGHT_TILES
+           : 0);
   switch (op->opcode) {
   case EDGERT_NPU_CONV:
+    return low17 | weight_format;
   case EDGERT_NPU_DWCONV:
     return low17;
   case EDGERT_NPU_FC:
@@ -142,7 +150,7 @@ static uint32_t registers_read(const edgert_npu_op_t *op) {
            1u << EDGERT_NPU_IFM_ZP | 1u << EDGERT_NPU_OFM_ADDR |
            1u << EDGERT_NPU_OFM_C | 1u << EDGERT_NPU_OFM_ZP |
            1u << EDGERT_NPU_WEIGHT_ADDR | 1u << EDGERT_NPU_BIAS_ADDR |
-           1u << EDGERT_NPU_SCALE_ADDR | 1u << EDGERT_NPU_ACT;
+           1u << EDGERT_NPU_SCALE_ADDR | 1u << EDGERT_NPU_ACT | weight_format;
   case EDGERT_NPU_POOL:
     return ((1u << 13) - 1) | 1u << EDGERT_NPU_ACT |
            (op->sub ? 1u << EDGERT_NPU_POOL_M | 1u << EDGERT_NPU_POOL_S : 0);
@@ -161,7 +169,8 @@ static const char *const register_names[EDGERT_NPU_REGISTERS] = {
     "OFM_ADDR", "OFM_H",       "OFM_W",      "OFM_C",      "OFM_ZP",
     "KERNEL",   "STRIDE",      "PAD",        "WEIGHT_ADDR", "BIAS_ADDR",
     "SCALE_ADDR", "ACT",       "IFM2_ADDR",  "IFM2_ZP",    "ELT_M1",
-    "ELT_S1",   "ELT_M2",      "ELT_S2",     "POOL_M",     "POOL_S"};
+    "ELT_S1",   "ELT_M2",      "ELT_S2",     "POOL_M",     "POOL_S",
+    "WEIGHT_FMT", "WEIGHT_TILES"};
 
 const char *edgert_npu_register_name(int32_t index) {
   return index >= 0 && index < EDGERT_NPU_REGISTERS ? register_names[index]
@@ -184,13 +193,50 @@ const char *npu_opcode_name(uint32_t opcode) {
   }
 }
 
+static uint64_t ceil_div(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+uint64_t npu_weight_tiles(uint32_t n, const edgert_npu_op_t *op) {
+  const uint32_t *g = op->regs;
+  uint64_t k = op->opcode == EDGERT_NPU_FC
+                   ? 1
+                   : (uint64_t)(g[EDGERT_NPU_KERNEL] & 0xFF) *
+                         (g[EDGERT_NPU_KERNEL] >> 8 & 0xFF);
+  /* The contraction axis (ky, kx, ic) in groups of N. */
+  return ceil_div(g[EDGERT_NPU_OFM_C], n) *
+         ceil_div(k * g[EDGERT_NPU_IFM_C], n);
+}
+
+uint64_t npu_weight_bytes(uint32_t n, const edgert_npu_op_t *op) {
+  const uint32_t *g = op->regs;
+  uint64_t ic = g[EDGERT_NPU_IFM_C], oc = g[EDGERT_NPU_OFM_C],
+           k = (uint64_t)(g[EDGERT_NPU_KERNEL] & 0xFF) *
+               (g[EDGERT_NPU_KERNEL] >> 8 & 0xFF);
+  switch (op->opcode) {
+  case EDGERT_NPU_DWCONV:
+    return k * ic;
+  case EDGERT_NPU_FC:
+    k = 1;
+    /* fall through */
+  case EDGERT_NPU_CONV:
+    switch (g[EDGERT_NPU_WEIGHT_FMT]) {
+    case EDGERT_NPU_WEIGHTS_TILES:
+      return npu_weight_tiles(n, op) * n * n;
+    case EDGERT_NPU_WEIGHTS_COMPRESSED:
+      return ceil_div(ceil_div(npu_weight_tiles(n, op), 8), 16) * 16 +
+             (uint64_t)g[EDGERT_NPU_WEIGHT_TILES] * n * n;
+    default:
+      return oc * k * ic;
+    }
+  default:
+    return 0;
+  }
+}
+
 int npu_op_ranges(const edgert_npu_op_t *op, npu_range_t *r, int *writes) {
   const uint32_t *g = op->regs;
   uint64_t ih = g[EDGERT_NPU_IFM_H], iw = g[EDGERT_NPU_IFM_W],
            ic = g[EDGERT_NPU_IFM_C], oh = g[EDGERT_NPU_OFM_H],
-           ow = g[EDGERT_NPU_OFM_W], oc = g[EDGERT_NPU_OFM_C],
-           kh = g[EDGERT_NPU_KERNEL] & 0xFF,
-           kw = g[EDGERT_NPU_KERNEL] >> 8 & 0xFF;
+           ow = g[EDGERT_NPU_OFM_W], oc = g[EDGERT_NPU_OFM_C];
   int n = 0;
   *writes = -1;
 #define RANGE(A_, L_) (r[n].addr = (A_), r[n].len = (L_), n++)
@@ -208,8 +254,7 @@ int npu_op_ranges(const edgert_npu_op_t *op, npu_range_t *r, int *writes) {
     *writes = 0;
     RANGE(g[EDGERT_NPU_OFM_ADDR], oh * ow * oc);
     RANGE(g[EDGERT_NPU_IFM_ADDR], ih * iw * ic);
-    RANGE(g[EDGERT_NPU_WEIGHT_ADDR],
-          op->opcode == EDGERT_NPU_CONV ? oc * kh * kw * ic : kh * kw * ic);
+    RANGE(g[EDGERT_NPU_WEIGHT_ADDR], op->weight_bytes);
     RANGE(g[EDGERT_NPU_BIAS_ADDR], 4 * oc);
     RANGE(g[EDGERT_NPU_SCALE_ADDR], 8 * oc);
     break;
@@ -217,7 +262,7 @@ int npu_op_ranges(const edgert_npu_op_t *op, npu_range_t *r, int *writes) {
     *writes = 0;
     RANGE(g[EDGERT_NPU_OFM_ADDR], oc);
     RANGE(g[EDGERT_NPU_IFM_ADDR], ic);
-    RANGE(g[EDGERT_NPU_WEIGHT_ADDR], oc * ic);
+    RANGE(g[EDGERT_NPU_WEIGHT_ADDR], op->weight_bytes);
     RANGE(g[EDGERT_NPU_BIAS_ADDR], 4 * oc);
     RANGE(g[EDGERT_NPU_SCALE_ADDR], 8 * oc);
     break;
@@ -245,7 +290,8 @@ static int scale_ok(uint32_t m, int32_t s) {
 }
 
 /* DIM-1 and DIM-2 for one operation. */
-static int check_dims(const edgert_npu_op_t *op, edgert_npu_report_t *report) {
+static int check_dims(const edgert_npu_config_t *config,
+                      const edgert_npu_op_t *op, edgert_npu_report_t *report) {
   const uint32_t *g = op->regs;
   uint32_t read = registers_read(op), i;
   uint32_t kh = g[EDGERT_NPU_KERNEL] & 0xFF, kw = g[EDGERT_NPU_KERNEL] >> 8 & 0xFF;
@@ -295,6 +341,20 @@ static int check_dims(const edgert_npu_op_t *op, edgert_npu_report_t *report) {
       return npu_fail(report, "DIM-1", op->word,
                       "%s: ACT 0x%08x (mode 0 or 1, min <= max)", name,
                       (unsigned)act);
+  }
+  if (read >> EDGERT_NPU_WEIGHT_FMT & 1) {
+    uint32_t fmt = g[EDGERT_NPU_WEIGHT_FMT];
+    uint64_t tiles = npu_weight_tiles(config->n, op);
+    if (fmt > EDGERT_NPU_WEIGHTS_COMPRESSED)
+      return npu_fail(report, "DIM-1", op->word,
+                      "%s: WEIGHT_FMT %u (0 rows, 1 tiles, 2 compressed tiles)",
+                      name, (unsigned)fmt);
+    if (fmt == EDGERT_NPU_WEIGHTS_COMPRESSED &&
+        g[EDGERT_NPU_WEIGHT_TILES] > tiles)
+      return npu_fail(report, "DIM-1", op->word,
+                      "%s: WEIGHT_TILES %u, but the layer has %llu tiles", name,
+                      (unsigned)g[EDGERT_NPU_WEIGHT_TILES],
+                      (unsigned long long)tiles);
   }
   for (i = EDGERT_NPU_ELT_M1; i <= EDGERT_NPU_POOL_S; i += 2)
     if ((read >> i & 1) && !scale_ok(g[i], sreg(op, (int)i + 1)))
@@ -426,6 +486,9 @@ static int decode_body(const edgert_npu_config_t *config,
   size_t n = 0;
   int ended = 0;
   memset(regs, 0, sizeof regs);
+  /* WEIGHT_FMT is the one register with a reset value (rows), so 1.0
+   * streams keep their meaning. */
+  set = 1u << EDGERT_NPU_WEIGHT_FMT;
   while (w < end) {
     uint32_t cmd = s[w], opcode = cmd >> 24, queue = cmd >> 20 & 0xF,
              operands = cmd & 0xFFFFF, reserved = 0, want_queue;
@@ -485,6 +548,11 @@ static int decode_body(const edgert_npu_config_t *config,
       if (index >= EDGERT_NPU_REGISTERS)
         return npu_fail(report, "REG-2", w, "SET_REG of register %u (0 to %d)",
                         (unsigned)index, EDGERT_NPU_REGISTERS - 1);
+      if (h->minor == 0 && index >= EDGERT_NPU_REGISTERS_1_0)
+        return npu_fail(report, "REG-2", w,
+                        "SET_REG of %s, a register of version 1.1, in a 1.0 "
+                        "stream",
+                        register_names[index]);
       regs[index] = s[w + 1];
       set |= 1u << index;
       w += 2;
@@ -509,6 +577,7 @@ static int decode_body(const edgert_npu_config_t *config,
       op->sub = operands >> 16 & 1;
       op->word = w;
       memcpy(op->regs, regs, sizeof regs);
+      op->weight_bytes = npu_weight_bytes(config->n, op);
       for (i = 0; i < words; ++i)
         op->payload[i] = s[w + 1 + i];
       missing = registers_read(op) & ~set;
@@ -531,7 +600,7 @@ static int decode_body(const edgert_npu_config_t *config,
                           "2^24 bytes)",
                           npu_opcode_name(opcode), (unsigned)op->payload[4],
                           (unsigned)op->payload[3]);
-      } else if (!check_dims(op, report)) {
+      } else if (!check_dims(config, op, report)) {
         return 0;
       }
       if (!check_addresses(config, h, op, report))
@@ -561,9 +630,20 @@ uint64_t npu_duration(const edgert_npu_config_t *c, const edgert_npu_op_t *op) {
     return 16 + (bytes + c->dma_bytes_per_cycle - 1) / c->dma_bytes_per_cycle;
   }
   case EDGERT_NPU_CONV:
-    return 8 + pix * kh * kw * ((ic + n - 1) / n) * ((oc + n - 1) / n);
-  case EDGERT_NPU_FC:
-    return 8 + ((ic + n - 1) / n) * ((oc + n - 1) / n);
+  case EDGERT_NPU_FC: {
+    /* One N x N tile per cycle and output position: rows a kernel
+     * position at a time, tiles over the whole window (the array's input
+     * gathers across positions), compressed skipping their zero tiles. */
+    uint32_t fmt = g[EDGERT_NPU_WEIGHT_FMT];
+    uint64_t fc = op->opcode == EDGERT_NPU_FC,
+             tiles = fmt == EDGERT_NPU_WEIGHTS_COMPRESSED
+                         ? g[EDGERT_NPU_WEIGHT_TILES]
+                     : fmt == EDGERT_NPU_WEIGHTS_TILES
+                         ? npu_weight_tiles(c->n, op)
+                         : ((ic + n - 1) / n) * ((oc + n - 1) / n) *
+                               (fc ? 1 : kh * kw);
+    return 8 + (fc ? 1 : pix) * tiles;
+  }
   case EDGERT_NPU_DWCONV:
   case EDGERT_NPU_POOL:
     return 8 + pix * kh * kw * ((ic + n - 1) / n);

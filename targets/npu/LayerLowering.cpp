@@ -22,6 +22,7 @@
 
 #include "runtime/include/edgert_npu.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <optional>
@@ -50,13 +51,20 @@ int64_t inRowsFor(const Layer &l, int64_t rows) {
   return std::min(l.ih, (rows - 1) * l.sh + l.kh);
 }
 
-Footprint footprint(const Layer &l, int64_t ct, int64_t rows) {
+/// The N x N tiles of `ct` output channels' CONV or FC weights: the
+/// contraction axis (ky, kx, ic) in groups of N.
+int64_t weightTiles(const Layer &l, int64_t n, int64_t ct) {
+  return ceilDiv(ct, n) * ceilDiv(l.kh * l.kw * l.ic, n);
+}
+
+Footprint footprint(const Layer &l, int64_t n, int64_t ct, int64_t rows) {
   Footprint f;
   f.bias = 4 * ct;
   f.scale = 8 * ct;
   switch (l.kind) {
   case Layer::Kind::Conv:
-    f.weights = ct * l.kh * l.kw * l.ic;
+    // Tiles, at most (compression is used only when it stores less).
+    f.weights = weightTiles(l, n, ct) * n * n;
     f.in = inRowsFor(l, rows) * l.iw * l.ic;
     f.out = rows * l.ow * ct;
     break;
@@ -66,11 +74,12 @@ Footprint footprint(const Layer &l, int64_t ct, int64_t rows) {
     f.out = rows * l.ow * ct;
     break;
   case Layer::Kind::Fc:
-    f.weights = ct * l.ic;
+    f.weights = weightTiles(l, n, ct) * n * n;
     f.in = l.ic;
     f.out = ct;
     break;
   case Layer::Kind::MaxPool:
+  case Layer::Kind::AvgPool:
     f.weights = f.bias = f.scale = 0;
     f.in = inRowsFor(l, rows) * l.iw * ct;
     f.out = rows * l.ow * ct;
@@ -116,6 +125,7 @@ int64_t Layer::macs() const {
   case Kind::Fc:
     return oc * ic;
   case Kind::MaxPool:
+  case Kind::AvgPool:
   case Kind::Add:
     return 0;
   }
@@ -125,7 +135,8 @@ int64_t Layer::macs() const {
 int64_t Layer::work() const {
   if (kind == Kind::Add)
     return oh * ow * oc;
-  return kind == Kind::MaxPool ? oh * ow * oc * kh * kw : macs();
+  return kind == Kind::MaxPool || kind == Kind::AvgPool ? oh * ow * oc * kh * kw
+                                                        : macs();
 }
 
 std::string checkLayer(const Layer &l) {
@@ -147,6 +158,9 @@ std::string checkLayer(const Layer &l) {
     return "a depthwise convolution with a channel multiplier";
   if (l.kind == Layer::Kind::MaxPool && (l.ic != l.oc || l.inZp != l.outZp))
     return "a pooling whose output is not quantized as its input";
+  if (l.kind == Layer::Kind::AvgPool &&
+      (l.ic != l.oc || l.padTop || l.padLeft || l.padBottom || l.padRight))
+    return "an average pooling with padding (DIM-1)";
   if (l.kind == Layer::Kind::Add &&
       (l.ih != l.oh || l.iw != l.ow || l.ic != l.oc || l.kh != 1 || l.kw != 1 ||
        l.inZp2 < -128 || l.inZp2 > 127))
@@ -166,12 +180,54 @@ std::pair<uint32_t, int32_t> scaleEntry(float f) {
   return {m, 24 - e};
 }
 
+ChunkWeights encodeWeights(const Layer &l, int64_t n, int64_t c0, int64_t c1) {
+  // Conv weights [OC][KH][KW][IC] and Fc's [OC][IC] are both a matrix of
+  // OC rows by K columns, k = (ky * KW + kx) * IC + ic.
+  ChunkWeights result;
+  const int64_t k = l.kh * l.kw * l.ic, groups = ceilDiv(k, n),
+                tiles = weightTiles(l, n, c1 - c0);
+  std::vector<int8_t> dense;
+  dense.reserve(size_t(tiles * n * n));
+  std::vector<bool> nonzero(size_t(tiles), false);
+  int64_t t = 0;
+  for (int64_t g = 0; g < ceilDiv(c1 - c0, n); ++g)
+    for (int64_t kg = 0; kg < groups; ++kg, ++t)
+      for (int64_t r = 0; r < n; ++r)
+        for (int64_t c = 0; c < n; ++c) {
+          int64_t o = c0 + g * n + r, i = kg * n + c;
+          int8_t v = o < c1 && i < k ? l.weights[o * k + i] : int8_t(0);
+          dense.push_back(v);
+          if (v != 0)
+            nonzero[size_t(t)] = true;
+        }
+  result.tiles = tiles;
+  result.stored = int64_t(std::count(nonzero.begin(), nonzero.end(), true));
+  const int64_t bitmap = align16(ceilDiv(tiles, 8)),
+                compressed = bitmap + result.stored * n * n;
+  if (compressed >= tiles * n * n) {
+    result.format = EDGERT_NPU_WEIGHTS_TILES;
+    result.stored = tiles;
+    result.bytes = std::move(dense);
+    return result;
+  }
+  result.format = EDGERT_NPU_WEIGHTS_COMPRESSED;
+  result.bytes.assign(size_t(bitmap), 0);
+  for (int64_t i = 0; i < tiles; ++i)
+    if (nonzero[size_t(i)]) {
+      result.bytes[size_t(i / 8)] |= int8_t(1u << (i % 8));
+      result.bytes.insert(result.bytes.end(), dense.begin() + i * n * n,
+                          dense.begin() + (i + 1) * n * n);
+    }
+  return result;
+}
+
 FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
                                   const NpuConfig &config, const Layer &l,
                                   std::string &why) {
   const bool fc = l.kind == Layer::Kind::Fc;
   // Channelwise: a chunk of channels reads only those channels.
-  const bool pool = l.kind == Layer::Kind::MaxPool;
+  const bool avg = l.kind == Layer::Kind::AvgPool;
+  const bool pool = l.kind == Layer::Kind::MaxPool || avg;
   const bool add = l.kind == Layer::Kind::Add;
   const bool dw = l.kind == Layer::Kind::DwConv || pool || add;
   const bool noConstants = pool || add;
@@ -183,7 +239,7 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
   // bands for DMA to overlap (a band's transfers are limited to 65536
   // rows by the DMA too).
   int64_t ct = l.oc;
-  while (footprint(l, ct, 1).total() > sram) {
+  while (footprint(l, n, ct, 1).total() > sram) {
     int64_t next = std::max(n, ceilDiv(ceilDiv(ct, 2), n) * n);
     if (next >= ct) {
       why = "one output row of " + std::to_string(ct) +
@@ -193,13 +249,13 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
     ct = next;
   }
   int64_t rows = 1;
-  while (rows < l.oh && footprint(l, ct, rows + 1).total() <= sram &&
+  while (rows < l.oh && footprint(l, n, ct, rows + 1).total() <= sram &&
          (rows + 1) * l.ow <= 65536 && inRowsFor(l, rows + 1) * l.iw <= 65536)
     ++rows;
   if (!fc)
     rows = std::min(rows, std::max<int64_t>(1, ceilDiv(l.oh, 4)));
   const int64_t chunks = ceilDiv(l.oc, ct), bands = ceilDiv(l.oh, rows);
-  Footprint fp = footprint(l, ct, rows);
+  Footprint fp = footprint(l, n, ct, rows);
 
   // SRAM: the chunk's constants, then the two input and output buffers.
   const int64_t wAddr = 0, bAddr = align16(fp.weights),
@@ -214,6 +270,7 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
   result.chunks = chunks;
   result.bands = bands;
   std::vector<int64_t> chunkOffset, chunkBytes;
+  std::vector<ChunkWeights> chunkWeights;
   std::vector<int8_t> &blob = result.constants;
   for (int64_t j = 0; j < chunks; ++j) {
     int64_t c0 = j * ct, c1 = std::min(l.oc, c0 + ct), cn = c1 - c0;
@@ -227,9 +284,13 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
           for (int64_t c = c0; c < c1; ++c)
             blob.push_back(l.weights[(y * l.kw + x) * l.oc + c]);
     } else {
-      int64_t per = fc ? l.ic : l.kh * l.kw * l.ic;
-      blob.insert(blob.end(), l.weights.begin() + c0 * per,
-                  l.weights.begin() + c1 * per);
+      ChunkWeights w = encodeWeights(l, n, c0, c1);
+      blob.insert(blob.end(), w.bytes.begin(), w.bytes.end());
+      result.weightBytes += int64_t(w.bytes.size());
+      result.weightTiles += w.tiles;
+      result.storedTiles += w.stored;
+      w.bytes.clear();
+      chunkWeights.push_back(std::move(w));
     }
     blob.resize(base + bAddr, 0);
     auto word = [&](uint32_t v) {
@@ -286,6 +347,7 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(body);
   Emitter e{b, loc, {}};
+  e.regs[EDGERT_NPU_WEIGHT_FMT] = EDGERT_NPU_WEIGHTS_ROWS; // its reset value
 
   auto loadConstants = [&](int64_t j) {
     if (chunkBytes[j] == 0)
@@ -349,6 +411,11 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
       e.set(EDGERT_NPU_OFM_H, s.o1 - s.o0);
       e.set(EDGERT_NPU_OFM_W, l.ow);
     }
+    if (avg) {
+      auto [m, sh] = scaleEntry(l.poolMultiplier);
+      e.set(EDGERT_NPU_POOL_M, m);
+      e.set(EDGERT_NPU_POOL_S, sh);
+    }
     if (add) {
       auto [m1, s1] = scaleEntry(l.eltMultiplier[0]);
       auto [m2, s2] = scaleEntry(l.eltMultiplier[1]);
@@ -370,13 +437,19 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
       e.set(EDGERT_NPU_BIAS_ADDR, bAddr);
       e.set(EDGERT_NPU_SCALE_ADDR, sAddr);
     }
+    if (!noConstants && !dw) {
+      const ChunkWeights &w = chunkWeights[size_t(s.chunk)];
+      e.set(EDGERT_NPU_WEIGHT_FMT, w.format);
+      if (w.format == EDGERT_NPU_WEIGHTS_COMPRESSED)
+        e.set(EDGERT_NPU_WEIGHT_TILES, w.stored);
+    }
     e.set(EDGERT_NPU_ACT, (uint32_t(uint8_t(int8_t(l.actMin))) << 8) |
                               (uint32_t(uint8_t(int8_t(l.actMax))) << 16));
     uint32_t wait = kLoaded | (k >= 2 ? kStored : 0);
     if (fc)
       FcOp::create(b, loc, wait, kComputed);
     else if (pool)
-      PoolOp::create(b, loc, /*average=*/false, wait, kComputed);
+      PoolOp::create(b, loc, /*average=*/avg, wait, kComputed);
     else if (add)
       EltwiseOp::create(b, loc, /*mul=*/false, wait, kComputed);
     else if (dw)

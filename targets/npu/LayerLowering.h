@@ -26,8 +26,10 @@ namespace npu {
 struct Layer {
   /// MaxPool: the largest input of each window, padding excluded (input
   /// and output share scale and zero point: no constants).
+  /// AvgPool: POOL average, the window sum requantized with
+  /// poolMultiplier (edge.quantized_average_pool; no padding).
   /// Add: ELTWISE add of two inputs of one shape (edge.quantized_add).
-  enum class Kind { Conv, DwConv, Fc, MaxPool, Add };
+  enum class Kind { Conv, DwConv, Fc, MaxPool, AvgPool, Add };
   Kind kind = Kind::Conv;
   // Input (H, W, C) and output (H, W, C), NHWC with N = 1; Fc: 1 x 1 x C.
   int64_t ih = 1, iw = 1, ic = 1, oh = 1, ow = 1, oc = 1;
@@ -38,6 +40,8 @@ struct Layer {
   /// s_i / s_y as f32.
   int32_t inZp2 = 0;
   float eltMultiplier[2] = {0, 0};
+  /// AvgPool: s_x / (s_y * KH * KW) as f32.
+  float poolMultiplier = 0;
   /// Conv [OC][KH][KW][IC], DwConv [KH][KW][C], Fc [OC][IC].
   std::vector<int8_t> weights;
   std::vector<int32_t> bias;     // per output channel
@@ -56,6 +60,17 @@ std::string checkLayer(const Layer &layer);
 /// and subnormal values.
 std::pair<uint32_t, int32_t> scaleEntry(float f);
 
+/// One chunk's CONV or FC weights as SRAM holds them (docs/npu-spec.md
+/// §2.4): N x N tiles (output group, ky, kx, input group), zero-compressed
+/// (a tile bitmap, then the nonzero tiles) when that stores fewer bytes.
+struct ChunkWeights {
+  uint32_t format = 0; // EDGERT_NPU_WEIGHTS_TILES or _COMPRESSED
+  int64_t tiles = 0, stored = 0;
+  std::vector<int8_t> bytes;
+};
+ChunkWeights encodeWeights(const Layer &layer, int64_t n, int64_t c0,
+                           int64_t c1);
+
 struct LayerStream {
   StreamOp stream;
   std::vector<int8_t> constants; // region 0
@@ -63,6 +78,9 @@ struct LayerStream {
   uint64_t cycles = 0;           // the validator's timing of the stream
   uint64_t dmaBytes = 0;
   int64_t chunks = 0, bands = 0;
+  /// CONV and FC: the encoded weights' bytes, their tiles and the tiles
+  /// stored (fewer when zero tiles are compressed away).
+  int64_t weightBytes = 0, weightTiles = 0, storedTiles = 0;
 };
 
 /// Builds the stream `name` for `layer` at the builder's insertion point,

@@ -331,6 +331,33 @@ std::optional<Candidate> maxPoolCandidate(edge::MaxPoolOp op,
   return c;
 }
 
+/// edge.quantized_average_pool of an int8 NCHW image: the NPU's POOL
+/// average, whose arithmetic the op defines (Q7).
+std::optional<Candidate> avgPoolCandidate(edge::QuantizedAveragePoolOp op,
+                                          std::string &why) {
+  auto inT = op.getInput().getType(), outT = op.getType();
+  auto xq = int8PerTensor(inT), yq = int8PerTensor(outT);
+  if (!xq || !yq) {
+    why = "its input and output are not per-tensor int8";
+    return std::nullopt;
+  }
+  if (inT.getDimSize(0) != 1 || !inT.hasStaticShape()) {
+    why = "it is not a pooling of one image";
+    return std::nullopt;
+  }
+  Candidate c;
+  c.op = op;
+  c.input = op.getInput();
+  Layer &l = c.layer;
+  l.kind = Layer::Kind::AvgPool;
+  setWindow(l, inT, outT, op.getKernelShape(), op.getStrides(), {0, 0, 0, 0});
+  l.inZp = int32_t(xq->zp);
+  l.outZp = int32_t(yq->zp);
+  l.poolMultiplier = op.multiplier();
+  c.act = foldActivation(op.getResult(), l, yq->scale);
+  return c;
+}
+
 /// edge.quantized_add of int8 NCHW images: the NPU's ELTWISE add, whose
 /// arithmetic the op defines (Q6).
 std::optional<Candidate> addCandidate(edge::QuantizedAddOp op,
@@ -369,6 +396,8 @@ std::optional<Candidate> candidateOf(Operation *op, std::string &why) {
     return maxPoolCandidate(pool, why);
   if (auto add = dyn_cast<edge::QuantizedAddOp>(op))
     return addCandidate(add, why);
+  if (auto avg = dyn_cast<edge::QuantizedAveragePoolOp>(op))
+    return avgPoolCandidate(avg, why);
   if (op->getNumResults() != 1 ||
       !isa<quant::QuantizedType>(getElementTypeOrSelf(op->getResult(0))))
     return std::nullopt;
@@ -492,7 +521,7 @@ struct NpuPartitionPass
     SmallVector<Operation *> ops;
     module.walk([&](Operation *op) {
       if (isa<edge::ConvOp, edge::GemmOp, edge::MatMulOp, edge::MaxPoolOp,
-              edge::QuantizedAddOp>(op))
+              edge::QuantizedAddOp, edge::QuantizedAveragePoolOp>(op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
@@ -536,6 +565,14 @@ struct NpuPartitionPass
       s->stream->setAttr("macs", attrs.getI64IntegerAttr(l.macs()));
       s->stream->setAttr("cycles", attrs.getI64IntegerAttr(s->cycles));
       s->stream->setAttr("dma_bytes", attrs.getI64IntegerAttr(s->dmaBytes));
+      if (s->weightTiles) {
+        s->stream->setAttr("weight_bytes",
+                           attrs.getI64IntegerAttr(s->weightBytes));
+        s->stream->setAttr("weight_tiles",
+                           attrs.getI64IntegerAttr(s->weightTiles));
+        s->stream->setAttr("stored_tiles",
+                           attrs.getI64IntegerAttr(s->storedTiles));
+      }
       record(op, "npu", "", l.macs(), npuCycles, cpuCycles, name);
 
       // The CPU side: the input in the device's layout, the constants, the

@@ -23,6 +23,7 @@ struct Stream {
   std::vector<std::pair<uint32_t, uint32_t>> regions = {
       {4096, 1}, {4096, 3}, {4096, 1}, {4096, 2}}; // weights, arena, in, out
   edgert_npu_config_t config = kNpu8;
+  uint32_t version = 1u << 16 | 1; // 1.1
 
   Stream &reg(uint32_t r, uint32_t v) {
     body.push_back(0x01u << 24 | r);
@@ -48,7 +49,7 @@ struct Stream {
     return *this;
   }
   std::vector<uint32_t> build() const {
-    std::vector<uint32_t> s = {EDGERT_NPU_MAGIC, 1u << 16,
+    std::vector<uint32_t> s = {EDGERT_NPU_MAGIC, version,
                                edgert_npu_descriptor0(&config),
                                config.sram_bytes, uint32_t(regions.size())};
     for (auto [size, flags] : regions) {
@@ -229,7 +230,7 @@ TEST(NpuValidator, HDR_2_Version) {
   auto s = convProgram().build();
   s[1] = 2u << 16;
   expectRule(s, "HDR-2");
-  s[1] = 1u << 16 | 1; // minor 1: newer than this device
+  s[1] = 1u << 16 | 2; // minor 2: newer than this device
   expectRule(s, "HDR-2");
 }
 
@@ -323,6 +324,26 @@ TEST(NpuValidator, REG_2_UnknownRegister) {
   Stream p;
   p.reg(99, 1).end();
   expectRule(p.build(), "REG-2");
+  // WEIGHT_FMT is a register of version 1.1: a 1.0 stream cannot name it.
+  Stream q;
+  q.version = 1u << 16;
+  q.reg(EDGERT_NPU_WEIGHT_FMT, 1).end();
+  expectRule(q.build(), "REG-2");
+  q.version = 1u << 16 | 1;
+  EXPECT_EQ(validate(q.build()).status, EDGERT_OK);
+}
+
+TEST(NpuValidator, REG_1_CompressedWeightsNeedTheirTileCount) {
+  Stream p;
+  convRegisters(p)
+      .reg(EDGERT_NPU_WEIGHT_FMT, EDGERT_NPU_WEIGHTS_COMPRESSED)
+      .op(EDGERT_NPU_CONV)
+      .end();
+  Result r = validate(p.build());
+  EXPECT_STREQ(r.report.rule, "REG-1");
+  EXPECT_NE(std::string(r.report.message).find("WEIGHT_TILES"),
+            std::string::npos)
+      << r.report.message;
 }
 
 TEST(NpuValidator, DIM_1_Ranges) {
@@ -338,6 +359,18 @@ TEST(NpuValidator, DIM_1_Ranges) {
   expectRule(with(EDGERT_NPU_STRIDE, 5 | 1 << 8), "DIM-1");
   expectRule(with(EDGERT_NPU_PAD, 0x03030303), "DIM-1"); // pad = kernel
   expectRule(with(EDGERT_NPU_ACT, 127u << 8 | 0u << 16), "DIM-1"); // min > max
+  expectRule(with(EDGERT_NPU_WEIGHT_FMT, 3), "DIM-1");
+  {
+    // 9 tiles (3x3 kernel, 8 in, 8 out at N = 8: 72 columns, one row
+    // group): 10 stored is too many.
+    Stream p;
+    convRegisters(p)
+        .reg(EDGERT_NPU_WEIGHT_FMT, EDGERT_NPU_WEIGHTS_COMPRESSED)
+        .reg(EDGERT_NPU_WEIGHT_TILES, 10)
+        .op(EDGERT_NPU_CONV)
+        .end();
+    expectRule(p.build(), "DIM-1");
+  }
   Stream d;
   d.dma(true, 0, 0, 0, 0).end(); // a zero-byte row
   expectRule(d.build(), "DIM-1");
@@ -530,6 +563,222 @@ TEST(NpuSim, EltwiseAndPoolAgainstReference) {
     EXPECT_EQ(out[64 + c], m) << c;
   }
   EXPECT_EQ(counters.macs, 0u);
+}
+
+// ---- weights in N x N tiles (spec §2.4) -------------------------------------
+
+// A 3x3 convolution of 12 channels to 20, 6x6, padding 1, with whole 8x8
+// tiles of weights zero, run with its weights as rows, as tiles and as
+// compressed tiles: all three against one reference computed here. The
+// tiles cut the 20 x 108 matrix (k = (ky * 3 + kx) * 12 + ic) in 8 x 8.
+struct TiledConv {
+  static constexpr int H = 6, IC = 12, OC = 20, K = 3, N = 8;
+  static constexpr int KK = K * K * IC;               // 108
+  static constexpr int GK = (KK + N - 1) / N, GO = 3; // 14 and 3
+  static constexpr int T = GO * GK;                   // 42 tiles
+  std::vector<int8_t> w;                              // [OC][K][K][IC]
+  std::vector<int8_t> input;
+  std::vector<int32_t> bias;
+  std::vector<std::pair<uint32_t, int32_t>> scales;
+  TiledConv() : w(OC * K * K * IC), input(H * H * IC), bias(OC), scales(OC) {
+    for (int o = 0; o < OC; ++o)
+      for (int y = 0; y < K; ++y)
+        for (int x = 0; x < K; ++x)
+          for (int i = 0; i < IC; ++i) {
+            int tile = o / N * GK + ((y * K + x) * IC + i) / N;
+            // About a third of the tiles zero.
+            bool zero = (tile * 7) % 3 == 0;
+            w[((o * K + y) * K + x) * IC + i] =
+                zero ? 0
+                     : int8_t((o * 31 + y * 7 + x * 3 + i * 13) % 251 - 125);
+          }
+    for (size_t i = 0; i < input.size(); ++i)
+      input[i] = int8_t((i * 53) % 251 - 125);
+    for (int c = 0; c < OC; ++c) {
+      bias[c] = 97 * c - 900;
+      scales[c] = {(1u << 23) + 234567u * (c % 7), 35 + (c % 3)};
+    }
+  }
+  bool zeroTile(int t) const { return (t * 7) % 3 == 0; }
+  int storedTiles() const {
+    int n = 0;
+    for (int t = 0; t < T; ++t)
+      n += !zeroTile(t);
+    return n;
+  }
+  // The weight operand in `format`.
+  std::vector<int8_t> encode(uint32_t format) const {
+    if (format == EDGERT_NPU_WEIGHTS_ROWS)
+      return w;
+    std::vector<int8_t> out;
+    if (format == EDGERT_NPU_WEIGHTS_COMPRESSED) {
+      out.resize(16, 0); // 42 bits in one 16-byte-aligned bitmap
+      for (int t = 0; t < T; ++t)
+        if (!zeroTile(t))
+          out[t / 8] = int8_t(uint8_t(out[t / 8]) | 1u << (t % 8));
+    }
+    for (int g = 0; g < GO; ++g)
+      for (int kg = 0; kg < GK; ++kg) {
+        int t = g * GK + kg;
+        if (format == EDGERT_NPU_WEIGHTS_COMPRESSED && zeroTile(t))
+          continue;
+        for (int r = 0; r < N; ++r)
+          for (int c = 0; c < N; ++c) {
+            int o = g * N + r, k = kg * N + c;
+            // Past OC or K: ignored; write a marker, not zero.
+            out.push_back(o < OC && k < KK ? w[o * KK + k] : int8_t(77));
+          }
+      }
+    return out;
+  }
+  int8_t reference(int oy, int ox, int c) const {
+    int32_t acc = bias[c];
+    for (int y = 0; y < K; ++y)
+      for (int x = 0; x < K; ++x) {
+        int iy = oy - 1 + y, ix = ox - 1 + x;
+        if (iy < 0 || iy >= H || ix < 0 || ix >= H)
+          continue;
+        for (int i = 0; i < IC; ++i)
+          acc += (input[(iy * H + ix) * IC + i] - 4) *
+                 w[((c * K + y) * K + x) * IC + i];
+      }
+    float scale = std::ldexp(float(scales[c].first), -scales[c].second);
+    volatile float p = float(acc) * scale;
+    long q = std::lrint(p) - 6;
+    return int8_t(q < -128 ? -128 : q > 127 ? 127 : q);
+  }
+  // Loads everything, convolves with WEIGHT_FMT `format`, stores.
+  Stream program(uint32_t format, uint32_t weightBytes) const {
+    Stream s;
+    s.regions = {{8192, 1}, {4096, 3}, {4096, 1}, {4096, 2}};
+    s.dma(true, 2, 0, 0, H * H * IC)
+        .dma(true, 0, 0, 2048, weightBytes)
+        .dma(true, 0, 6144, 8192, 4 * OC)
+        .dma(true, 0, 6400, 8320, 8 * OC, 1, 0, 0, 1);
+    s.reg(EDGERT_NPU_IFM_ADDR, 0)
+        .reg(EDGERT_NPU_IFM_H, H)
+        .reg(EDGERT_NPU_IFM_W, H)
+        .reg(EDGERT_NPU_IFM_C, IC)
+        .reg(EDGERT_NPU_IFM_ZP, 4)
+        .reg(EDGERT_NPU_OFM_ADDR, 512)
+        .reg(EDGERT_NPU_OFM_H, H)
+        .reg(EDGERT_NPU_OFM_W, H)
+        .reg(EDGERT_NPU_OFM_C, OC)
+        .reg(EDGERT_NPU_OFM_ZP, uint32_t(-6))
+        .reg(EDGERT_NPU_KERNEL, K | K << 8)
+        .reg(EDGERT_NPU_STRIDE, 1 | 1 << 8)
+        .reg(EDGERT_NPU_PAD, 0x01010101)
+        .reg(EDGERT_NPU_WEIGHT_ADDR, 2048)
+        .reg(EDGERT_NPU_BIAS_ADDR, 8192)
+        .reg(EDGERT_NPU_SCALE_ADDR, 8320)
+        .reg(EDGERT_NPU_ACT, uint32_t(uint8_t(-128)) << 8 | 127u << 16);
+    if (format != EDGERT_NPU_WEIGHTS_ROWS)
+      s.reg(EDGERT_NPU_WEIGHT_FMT, format);
+    if (format == EDGERT_NPU_WEIGHTS_COMPRESSED)
+      s.reg(EDGERT_NPU_WEIGHT_TILES, uint32_t(storedTiles()));
+    s.op(EDGERT_NPU_CONV, 1, 2);
+    s.dma(false, 3, 0, 512, H * H * OC, 1, 0, 2);
+    s.end();
+    return s;
+  }
+  // Runs `format`; returns the status, fills out and counters.
+  edgert_status_t run(uint32_t format, std::vector<int8_t> &out,
+                      edgert_npu_counters_t &counters,
+                      edgert_npu_report_t &report,
+                      std::vector<int8_t> *weightsOverride = nullptr) const {
+    std::vector<int8_t> wbytes =
+        weightsOverride ? *weightsOverride : encode(format);
+    std::vector<int8_t> constants(8192, 0), in(4096, 0);
+    std::copy(wbytes.begin(), wbytes.end(), constants.begin());
+    std::memcpy(constants.data() + 6144, bias.data(), 4 * OC);
+    for (int c = 0; c < OC; ++c) {
+      std::memcpy(constants.data() + 6400 + 8 * c, &scales[c].first, 4);
+      std::memcpy(constants.data() + 6404 + 8 * c, &scales[c].second, 4);
+    }
+    std::copy(input.begin(), input.end(), in.begin());
+    out.assign(4096, 0);
+    std::vector<uint32_t> words =
+        program(format, uint32_t(wbytes.size())).build();
+    std::vector<uint8_t> sram(kNpu8.sram_bytes), arena(4096);
+    edgert_npu_sim_t sim = {kNpu8, sram.data(), {0}};
+    edgert_npu_region_t regions[4] = {{constants.data(), 8192},
+                                      {arena.data(), 4096},
+                                      {in.data(), 4096},
+                                      {out.data(), 4096}};
+    std::vector<edgert_npu_op_t> ops(64);
+    return edgert_npu_sim_run(&sim, words.data(), words.size(), regions, 4,
+                              ops.data(), ops.size(), &counters, &report);
+  }
+};
+
+TEST(NpuSim, TiledAndCompressedWeightsAgainstReference) {
+  TiledConv conv;
+  ASSERT_EQ(conv.encode(EDGERT_NPU_WEIGHTS_TILES).size(), 42u * 64);
+  ASSERT_EQ(conv.storedTiles(), 28);
+  ASSERT_EQ(conv.encode(EDGERT_NPU_WEIGHTS_COMPRESSED).size(), 16u + 28 * 64);
+  uint64_t cycles[3] = {0, 0, 0}, conv_cycles[3] = {0, 0, 0};
+  for (uint32_t format : {EDGERT_NPU_WEIGHTS_ROWS, EDGERT_NPU_WEIGHTS_TILES,
+                          EDGERT_NPU_WEIGHTS_COMPRESSED}) {
+    std::vector<int8_t> out;
+    edgert_npu_counters_t counters;
+    edgert_npu_report_t report;
+    ASSERT_EQ(conv.run(format, out, counters, report), EDGERT_OK)
+        << format << ": " << report.message;
+    int distinct = 0;
+    std::vector<bool> seen(256);
+    for (int y = 0; y < TiledConv::H; ++y)
+      for (int x = 0; x < TiledConv::H; ++x)
+        for (int c = 0; c < TiledConv::OC; ++c) {
+          int8_t v = out[(y * TiledConv::H + x) * TiledConv::OC + c];
+          ASSERT_EQ(v, conv.reference(y, x, c))
+              << "format " << format << " at " << y << "," << x << "," << c;
+          if (!seen[v + 128]) {
+            seen[v + 128] = true;
+            ++distinct;
+          }
+        }
+    EXPECT_GE(distinct, 30);
+    EXPECT_EQ(counters.macs, 36u * 20 * 9 * 12); // the layer's, any format
+    cycles[format] = counters.cycles;
+    // The convolution starts after the last load and ends where the
+    // compute queue's clock stops.
+    conv_cycles[format] = counters.queue_cycles[1] - counters.stall_cycles[1];
+  }
+  // By hand, per output position: rows take a tile per kernel position
+  // and channel group pair (9 x 2 x 3 = 54), tiles cover the whole window
+  // (42), compressed only the 28 nonzero ones.
+  EXPECT_EQ(conv_cycles[0], 8u + 36 * 54);
+  EXPECT_EQ(conv_cycles[1], 8u + 36 * 42);
+  EXPECT_EQ(conv_cycles[2], 8u + 36 * 28);
+  EXPECT_LT(cycles[2], cycles[1]);
+  EXPECT_LT(cycles[1], cycles[0]);
+}
+
+TEST(NpuSim, RUN_2_WeightBitmap) {
+  TiledConv conv;
+  std::vector<int8_t> out;
+  edgert_npu_counters_t counters;
+  edgert_npu_report_t report;
+  // One more bit than WEIGHT_TILES says.
+  std::vector<int8_t> w = conv.encode(EDGERT_NPU_WEIGHTS_COMPRESSED);
+  ASSERT_FALSE(uint8_t(w[0]) & 1); // tile 0 is a zero tile
+  w[0] = int8_t(uint8_t(w[0]) | 1);
+  EXPECT_EQ(conv.run(EDGERT_NPU_WEIGHTS_COMPRESSED, out, counters, report, &w),
+            EDGERT_ERR_BAD_MODEL);
+  EXPECT_STREQ(report.rule, "RUN-2");
+  EXPECT_NE(std::string(report.message).find("WEIGHT_TILES says 28"),
+            std::string::npos)
+      << report.message;
+  // A bit past the layer's 42 tiles.
+  w = conv.encode(EDGERT_NPU_WEIGHTS_COMPRESSED);
+  w[6] = int8_t(uint8_t(w[6]) | 0x80);  // bit 55
+  w[1] = int8_t(uint8_t(w[1]) & ~0x04); // drop tile 10's: the count holds
+  ASSERT_FALSE(conv.zeroTile(10));
+  EXPECT_EQ(conv.run(EDGERT_NPU_WEIGHTS_COMPRESSED, out, counters, report, &w),
+            EDGERT_ERR_BAD_MODEL);
+  EXPECT_STREQ(report.rule, "RUN-2");
+  EXPECT_NE(std::string(report.message).find("bit 55"), std::string::npos)
+      << report.message;
 }
 
 } // namespace

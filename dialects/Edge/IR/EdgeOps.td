@@ -303,6 +303,9 @@ def Edge_DequantizeLinearOp : Edge_Op<"dequantize_linear"> {
 //       input scale x weight scale (per output channel).
 //   Q6: a quantized Add takes and gives per-tensor 8-bit quantized
 //       tensors of one shape.
+//   Q7: a quantized average pooling takes and gives per-tensor 8-bit
+//       quantized NCHW tensors, its window inside the input (no padding),
+//       the output's size following from the input's, kernel and strides.
 //===----------------------------------------------------------------------===//
 
 def Edge_QuantizedTensor : RankedTensorOf<[quant_QuantizedType]>;
@@ -351,6 +354,33 @@ def Edge_QuantizedAddOp : Edge_BaseOp<"quantized_add"> {
   let assemblyFormat =
       "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($output)";
   let hasVerifier = 1;
+}
+
+def Edge_QuantizedAveragePoolOp : Edge_BaseOp<"quantized_average_pool"> {
+  let summary = "the mean of each window of a quantized image, requantized";
+  let description = [{
+    quantize(average_pool(dequantize(input))) over 2-D windows with no
+    padding (every window holds kh x kw inputs), computed as the NPU's
+    POOL average (docs/npu-spec.md §2.3) so that both give the same bytes:
+
+      y = clamp(round_half_even(f32(sum (x - z_x)) * m) + z_y, storage range)
+
+    with m = f32(s_x / (s_y * kh * kw)) (the multiplier() method), the
+    product rounded to f32. edge-quant-fold forms it from a QDQ
+    AveragePool without padding or a QDQ GlobalAveragePool. Constraint Q7.
+  }];
+  let arguments = (ins Edge_QuantizedTensor:$input,
+                   DenseI64ArrayAttr:$kernel_shape,
+                   DenseI64ArrayAttr:$strides);
+  let results = (outs Edge_QuantizedTensor:$output);
+  let assemblyFormat =
+      "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// m = s_x / (s_y * kh * kw) in double, rounded once to f32: the
+    /// multiplier the CPU code and the NPU's POOL_M / POOL_S both use.
+    float multiplier();
+  }];
 }
 
 def Edge_StorageCastOp : Edge_BaseOp<"storage_cast"> {

@@ -145,6 +145,43 @@ LogicalResult QuantizedAddOp::verify() {
   return success();
 }
 
+LogicalResult QuantizedAveragePoolOp::verify() {
+  for (Type t : {getInput().getType(), getType()}) {
+    auto tt = cast<RankedTensorType>(t);
+    auto q = dyn_cast<quant::UniformQuantizedType>(tt.getElementType());
+    if (!q || q.getStorageTypeIntegralWidth() != 8 || tt.getRank() != 4)
+      return emitOpError("takes and gives per-tensor 8-bit quantized NCHW "
+                         "tensors (Q7), got ")
+             << t;
+  }
+  auto in = getInput().getType(), out = getType();
+  ArrayRef<int64_t> k = getKernelShape(), s = getStrides();
+  if (k.size() != 2 || s.size() != 2)
+    return emitOpError("needs a 2-D kernel and 2 strides (Q7)");
+  if (in.getDimSize(0) != out.getDimSize(0) ||
+      in.getDimSize(1) != out.getDimSize(1))
+    return emitOpError("keeps the batch and the channels (Q7)");
+  for (int i = 0; i < 2; ++i) {
+    int64_t size = in.getDimSize(2 + i);
+    if (k[i] < 1 || s[i] < 1 || (size != ShapedType::kDynamic && k[i] > size))
+      return emitOpError("has a window outside its input (Q7)");
+    if (size != ShapedType::kDynamic &&
+        out.getDimSize(2 + i) != (size - k[i]) / s[i] + 1)
+      return emitOpError("gives output dimension ")
+             << i << " of size " << out.getDimSize(2 + i) << ", not "
+             << (size - k[i]) / s[i] + 1 << " (Q7)";
+  }
+  return success();
+}
+
+float QuantizedAveragePoolOp::multiplier() {
+  auto x =
+      cast<quant::UniformQuantizedType>(getInput().getType().getElementType());
+  auto y = cast<quant::UniformQuantizedType>(getType().getElementType());
+  double count = double(getKernelShape()[0] * getKernelShape()[1]);
+  return float(x.getScale() / (y.getScale() * count));
+}
+
 LogicalResult StorageCastOp::verify() {
   auto in = getInput().getType(), out = getOutput().getType();
   if (failed(sameShape(*this, in, out)))

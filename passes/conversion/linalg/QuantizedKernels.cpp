@@ -490,12 +490,55 @@ struct QuantizedAddLowering : OpConversionPattern<QuantizedAddOp> {
   }
 };
 
+/// edge.quantized_average_pool (Q7): the window sums of x - z_x in int32
+/// (exact), then the one requantization with m = s_x / (s_y * kh * kw) in
+/// f32, the NPU's POOL average arithmetic.
+struct QuantizedAveragePoolLowering
+    : OpConversionPattern<QuantizedAveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizedAveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    PerTensor xq = perTensor(op.getInput().getType()),
+              yq = perTensor(op.getType());
+    Type i32 = b.getI32Type();
+    auto inT = tensorType(adaptor.getInput());
+    Value x = elementwise(
+        b, loc, adaptor.getInput(), inT.getShape(), i32,
+        [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+          Value w = xq.isSigned
+                        ? Value(arith::ExtSIOp::create(nb, l, i32, a[0]))
+                        : Value(arith::ExtUIOp::create(nb, l, i32, a[0]));
+          return arith::SubIOp::create(
+              nb, l, w,
+              arith::ConstantOp::create(nb, l, nb.getI32IntegerAttr(xq.zp)));
+        });
+    x = transposeGeneric(b, loc, x, {0, 2, 3, 1});
+    auto outT = op.getType();
+    SmallVector<int64_t> outShape{outT.getDimSize(0), outT.getDimSize(2),
+                                  outT.getDimSize(3), outT.getDimSize(1)};
+    Value init = filled(b, loc, outShape, i32, 0.0);
+    Value window = empty(b, loc, op.getKernelShape(), i32);
+    Value sum = linalg::PoolingNhwcSumOp::create(
+                    b, loc, TypeRange{init.getType()}, ValueRange{x, window},
+                    ValueRange{init}, i64Vector(b, op.getStrides()),
+                    i64Vector(b, {1, 1}))
+                    .getResult(0);
+    Value y = requantize(b, loc, sum, {double(op.multiplier())}, yq);
+    rewriter.replaceOp(op, transposeGeneric(b, loc, y, {0, 3, 1, 2}));
+    return success();
+  }
+};
+
 } // namespace
 
 void edgec::lowering::populateQuantizedKernelLoweringPatterns(
     RewritePatternSet &patterns, const TypeConverter &converter) {
   patterns.add<QuantizedConvLowering, QuantizedGemmLowering,
                QuantizedMatMulLowering, QuantizedAddLowering,
-               QuantizedClampLowering<ReluOp>, QuantizedClampLowering<ClipOp>>(
-      converter, patterns.getContext());
+               QuantizedAveragePoolLowering, QuantizedClampLowering<ReluOp>,
+               QuantizedClampLowering<ClipOp>>(converter,
+                                               patterns.getContext());
 }

@@ -107,3 +107,21 @@ func.func @q3_blocks(%w: tensor<2x4xi4>) {
   %s = edge.storage_cast %w : tensor<2x4xi4> -> tensor<2x4x!quant.uniform<i4:f32:{0:1, 1:2}, {{2.0, 3.0, 1.0}, {4.0, 5.0, 1.0}}>>
   return
 }
+
+// -----
+
+// Q7: a quantized average pooling keeps its windows inside the input.
+func.func @q7_shape(%x: tensor<1x4x6x6x!quant.uniform<i8:f32, 0.5:1>>) -> tensor<1x4x3x3x!quant.uniform<i8:f32, 0.25:-2>> {
+  // expected-error@+1 {{gives output dimension 0 of size 3, not 2 (Q7)}}
+  %y = edge.quantized_average_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>} : tensor<1x4x6x6x!quant.uniform<i8:f32, 0.5:1>> -> tensor<1x4x3x3x!quant.uniform<i8:f32, 0.25:-2>>
+  return %y : tensor<1x4x3x3x!quant.uniform<i8:f32, 0.25:-2>>
+}
+
+// -----
+
+// Q7: per-tensor 8-bit types only.
+func.func @q7_type(%x: tensor<1x4x6x6x!quant.uniform<i16:f32, 0.5>>) -> tensor<1x4x2x2x!quant.uniform<i8:f32, 0.25>> {
+  // expected-error@+1 {{takes and gives per-tensor 8-bit quantized NCHW tensors (Q7)}}
+  %y = edge.quantized_average_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>} : tensor<1x4x6x6x!quant.uniform<i16:f32, 0.5>> -> tensor<1x4x2x2x!quant.uniform<i8:f32, 0.25>>
+  return %y : tensor<1x4x2x2x!quant.uniform<i8:f32, 0.25>>
+}

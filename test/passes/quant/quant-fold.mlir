@@ -112,3 +112,36 @@ func.func @add_broadcast(%a: tensor<1x2x3x3xi8>, %b: tensor<1x2x1x1xi8>) -> tens
   %r = edge.storage_cast %q : tensor<1x2x3x3x!quant.uniform<i8:f32, 1.0:-2>> -> tensor<1x2x3x3xi8>
   return %r : tensor<1x2x3x3xi8>
 }
+
+// -----
+
+// A QDQ AveragePool without padding and a QDQ GlobalAveragePool become
+// edge.quantized_average_pool (Q7: the integer window sum requantized once,
+// the NPU's POOL average); a padded one (windows of different counts)
+// stays float.
+// CHECK-LABEL: func.func @average_pool
+// CHECK: %[[P:.+]] = edge.quantized_average_pool %{{.+}} {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>} : tensor<1x2x7x7x!quant.uniform<i8:f32, 5.000000e-01:3>> -> tensor<1x2x3x3x!quant.uniform<i8:f32, 2.500000e-01:-1>>
+// CHECK: %[[G:.+]] = edge.quantized_average_pool %[[P]] {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>} : tensor<1x2x3x3x!quant.uniform<i8:f32, 2.500000e-01:-1>> -> tensor<1x2x1x1x!quant.uniform<i8:f32, 1.250000e-01>>
+// CHECK: edge.storage_cast %[[G]]
+// CHECK-LABEL: func.func @average_pool_padded
+// CHECK-NOT: edge.quantized_average_pool
+// CHECK: edge.average_pool
+func.func @average_pool(%a: tensor<1x2x7x7xi8>) -> tensor<1x2x1x1xi8> {
+  %aq = edge.storage_cast %a : tensor<1x2x7x7xi8> -> tensor<1x2x7x7x!quant.uniform<i8:f32, 0.5:3>>
+  %af = edge.dequantize %aq : tensor<1x2x7x7x!quant.uniform<i8:f32, 0.5:3>> -> tensor<1x2x7x7xf32>
+  %p = edge.average_pool %af {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = false, count_include_pad = false} : (tensor<1x2x7x7xf32>) -> tensor<1x2x3x3xf32>
+  %pq = edge.quantize %p : tensor<1x2x3x3xf32> -> tensor<1x2x3x3x!quant.uniform<i8:f32, 0.25:-1>>
+  %pf = edge.dequantize %pq : tensor<1x2x3x3x!quant.uniform<i8:f32, 0.25:-1>> -> tensor<1x2x3x3xf32>
+  %g = edge.global_average_pool %pf : (tensor<1x2x3x3xf32>) -> tensor<1x2x1x1xf32>
+  %gq = edge.quantize %g : tensor<1x2x1x1xf32> -> tensor<1x2x1x1x!quant.uniform<i8:f32, 0.125>>
+  %r = edge.storage_cast %gq : tensor<1x2x1x1x!quant.uniform<i8:f32, 0.125>> -> tensor<1x2x1x1xi8>
+  return %r : tensor<1x2x1x1xi8>
+}
+func.func @average_pool_padded(%a: tensor<1x2x7x7xi8>) -> tensor<1x2x4x4xi8> {
+  %aq = edge.storage_cast %a : tensor<1x2x7x7xi8> -> tensor<1x2x7x7x!quant.uniform<i8:f32, 0.5:3>>
+  %af = edge.dequantize %aq : tensor<1x2x7x7x!quant.uniform<i8:f32, 0.5:3>> -> tensor<1x2x7x7xf32>
+  %p = edge.average_pool %af {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, ceil_mode = false, count_include_pad = false} : (tensor<1x2x7x7xf32>) -> tensor<1x2x4x4xf32>
+  %pq = edge.quantize %p : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:-1>>
+  %r = edge.storage_cast %pq : tensor<1x2x4x4x!quant.uniform<i8:f32, 0.25:-1>> -> tensor<1x2x4x4xi8>
+  return %r : tensor<1x2x4x4xi8>
+}
