@@ -348,6 +348,7 @@ int runCompiler(const CompileOptions &o) {
   popts.memory = o.memory;
   popts.instrumentKernels = o.instrumentKernels;
   popts.npuPlacement = o.npuPlacement;
+  popts.prune = o.prune;
   sig.threads = static_cast<uint32_t>(o.threads);
   for (Phase phase : {Phase::Graph, Phase::Linalg, Phase::Kernels,
                       Phase::Bufferized, Phase::LLVM}) {
@@ -361,6 +362,11 @@ int runCompiler(const CompileOptions &o) {
       return 1;
     if (phase == Phase::Graph && reporting)
       collectGraph(*module, report);
+    if (phase == Phase::Graph && (reporting || o.verbose)) {
+      collectPruning(*module, report);
+      if (o.verbose && report.pruning)
+        printPruningReport(*report.pruning, llvm::errs());
+    }
     if (phase == Phase::Bufferized && reporting)
       collectMemory(*module, report);
     if (phase == Phase::Kernels && (reporting || o.verbose)) {

@@ -59,6 +59,8 @@ struct CompileOptions {
   std::string npu;
   std::string npuConfigPath;
   std::string npuPlacement = "cost";
+  /// --prune and its companions: edge-prune at the end of the graph phase.
+  PruneOptions prune;
   std::string argv0; // locates the runtime libraries (<bin>/../lib)
 };
 

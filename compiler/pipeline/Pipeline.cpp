@@ -3,6 +3,7 @@
 
 #include "passes/conversion/Passes.h"
 #include "passes/graph/Passes.h"
+#include "passes/prune/Passes.h"
 #include "passes/quant/Passes.h"
 #include "targets/cpu/Passes.h"
 #include "targets/npu/NpuStream.h"
@@ -50,6 +51,38 @@ std::string phaseList() {
   return s;
 }
 
+std::string parsePruneSpec(const std::string &text, PruneOptions &prune) {
+  size_t colon = text.find(':');
+  if (colon != std::string::npos) {
+    int64_t n = 0, m = 0;
+    if (StringRef(text).substr(0, colon).getAsInteger(10, n) ||
+        StringRef(text).substr(colon + 1).getAsInteger(10, m) || n < 1 ||
+        m < 2 || n >= m || m > 64)
+      return "an N:M pattern needs 1 <= N < M <= 64";
+    prune.pattern = text;
+    return "";
+  }
+  double v = 0;
+  if (StringRef(text).getAsDouble(v) || !(v > 0.0 && v < 1.0))
+    return "not a fraction in (0, 1) or an N:M pattern";
+  prune.sparsity = v;
+  return "";
+}
+
+std::string parsePruneBlock(const std::string &text, PruneOptions &prune) {
+  if (prune.pattern != "unstructured")
+    return "blocks and an N:M pattern exclude each other";
+  if (text != "target") {
+    auto [r, c] = StringRef(text).split('x');
+    int64_t rows = 0, cols = 0;
+    if (r.getAsInteger(10, rows) || c.getAsInteger(10, cols) || rows < 1 ||
+        cols < 1 || rows > 256 || cols > 256)
+      return "not target or RxC (1 to 256 each)";
+  }
+  prune.block = text;
+  return "";
+}
+
 void buildPhasePipeline(OpPassManager &pm, Phase phase,
                         const PipelineOptions &o) {
   switch (phase) {
@@ -61,6 +94,18 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     fn.addPass(createEdgeFoldBatchNorm());
     fn.addPass(createEdgeFuseBias());
     pm.addPass(createCanonicalizerPass());
+    // Pruning (--prune) on the weights as the graph leaves them (batch
+    // normalization folded in), before quantization calibrates them.
+    if (o.prune.enabled()) {
+      EdgePruneOptions prune;
+      prune.sparsity = o.prune.sparsity;
+      prune.pattern = o.prune.pattern;
+      prune.scope = o.prune.scope;
+      prune.skip.assign(o.prune.skip.begin(), o.prune.skip.end());
+      prune.denseEnds = o.prune.denseEnds;
+      prune.block = o.prune.block;
+      pm.addPass(createEdgePrune(prune));
+    }
     pm.addPass(createCSEPass());
     pm.addPass(createSymbolDCEPass());
     return;
@@ -184,6 +229,7 @@ void registerEdgecPassesAndPipelines() {
     edgec::registerConversionPasses();
     edgec::registerGraphPasses();
     edgec::registerQuantPasses();
+    edgec::registerPrunePasses();
     edgec::registerCpuPasses();
     npu::registerNpuPasses();
     for (auto &[phase, name] : kPhases) {

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace edgec {
 
@@ -32,6 +33,27 @@ enum class MemoryMode {
   Min,     // and the first layers run over row bands (edge-patch-execution)
 };
 
+/// Pruning at the end of the graph phase (--prune, edge-prune): off when
+/// the pattern is unstructured and the sparsity 0.
+struct PruneOptions {
+  double sparsity = 0.0;                // unstructured: the fraction zeroed
+  std::string pattern = "unstructured"; // or N:M
+  std::string scope = "layer";          // or global
+  std::vector<std::string> skip;        // ONNX nodes left dense
+  bool denseEnds = true;                // the first and last layer too
+  std::string block;                    // "", "target" or RxC
+  bool enabled() const { return pattern != "unstructured" || sparsity > 0.0; }
+};
+
+/// Parses --prune's value (a fraction in (0, 1), or N:M with 1 <= N < M
+/// <= 64) into `prune`; returns what is wrong, empty when it is valid.
+std::string parsePruneSpec(const std::string &text, PruneOptions &prune);
+
+/// Parses --prune-block's value (target, or RxC with 1 to 256 each) into
+/// `prune`, which must hold a fraction (blocks and N:M exclude each other);
+/// returns what is wrong, empty when it is valid.
+std::string parsePruneBlock(const std::string &text, PruneOptions &prune);
+
 struct PipelineOptions {
   int optLevel = 2; // 0..3; kernels are vectorized from 2 up
   int64_t arenaAlignment = 64;
@@ -45,6 +67,7 @@ struct PipelineOptions {
   /// npu-partition's placement: "cost" or "all" (the module's npu.config
   /// says whether there is an NPU at all).
   std::string npuPlacement = "cost";
+  PruneOptions prune;
 };
 
 /// Adds the passes that take a module from the phase before `phase` to

@@ -330,6 +330,38 @@ std::string collectSections(llvm::StringRef path, Report &report) {
   return "";
 }
 
+void collectPruning(ModuleOp module, Report &report) {
+  auto layers = module->getAttrOfType<ArrayAttr>("edge.pruning");
+  if (!layers)
+    return;
+  PruningSection section;
+  for (Attribute a : layers) {
+    auto d = dyn_cast<DictionaryAttr>(a);
+    if (!d)
+      continue;
+    PrunedLayer l;
+    if (auto v = d.getAs<StringAttr>("layer"))
+      l.layer = v.str();
+    if (auto v = d.getAs<StringAttr>("op"))
+      l.op = v.str();
+    if (auto v = d.getAs<StringAttr>("reason"))
+      l.reason = v.str();
+    for (auto [key, field] : {std::pair{"weights", &l.weights},
+                              std::pair{"zeros_before", &l.zerosBefore},
+                              std::pair{"zeros_after", &l.zerosAfter}})
+      if (auto v = d.getAs<IntegerAttr>(key))
+        *field = v.getInt();
+    section.layers.push_back(std::move(l));
+  }
+  if (auto block =
+          module->getAttrOfType<DenseI64ArrayAttr>("edge.pruning_block");
+      block && block.size() == 2) {
+    section.blockRows = block[0];
+    section.blockCols = block[1];
+  }
+  report.pruning = std::move(section);
+}
+
 void collectNpu(ModuleOp module, Report &report) {
   std::optional<npu::NpuConfig> config = npu::moduleConfig(module);
   auto placement = module->getAttrOfType<ArrayAttr>("npu.placement");

@@ -30,6 +30,10 @@ void collectKernels(mlir::ModuleOp module, Report &report);
 /// empty on success.
 std::string readProfile(llvm::StringRef path, Report &report);
 
+/// The pruning section, from what edge-prune recorded (the module's
+/// edge.pruning, after the graph phase).
+void collectPruning(mlir::ModuleOp module, Report &report);
+
 /// The NPU placement, from what npu-partition recorded (the module's
 /// npu.placement and its npu.stream ops, present after the kernels phase).
 void collectNpu(mlir::ModuleOp module, Report &report);

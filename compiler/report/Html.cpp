@@ -384,6 +384,26 @@ void writeReportHTML(const Report &r, raw_ostream &os) {
          << esc(l.reason) << "</td></tr>\n";
     os << "</table></section>\n";
   }
+  if (const auto &p = r.pruning) {
+    auto percent = [](int64_t part, int64_t whole) {
+      return whole ? formatv("{0:f1} %", 100.0 * double(part) / double(whole))
+                         .str()
+                   : std::string("-");
+    };
+    os << "<section id=\"pruning\"><h2>Pruning</h2>\n";
+    if (p->blockRows)
+      os << "<p>in " << p->blockRows << "&#215;" << p->blockCols
+         << " blocks</p>\n";
+    os << "<table><tr><th>node</th><th>op</th><th>weights</th>"
+          "<th>zero before</th><th>zero after</th><th>why dense</th></tr>\n";
+    for (const PrunedLayer &l : p->layers)
+      os << "<tr><td>" << esc(l.layer) << "</td><td>" << esc(l.op)
+         << "</td><td class=\"n\">" << l.weights << "</td><td class=\"n\">"
+         << percent(l.zerosBefore, l.weights) << "</td><td class=\"n\">"
+         << percent(l.zerosAfter, l.weights) << "</td><td>" << esc(l.reason)
+         << "</td></tr>\n";
+    os << "</table></section>\n";
+  }
   os << "</body></html>\n";
 }
 

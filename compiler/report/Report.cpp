@@ -152,6 +152,28 @@ json::Value toJSON(const Report &r) {
         {"npu_macs", npuMacs},        {"cpu_macs", cpuMacs},
         {"npu_cycles", cycles},       {"layers", std::move(layers)}};
   }
+  if (const auto &p = r.pruning) {
+    json::Array layers;
+    int64_t weights = 0, zeros = 0;
+    for (const PrunedLayer &l : p->layers) {
+      json::Object o{{"layer", l.layer},
+                     {"op", l.op},
+                     {"weights", l.weights},
+                     {"zeros_before", l.zerosBefore},
+                     {"zeros_after", l.zerosAfter}};
+      if (!l.reason.empty())
+        o["reason"] = l.reason;
+      weights += l.weights;
+      zeros += l.zerosAfter;
+      layers.push_back(std::move(o));
+    }
+    json::Object o{{"weights", weights},
+                   {"zero_weights", zeros},
+                   {"layers", std::move(layers)}};
+    if (p->blockRows)
+      o["block"] = json::Array{p->blockRows, p->blockCols};
+    root["pruning"] = std::move(o);
+  }
   return root;
 }
 
@@ -171,6 +193,39 @@ static std::string paramText(const std::optional<QuantParams> &p) {
   if (!p)
     return "-";
   return formatv("{0:e3}:{1}", p->scale, p->zeroPoint).str();
+}
+
+void printPruningReport(const PruningSection &p, raw_ostream &os) {
+  int64_t weights = 0, zeros = 0, before = 0;
+  for (const PrunedLayer &l : p.layers) {
+    weights += l.weights;
+    zeros += l.zerosAfter;
+    before += l.zerosBefore;
+  }
+  auto percent = [](int64_t part, int64_t whole) {
+    return whole
+               ? formatv("{0:f1} %", 100.0 * double(part) / double(whole)).str()
+               : std::string("-");
+  };
+  os << "edgec: pruning: " << p.layers.size() << " layers, " << weights
+     << " weights, " << percent(zeros, weights) << " zero (was "
+     << percent(before, weights) << ")";
+  if (p.blockRows)
+    os << ", in " << p.blockRows << "x" << p.blockCols << " blocks";
+  os << "\n";
+  os << formatv("  {0,-32} {1,-10} {2,10} {3,8} {4,8}\n", "node", "op",
+                "weights", "before", "after");
+  for (const PrunedLayer &l : p.layers) {
+    std::string name = l.layer.size() > 32
+                           ? "..." + l.layer.substr(l.layer.size() - 29)
+                           : l.layer;
+    os << formatv("  {0,-32} {1,-10} {2,10} {3,8} {4,8}", name, l.op, l.weights,
+                  percent(l.zerosBefore, l.weights),
+                  percent(l.zerosAfter, l.weights));
+    if (!l.reason.empty())
+      os << "  (" << l.reason << ")";
+    os << "\n";
+  }
 }
 
 std::string NpuLayer::weightText() const {

@@ -135,6 +135,20 @@ struct NpuSection {
   std::vector<NpuLayer> layers;
 };
 
+/// One layer edge-prune considered (passes/prune).
+struct PrunedLayer {
+  std::string layer; // its ONNX node
+  std::string op;
+  int64_t weights = 0, zerosBefore = 0, zerosAfter = 0;
+  std::string reason; // why it stayed dense
+};
+
+/// --prune: what each layer's weights became.
+struct PruningSection {
+  std::vector<PrunedLayer> layers;
+  int64_t blockRows = 0, blockCols = 0; // --prune-block: the block pruned
+};
+
 struct Report {
   std::string model;  // the input file's name
   std::string target; // the triple
@@ -145,6 +159,7 @@ struct Report {
   std::vector<ObjectSectionSize> sections;
   std::optional<QuantizationSection> quantization;
   std::optional<NpuSection> npu;
+  std::optional<PruningSection> pruning;
 };
 
 llvm::json::Value toJSON(const Report &report);
@@ -161,6 +176,9 @@ void printReport(const Report &report, llvm::raw_ostream &os);
 
 /// The readable form of the NPU placement (`-v`).
 void printNpuReport(const NpuSection &npu, llvm::raw_ostream &os);
+
+/// `-v` with --prune: per layer its weights and sparsity before and after.
+void printPruningReport(const PruningSection &pruning, llvm::raw_ostream &os);
 
 /// 10 log10(sum ref^2 / sum (ref - got)^2); +inf when equal.
 double sqnrDb(double signal, double noise);

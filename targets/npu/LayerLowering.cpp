@@ -26,6 +26,7 @@
 #include <array>
 #include <cmath>
 #include <optional>
+#include <tuple>
 
 using namespace mlir;
 
@@ -265,11 +266,13 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
                 outAddr[2] = {inAddr[1] + align16(fp.in),
                               inAddr[1] + align16(fp.in) + align16(fp.out)};
 
-  // Region 0: per chunk, its weights, bias and scales as SRAM holds them.
+  // Region 0: per chunk, its weights as encoded (no larger than the SRAM
+  // room for them: compressed tiles take less), then its bias and scales
+  // as SRAM holds them from bAddr on; two transfers load a chunk.
   LayerStream result;
   result.chunks = chunks;
   result.bands = bands;
-  std::vector<int64_t> chunkOffset, chunkBytes;
+  std::vector<int64_t> chunkOffset, weightBytes, tailOffset, tailBytes;
   std::vector<ChunkWeights> chunkWeights;
   std::vector<int8_t> &blob = result.constants;
   for (int64_t j = 0; j < chunks; ++j) {
@@ -292,20 +295,23 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
       w.bytes.clear();
       chunkWeights.push_back(std::move(w));
     }
-    blob.resize(base + bAddr, 0);
+    weightBytes.push_back(int64_t(blob.size() - base));
+    blob.resize(align16(int64_t(blob.size())), 0);
+    tailOffset.push_back(int64_t(blob.size()));
+    base = blob.size();
     auto word = [&](uint32_t v) {
       for (int i = 0; i < 4; ++i)
         blob.push_back(int8_t(uint8_t(v >> (8 * i))));
     };
     for (int64_t c = c0; c < c1 && !noConstants; ++c)
       word(uint32_t(l.bias[c]));
-    blob.resize(base + sAddr, 0);
+    blob.resize(base + (sAddr - bAddr), 0);
     for (int64_t c = c0; c < c1 && !noConstants; ++c) {
       auto [m, s] = scaleEntry(l.multiplier[c]);
       word(m);
       word(uint32_t(s));
     }
-    chunkBytes.push_back(int64_t(blob.size() - base));
+    tailBytes.push_back(int64_t(blob.size() - base));
     blob.resize(align16(int64_t(blob.size())), 0);
   }
   // Region 0 is never empty (a pooling or an addition has no constants).
@@ -350,11 +356,12 @@ FailureOr<LayerStream> lowerLayer(OpBuilder &b, Location loc, StringRef name,
   e.regs[EDGERT_NPU_WEIGHT_FMT] = EDGERT_NPU_WEIGHTS_ROWS; // its reset value
 
   auto loadConstants = [&](int64_t j) {
-    if (chunkBytes[j] == 0)
-      return;
-    DmaLoadOp::create(b, loc, 0, uint32_t(chunkOffset[j]), uint32_t(wAddr),
-                      uint32_t(chunkBytes[j]), 1, uint32_t(chunkBytes[j]), 0,
-                      0);
+    for (auto [offset, bytes, addr] :
+         {std::tuple{chunkOffset[j], weightBytes[j], wAddr},
+          std::tuple{tailOffset[j], tailBytes[j], bAddr}})
+      if (bytes > 0)
+        DmaLoadOp::create(b, loc, 0, uint32_t(offset), uint32_t(addr),
+                          uint32_t(bytes), 1, uint32_t(bytes), 0, 0);
   };
   // Transfers of `pixels` pixels whose `part` of `all` channels starting at
   // `c0` move: one contiguous run when the part is everything.

@@ -427,16 +427,6 @@ double cpuMacsPerCycle(ModuleOp module) {
   return dot ? lanes : lanes / 2.0;
 }
 
-std::string layerName(Operation *op) {
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    if (!fused.getLocations().empty())
-      loc = fused.getLocations().front();
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  return op->getName().getStringRef().str();
-}
-
 /// The i8 storage of a quantized NCHW value as NHWC, reusing the NHWC value
 /// behind it when it is the output of an earlier NPU layer.
 Value toDeviceLayout(OpBuilder &b, Location loc, Value x, bool image) {
@@ -501,7 +491,7 @@ struct NpuPartitionPass
                       int64_t macs, uint64_t npuCycles, uint64_t cpuCycles,
                       StringRef stream) {
       SmallVector<NamedAttribute> e{
-          attrs.getNamedAttr("layer", attrs.getStringAttr(layerName(op))),
+          attrs.getNamedAttr("layer", attrs.getStringAttr(edge::layerName(op))),
           attrs.getNamedAttr("op",
                              attrs.getStringAttr(op->getName().getStringRef())),
           attrs.getNamedAttr("device", attrs.getStringAttr(device)),
@@ -561,7 +551,7 @@ struct NpuPartitionPass
         continue;
       }
       ++count;
-      s->stream->setAttr("layer", attrs.getStringAttr(layerName(op)));
+      s->stream->setAttr("layer", attrs.getStringAttr(edge::layerName(op)));
       s->stream->setAttr("macs", attrs.getI64IntegerAttr(l.macs()));
       s->stream->setAttr("cycles", attrs.getI64IntegerAttr(s->cycles));
       s->stream->setAttr("dma_bytes", attrs.getI64IntegerAttr(s->dmaBytes));

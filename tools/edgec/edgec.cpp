@@ -28,6 +28,7 @@ int main(int argc, char **argv) {
                               "Shapes and values fixed at compile time");
   cl::OptionCategory quantCat(
       "Quantization", "Post-training quantization (docs/quantization.md)");
+  cl::OptionCategory pruneCat("Pruning", "Zeroing weights (docs/pruning.md)");
   cl::OptionCategory diagCat("Diagnostics and reports",
                              "What edgec tells about the compilation");
   cl::OptionCategory phaseCat("Compiler phases",
@@ -160,8 +161,32 @@ int main(int argc, char **argv) {
       cl::desc("Which layers the NPU runs: cost (where the cost model says "
                "it pays, the default) or all (every layer it can run)"),
       cl::value_desc("cost|all"), cl::init("cost"), cl::cat(targetCat));
+  cl::opt<std::string> prune(
+      "prune",
+      cl::desc("Zero the smallest weights of Conv, Gemm and MatMul: a "
+               "fraction (0.8: 80 % of each layer's weights) or N:M (2:4: "
+               "keep 2 of every 4 along the reduction axis)"),
+      cl::value_desc("FRACTION|N:M"), cl::cat(pruneCat));
+  cl::opt<std::string> pruneScope(
+      "prune-scope",
+      cl::desc("layer (each layer to the fraction, the default) or global "
+               "(one magnitude threshold over all layers)"),
+      cl::value_desc("layer|global"), cl::init("layer"), cl::cat(pruneCat));
+  cl::list<std::string> pruneSkip(
+      "prune-skip", cl::desc("ONNX nodes to leave dense (comma-separated)"),
+      cl::CommaSeparated, cl::value_desc("NODE,..."), cl::cat(pruneCat));
+  cl::opt<std::string> pruneBlock(
+      "prune-block",
+      cl::desc("With --prune=FRACTION: zero whole R x C blocks of the weights "
+               "(output channels by reduction positions): target (the NPU's "
+               "tile, or the CPU's vector of output channels) or RxC"),
+      cl::value_desc("target|RxC"), cl::cat(pruneCat));
+  cl::opt<bool> pruneDenseEnds(
+      "prune-dense-ends",
+      cl::desc("Leave the first and the last layer dense (default true)"),
+      cl::init(true), cl::cat(pruneCat));
   cl::HideUnrelatedOptions({&outputCat, &targetCat, &codegenCat, &inputCat,
-                            &quantCat, &diagCat, &phaseCat});
+                            &quantCat, &pruneCat, &diagCat, &phaseCat});
   cl::SetVersionPrinter([](raw_ostream &os) { edgec::printVersion(os); });
   cl::ParseCommandLineOptions(argc, argv, "edgec: ONNX to native code\n");
   if (printTargets) {
@@ -263,6 +288,36 @@ int main(int argc, char **argv) {
   options.quantize.calibrationPath = calibration;
   options.quantize.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   options.quantize.minSqnrDb = minSqnr;
+  if (!prune.empty()) {
+    std::string error = edgec::parsePruneSpec(prune, options.prune);
+    if (!error.empty()) {
+      errs() << "edgec: error: --prune=" << prune << ": " << error << "\n";
+      return 1;
+    }
+  }
+  if (pruneScope != "layer" && pruneScope != "global") {
+    errs() << "edgec: error: --prune-scope=" << pruneScope
+           << " is not one of layer, global\n";
+    return 1;
+  }
+  if (prune.empty() &&
+      (pruneScope.getNumOccurrences() || pruneSkip.getNumOccurrences() ||
+       pruneDenseEnds.getNumOccurrences() || pruneBlock.getNumOccurrences())) {
+    errs() << "edgec: error: --prune-scope, --prune-skip, --prune-block and "
+              "--prune-dense-ends need --prune\n";
+    return 1;
+  }
+  if (!pruneBlock.empty()) {
+    std::string error = edgec::parsePruneBlock(pruneBlock, options.prune);
+    if (!error.empty()) {
+      errs() << "edgec: error: --prune-block=" << pruneBlock << ": " << error
+             << "\n";
+      return 1;
+    }
+  }
+  options.prune.scope = pruneScope;
+  options.prune.skip.assign(pruneSkip.begin(), pruneSkip.end());
+  options.prune.denseEnds = pruneDenseEnds;
   options.reportPaths.assign(report.begin(), report.end());
   options.profileInputPath = profileInput;
   options.instrumentKernels = instrumentKernels;

@@ -30,6 +30,13 @@ void edge::nodeNames(Location loc, SmallVectorImpl<StringRef> &out) {
       nodeNames(l, out);
 }
 
+std::string edge::layerName(Operation *op) {
+  SmallVector<StringRef> names;
+  nodeNames(op->getLoc(), names);
+  return names.empty() ? op->getName().getStringRef().str()
+                       : names.front().str();
+}
+
 LogicalResult edge::detail::requireStatic(Loc loc, ValueRange values) {
   for (Value v : values)
     if (auto t = tensorOf(v); t && !t.hasStaticShape())

@@ -45,6 +45,10 @@ constexpr const char *kBufferAttrName = "edge.buffer";
 /// in a FusedLoc after a fusion.
 void nodeNames(mlir::Location loc, llvm::SmallVectorImpl<llvm::StringRef> &out);
 
+/// The ONNX node an op came from (the first of its location's names), or
+/// the op's name when it has none: how reports and remarks name a layer.
+std::string layerName(mlir::Operation *op);
+
 /// Checks constraints Q1-Q3 of a quantized tensor type (see EdgeOps.td),
 /// and Q4 against `expressed` when given; reports through `emitError`.
 mlir::LogicalResult
