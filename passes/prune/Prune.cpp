@@ -1,8 +1,9 @@
-//===- Prune.cpp - magnitude and N:M pruning of layer weights -------------===//
+//===- Prune.cpp - magnitude, N:M and block pruning of layer weights ------===//
 //
 // edge-prune (Passes.td): the smallest weights of Conv, Gemm and MatMul set
-// to zero, per layer, over the whole network, or N of every M along the
-// reduction axis. The zeros are what the later stages use: the NPU
+// to zero, per layer, over the whole network, N of every M along the
+// reduction axis, or in whole blocks of the (output channel x reduction
+// position) matrix. The zeros are what the later stages use: the NPU
 // compresses zero tiles away (docs/npu-spec.md §2.4), and the report shows
 // each layer's sparsity.
 //
