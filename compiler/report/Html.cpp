@@ -385,11 +385,6 @@ void writeReportHTML(const Report &r, raw_ostream &os) {
     os << "</table></section>\n";
   }
   if (const auto &p = r.pruning) {
-    auto percent = [](int64_t part, int64_t whole) {
-      return whole ? formatv("{0:f1} %", 100.0 * double(part) / double(whole))
-                         .str()
-                   : std::string("-");
-    };
     os << "<section id=\"pruning\"><h2>Pruning</h2>\n";
     if (p->blockRows)
       os << "<p>in " << p->blockRows << "&#215;" << p->blockCols
@@ -399,8 +394,8 @@ void writeReportHTML(const Report &r, raw_ostream &os) {
     for (const PrunedLayer &l : p->layers)
       os << "<tr><td>" << esc(l.layer) << "</td><td>" << esc(l.op)
          << "</td><td class=\"n\">" << l.weights << "</td><td class=\"n\">"
-         << percent(l.zerosBefore, l.weights) << "</td><td class=\"n\">"
-         << percent(l.zerosAfter, l.weights) << "</td><td>" << esc(l.reason)
+         << percentText(l.zerosBefore, l.weights) << "</td><td class=\"n\">"
+         << percentText(l.zerosAfter, l.weights) << "</td><td>" << esc(l.reason)
          << "</td></tr>\n";
     os << "</table></section>\n";
   }

@@ -195,6 +195,11 @@ static std::string paramText(const std::optional<QuantParams> &p) {
   return formatv("{0:e3}:{1}", p->scale, p->zeroPoint).str();
 }
 
+std::string percentText(int64_t part, int64_t whole) {
+  return whole ? formatv("{0:f1} %", 100.0 * double(part) / double(whole)).str()
+               : std::string("-");
+}
+
 void printPruningReport(const PruningSection &p, raw_ostream &os) {
   int64_t weights = 0, zeros = 0, before = 0;
   for (const PrunedLayer &l : p.layers) {
@@ -202,14 +207,9 @@ void printPruningReport(const PruningSection &p, raw_ostream &os) {
     zeros += l.zerosAfter;
     before += l.zerosBefore;
   }
-  auto percent = [](int64_t part, int64_t whole) {
-    return whole
-               ? formatv("{0:f1} %", 100.0 * double(part) / double(whole)).str()
-               : std::string("-");
-  };
   os << "edgec: pruning: " << p.layers.size() << " layers, " << weights
-     << " weights, " << percent(zeros, weights) << " zero (was "
-     << percent(before, weights) << ")";
+     << " weights, " << percentText(zeros, weights) << " zero (was "
+     << percentText(before, weights) << ")";
   if (p.blockRows)
     os << ", in " << p.blockRows << "x" << p.blockCols << " blocks";
   os << "\n";
@@ -220,8 +220,8 @@ void printPruningReport(const PruningSection &p, raw_ostream &os) {
                            ? "..." + l.layer.substr(l.layer.size() - 29)
                            : l.layer;
     os << formatv("  {0,-32} {1,-10} {2,10} {3,8} {4,8}", name, l.op, l.weights,
-                  percent(l.zerosBefore, l.weights),
-                  percent(l.zerosAfter, l.weights));
+                  percentText(l.zerosBefore, l.weights),
+                  percentText(l.zerosAfter, l.weights));
     if (!l.reason.empty())
       os << "  (" << l.reason << ")";
     os << "\n";

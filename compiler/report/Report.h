@@ -177,6 +177,9 @@ void printReport(const Report &report, llvm::raw_ostream &os);
 /// The readable form of the NPU placement (`-v`).
 void printNpuReport(const NpuSection &npu, llvm::raw_ostream &os);
 
+/// "12.5 %" of part in whole, "-" when whole is 0 (the pruning tables).
+std::string percentText(int64_t part, int64_t whole);
+
 /// `-v` with --prune: per layer its weights and sparsity before and after.
 void printPruningReport(const PruningSection &pruning, llvm::raw_ostream &os);
 
