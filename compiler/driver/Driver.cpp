@@ -12,6 +12,7 @@
 #include "compiler/emit/Linker.h"
 #include "compiler/emit/ModelSignature.h"
 #include "compiler/emit/ObjectEmitter.h"
+#include "compiler/prune/Sensitivity.h"
 #include "compiler/quantize/Quantizer.h"
 #include "compiler/report/Collect.h"
 #include "compiler/report/Report.h"
@@ -345,6 +346,7 @@ int runCompiler(const CompileOptions &o) {
   popts.arenaAlignment = sig.arenaAlignment;
   popts.remarks = o.remarks || o.verbose;
   popts.threads = o.threads;
+  popts.sparseMinSparsity = o.sparseMinSparsity;
   popts.memory = o.memory;
   popts.instrumentKernels = o.instrumentKernels;
   popts.npuPlacement = o.npuPlacement;
@@ -358,6 +360,20 @@ int runCompiler(const CompileOptions &o) {
     buildPhasePipeline(pm, phase, popts);
     if (failed(timed(phaseName(phase), [&] { return pm.run(*module); })))
       return 1;
+    // --min-sqnr with --prune: each layer's sparsity from a sweep, then
+    // the zeroing (held back from the graph pipeline for it).
+    if (phase == Phase::Graph && o.prune.zeroes() && o.prune.minSqnrDb > 0) {
+      PassManager prune(&context);
+      addZeroPruning(prune, o.prune);
+      if (failed(timed("prune sweep",
+                       [&] {
+                         return choosePruneSparsity(
+                             *module, o.prune, std::max(o.target.optLevel, 2),
+                             o.verbose);
+                       })) ||
+          failed(prune.run(*module)))
+        return 1;
+    }
     if (phase == Phase::Graph && quantize && quantizeGraph())
       return 1;
     if (phase == Phase::Graph && reporting)
@@ -366,6 +382,11 @@ int runCompiler(const CompileOptions &o) {
       collectPruning(*module, report);
       if (o.verbose && report.pruning)
         printPruningReport(*report.pruning, llvm::errs());
+    }
+    if (phase == Phase::Linalg && (reporting || o.verbose)) {
+      collectSparseKernels(*module, report);
+      if (o.verbose && !report.sparseKernels.empty())
+        printSparseKernels(report.sparseKernels, llvm::errs());
     }
     if (phase == Phase::Bufferized && reporting)
       collectMemory(*module, report);

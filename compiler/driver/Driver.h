@@ -52,6 +52,8 @@ struct CompileOptions {
   bool instrumentKernels = false;
   bool verbose = false; // phase times, and remarks as with `remarks`
   bool remarks = false; // report each kernel left scalar, and why
+  /// --sparse-threshold; negative: each layer's break-even by its shape.
+  double sparseMinSparsity = -1;
   int64_t threads = 1;  // --threads: workers the large kernels are split for
   MemoryMode memory = MemoryMode::Default; // --memory
   /// --npu=NAME or --npu-config=FILE: the ENPU the quantized layers may run

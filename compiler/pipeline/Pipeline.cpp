@@ -52,15 +52,12 @@ std::string phaseList() {
 }
 
 std::string parsePruneSpec(const std::string &text, PruneOptions &prune) {
-  size_t colon = text.find(':');
-  if (colon != std::string::npos) {
+  if (text.find(':') != std::string::npos) {
     int64_t n = 0, m = 0;
-    if (StringRef(text).substr(0, colon).getAsInteger(10, n) ||
-        StringRef(text).substr(colon + 1).getAsInteger(10, m) || n < 1 ||
-        m < 2 || n >= m || m > 64)
-      return "an N:M pattern needs 1 <= N < M <= 64";
-    prune.pattern = text;
-    return "";
+    std::string error = prune::parseNM(text, n, m);
+    if (error.empty())
+      prune.pattern = text;
+    return error;
   }
   double v = 0;
   if (StringRef(text).getAsDouble(v) || !(v > 0.0 && v < 1.0))
@@ -69,18 +66,33 @@ std::string parsePruneSpec(const std::string &text, PruneOptions &prune) {
   return "";
 }
 
+std::string parsePruneChannels(const std::string &text, PruneOptions &prune) {
+  double v = 0;
+  if (StringRef(text).getAsDouble(v) || !(v > 0.0 && v < 1.0))
+    return "not a fraction in (0, 1)";
+  prune.channels = v;
+  return "";
+}
+
 std::string parsePruneBlock(const std::string &text, PruneOptions &prune) {
   if (prune.pattern != "unstructured")
     return "blocks and an N:M pattern exclude each other";
-  if (text != "target") {
-    auto [r, c] = StringRef(text).split('x');
-    int64_t rows = 0, cols = 0;
-    if (r.getAsInteger(10, rows) || c.getAsInteger(10, cols) || rows < 1 ||
-        cols < 1 || rows > 256 || cols > 256)
-      return "not target or RxC (1 to 256 each)";
-  }
-  prune.block = text;
-  return "";
+  int64_t rows = 0, cols = 0;
+  std::string error = prune::parseBlock(text, rows, cols);
+  if (error.empty())
+    prune.block = text;
+  return error;
+}
+
+void addZeroPruning(OpPassManager &pm, const PruneOptions &o) {
+  EdgePruneOptions prune;
+  prune.sparsity = o.sparsity;
+  prune.pattern = o.pattern;
+  prune.scope = o.scope;
+  prune.skip.assign(o.skip.begin(), o.skip.end());
+  prune.denseEnds = o.denseEnds;
+  prune.block = o.block;
+  pm.addPass(createEdgePrune(prune));
 }
 
 void buildPhasePipeline(OpPassManager &pm, Phase phase,
@@ -94,18 +106,20 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     fn.addPass(createEdgeFoldBatchNorm());
     fn.addPass(createEdgeFuseBias());
     pm.addPass(createCanonicalizerPass());
-    // Pruning (--prune) on the weights as the graph leaves them (batch
-    // normalization folded in), before quantization calibrates them.
-    if (o.prune.enabled()) {
-      EdgePruneOptions prune;
-      prune.sparsity = o.prune.sparsity;
-      prune.pattern = o.prune.pattern;
-      prune.scope = o.prune.scope;
-      prune.skip.assign(o.prune.skip.begin(), o.prune.skip.end());
-      prune.denseEnds = o.prune.denseEnds;
-      prune.block = o.prune.block;
-      pm.addPass(createEdgePrune(prune));
+    // Pruning (--prune-channels, then --prune) on the weights as the graph
+    // leaves them (batch normalization folded in), before quantization
+    // calibrates them: whole channels first, then single weights of the
+    // smaller layers.
+    if (o.prune.channels > 0.0) {
+      EdgePruneChannelsOptions channels;
+      channels.fraction = o.prune.channels;
+      channels.skip.assign(o.prune.skip.begin(), o.prune.skip.end());
+      channels.denseEnds = o.prune.denseEnds;
+      pm.addPass(createEdgePruneChannels(channels));
     }
+    // With a --min-sqnr sweep, the driver zeroes after the graph phase.
+    if (o.prune.zeroes() && o.prune.minSqnrDb <= 0.0)
+      addZeroPruning(pm, o.prune);
     pm.addPass(createCSEPass());
     pm.addPass(createSymbolDCEPass());
     return;
@@ -125,6 +139,14 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     }
     pm.addPass(createConvertEdgeToLinalg());
     pm.addPass(createCanonicalizerPass());
+    if (o.optLevel >= 2) {
+      // Layers with sparse enough constant weights: kernels over their
+      // nonzeros, channels-first, before the layout fusion cancels the
+      // transposes around them.
+      EdgeCpuSparseKernelsOptions sparse;
+      sparse.minSparsity = o.sparseMinSparsity;
+      pm.nest<func::FuncOp>().addPass(createEdgeCpuSparseKernels(sparse));
+    }
     pm.nest<func::FuncOp>().addPass(createEdgeCpuFuseElementwise());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());

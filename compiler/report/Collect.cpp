@@ -330,27 +330,54 @@ std::string collectSections(llvm::StringRef path, Report &report) {
   return "";
 }
 
+/// Reads `key` of a record the passes wrote into `out` when present (and
+/// of the right kind).
+static void read(DictionaryAttr d, StringRef key, std::string &out) {
+  if (auto v = d.getAs<StringAttr>(key))
+    out = v.str();
+}
+static void read(DictionaryAttr d, StringRef key, int64_t &out) {
+  if (auto v = d.getAs<IntegerAttr>(key))
+    out = v.getInt();
+}
+static void read(DictionaryAttr d, StringRef key, std::optional<double> &out) {
+  if (auto v = d.getAs<FloatAttr>(key))
+    out = v.getValueAsDouble();
+}
+
+/// The dictionaries of the module's array attribute `name`.
+static SmallVector<DictionaryAttr> records(Operation *op, StringRef name) {
+  SmallVector<DictionaryAttr> out;
+  if (auto list = op->getAttrOfType<ArrayAttr>(name))
+    for (Attribute a : list)
+      if (auto d = dyn_cast<DictionaryAttr>(a))
+        out.push_back(d);
+  return out;
+}
+
 void collectPruning(ModuleOp module, Report &report) {
-  auto layers = module->getAttrOfType<ArrayAttr>("edge.pruning");
-  if (!layers)
+  if (!module->hasAttr("edge.pruning") &&
+      !module->hasAttr("edge.channel_pruning"))
     return;
   PruningSection section;
-  for (Attribute a : layers) {
-    auto d = dyn_cast<DictionaryAttr>(a);
-    if (!d)
-      continue;
+  for (DictionaryAttr d : records(module, "edge.channel_pruning")) {
+    ChannelLayer l;
+    read(d, "layer", l.layer);
+    read(d, "op", l.op);
+    read(d, "reason", l.reason);
+    read(d, "channels", l.channels);
+    read(d, "kept", l.kept);
+    section.channels.push_back(std::move(l));
+  }
+  for (DictionaryAttr d : records(module, "edge.pruning")) {
     PrunedLayer l;
-    if (auto v = d.getAs<StringAttr>("layer"))
-      l.layer = v.str();
-    if (auto v = d.getAs<StringAttr>("op"))
-      l.op = v.str();
-    if (auto v = d.getAs<StringAttr>("reason"))
-      l.reason = v.str();
-    for (auto [key, field] : {std::pair{"weights", &l.weights},
-                              std::pair{"zeros_before", &l.zerosBefore},
-                              std::pair{"zeros_after", &l.zerosAfter}})
-      if (auto v = d.getAs<IntegerAttr>(key))
-        *field = v.getInt();
+    read(d, "layer", l.layer);
+    read(d, "op", l.op);
+    read(d, "reason", l.reason);
+    read(d, "sqnr_db", l.sqnrDb);
+    read(d, "weights", l.weights);
+    read(d, "zeros_before", l.zerosBefore);
+    read(d, "zeros_after", l.zerosAfter);
     section.layers.push_back(std::move(l));
   }
   if (auto block =
@@ -359,7 +386,35 @@ void collectPruning(ModuleOp module, Report &report) {
     section.blockRows = block[0];
     section.blockCols = block[1];
   }
+  if (auto sweep = module->getAttrOfType<DictionaryAttr>("edge.prune_sweep")) {
+    read(sweep, "min_sqnr_db", section.minSqnrDb);
+    read(sweep, "output_sqnr_db", section.outputSqnrDb);
+    read(sweep, "runs", section.sweepRuns);
+  }
   report.pruning = std::move(section);
+}
+
+void collectSparseKernels(ModuleOp module, Report &report) {
+  report.sparseKernels.clear();
+  // Written per function by edge-cpu-sparse-kernels (a function pass).
+  SmallVector<DictionaryAttr> all;
+  for (auto func : module.getOps<func::FuncOp>())
+    llvm::append_range(all, records(func, "edge.sparse_kernels"));
+  for (DictionaryAttr d : all) {
+    SparseKernel k;
+    read(d, "layer", k.layer);
+    read(d, "format", k.format);
+    read(d, "nonzeros", k.nonzeros);
+    read(d, "weights", k.weights);
+    read(d, "bytes", k.bytes);
+    read(d, "dense_bytes", k.denseBytes);
+    k.origin = "model";
+    if (report.pruning)
+      for (const PrunedLayer &l : report.pruning->layers)
+        if (l.layer == k.layer && l.zerosAfter > l.zerosBefore)
+          k.origin = "pruned";
+    report.sparseKernels.push_back(std::move(k));
+  }
 }
 
 void collectNpu(ModuleOp module, Report &report) {

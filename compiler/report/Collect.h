@@ -34,6 +34,11 @@ std::string readProfile(llvm::StringRef path, Report &report);
 /// edge.pruning, after the graph phase).
 void collectPruning(mlir::ModuleOp module, Report &report);
 
+/// The layers compiled over their nonzeros (edge.sparse_kernels, after
+/// the linalg phase), each with where its zeros came from: after
+/// collectPruning, a layer it does not list as pruned came sparse.
+void collectSparseKernels(mlir::ModuleOp module, Report &report);
+
 /// The NPU placement, from what npu-partition recorded (the module's
 /// npu.placement and its npu.stream ops, present after the kernels phase).
 void collectNpu(mlir::ModuleOp module, Report &report);

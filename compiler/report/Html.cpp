@@ -386,17 +386,48 @@ void writeReportHTML(const Report &r, raw_ostream &os) {
   }
   if (const auto &p = r.pruning) {
     os << "<section id=\"pruning\"><h2>Pruning</h2>\n";
+    if (!p->channels.empty()) {
+      os << "<table><tr><th>node</th><th>op</th><th>output channels</th>"
+            "<th>kept</th><th>why all kept</th></tr>\n";
+      for (const ChannelLayer &l : p->channels)
+        os << "<tr><td>" << esc(l.layer) << "</td><td>" << esc(l.op)
+           << "</td><td class=\"n\">" << l.channels << "</td><td class=\"n\">"
+           << l.kept << "</td><td>" << esc(l.reason) << "</td></tr>\n";
+      os << "</table>\n";
+    }
     if (p->blockRows)
       os << "<p>in " << p->blockRows << "&#215;" << p->blockCols
          << " blocks</p>\n";
-    os << "<table><tr><th>node</th><th>op</th><th>weights</th>"
-          "<th>zero before</th><th>zero after</th><th>why dense</th></tr>\n";
-    for (const PrunedLayer &l : p->layers)
-      os << "<tr><td>" << esc(l.layer) << "</td><td>" << esc(l.op)
-         << "</td><td class=\"n\">" << l.weights << "</td><td class=\"n\">"
-         << percentText(l.zerosBefore, l.weights) << "</td><td class=\"n\">"
-         << percentText(l.zerosAfter, l.weights) << "</td><td>" << esc(l.reason)
-         << "</td></tr>\n";
+    if (p->minSqnrDb)
+      os << "<p>each layer's sparsity chosen for an output SQNR of "
+         << formatv("{0:f1}", *p->minSqnrDb) << " dB: measured "
+         << (p->outputSqnrDb ? formatv("{0:f1}", *p->outputSqnrDb).str()
+                             : std::string("-"))
+         << " dB</p>\n";
+    if (!p->layers.empty()) {
+      os << "<table><tr><th>node</th><th>op</th><th>weights</th>"
+            "<th>zero before</th><th>zero after</th><th>why dense</th></tr>\n";
+      for (const PrunedLayer &l : p->layers)
+        os << "<tr><td>" << esc(l.layer) << "</td><td>" << esc(l.op)
+           << "</td><td class=\"n\">" << l.weights << "</td><td class=\"n\">"
+           << percentText(l.zerosBefore, l.weights) << "</td><td class=\"n\">"
+           << percentText(l.zerosAfter, l.weights) << "</td><td>"
+           << esc(l.reason) << "</td></tr>\n";
+      os << "</table>\n";
+    }
+    os << "</section>\n";
+  }
+  if (!r.sparseKernels.empty()) {
+    os << "<section id=\"sparse\"><h2>Sparse kernels</h2>\n"
+          "<table><tr><th>node</th><th>format</th><th>nonzeros</th>"
+          "<th>weights</th><th>bytes</th><th>dense bytes</th><th>zeros</th>"
+          "</tr>\n";
+    for (const SparseKernel &k : r.sparseKernels)
+      os << "<tr><td>" << esc(k.layer) << "</td><td>" << esc(k.format)
+         << "</td><td class=\"n\">" << k.nonzeros << "</td><td class=\"n\">"
+         << k.weights << "</td><td class=\"n\">" << k.bytes
+         << "</td><td class=\"n\">" << k.denseBytes << "</td><td>"
+         << (k.origin == "model" ? "in the model" : "pruned") << "</td></tr>\n";
     os << "</table></section>\n";
   }
   os << "</body></html>\n";

@@ -163,16 +163,52 @@ json::Value toJSON(const Report &r) {
                      {"zeros_after", l.zerosAfter}};
       if (!l.reason.empty())
         o["reason"] = l.reason;
+      if (l.sqnrDb)
+        o["sqnr_db"] = *l.sqnrDb;
       weights += l.weights;
       zeros += l.zerosAfter;
       layers.push_back(std::move(o));
     }
-    json::Object o{{"weights", weights},
-                   {"zero_weights", zeros},
-                   {"layers", std::move(layers)}};
+    json::Object o;
+    if (!p->layers.empty()) {
+      o["weights"] = weights;
+      o["zero_weights"] = zeros;
+      o["layers"] = std::move(layers);
+    }
+    if (!p->channels.empty()) {
+      json::Array channels;
+      for (const ChannelLayer &l : p->channels) {
+        json::Object c{{"layer", l.layer},
+                       {"op", l.op},
+                       {"channels", l.channels},
+                       {"kept", l.kept}};
+        if (!l.reason.empty())
+          c["reason"] = l.reason;
+        channels.push_back(std::move(c));
+      }
+      o["channels"] = std::move(channels);
+    }
     if (p->blockRows)
       o["block"] = json::Array{p->blockRows, p->blockCols};
+    if (p->minSqnrDb)
+      o["sweep"] = json::Object{
+          {"min_sqnr_db", *p->minSqnrDb},
+          {"output_sqnr_db", p->outputSqnrDb ? json::Value(*p->outputSqnrDb)
+                                             : json::Value(nullptr)},
+          {"runs", p->sweepRuns}};
     root["pruning"] = std::move(o);
+  }
+  if (!r.sparseKernels.empty()) {
+    json::Array kernels;
+    for (const SparseKernel &k : r.sparseKernels)
+      kernels.push_back(json::Object{{"layer", k.layer},
+                                     {"format", k.format},
+                                     {"nonzeros", k.nonzeros},
+                                     {"weights", k.weights},
+                                     {"bytes", k.bytes},
+                                     {"dense_bytes", k.denseBytes},
+                                     {"origin", k.origin}});
+    root["sparse_kernels"] = std::move(kernels);
   }
   return root;
 }
@@ -200,7 +236,55 @@ std::string percentText(int64_t part, int64_t whole) {
                : std::string("-");
 }
 
+static std::string shortName(const std::string &layer) {
+  return layer.size() > 32 ? "..." + layer.substr(layer.size() - 29) : layer;
+}
+
+void printSparseKernels(const std::vector<SparseKernel> &kernels,
+                        raw_ostream &os) {
+  int64_t bytes = 0, dense = 0, fromModel = 0;
+  for (const SparseKernel &k : kernels) {
+    bytes += k.bytes;
+    dense += k.denseBytes;
+    fromModel += k.origin == "model";
+  }
+  os << "edgec: sparse kernels: " << kernels.size() << " layers, " << bytes
+     << " of " << dense << " weight bytes (" << percentText(bytes, dense)
+     << ")";
+  if (fromModel)
+    os << "; " << fromModel << " sparse as the model came";
+  os << "\n";
+  os << formatv("  {0,-32} {1,-8} {2,9} {3,9} {4,9} {5,9}  {6}\n", "node",
+                "format", "nonzeros", "weights", "bytes", "dense", "zeros");
+  for (const SparseKernel &k : kernels)
+    os << formatv("  {0,-32} {1,-8} {2,9} {3,9} {4,9} {5,9}  {6}\n",
+                  shortName(k.layer), k.format, k.nonzeros, k.weights, k.bytes,
+                  k.denseBytes,
+                  k.origin == "model" ? "in the model" : "pruned");
+}
+
 void printPruningReport(const PruningSection &p, raw_ostream &os) {
+  if (!p.channels.empty()) {
+    int64_t channels = 0, kept = 0;
+    for (const ChannelLayer &l : p.channels) {
+      channels += l.channels;
+      kept += l.kept;
+    }
+    os << "edgec: channel pruning: " << p.channels.size() << " layers, " << kept
+       << " of " << channels << " output channels kept ("
+       << percentText(kept, channels) << ")\n";
+    os << formatv("  {0,-32} {1,-10} {2,9} {3,9}\n", "node", "op", "channels",
+                  "kept");
+    for (const ChannelLayer &l : p.channels) {
+      os << formatv("  {0,-32} {1,-10} {2,9} {3,9}", shortName(l.layer), l.op,
+                    l.channels, l.kept);
+      if (!l.reason.empty())
+        os << "  (" << l.reason << ")";
+      os << "\n";
+    }
+  }
+  if (p.layers.empty())
+    return;
   int64_t weights = 0, zeros = 0, before = 0;
   for (const PrunedLayer &l : p.layers) {
     weights += l.weights;
@@ -212,16 +296,18 @@ void printPruningReport(const PruningSection &p, raw_ostream &os) {
      << percentText(before, weights) << ")";
   if (p.blockRows)
     os << ", in " << p.blockRows << "x" << p.blockCols << " blocks";
+  if (p.minSqnrDb)
+    os << formatv(", each layer's sparsity for {0:f1} dB (output {1} dB)",
+                  *p.minSqnrDb, dbText(p.outputSqnrDb));
   os << "\n";
   os << formatv("  {0,-32} {1,-10} {2,10} {3,8} {4,8}\n", "node", "op",
                 "weights", "before", "after");
   for (const PrunedLayer &l : p.layers) {
-    std::string name = l.layer.size() > 32
-                           ? "..." + l.layer.substr(l.layer.size() - 29)
-                           : l.layer;
-    os << formatv("  {0,-32} {1,-10} {2,10} {3,8} {4,8}", name, l.op, l.weights,
-                  percentText(l.zerosBefore, l.weights),
+    os << formatv("  {0,-32} {1,-10} {2,10} {3,8} {4,8}", shortName(l.layer),
+                  l.op, l.weights, percentText(l.zerosBefore, l.weights),
                   percentText(l.zerosAfter, l.weights));
+    if (l.sqnrDb)
+      os << formatv("  {0:f1} dB alone", *l.sqnrDb);
     if (!l.reason.empty())
       os << "  (" << l.reason << ")";
     os << "\n";

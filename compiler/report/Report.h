@@ -140,13 +140,39 @@ struct PrunedLayer {
   std::string layer; // its ONNX node
   std::string op;
   int64_t weights = 0, zerosBefore = 0, zerosAfter = 0;
-  std::string reason; // why it stayed dense
+  std::string reason;           // why it stayed dense
+  std::optional<double> sqnrDb; // --min-sqnr: the output's, pruned alone
 };
 
-/// --prune: what each layer's weights became.
+/// One layer whose output channels edge-prune-channels considered.
+struct ChannelLayer {
+  std::string layer; // its ONNX node
+  std::string op;
+  int64_t channels = 0, kept = 0;
+  std::string reason; // why they all stayed
+};
+
+/// --prune and --prune-channels: what each layer's weights and output
+/// channels became.
 struct PruningSection {
-  std::vector<PrunedLayer> layers;
+  std::vector<ChannelLayer> channels;   // --prune-channels
+  std::vector<PrunedLayer> layers;      // --prune
   int64_t blockRows = 0, blockCols = 0; // --prune-block: the block pruned
+  /// --min-sqnr: the target, the output SQNR measured (worst calibration
+  /// sample) and the runs the sweep took.
+  std::optional<double> minSqnrDb, outputSqnrDb;
+  int64_t sweepRuns = 0;
+};
+
+/// One layer edge-cpu-sparse-kernels compiled over its nonzeros.
+struct SparseKernel {
+  std::string layer;  // its ONNX node
+  std::string format; // csr16 (int16 rows), csr32
+  int64_t nonzeros = 0, weights = 0, bytes = 0, denseBytes = 0;
+  /// Where the zeros came from: "pruned" when edge-prune zeroed weights of
+  /// this layer, "model" when they arrived with the model (pruned and
+  /// fine-tuned in training, say).
+  std::string origin;
 };
 
 struct Report {
@@ -160,6 +186,7 @@ struct Report {
   std::optional<QuantizationSection> quantization;
   std::optional<NpuSection> npu;
   std::optional<PruningSection> pruning;
+  std::vector<SparseKernel> sparseKernels;
 };
 
 llvm::json::Value toJSON(const Report &report);
@@ -180,7 +207,12 @@ void printNpuReport(const NpuSection &npu, llvm::raw_ostream &os);
 /// "12.5 %" of part in whole, "-" when whole is 0 (the pruning tables).
 std::string percentText(int64_t part, int64_t whole);
 
-/// `-v` with --prune: per layer its weights and sparsity before and after.
+/// `-v` when layers run on sparse kernels: their format and bytes.
+void printSparseKernels(const std::vector<SparseKernel> &kernels,
+                        llvm::raw_ostream &os);
+
+/// `-v` with --prune or --prune-channels: per layer its channels kept, its
+/// weights and sparsity before and after.
 void printPruningReport(const PruningSection &pruning, llvm::raw_ostream &os);
 
 /// 10 log10(sum ref^2 / sum (ref - got)^2); +inf when equal.

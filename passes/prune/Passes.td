@@ -57,4 +57,44 @@ def EdgePrune : Pass<"edge-prune", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect"];
 }
 
+def EdgePruneChannels : Pass<"edge-prune-channels", "mlir::ModuleOp"> {
+  let summary = "Remove whole output channels of Conv, Gemm and MatMul layers";
+  let description = [{
+    Structured pruning: each layer with a constant f32 weight produces a
+    space of output channels; spaces that meet in an elementwise op (a
+    residual Add, a squeeze-excitation Mul) are joined, and a Concat along
+    the channel axis lays several side by side. Channels are followed
+    through elementwise ops, pooling, padding of other axes, depthwise
+    convolutions (whose filters and group shrink with them), transposes
+    and reshapes that keep the channel axis whole (the flatten after a
+    global pooling). A space stays whole when an op cannot follow it
+    (a reshape mixing channels with other dims, a softmax over them, a
+    grouped convolution, a non-constant weight), when it reaches a
+    function result (the interface keeps its shape), when it holds the
+    first layer (with `dense-ends`) or a layer named in `skip`.
+
+    Every other space keeps the `fraction`-complement of its channels
+    with the largest L1 filter norm (each layer's norms divided by their
+    mean, summed over the joined layers), rounded up to whole CPU vectors
+    (`edge.target`'s vector bits / 32) when the count is a multiple of
+    them and `align-target` is set. The filters, biases and constant
+    operands indexed by the space are sliced, the consumers' input
+    channels with them, and the result types inferred again: the later
+    stages compile smaller dense layers. The module gets
+    `edge.channel_pruning`: per layer its name, op, channels and channels
+    kept, and why it stayed whole.
+  }];
+  let options = [
+    Option<"fraction", "fraction", "double", /*default=*/"0.0",
+           "The fraction of each free space's channels to remove, in [0, 1)">,
+    ListOption<"skip", "skip", "std::string",
+               "Layers (ONNX node names) whose output channels stay">,
+    Option<"denseEnds", "dense-ends", "bool", /*default=*/"true",
+           "Keep the first layer's output channels">,
+    Option<"alignTarget", "align-target", "bool", /*default=*/"true",
+           "Keep whole CPU vectors of channels">,
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
 #endif

@@ -177,6 +177,99 @@ void pruneBlocks(std::vector<Layer *> &layers, int64_t r, int64_t c,
     zeroBlocks(all);
 }
 
+} // namespace
+
+std::string edgec::prune::parseNM(StringRef text, int64_t &n, int64_t &m) {
+  auto [ns, ms] = text.split(':');
+  if (ns.size() == text.size() || ns.getAsInteger(10, n) ||
+      ms.getAsInteger(10, m) || n < 1 || m < 2 || n >= m || m > 64)
+    return "an N:M pattern needs 1 <= N < M <= 64";
+  return "";
+}
+
+std::string edgec::prune::parseBlock(StringRef text, int64_t &rows,
+                                     int64_t &cols) {
+  rows = cols = 0;
+  if (text == "target")
+    return "";
+  auto [r, c] = text.split('x');
+  if (r.getAsInteger(10, rows) || c.getAsInteger(10, cols) || rows < 1 ||
+      cols < 1 || rows > 256 || cols > 256)
+    return "not target or RxC (1 to 256 each)";
+  return "";
+}
+
+std::string edgec::prune::blockShape(ModuleOp module, StringRef block,
+                                     int64_t &rows, int64_t &cols) {
+  rows = cols = 0;
+  if (block.empty())
+    return "";
+  if (std::string error = parseBlock(block, rows, cols); !error.empty())
+    return error;
+  if (block != "target")
+    return "";
+  rows = cols = 1;
+  if (auto npu = module->getAttrOfType<DictionaryAttr>("npu.config")) {
+    if (auto side = npu.getAs<IntegerAttr>("n"))
+      rows = cols = side.getInt();
+  } else if (auto t = module->getAttrOfType<TargetAttr>("edge.target")) {
+    rows = std::max<int64_t>(1, t.getVectorBits() / 32);
+  }
+  return "";
+}
+
+std::vector<std::pair<Operation *, std::string>>
+edgec::prune::pruneCandidates(ModuleOp module, ArrayRef<std::string> skip,
+                              bool denseEnds, int64_t nmM, bool blocks) {
+  std::vector<std::pair<Operation *, std::string>> layers;
+  module.walk([&](Operation *op) {
+    if (!isa<ConvOp, GemmOp, MatMulOp>(op) ||
+        !edgec::ptq::isQuantizableLayer(op))
+      return;
+    Value weight = op->getOperand(edgec::ptq::layerWeightOperand(op));
+    DenseElementsAttr attr;
+    if (!matchPattern(weight, m_Constant(&attr)) ||
+        !attr.getElementType().isF32())
+      return;
+    layers.push_back({op, ""});
+  });
+  for (size_t i = 0; i < layers.size(); ++i) {
+    auto &[op, reason] = layers[i];
+    auto type = cast<RankedTensorType>(
+        op->getOperand(edgec::ptq::layerWeightOperand(op)).getType());
+    int64_t axisSize = type.getDimSize(reductionAxis(op));
+    if (llvm::is_contained(skip, edge::layerName(op)))
+      reason = "skipped by name";
+    else if (denseEnds && i == 0)
+      reason = "the first layer stays dense";
+    else if (denseEnds && i + 1 == layers.size())
+      reason = "the last layer stays dense";
+    else if (blocks && !isa<ConvOp>(op) && type.getRank() != 2)
+      reason = "its weights are batched";
+    else if (nmM && axisSize % nmM != 0)
+      reason = "its reduction axis (" + std::to_string(axisSize) +
+               ") is not a multiple of " + std::to_string(nmM);
+  }
+  return layers;
+}
+
+void edgec::prune::pruneWeights(Operation *op, RankedTensorType type,
+                                std::vector<float> &w, double sparsity,
+                                int64_t blockRows, int64_t blockCols) {
+  Layer l;
+  l.op = op;
+  l.type = type;
+  l.w = std::move(w);
+  std::vector<Layer *> one{&l};
+  if (blockRows)
+    pruneBlocks(one, blockRows, blockCols, sparsity, false);
+  else
+    zeroSmallest(one, int64_t(std::llround(sparsity * double(l.w.size()))));
+  w = std::move(l.w);
+}
+
+namespace {
+
 struct EdgePrunePass : edgec::impl::EdgePruneBase<EdgePrunePass> {
   using EdgePruneBase::EdgePruneBase;
 
@@ -184,13 +277,10 @@ struct EdgePrunePass : edgec::impl::EdgePruneBase<EdgePrunePass> {
     ModuleOp module = getOperation();
     int64_t n = 0, m = 0;
     if (pattern != "unstructured") {
-      char colon = 0;
-      std::istringstream in(pattern);
-      if (!(in >> n >> colon >> m) || colon != ':' || !in.eof() || n < 1 ||
-          m < 2 || n >= m || m > 64) {
+      if (std::string error = edgec::prune::parseNM(pattern, n, m);
+          !error.empty()) {
         module.emitError() << "edge-prune: pattern '" << pattern
-                           << "' is not unstructured or N:M with 1 <= N < M "
-                              "<= 64";
+                           << "' is not unstructured or N:M: " << error;
         return signalPassFailure();
       }
     } else if (!(sparsity >= 0.0 && sparsity < 1.0)) {
@@ -205,24 +295,11 @@ struct EdgePrunePass : edgec::impl::EdgePruneBase<EdgePrunePass> {
     }
     // The block shape: explicit, or what the target skips.
     int64_t blockRows = 0, blockCols = 0;
-    if (block == "target") {
-      blockRows = blockCols = 1;
-      if (auto npu = module->getAttrOfType<DictionaryAttr>("npu.config")) {
-        if (auto side = npu.getAs<IntegerAttr>("n"))
-          blockRows = blockCols = side.getInt();
-      } else if (auto t = module->getAttrOfType<TargetAttr>("edge.target")) {
-        blockRows = std::max<int64_t>(1, t.getVectorBits() / 32);
-      }
-    } else if (!block.empty()) {
-      char x = 0;
-      std::istringstream in(block);
-      if (!(in >> blockRows >> x >> blockCols) || x != 'x' || !in.eof() ||
-          blockRows < 1 || blockCols < 1 || blockRows > 256 ||
-          blockCols > 256) {
-        module.emitError() << "edge-prune: block '" << block
-                           << "' is not target or RxC (1 to 256 each)";
-        return signalPassFailure();
-      }
+    if (std::string error =
+            edgec::prune::blockShape(module, block, blockRows, blockCols);
+        !error.empty()) {
+      module.emitError() << "edge-prune: block '" << block << "': " << error;
+      return signalPassFailure();
     }
     if (blockRows && m) {
       module.emitError() << "edge-prune: a block and an N:M pattern exclude "
@@ -231,15 +308,11 @@ struct EdgePrunePass : edgec::impl::EdgePruneBase<EdgePrunePass> {
     }
 
     std::vector<Layer> layers;
-    module.walk([&](Operation *op) {
-      if (!isa<ConvOp, GemmOp, MatMulOp>(op) ||
-          !edgec::ptq::isQuantizableLayer(op))
-        return;
-      Value weight = op->getOperand(edgec::ptq::layerWeightOperand(op));
+    for (auto &[op, reason] : edgec::prune::pruneCandidates(
+             module, skip, denseEnds, m, /*blocks=*/blockRows != 0)) {
       DenseElementsAttr attr;
-      if (!matchPattern(weight, m_Constant(&attr)) ||
-          !attr.getElementType().isF32())
-        return;
+      matchPattern(op->getOperand(edgec::ptq::layerWeightOperand(op)),
+                   m_Constant(&attr));
       Layer l;
       l.op = op;
       l.name = edge::layerName(op);
@@ -247,24 +320,9 @@ struct EdgePrunePass : edgec::impl::EdgePruneBase<EdgePrunePass> {
       l.w.assign(attr.getValues<float>().begin(),
                  attr.getValues<float>().end());
       l.zerosBefore = zeros(l.w);
+      l.reason = reason;
       layers.push_back(std::move(l));
-    });
-    for (size_t i = 0; i < layers.size(); ++i) {
-      Layer &l = layers[i];
-      if (llvm::is_contained(skip, l.name))
-        l.reason = "skipped by name";
-      else if (denseEnds && i == 0)
-        l.reason = "the first layer stays dense";
-      else if (denseEnds && i + 1 == layers.size())
-        l.reason = "the last layer stays dense";
-      else if (blockRows && !matrixView(l))
-        l.reason = "its weights are batched";
-      else if (m && l.type.getDimSize(reductionAxis(l.op)) % m != 0)
-        l.reason = "its reduction axis (" +
-                   std::to_string(l.type.getDimSize(reductionAxis(l.op))) +
-                   ") is not a multiple of " + std::to_string(m);
     }
-
     std::vector<Layer *> pruned;
     for (Layer &l : layers)
       if (l.reason.empty())
@@ -272,18 +330,25 @@ struct EdgePrunePass : edgec::impl::EdgePruneBase<EdgePrunePass> {
     if (m) {
       for (Layer *l : pruned)
         pruneNM(*l, reductionAxis(l->op), n, m);
-    } else if (blockRows) {
-      pruneBlocks(pruned, blockRows, blockCols, sparsity, scope == "global");
     } else if (scope == "global") {
-      int64_t total = 0;
-      for (Layer *l : pruned)
-        total += int64_t(l->w.size());
-      zeroSmallest(pruned, int64_t(std::llround(sparsity * double(total))));
+      if (blockRows) {
+        pruneBlocks(pruned, blockRows, blockCols, sparsity, true);
+      } else {
+        int64_t total = 0;
+        for (Layer *l : pruned)
+          total += int64_t(l->w.size());
+        zeroSmallest(pruned, int64_t(std::llround(sparsity * double(total))));
+      }
     } else {
+      // Per layer: the layer's own sparsity when a sweep chose it
+      // (edge.prune_sparsity, compiler/prune), else `sparsity`.
       for (Layer *l : pruned) {
-        std::vector<Layer *> one{l};
-        zeroSmallest(one,
-                     int64_t(std::llround(sparsity * double(l->w.size()))));
+        double f = sparsity;
+        if (auto own = l->op->getAttrOfType<FloatAttr>(
+                edgec::prune::kLayerSparsityAttr))
+          f = own.getValueAsDouble();
+        edgec::prune::pruneWeights(l->op, l->type, l->w, f, blockRows,
+                                   blockCols);
       }
     }
 
@@ -314,6 +379,12 @@ struct EdgePrunePass : edgec::impl::EdgePruneBase<EdgePrunePass> {
       if (!l.reason.empty())
         e.push_back(
             attrs.getNamedAttr("reason", attrs.getStringAttr(l.reason)));
+      // What a sweep measured for the layer, kept in the report.
+      if (auto db =
+              l.op->getAttrOfType<FloatAttr>(edgec::prune::kLayerSqnrAttr))
+        e.push_back(attrs.getNamedAttr("sqnr_db", db));
+      l.op->removeAttr(edgec::prune::kLayerSparsityAttr);
+      l.op->removeAttr(edgec::prune::kLayerSqnrAttr);
       report.push_back(attrs.getDictionaryAttr(e));
     }
     module->setAttr(edgec::prune::kPruningAttr, attrs.getArrayAttr(report));

@@ -108,6 +108,12 @@ std::optional<int64_t> matchInnerReduction(mlir::linalg::LinalgOp op);
 /// lowering), and a body of scalar arithmetic (no tensor.extract). Returns
 /// the size of the innermost loop; nullopt otherwise.
 std::optional<int64_t> matchContiguousElementwise(mlir::linalg::LinalgOp op);
+
+/// An all-parallel generic (identity output, scalar arithmetic) with inputs
+/// read through a transpose: their innermost dim is one loop `j` other than
+/// the output's innermost (an NCHW <-> NHWC copy, an epilogue between
+/// layouts). Returns j.
+std::optional<int64_t> matchTransposingElementwise(mlir::linalg::LinalgOp op);
 /// An outer reduction: a linalg.generic with one result and reduction loops
 /// whose inputs are all contiguous along one parallel loop, the result's
 /// last dim (a mean over H x W of an NHWC tensor, a squeeze-excitation's

@@ -54,6 +54,53 @@ def EdgeCpuWinograd : Pass<"edge-cpu-winograd", "mlir::func::FuncOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def EdgeCpuSparseKernels
+    : Pass<"edge-cpu-sparse-kernels", "mlir::func::FuncOp"> {
+  let summary = "Sparse x dense kernels for 1x1 convolutions and matrix "
+                "products with sparse constant weights";
+  let description = [{
+    Each f32 `linalg.conv_2d_nhwc_hwcf` with a constant 1x1 stride-1
+    filter (batch 1) and each `linalg.matmul` with a constant right-hand
+    side, whose weight has at least `min-sparsity` zeros (by default the
+    layer's break-even: the measured cost model in the pass, higher for
+    fewer positions) and on average `min-nonzeros` per output channel,
+    becomes a kernel over the nonzeros alone. A product of fewer rows than a vector (a classifier's one) is,
+    per row and output channel, a scalar sum over the channel's nonzeros
+    in four partial sums (no transposes; its weight read 0.3 times as many
+    bytes at 80 %).
+    Otherwise: the
+    weight in CSR by output channel (int16 row indices when K < 32768,
+    f32 values), the activations transposed to (K, M), and for every tile
+    of 4 vectors of output positions and every output channel, one
+    broadcast FMA per nonzero and vector (scf loops over vector
+    transfers), the result transposed back. The init (a bias broadcast, or
+    any tensor) is the accumulators' start. Each function gets
+    `edge.sparse_kernels` (a function pass writes nothing outside its
+    function): per layer the format, nonzeros, weights and the
+    bytes stored against the dense weight's (the report). Needs vectors of
+    at least 128 bits; the lanes come from `#edge.target`.
+  }];
+  let options = [
+    Option<"minSparsity", "min-sparsity", "double", /*default=*/"-1",
+           "The fraction of zero weights from which the sparse kernel is "
+           "used; negative: each layer's break-even by its number of "
+           "positions (the measured cost model, docs/pruning.md)">,
+    Option<"blocks", "blocks", "int64_t", /*default=*/"4",
+           "Vectors of output positions per tile (independent FMA chains)">,
+    Option<"minNonzeros", "min-nonzeros", "double", /*default=*/"8",
+           "The fewest nonzero weights per output channel, on average, "
+           "for the sparse kernel (with fewer, each output is a few FMAs and "
+           "the layer is bound by its memory traffic, which the sparse "
+           "layout's transposes add to)">,
+  ];
+  let dependentDialects = ["mlir::linalg::LinalgDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::scf::SCFDialect",
+                           "mlir::vector::VectorDialect",
+                           "mlir::math::MathDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def EdgeCpuSelectLowering
     : Pass<"edge-cpu-select-lowering", "mlir::func::FuncOp"> {
   let summary = "Choose each kernel's tiling and vectorization for the target";

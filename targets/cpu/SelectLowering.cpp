@@ -364,6 +364,23 @@ std::optional<Config> chooseElementwise(linalg::LinalgOp op,
                                         edge::TargetAttr target) {
   std::optional<int64_t> size = matchContiguousElementwise(op);
   int64_t bits;
+  if (!size && target.getVectorBits() &&
+      unsupportedElementType(op, bits).empty())
+    if (std::optional<int64_t> j = matchTransposingElementwise(op)) {
+      // Square blocks of lanes x lanes along the output's innermost loop
+      // and the transposed input's: read whole vectors of both, the block
+      // transposed in registers.
+      Budget b = budgetFor(target, bits);
+      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+      int64_t last = op.getNumLoops() - 1;
+      if (ranges[last] % b.lanes || ranges[*j] % b.lanes)
+        return std::nullopt;
+      Config c;
+      c.parallel.assign(op.getNumLoops(), 1);
+      c.parallel[last] = c.parallel[*j] = b.lanes;
+      c.lanes = b.lanes;
+      return c;
+    }
   if (!size || !unsupportedElementType(op, bits).empty() ||
       !target.getVectorBits())
     return std::nullopt;

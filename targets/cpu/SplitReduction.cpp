@@ -117,6 +117,40 @@ std::optional<int64_t> matchContiguousElementwise(linalg::LinalgOp linalgOp) {
   return ranges[last];
 }
 
+std::optional<int64_t> matchTransposingElementwise(linalg::LinalgOp linalgOp) {
+  auto op = dyn_cast<linalg::GenericOp>(linalgOp.getOperation());
+  if (!op || op.getNumDpsInits() != 1 || op.getNumLoops() < 2 ||
+      op.getNumParallelLoops() != op.getNumLoops() ||
+      !op.hasPureTensorSemantics() ||
+      ShapedType::isDynamicShape(op.getStaticLoopRanges()) ||
+      !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity() ||
+      !op.getRegion().front().getOps<linalg::IndexOp>().empty() ||
+      !isScalarArithmetic(op))
+    return std::nullopt;
+  unsigned last = op.getNumLoops() - 1;
+  std::optional<int64_t> inner;
+  for (OpOperand *in : op.getDpsInputOperands()) {
+    AffineMap m = op.getMatchingIndexingMap(in);
+    if (!m.isProjectedPermutation(/*allowZeroInResults=*/true))
+      return std::nullopt;
+    if (m.getNumResults() == 0)
+      continue;
+    auto d = dyn_cast<AffineDimExpr>(m.getResults().back());
+    if (!d || d.getPosition() == last)
+      continue;
+    // Read along `last` too (else each element is a broadcast: not this).
+    if (!llvm::any_of(m.getResults(), [&](AffineExpr e) {
+          auto x = dyn_cast<AffineDimExpr>(e);
+          return x && x.getPosition() == last;
+        }))
+      return std::nullopt;
+    if (inner && *inner != d.getPosition())
+      return std::nullopt;
+    inner = d.getPosition();
+  }
+  return inner;
+}
+
 std::optional<int64_t> matchOuterReduction(linalg::LinalgOp linalgOp) {
   auto op = dyn_cast<linalg::GenericOp>(linalgOp.getOperation());
   if (!op || op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0 ||

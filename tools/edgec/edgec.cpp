@@ -7,6 +7,7 @@
 #include "compiler/driver/Driver.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 
 using namespace llvm;
@@ -66,6 +67,13 @@ int main(int argc, char **argv) {
   cl::opt<char> optLevel("O", cl::desc("Optimization level 0-3 (default 2)"),
                          cl::Prefix, cl::init('2'), cl::value_desc("0-3"),
                          cl::cat(codegenCat));
+  cl::opt<double> sparseThreshold(
+      "sparse-threshold",
+      cl::desc("1x1 convolutions and matrix products whose constant weight "
+               "has at least this fraction of zeros use sparse kernels "
+               "(default: each layer's measured break-even, 0.5 to 0.9 by "
+               "its number of positions; above 1: never)"),
+      cl::init(-1), cl::value_desc("fraction"), cl::cat(codegenCat));
   cl::opt<std::string> name(
       "name", cl::desc("C prefix of the generated symbols"), cl::init("model"),
       cl::value_desc("identifier"), cl::cat(outputCat));
@@ -108,8 +116,9 @@ int main(int argc, char **argv) {
       cl::CommaSeparated, cl::value_desc("NODE,..."), cl::cat(quantCat));
   cl::opt<double> minSqnr(
       "min-sqnr",
-      cl::desc("--quantize=mixed: the output SQNR every calibration sample "
-               "must reach, in dB (default 30)"),
+      cl::desc("--quantize=mixed, and --prune=FRACTION (each layer's "
+               "sparsity then chosen up to FRACTION): the output SQNR every "
+               "calibration sample must reach, in dB (default 30)"),
       cl::init(30.0), cl::value_desc("dB"), cl::cat(quantCat));
   cl::list<std::string> report(
       "report",
@@ -167,13 +176,21 @@ int main(int argc, char **argv) {
                "fraction (0.8: 80 % of each layer's weights) or N:M (2:4: "
                "keep 2 of every 4 along the reduction axis)"),
       cl::value_desc("FRACTION|N:M"), cl::cat(pruneCat));
+  cl::opt<std::string> pruneChannels(
+      "prune-channels",
+      cl::desc("Remove this fraction of the output channels of Conv, Gemm "
+               "and MatMul layers (0.5: half), shrinking the layers they "
+               "feed; the channels with the smallest filters go"),
+      cl::value_desc("FRACTION"), cl::cat(pruneCat));
   cl::opt<std::string> pruneScope(
       "prune-scope",
       cl::desc("layer (each layer to the fraction, the default) or global "
                "(one magnitude threshold over all layers)"),
       cl::value_desc("layer|global"), cl::init("layer"), cl::cat(pruneCat));
   cl::list<std::string> pruneSkip(
-      "prune-skip", cl::desc("ONNX nodes to leave dense (comma-separated)"),
+      "prune-skip",
+      cl::desc("ONNX nodes to leave dense, and whose output channels stay "
+               "(comma-separated)"),
       cl::CommaSeparated, cl::value_desc("NODE,..."), cl::cat(pruneCat));
   cl::opt<std::string> pruneBlock(
       "prune-block",
@@ -221,6 +238,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.threads = threads;
+  if (sparseThreshold.getNumOccurrences() &&
+      !(sparseThreshold >= 0)) { // NaN too
+    errs() << "edgec: error: --sparse-threshold="
+           << format("%g", double(sparseThreshold))
+           << " is not a fraction of zero weights (0 or more)\n";
+    return 1;
+  }
+  options.sparseMinSparsity = sparseThreshold;
   if (npuPlacement != "cost" && npuPlacement != "all") {
     errs() << "edgec: error: --npu-placement=" << npuPlacement
            << " is not one of cost, all\n";
@@ -285,7 +310,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   options.quantize.method = *method;
-  options.quantize.calibrationPath = calibration;
+  // --calibration also feeds the pruning sweep (--prune with --min-sqnr).
+  bool sweep = !prune.empty() && minSqnr.getNumOccurrences();
+  if (quantize.getNumOccurrences() || !sweep)
+    options.quantize.calibrationPath = calibration;
   options.quantize.keepFloat.assign(keepFloat.begin(), keepFloat.end());
   options.quantize.minSqnrDb = minSqnr;
   if (!prune.empty()) {
@@ -300,11 +328,23 @@ int main(int argc, char **argv) {
            << " is not one of layer, global\n";
     return 1;
   }
+  if (!pruneChannels.empty()) {
+    std::string error = edgec::parsePruneChannels(pruneChannels, options.prune);
+    if (!error.empty()) {
+      errs() << "edgec: error: --prune-channels=" << pruneChannels << ": "
+             << error << "\n";
+      return 1;
+    }
+  }
   if (prune.empty() &&
-      (pruneScope.getNumOccurrences() || pruneSkip.getNumOccurrences() ||
-       pruneDenseEnds.getNumOccurrences() || pruneBlock.getNumOccurrences())) {
-    errs() << "edgec: error: --prune-scope, --prune-skip, --prune-block and "
-              "--prune-dense-ends need --prune\n";
+      (pruneScope.getNumOccurrences() || pruneBlock.getNumOccurrences())) {
+    errs() << "edgec: error: --prune-scope and --prune-block need --prune\n";
+    return 1;
+  }
+  if (prune.empty() && !pruneChannels.getNumOccurrences() &&
+      (pruneSkip.getNumOccurrences() || pruneDenseEnds.getNumOccurrences())) {
+    errs() << "edgec: error: --prune-skip and --prune-dense-ends need --prune "
+              "or --prune-channels\n";
     return 1;
   }
   if (!pruneBlock.empty()) {
@@ -314,6 +354,20 @@ int main(int argc, char **argv) {
              << "\n";
       return 1;
     }
+  }
+  if (sweep) {
+    if (options.prune.pattern != "unstructured" || pruneScope != "layer") {
+      errs() << "edgec: error: --min-sqnr chooses each layer's sparsity: it "
+                "needs --prune=FRACTION with --prune-scope=layer\n";
+      return 1;
+    }
+    if (calibration.empty()) {
+      errs() << "edgec: error: --prune with --min-sqnr needs "
+                "--calibration=DIR|FILE.npz (the samples the sweep runs)\n";
+      return 1;
+    }
+    options.prune.minSqnrDb = minSqnr;
+    options.prune.calibrationPath = calibration;
   }
   options.prune.scope = pruneScope;
   options.prune.skip.assign(pruneSkip.begin(), pruneSkip.end());

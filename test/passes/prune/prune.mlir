@@ -32,7 +32,7 @@
 // SKIP: {layer = "first", {{.*}}reason = "skipped by name", weights = 8 : i64, zeros_after = 1 : i64
 // SKIP-SAME: {layer = "second", op = "edge.gemm", weights = 4 : i64, zeros_after = 2 : i64
 
-// BAD: edge-prune: pattern '4:2' is not unstructured or N:M with 1 <= N < M <= 64
+// BAD: edge-prune: pattern '4:2' is not unstructured or N:M: an N:M pattern needs 1 <= N < M <= 64
 // BAD1: edge-prune: sparsity 1.000000e+00 is not in [0, 1)
 func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
   %b1 = arith.constant dense<[[0.0, 8.0], [2.0, -7.0], [6.0, -3.0], [4.0, 5.0]]> : tensor<4x2xf32>
@@ -52,4 +52,4 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
 // BLOCK: dense<{{\[}}[0.000000e+00, 8.000000e+00], [0.000000e+00, -7.000000e+00], [6.000000e+00, 0.000000e+00], [4.000000e+00, 0.000000e+00]]>
 // BLOCK: dense<{{\[}}[0.000000e+00, 4.000000e-01], [0.000000e+00, 2.000000e-01]]>
 // RUN: not edgec-opt %s --edge-prune="sparsity=0.5 block=2y2" 2>&1 | FileCheck %s --check-prefix=BADBLOCK
-// BADBLOCK: edge-prune: block '2y2' is not target or RxC (1 to 256 each)
+// BADBLOCK: edge-prune: block '2y2': not target or RxC (1 to 256 each)

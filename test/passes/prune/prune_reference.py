@@ -7,6 +7,14 @@ prune_reference.py make DIR
       x[1,8,10,10] -> Conv 3x3 (16, pad 1) -> Relu -> Conv 1x1 (32) -> Relu
         -> Flatten -> Gemm (3200 -> 64, transB) -> Relu -> Gemm (64 -> 10)
 
+      and DIR/cal/0..3.npy, four more inputs (the --min-sqnr sweep's
+      calibration samples).
+
+prune_reference.py sqnr DIR EXE --min DB
+    Runs EXE (an edgec executable of the model) on every DIR/cal sample
+    and prints the worst output SQNR against the dense network (numpy,
+    float64); fails when it is below DB.
+
 prune_reference.py check DIR OUT [--sparsity F] [--scope layer|global]
                          [--nm N:M]
     Prunes the weights as docs/pruning.md says edge-prune does (the first
@@ -54,6 +62,11 @@ def make(d):
     onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]),
               os.path.join(d, "model.onnx"))
     np.save(os.path.join(d, "x.npy"), rng.normal(0, 1, (1, 8, 10, 10)).astype(np.float32))
+    cal = np.random.default_rng(5)
+    os.makedirs(os.path.join(d, "cal"), exist_ok=True)
+    for i in range(4):
+        np.save(os.path.join(d, "cal", f"{i}.npy"),
+                cal.normal(0, 1, (1, 8, 10, 10)).astype(np.float32))
 
 
 def smallest(weights, count):
@@ -126,10 +139,39 @@ def check(a):
     return 0 if err < 1e-4 else 1
 
 
+def sqnr(d, exe, target):
+    import subprocess
+    import tempfile
+    import onnx
+    from onnx import numpy_helper
+    model = onnx.load(os.path.join(d, "model.onnx"))
+    inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    worst = np.inf
+    for f in sorted(os.listdir(os.path.join(d, "cal"))):
+        x = os.path.join(d, "cal", f)
+        with tempfile.TemporaryDirectory() as out:
+            subprocess.run([exe, f"--input={x}", f"--output-dir={out}"], check=True,
+                           stdout=subprocess.DEVNULL)
+            got = np.load(os.path.join(out, "output_0.npy")).astype(np.float64)
+        dense = forward(inits, np.load(x))
+        worst = min(worst, 10 * np.log10(np.sum(dense ** 2) / np.sum((dense - got) ** 2)))
+    print("worst calibration sample: %.1f dB (target %.1f): %s"
+          % (worst, target, "met" if worst >= target else "missed"))
+    return 0 if worst >= target else 1
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "make":
         make(sys.argv[2])
         sys.exit(0)
+    if sys.argv[1] == "sqnr":
+        p = argparse.ArgumentParser()
+        p.add_argument("cmd")
+        p.add_argument("dir")
+        p.add_argument("exe")
+        p.add_argument("--min", type=float, required=True)
+        a = p.parse_args()
+        sys.exit(sqnr(a.dir, a.exe, a.min))
     p = argparse.ArgumentParser()
     p.add_argument("cmd")
     p.add_argument("dir")

@@ -429,11 +429,12 @@ func.func @channel_max(%x: tensor<1x64x56xf32>, %init: tensor<1x56xf32>) -> tens
 // blocks of up to 2 vectors along the innermost dim, vectorized by MLIR
 // (LLVM's loop vectorizer leaves a loop scalar when it cannot rule out
 // that the output overlaps an input, as when buffers are shared). A
-// transposing read is left to the loop lowering.
+// transposing read (an NCHW <-> NHWC copy or epilogue) is blocked lanes x
+// lanes along both innermost dims, the block transposed in registers.
 // CHECK-LABEL: func.func @exp_minus_max
 // CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 32], vector_lanes = 16>
 // CHECK-LABEL: func.func @transpose_read
-// CHECK-NOT: lowering_config
+// CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 16, 16], vector_lanes = 16>
 // CHECK: return
 #id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #row = affine_map<(d0, d1, d2) -> (d0, d1, 0)>

@@ -1,0 +1,533 @@
+//===- SparseKernels.cpp - sparse x dense kernels over compressed weights -===//
+//
+// edge-cpu-sparse-kernels (Passes.td): a 1x1 convolution or a matrix
+// product whose constant weight is sparse enough becomes a kernel that
+// multiplies only by the nonzero weights, stored compressed (CSR: per
+// output channel the positions and values of its nonzeros).
+//
+// The kernel computes Y^T = W^T X^T: with the activations transposed to
+// (K, M) (M the output positions, K the reduction), each output channel n
+// is, for every tile of `lanes x 4` positions, a sum over n's nonzeros
+// w[k, n] of the rows X^T[k, tile]: one vector load and one broadcast FMA
+// per nonzero and vector, so the zeros cost nothing and any sparsity
+// pattern (unstructured included) is used. This is the formulation of
+// XNNPACK's sparse inference (Elsen et al., "Fast Sparse ConvNets", CVPR
+// 2020), whose kernels read channels-first activations; here the
+// channels-last tensors are transposed around the kernel instead.
+//
+//===----------------------------------------------------------------------===//
+#include "targets/cpu/Passes.h"
+#include "targets/cpu/TargetDescription.h"
+
+#include "dialects/Edge/IR/EdgeOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include <algorithm>
+#include <cmath>
+
+namespace edgec {
+#define GEN_PASS_DEF_EDGECPUSPARSEKERNELS
+#include "targets/cpu/Passes.h.inc"
+} // namespace edgec
+
+using namespace mlir;
+
+namespace {
+
+/// A weight (K x N, the reduction by the output channels) in CSR by
+/// output channel.
+struct Csr {
+  int64_t k = 0, n = 0;
+  std::vector<int32_t> starts; // n + 1
+  std::vector<int32_t> rows;   // the k of each nonzero
+  std::vector<float> values;
+  /// Rows fit int16 (the csr16 format).
+  bool narrow() const { return k <= 32767; }
+  int64_t bytes() const {
+    return int64_t(values.size()) * (4 + (narrow() ? 2 : 4)) +
+           int64_t(starts.size()) * 4;
+  }
+};
+
+/// W[k][n] = at(k, n) of a K x N constant.
+template <typename At> Csr compress(int64_t k, int64_t n, At at) {
+  Csr c;
+  c.k = k;
+  c.n = n;
+  c.starts.push_back(0);
+  for (int64_t j = 0; j < n; ++j) {
+    for (int64_t i = 0; i < k; ++i)
+      if (float v = at(i, j); v != 0.0f) {
+        c.rows.push_back(int32_t(i));
+        c.values.push_back(v);
+      }
+    c.starts.push_back(int32_t(c.values.size()));
+  }
+  return c;
+}
+
+/// The init as a per-channel vector when it is one broadcast along the
+/// output positions (the bias), else null.
+Value broadcastBias(Value init, int64_t n) {
+  auto g = init.getDefiningOp<linalg::GenericOp>();
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1)
+    return {};
+  Value in = g.getDpsInputs()[0];
+  auto inType = dyn_cast<RankedTensorType>(in.getType());
+  AffineMap map = g.getIndexingMapsArray()[0];
+  auto &body = g.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!inType || inType.getRank() != 1 || inType.getDimSize(0) != n ||
+      map.getNumResults() != 1 ||
+      map.getResult(0) !=
+          getAffineDimExpr(map.getNumDims() - 1, g.getContext()) ||
+      !g.getIndexingMapsArray()[1].isIdentity() ||
+      body.getOperations().size() != 1 ||
+      yield.getOperand(0) != body.getArgument(0))
+    return {};
+  return in;
+}
+
+struct SparseKernelsPass
+    : edgec::impl::EdgeCpuSparseKernelsBase<SparseKernelsPass> {
+  using EdgeCpuSparseKernelsBase::EdgeCpuSparseKernelsBase;
+
+  int64_t lanes = 0;
+  SmallVector<Attribute> report;
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    report.clear(); // one pass instance runs on many functions
+    edge::TargetAttr target = edgec::lookupTarget(func);
+    if (!target || target.getVectorBits() < 128)
+      return;
+    lanes = target.getVectorBits() / 32;
+    SmallVector<Operation *> ops;
+    func.walk([&](Operation *op) {
+      if (isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
+        rewriteConv(conv);
+      else
+        rewriteMatmul(cast<linalg::MatmulOp>(op));
+    }
+    // A function pass may only touch its own function (functions run in
+    // parallel), so the record lives on the function; the report gathers
+    // every function's records in module order.
+    if (!report.empty())
+      func->setAttr("edge.sparse_kernels",
+                    ArrayAttr::get(&getContext(), report));
+  }
+
+  /// The sparsity from which the kernel beats the dense one for `m` rows
+  /// (positions), unless `min-sparsity` fixes one. Per nonzero the kernel
+  /// loads an index and a value and broadcasts it, and each pass over the
+  /// nonzeros re-reads them and X^T's rows: with few vectors of positions
+  /// that overhead is paid per few FMAs, and the last vector's unused lanes
+  /// are FMAs too. Relative to the dense kernel's cost per FMA the sparse
+  /// one's is padded/used x (1 + kPassCost / sqrt(vectors)), so it is
+  /// faster once (1 - sparsity) times that is below 1. kPassCost is fitted
+  /// to benchmarks/sparse_breakeven.py's measurements (mobilenet-v2's 1x1
+  /// layers, AVX-512 and AVX2): break-even about 0.5 at 56 x 56 and
+  /// 28 x 28, 0.7 at 14 x 14, 0.9 at 7 x 7 with 16 lanes.
+  double breakEven(int64_t m) const {
+    if (minSparsity >= 0)
+      return minSparsity;
+    if (m < lanes) // the one-row form: no vectors of positions
+      return kFloor;
+    double vectors = double(m) / double(lanes);
+    double cost =
+        std::ceil(vectors) / vectors * (1.0 + kPassCost / std::sqrt(vectors));
+    return std::max(kFloor, 1.0 - 1.0 / cost);
+  }
+
+  /// Whether the weight is sparse enough: records the choice either way.
+  bool worthIt(Operation *op, const Csr &c, int64_t m) {
+    int64_t total = c.k * c.n;
+    double sparsity = 1.0 - double(c.values.size()) / double(total);
+    if (sparsity < breakEven(m) ||
+        double(c.values.size()) / double(c.n) < minNonzeros)
+      return false;
+    Builder b(&getContext());
+    report.push_back(b.getDictionaryAttr(
+        {b.getNamedAttr("layer", b.getStringAttr(edge::layerName(op))),
+         b.getNamedAttr("format",
+                        b.getStringAttr(c.narrow() ? "csr16" : "csr32")),
+         b.getNamedAttr("nonzeros",
+                        b.getI64IntegerAttr(int64_t(c.values.size()))),
+         b.getNamedAttr("weights", b.getI64IntegerAttr(total)),
+         b.getNamedAttr("bytes", b.getI64IntegerAttr(c.bytes())),
+         b.getNamedAttr("dense_bytes", b.getI64IntegerAttr(total * 4))}));
+    return true;
+  }
+
+  void rewriteConv(linalg::Conv2DNhwcHwcfOp conv) {
+    auto in = cast<RankedTensorType>(conv.getInputs()[0].getType());
+    auto out = cast<RankedTensorType>(conv.getOutputs()[0].getType());
+    DenseElementsAttr filter;
+    if (!in.hasStaticShape() || !out.hasStaticShape() ||
+        !in.getElementType().isF32() || !out.getElementType().isF32() ||
+        in.getDimSize(0) != 1 ||
+        !matchPattern(conv.getInputs()[1], m_Constant(&filter)) ||
+        !filter.getElementType().isF32())
+      return;
+    auto fType = cast<RankedTensorType>(filter.getType());
+    if (fType.getDimSize(0) != 1 || fType.getDimSize(1) != 1 ||
+        !llvm::all_of(conv.getStrides().getValues<int64_t>(),
+                      [](int64_t s) { return s == 1; }) ||
+        in.getDimSize(1) != out.getDimSize(1) ||
+        in.getDimSize(2) != out.getDimSize(2))
+      return;
+    int64_t k = fType.getDimSize(2), n = fType.getDimSize(3);
+    std::vector<float> w(filter.getValues<float>().begin(),
+                         filter.getValues<float>().end());
+    Csr c = compress(k, n, [&](int64_t i, int64_t j) { return w[i * n + j]; });
+    if (!worthIt(conv, c, in.getDimSize(1) * in.getDimSize(2)))
+      return;
+    OpBuilder b(conv);
+    Location loc = conv.getLoc();
+    int64_t m = in.getDimSize(1) * in.getDimSize(2);
+    Value x = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({m, k}, b.getF32Type()),
+        conv.getInputs()[0], ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+    Value init = conv.getOutputs()[0];
+    Value bias = broadcastBias(init, n);
+    Value init2d = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({m, n}, b.getF32Type()), init,
+        ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+    Value y = build(b, loc, x, init2d, bias, m, c);
+    Value result = tensor::ExpandShapeOp::create(
+        b, loc, out, y, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
+    conv->getResult(0).replaceAllUsesWith(result);
+    conv->erase();
+  }
+
+  void rewriteMatmul(linalg::MatmulOp mm) {
+    auto lhs = cast<RankedTensorType>(mm.getInputs()[0].getType());
+    auto out = cast<RankedTensorType>(mm.getOutputs()[0].getType());
+    DenseElementsAttr rhs;
+    if (!lhs.hasStaticShape() || !lhs.getElementType().isF32() ||
+        !out.getElementType().isF32() ||
+        !mm.getIndexingMaps().empty() && !isDefaultMaps(mm) ||
+        !matchPattern(mm.getInputs()[1], m_Constant(&rhs)) ||
+        !rhs.getElementType().isF32())
+      return;
+    int64_t k = lhs.getDimSize(1), n = out.getDimSize(1);
+    std::vector<float> w(rhs.getValues<float>().begin(),
+                         rhs.getValues<float>().end());
+    Csr c = compress(k, n, [&](int64_t i, int64_t j) { return w[i * n + j]; });
+    if (!worthIt(mm, c, lhs.getDimSize(0)))
+      return;
+    OpBuilder b(mm);
+    Value init = mm.getOutputs()[0];
+    Value bias = broadcastBias(init, n);
+    // Fewer rows than a vector (a classifier's one): a dot product of each
+    // output channel's nonzeros with the row, no transposes.
+    Value y = lhs.getDimSize(0) < lanes
+                  ? buildRows(b, mm.getLoc(), mm.getInputs()[0], init, bias,
+                              lhs.getDimSize(0), c)
+                  : build(b, mm.getLoc(), mm.getInputs()[0], init, bias,
+                          lhs.getDimSize(0), c);
+    mm->getResult(0).replaceAllUsesWith(y);
+    mm->erase();
+  }
+
+  static bool isDefaultMaps(linalg::MatmulOp mm) {
+    SmallVector<AffineMap> maps = mm.getIndexingMapsArray();
+    MLIRContext *ctx = mm.getContext();
+    AffineExpr i, j, k;
+    bindDims(ctx, i, j, k);
+    return maps.size() == 3 && maps[0] == AffineMap::get(3, 0, {i, k}, ctx) &&
+           maps[1] == AffineMap::get(3, 0, {k, j}, ctx) &&
+           maps[2] == AffineMap::get(3, 0, {i, j}, ctx);
+  }
+
+  /// A 2-D transpose as the generic the layout fusion composes
+  /// (edge-cpu-fuse-elementwise cancels it against the NCHW <-> NHWC
+  /// transposes around the layer).
+  static Value transpose(OpBuilder &b, Location loc, Value in) {
+    auto type = cast<RankedTensorType>(in.getType());
+    Value empty = tensor::EmptyOp::create(
+        b, loc, {type.getDimSize(1), type.getDimSize(0)},
+        type.getElementType());
+    MLIRContext *ctx = b.getContext();
+    AffineExpr d0, d1;
+    bindDims(ctx, d0, d1);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{empty.getType()}, ValueRange{in},
+               ValueRange{empty},
+               ArrayRef<AffineMap>{AffineMap::get(2, 0, {d1, d0}, ctx),
+                                   AffineMap::get(2, 0, {d0, d1}, ctx)},
+               ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                             utils::IteratorType::parallel},
+               [](OpBuilder &nb, Location l, ValueRange args) {
+                 linalg::YieldOp::create(nb, l, args[0]);
+               })
+        ->getResult(0);
+  }
+
+  /// The weight's CSR arrays as constants: starts (i32), rows (i16 when K
+  /// fits), values (f32).
+  struct CsrValues {
+    Value starts, rows, values;
+    bool narrow;
+  };
+  static CsrValues constants(OpBuilder &b, Location loc, const Csr &c) {
+    auto i32 = b.getI32Type();
+    bool narrow = c.narrow();
+    Type idxType = narrow ? Type(b.getI16Type()) : Type(i32);
+    Value starts = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({int64_t(c.starts.size())}, i32),
+            ArrayRef(c.starts)));
+    int64_t nnz = std::max<int64_t>(1, c.values.size());
+    std::vector<int16_t> rows16(c.rows.begin(), c.rows.end());
+    std::vector<float> values = c.values;
+    std::vector<int32_t> rows32 = c.rows;
+    if (values.empty()) { // one unused entry: no zero-sized constant
+      values.push_back(0.0f);
+      rows16.push_back(0);
+      rows32.push_back(0);
+    }
+    auto rowsType = RankedTensorType::get({nnz}, idxType);
+    Value rows = arith::ConstantOp::create(
+        b, loc,
+        narrow ? DenseElementsAttr::get(rowsType, ArrayRef(rows16))
+               : DenseElementsAttr::get(rowsType, ArrayRef(rows32)));
+    Value vals = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(RankedTensorType::get({nnz}, b.getF32Type()),
+                               ArrayRef(values)));
+    return {starts, rows, vals, narrow};
+  }
+
+  /// The row index of nonzero `j` as an index.
+  static Value rowAt(OpBuilder &b, Location loc, const CsrValues &csr,
+                     Value j) {
+    Value r = tensor::ExtractOp::create(b, loc, csr.rows, j);
+    if (csr.narrow)
+      r = arith::ExtUIOp::create(b, loc, b.getI32Type(), r);
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), r);
+  }
+
+  /// Where channel `ch`'s nonzeros start and end.
+  static std::pair<Value, Value> rangeOf(OpBuilder &b, Location loc,
+                                         const CsrValues &csr, Value ch) {
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    auto startAt = [&](Value i) {
+      Value v = tensor::ExtractOp::create(b, loc, csr.starts, i);
+      return arith::IndexCastOp::create(b, loc, b.getIndexType(), v)
+          .getResult();
+    };
+    return {startAt(ch),
+            startAt(arith::AddIOp::create(b, loc, ch, one).getResult())};
+  }
+
+  /// Independent partial sums of the one-row kernel.
+  static constexpr int64_t kChains = 4;
+  /// The break-even model's per-pass overhead and its lowest threshold.
+  static constexpr double kPassCost = 6.0;
+  static constexpr double kFloor = 0.5;
+  /// The most vectors of positions one pass over the nonzeros covers
+  /// (accumulators held in registers: 8 of x86's 16).
+  static constexpr int64_t kMaxVectors = 8;
+
+  /// Y (M x N) = init + X (M x K) W for M below a vector: per row and
+  /// output channel, the sum over its nonzeros of value x row element.
+  Value buildRows(OpBuilder &b, Location loc, Value x, Value init, Value bias,
+                  int64_t m, const Csr &c) {
+    CsrValues csr = constants(b, loc, c);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value rowsEnd = arith::ConstantIndexOp::create(b, loc, m);
+    Value chEnd = arith::ConstantIndexOp::create(b, loc, c.n);
+    auto rowsLoop = scf::ForOp::create(
+        b, loc, zero, rowsEnd, one, ValueRange{init},
+        [&](OpBuilder &rb, Location rl, Value row, ValueRange riter) {
+          auto chans = scf::ForOp::create(
+              rb, rl, zero, chEnd, one, ValueRange{riter[0]},
+              [&](OpBuilder &cb, Location cl, Value ch, ValueRange citer) {
+                auto [lo, hi] = rangeOf(cb, cl, csr, ch);
+                Value acc0 = bias ? tensor::ExtractOp::create(cb, cl, bias, ch)
+                                        .getResult()
+                                  : tensor::ExtractOp::create(
+                                        cb, cl, citer[0], ValueRange{row, ch})
+                                        .getResult();
+                // Four partial sums over the nonzeros in fours (one chain
+                // would wait on each FMA's latency), added pairwise, then
+                // the last ones into the total.
+                auto product = [&](OpBuilder &sb, Location sl, Value j,
+                                   Value acc) {
+                  Value k = rowAt(sb, sl, csr, j);
+                  Value w = tensor::ExtractOp::create(sb, sl, csr.values, j);
+                  Value xv =
+                      tensor::ExtractOp::create(sb, sl, x, ValueRange{row, k});
+                  return math::FmaOp::create(sb, sl, xv, w, acc).getResult();
+                };
+                Value four = arith::ConstantIndexOp::create(cb, cl, kChains);
+                Value count = arith::SubIOp::create(cb, cl, hi, lo);
+                Value whole = arith::MulIOp::create(
+                    cb, cl, arith::DivUIOp::create(cb, cl, count, four), four);
+                Value mid = arith::AddIOp::create(cb, cl, lo, whole);
+                Value fzero =
+                    arith::ConstantOp::create(cb, cl, cb.getF32FloatAttr(0));
+                SmallVector<Value> starts(kChains, fzero);
+                starts[0] = acc0;
+                auto chains = scf::ForOp::create(
+                    cb, cl, lo, mid, four, starts,
+                    [&](OpBuilder &sb, Location sl, Value j, ValueRange a) {
+                      SmallVector<Value> next;
+                      for (int64_t u = 0; u < kChains; ++u) {
+                        Value ju = arith::AddIOp::create(
+                            sb, sl, j,
+                            arith::ConstantIndexOp::create(sb, sl, u));
+                        next.push_back(product(sb, sl, ju, a[u]));
+                      }
+                      scf::YieldOp::create(sb, sl, next);
+                    });
+                Value pair0 = arith::AddFOp::create(cb, cl, chains.getResult(0),
+                                                    chains.getResult(1));
+                Value pair1 = arith::AddFOp::create(cb, cl, chains.getResult(2),
+                                                    chains.getResult(3));
+                Value total = arith::AddFOp::create(cb, cl, pair0, pair1);
+                auto sum = scf::ForOp::create(
+                    cb, cl, mid, hi, one, ValueRange{total},
+                    [&](OpBuilder &sb, Location sl, Value j, ValueRange a) {
+                      scf::YieldOp::create(sb, sl, product(sb, sl, j, a[0]));
+                    });
+                Value written = tensor::InsertOp::create(
+                    cb, cl, sum.getResult(0), citer[0], ValueRange{row, ch});
+                scf::YieldOp::create(cb, cl, written);
+              });
+          scf::YieldOp::create(rb, rl, chans.getResult(0));
+        });
+    return rowsLoop.getResult(0);
+  }
+
+  /// Y (M x N) = init + X (M x K) W, W in `c`; `bias` (N), when not null,
+  /// is what init holds in every row.
+  Value build(OpBuilder &b, Location loc, Value x, Value init, Value bias,
+              int64_t m, const Csr &c) {
+    Type f32 = b.getF32Type();
+    int64_t k = c.k, n = c.n;
+    CsrValues csr = constants(b, loc, c);
+    // X^T (K x M), and the output transposed (N x M) holding the init.
+    Value xt = transpose(b, loc, x);
+    // The accumulators start from the bias (read per channel) or from the
+    // init transposed.
+    Value yt = tensor::EmptyOp::create(b, loc, {n, m}, f32);
+    if (!bias)
+      yt = transpose(b, loc, init);
+    // The kernel: tiles of positions outer (X^T's tile stays in cache for
+    // every channel), channels, then the channel's nonzeros. Each nonzero's
+    // FMAs add into the same accumulators as the previous one's: a tile of
+    // `blocks` vectors keeps that many FMAs in flight. A tile is read in
+    // pieces (offset, size, in bounds): whole vectors, and a last vector
+    // masked past M, all in one pass over the nonzeros (every pass reads
+    // the whole CSR again).
+    struct Piece {
+      int64_t offset, size;
+      bool inBounds;
+    };
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value fzero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    Value nEnd = arith::ConstantIndexOp::create(b, loc, n);
+    auto tile = [&](OpBuilder &tb, Location l, Value acc0, Value m0,
+                    ArrayRef<Piece> pieces) -> Value {
+      auto chans = scf::ForOp::create(
+          tb, l, zero, nEnd, one, ValueRange{acc0},
+          [&](OpBuilder &cb, Location cl, Value ch, ValueRange iter) {
+            auto [lo, hi] = rangeOf(cb, cl, csr, ch);
+            SmallVector<Value> starts, at;
+            Value biasValue =
+                bias ? tensor::ExtractOp::create(cb, cl, bias, ch).getResult()
+                     : Value();
+            for (const Piece &p : pieces) {
+              auto vecType = VectorType::get({p.size}, f32);
+              SmallVector<bool> bounds{p.inBounds};
+              Value pos = arith::AddIOp::create(
+                  cb, cl, m0, arith::ConstantIndexOp::create(cb, cl, p.offset));
+              at.push_back(pos);
+              starts.push_back(
+                  bias ? vector::BroadcastOp::create(cb, cl, vecType, biasValue)
+                             .getResult()
+                       : vector::TransferReadOp::create(
+                             cb, cl, vecType, iter[0], ValueRange{ch, pos},
+                             fzero, ArrayRef<bool>(bounds))
+                             .getResult());
+            }
+            auto sum = scf::ForOp::create(
+                cb, cl, lo, hi, one, starts,
+                [&](OpBuilder &sb, Location sl, Value j, ValueRange a) {
+                  Value row = rowAt(sb, sl, csr, j);
+                  Value w = tensor::ExtractOp::create(sb, sl, csr.values, j);
+                  SmallVector<Value> next;
+                  for (auto [i, p] : llvm::enumerate(pieces)) {
+                    auto vecType = VectorType::get({p.size}, f32);
+                    SmallVector<bool> bounds{p.inBounds};
+                    Value wv = vector::BroadcastOp::create(sb, sl, vecType, w);
+                    Value xv = vector::TransferReadOp::create(
+                        sb, sl, vecType, xt, ValueRange{row, at[i]}, fzero,
+                        ArrayRef<bool>(bounds));
+                    next.push_back(vector::FMAOp::create(sb, sl, xv, wv, a[i]));
+                  }
+                  scf::YieldOp::create(sb, sl, next);
+                });
+            Value written = iter[0];
+            for (auto [i, p] : llvm::enumerate(pieces)) {
+              SmallVector<bool> bounds{p.inBounds};
+              written = vector::TransferWriteOp::create(
+                            cb, cl, sum.getResult(i), written,
+                            ValueRange{ch, at[i]}, ArrayRef<bool>(bounds))
+                            .getResult();
+            }
+            scf::YieldOp::create(cb, cl, written);
+          });
+      return chans.getResult(0);
+    };
+    // The positions a tile's last pass covers: its whole vectors in bounds,
+    // the rest in one masked vector.
+    auto lastPieces = [&](int64_t count) {
+      SmallVector<Piece> pieces;
+      int64_t whole = count / lanes * lanes;
+      if (whole > 0)
+        pieces.push_back({0, whole, true});
+      if (whole < count)
+        pieces.push_back({whole, lanes, false});
+      return pieces;
+    };
+    // Up to kMaxVectors vectors of positions (7 x 7 and smaller maps) are
+    // one pass; more go in tiles of `blocks` vectors, the rest one pass.
+    int64_t width = lanes * blocks;
+    int64_t full = m <= kMaxVectors * lanes ? 0 : m / width * width;
+    if (full > 0) {
+      Value end = arith::ConstantIndexOp::create(b, loc, full);
+      Value step = arith::ConstantIndexOp::create(b, loc, width);
+      Piece whole{0, width, true};
+      auto tiles = scf::ForOp::create(
+          b, loc, zero, end, step, ValueRange{yt},
+          [&](OpBuilder &tb, Location l, Value m0, ValueRange iter) {
+            scf::YieldOp::create(tb, l, tile(tb, l, iter[0], m0, whole));
+          });
+      yt = tiles.getResult(0);
+    }
+    if (full < m)
+      yt = tile(b, loc, yt, arith::ConstantIndexOp::create(b, loc, full),
+                lastPieces(m - full));
+
+    return transpose(b, loc, yt);
+  }
+};
+
+} // namespace

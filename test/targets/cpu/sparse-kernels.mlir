@@ -1,0 +1,127 @@
+// edge-cpu-sparse-kernels: a matrix product whose constant right-hand side
+// is sparse enough becomes a kernel over its nonzeros, in CSR by output
+// channel (int16 rows, f32 values); the activations are transposed to
+// (K, M), each tile of 4 vectors of rows accumulates one broadcast FMA per
+// nonzero, starting from the bias, and the result is transposed back.
+// RUN: edgec-opt %s --pass-pipeline="builtin.module(func.func(edge-cpu-sparse-kernels{min-sparsity=0.6 min-nonzeros=1}))" | FileCheck %s
+// One thread: one pass instance compiles every function in turn.
+// RUN: edgec-opt %s --mlir-disable-threading --pass-pipeline="builtin.module(func.func(edge-cpu-sparse-kernels{min-sparsity=0.6 min-nonzeros=1}))" | FileCheck %s
+// RUN: edgec-opt %s --pass-pipeline="builtin.module(func.func(edge-cpu-sparse-kernels{min-sparsity=0.9 min-nonzeros=1}))" | FileCheck %s --check-prefix=DENSE
+// RUN: edgec-opt %s --pass-pipeline="builtin.module(func.func(edge-cpu-sparse-kernels{min-sparsity=0.6 min-nonzeros=2}))" | FileCheck %s --check-prefix=FEW
+// RUN: edgec-opt %s --pass-pipeline="builtin.module(func.func(edge-cpu-sparse-kernels{min-nonzeros=1}))" | FileCheck %s --check-prefix=AUTO
+
+// By default each layer's threshold is its break-even: with 8 lanes, 42
+// rows (5.25 vectors) need 76 % zeros, and W has 67 %; one row (a
+// classifier) needs 50 %.
+// AUTO-LABEL: func.func @small
+// AUTO-NOT: edge.sparse_kernels
+// AUTO: linalg.matmul
+// AUTO-LABEL: func.func @gemv
+// AUTO-SAME: edge.sparse_kernels
+// AUTO-NOT: linalg.matmul
+// AUTO: return
+
+// W (K = 4 by N = 3) has 4 nonzeros of 12 (67 % sparse): column 0 holds
+// rows 1 and 3, column 1 none, column 2 rows 0 and 2. 40 bytes: 4 starts
+// (i32), 4 rows (i16), 4 values.
+// The record is the function's (functions are compiled in parallel).
+// CHECK-NOT: edge.sparse_kernels
+// CHECK-LABEL: func.func @gemm
+// CHECK-SAME: attributes {edge.sparse_kernels = [{bytes = 40 : i64, dense_bytes = 48 : i64, format = "csr16", layer = "fc", nonzeros = 4 : i64, weights = 12 : i64}]}
+// CHECK-DAG: %[[STARTS:.*]] = arith.constant dense<[0, 2, 2, 4]> : tensor<4xi32>
+// CHECK-DAG: %[[ROWS:.*]] = arith.constant dense<[1, 3, 0, 2]> : tensor<4xi16>
+// CHECK-DAG: %[[VALS:.*]] = arith.constant dense<[5.000000e+00, 7.000000e+00, 1.000000e+00, 3.000000e+00]> : tensor<4xf32>
+// CHECK: %[[XT:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<90x4xf32>) outs({{.*}} : tensor<4x90xf32>)
+// Tiles of 4 vectors (32 rows) while whole ones fit (64 rows), then the
+// other 26 rows in one pass: 3 whole vectors and one masked.
+// CHECK: scf.for %[[M0:.*]] = %c0 to %c64 step %c32{{.*}} iter_args
+// CHECK:   scf.for %[[N:.*]] = %c0 to %c3 step %c1 iter_args
+// CHECK:     tensor.extract %[[STARTS]]
+// CHECK:     %[[B:.*]] = tensor.extract %arg1[%[[N]]] : tensor<3xf32>
+// CHECK:     vector.broadcast %[[B]] : f32 to vector<32xf32>
+// CHECK:     scf.for
+// CHECK:       tensor.extract %[[ROWS]]
+// CHECK:       arith.extui {{.*}} : i16 to i32
+// CHECK:       tensor.extract %[[VALS]]
+// CHECK:       vector.transfer_read %[[XT]][{{.*}}], {{.*}} {in_bounds = [true]} : tensor<4x90xf32>, vector<32xf32>
+// CHECK:       vector.fma
+// CHECK:     vector.transfer_write {{.*}} {in_bounds = [true]} : vector<32xf32>, tensor<3x90xf32>
+// CHECK: scf.for %[[N2:.*]] = %c0{{.*}} to %c3
+// CHECK:   scf.for {{.*}} -> (vector<24xf32>, vector<8xf32>)
+// CHECK:     vector.transfer_read %[[XT]]{{.*}} {in_bounds = [true]} : tensor<4x90xf32>, vector<24xf32>
+// CHECK:     vector.fma
+// CHECK:     vector.transfer_read %[[XT]]{{.*}}, %{{[^ ]*}} : tensor<4x90xf32>, vector<8xf32>
+// CHECK:     vector.fma
+// CHECK:   vector.transfer_write {{.*}} {in_bounds = [true]} : vector<24xf32>, tensor<3x90xf32>
+// CHECK:   vector.transfer_write {{.*}} : vector<8xf32>, tensor<3x90xf32>
+// CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<3x90xf32>) outs({{.*}} : tensor<90x3xf32>)
+// CHECK-NOT: linalg.matmul
+
+// Below the sparsity asked, or with too few nonzeros per output channel
+// (1.3 here), the product stays dense.
+// DENSE-NOT: edge.sparse_kernels
+// DENSE: linalg.matmul
+// FEW-NOT: edge.sparse_kernels
+// FEW: linalg.matmul
+#bias = affine_map<(d0, d1) -> (d1)>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver3", features = "+avx2,+fma", arch = "x86", vector_bits = 256, vector_registers = 16, fma = true, dot = "none", l1_bytes = 32768, l2_bytes = 524288, sram_bytes = 0, pointer_bits = 64>} {
+func.func @gemm(%x: tensor<90x4xf32>, %b: tensor<3xf32>) -> tensor<90x3xf32> {
+  %w = arith.constant dense<[[0.0, 0.0, 1.0], [5.0, 0.0, 0.0], [0.0, 0.0, 3.0], [7.0, 0.0, 0.0]]> : tensor<4x3xf32>
+  %e = tensor.empty() : tensor<90x3xf32>
+  %init = linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel"]} ins(%b : tensor<3xf32>) outs(%e : tensor<90x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<90x3xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<90x4xf32>, tensor<4x3xf32>) outs(%init : tensor<90x3xf32>) -> tensor<90x3xf32> loc("fc")
+  return %y : tensor<90x3xf32>
+}
+
+// Up to 8 vectors of rows (42 here) are one pass: 5 whole vectors and a
+// masked one; the init (not a bias) is read transposed.
+// CHECK-LABEL: func.func @small
+// CHECK-SAME: attributes {edge.sparse_kernels = [{bytes = 40 : i64, dense_bytes = 48 : i64, format = "csr16", layer = "small", nonzeros = 4 : i64, weights = 12 : i64}]}
+// CHECK: %[[IT:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<42x3xf32>) outs({{.*}} : tensor<3x42xf32>)
+// CHECK-NOT: step %c32
+// CHECK: scf.for %[[C:.*]] = %c0{{.*}} to %c3{{.*}} iter_args(%[[Y:.*]] = {{.*}}) -> (tensor<3x42xf32>)
+// CHECK:   vector.transfer_read %[[Y]][%[[C]], {{.*}}], {{.*}} {in_bounds = [true]} : tensor<3x42xf32>, vector<40xf32>
+// CHECK:   vector.transfer_read %[[Y]][%[[C]], {{.*}}], %{{[^ ]*}} : tensor<3x42xf32>, vector<8xf32>
+// CHECK:   scf.for {{.*}} -> (vector<40xf32>, vector<8xf32>)
+// CHECK-NOT: linalg.matmul
+// CHECK: return
+func.func @small(%x: tensor<42x4xf32>, %init: tensor<42x3xf32>) -> tensor<42x3xf32> {
+  %w = arith.constant dense<[[0.0, 0.0, 1.0], [5.0, 0.0, 0.0], [0.0, 0.0, 3.0], [7.0, 0.0, 0.0]]> : tensor<4x3xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<42x4xf32>, tensor<4x3xf32>) outs(%init : tensor<42x3xf32>) -> tensor<42x3xf32> loc("small")
+  return %y : tensor<42x3xf32>
+}
+
+// One row (a classifier): per output channel a scalar sum over its
+// nonzeros, read from the row directly, in four partial sums (the first
+// starting from the bias) over the nonzeros in fours, then the rest.
+// CHECK-LABEL: func.func @gemv
+// CHECK-SAME: edge.sparse_kernels = [{{{.*}}layer = "head"{{.*}}}]
+// CHECK: scf.for %[[R:.*]] = %c0{{.*}} to %c1{{.*}} step
+// CHECK:   scf.for %[[C:.*]] = %c0{{.*}} to %c3{{.*}} step
+// CHECK:     %[[B:.*]] = tensor.extract %arg1[%[[C]]]
+// CHECK:     %[[Q:.*]]:4 = scf.for {{.*}} step %c4{{.*}} iter_args({{.*}} = %[[B]], {{.*}} = %cst{{.*}}, {{.*}} = %cst{{.*}}, {{.*}} = %cst{{.*}}) -> (f32, f32, f32, f32)
+// CHECK:       tensor.extract %arg0[%[[R]], {{.*}}] : tensor<1x4xf32>
+// CHECK-COUNT-4: math.fma
+// CHECK:     %[[P0:.*]] = arith.addf %[[Q]]#0, %[[Q]]#1
+// CHECK:     %[[P1:.*]] = arith.addf %[[Q]]#2, %[[Q]]#3
+// CHECK:     %[[T:.*]] = arith.addf %[[P0]], %[[P1]]
+// CHECK:     scf.for {{.*}} iter_args({{.*}} = %[[T]]) -> (f32)
+// CHECK:       math.fma
+// CHECK:     tensor.insert {{.*}}[%[[R]], %[[C]]] : tensor<1x3xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: return
+func.func @gemv(%x: tensor<1x4xf32>, %b: tensor<3xf32>) -> tensor<1x3xf32> {
+  %w = arith.constant dense<[[0.0, 0.0, 1.0], [5.0, 0.0, 0.0], [0.0, 0.0, 3.0], [7.0, 0.0, 0.0]]> : tensor<4x3xf32>
+  %e = tensor.empty() : tensor<1x3xf32>
+  %init = linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel"]} ins(%b : tensor<3xf32>) outs(%e : tensor<1x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x3xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<1x4xf32>, tensor<4x3xf32>) outs(%init : tensor<1x3xf32>) -> tensor<1x3xf32> loc("head")
+  return %y : tensor<1x3xf32>
+}
+}
