@@ -48,6 +48,11 @@ test whose status changed. --update rewrites the file from the results of
 the tests that ran (sorted; entries of tests that did not run are kept), and
 --doc FILE regenerates the per-op table of docs/conformance.md between its
 BEGIN/END markers.
+
+--shard I/N runs every N-th test of the sorted list starting at the I-th
+(1 <= I <= N), so that N runs together cover every test once: the lit suite
+runs the 1,905 tests as several shards, each well inside lit's per-test
+time limit, and a slow machine runs them in parallel.
 """
 import argparse
 import collections
@@ -642,6 +647,17 @@ def discover(root, patterns):
     return sorted(ids)
 
 
+def shard_arg(text):
+    """(I, N) from "I/N" with 1 <= I <= N, for --shard."""
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not I/N (e.g. 2/4)")
+    if not 1 <= i <= n:
+        raise argparse.ArgumentTypeError(f"'{text}': I must be 1..N")
+    return i, n
+
+
 def main():
     ap = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
@@ -664,6 +680,8 @@ def main():
     ap.add_argument("--load-results", metavar="JSON",
                     help="take the results of an earlier --save-results instead "
                          "of running (for --update and --doc)")
+    ap.add_argument("--shard", metavar="I/N", type=shard_arg,
+                    help="run only the I-th of N interleaved parts of the tests")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print every test, not only failures and surprises")
     ap.add_argument("patterns", nargs="*", help="test id or name globs")
@@ -680,6 +698,9 @@ def main():
         if not args.bindir:
             ap.error("--bindir is required (unless --load-results)")
         ids = discover(args.tests_root, args.patterns)
+        if args.shard:
+            i, n = args.shard
+            ids = ids[i - 1::n]
         if not ids:
             print("conformance: no test matches")
             return 1
@@ -697,7 +718,9 @@ def main():
         if progress:
             print(file=sys.stderr)
         elapsed = time.monotonic() - start
-        print(f"conformance: {len(ids)} tests in {elapsed:.0f} s with -j{args.jobs}")
+        shard = f" (shard {args.shard[0]}/{args.shard[1]})" if args.shard else ""
+        print(f"conformance: {len(ids)} tests{shard} in {elapsed:.0f} s "
+              f"with -j{args.jobs}")
     results.sort(key=lambda r: r["id"])
     if args.save_results:
         with open(args.save_results, "w") as f:
