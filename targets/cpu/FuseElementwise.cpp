@@ -440,6 +440,56 @@ size_t bodyOps(Operation *op) {
 /// its consumer, the consumer's location (which the fused op takes) also
 /// names the producer's ONNX nodes: the report shows which nodes became one
 /// kernel.
+/// A transpose left between two kernels, (1, H, W, C) -> (C, 1, H, W) say,
+/// as a transpose of fewer dims: each run of loops that are consecutive,
+/// in the same order, in both the input and the output becomes one loop
+/// ((H W, C) -> (C, H W)). The kernels phase vectorizes a transpose in
+/// blocks of lanes x lanes, which a 56 or 28 wide innermost dim does not
+/// divide but 56 x 56 and 28 x 28 do. Only a fresh output and an input
+/// that is a whole tensor (not a slice: a collapsed view of it must stay
+/// contiguous).
+void collapseTransposes(func::FuncOp func) {
+  SmallVector<linalg::GenericOp> ops;
+  func.walk([&](linalg::GenericOp g) {
+    if (isDataMovement(g) && g.getNumLoops() > 2 &&
+        !g.getIndexingMapsArray().front().isIdentity() &&
+        g.getIndexingMapsArray().front().isPermutation() &&
+        g.getIndexingMapsArray().back().isIdentity() &&
+        !ShapedType::isDynamicShape(g.getStaticLoopRanges()) &&
+        g.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>() &&
+        !g.getDpsInputs()[0].getDefiningOp<tensor::ExtractSliceOp>())
+      ops.push_back(g);
+  });
+  IRRewriter rewriter(func.getContext());
+  for (linalg::GenericOp g : ops) {
+    AffineMap in = g.getIndexingMapsArray().front();
+    // The input position of each loop.
+    SmallVector<unsigned> at(g.getNumLoops());
+    for (unsigned r = 0; r < in.getNumResults(); ++r)
+      at[cast<AffineDimExpr>(in.getResult(r)).getPosition()] = r;
+    SmallVector<ReassociationIndices> groups;
+    for (unsigned d = 0; d < g.getNumLoops(); ++d) {
+      if (!groups.empty() && at[groups.back().back()] + 1 == at[d])
+        groups.back().push_back(d);
+      else
+        groups.push_back({int64_t(d)});
+    }
+    SmallVector<ReassociationIndices> folded;
+    for (ReassociationIndices &group : groups)
+      if (group.size() > 1)
+        folded.push_back(group);
+    if (folded.empty() ||
+        !linalg::areDimSequencesPreserved(g.getIndexingMapsArray(), folded))
+      continue;
+    rewriter.setInsertionPoint(g);
+    FailureOr<linalg::CollapseResult> collapsed =
+        linalg::collapseOpIterationDims(g, folded, rewriter);
+    if (failed(collapsed))
+      continue;
+    rewriter.replaceOp(g, collapsed->results);
+  }
+}
+
 linalg::ControlFusionFn namingFused(linalg::ControlFusionFn control) {
   return [control](OpOperand *operand) {
     Operation *producerOp = operand->get().getDefiningOp();
@@ -552,7 +602,9 @@ struct FuseElementwisePass
     borderPatterns.add<FillOnlyTheBorder, ScaleFilterInsteadOfInput>(ctx);
     if (failed(
             applyPatternsGreedily(getOperation(), std::move(borderPatterns))))
-      signalPassFailure();
+      return signalPassFailure();
+
+    collapseTransposes(getOperation());
   }
 };
 } // namespace

@@ -85,8 +85,9 @@ def EdgeCpuSparseKernels
            "The fraction of zero weights from which the sparse kernel is "
            "used; negative: each layer's break-even by its number of "
            "positions (the measured cost model, docs/pruning.md)">,
-    Option<"blocks", "blocks", "int64_t", /*default=*/"4",
-           "Vectors of output positions per tile (independent FMA chains)">,
+    Option<"blocks", "blocks", "int64_t", /*default=*/"8",
+           "Vectors of output positions per tile, each its own accumulator "
+           "(independent FMA chains: two FMA units x 4 cycles of latency)">,
     Option<"minNonzeros", "min-nonzeros", "double", /*default=*/"8",
            "The fewest nonzero weights per output channel, on average, "
            "for the sparse kernel (with fewer, each output is a few FMAs and "

@@ -367,17 +367,28 @@ std::optional<Config> chooseElementwise(linalg::LinalgOp op,
   if (!size && target.getVectorBits() &&
       unsupportedElementType(op, bits).empty())
     if (std::optional<int64_t> j = matchTransposingElementwise(op)) {
-      // Square blocks of lanes x lanes along the output's innermost loop
-      // and the transposed input's: read whole vectors of both, the block
-      // transposed in registers.
+      // Blocks of lanes x lanes along the output's innermost loop and the
+      // transposed input's: read whole vectors of both, the block
+      // transposed in registers. A dim that lanes does not divide takes
+      // the largest of lanes / 2, lanes / 4 that does (14 x 14 = 196
+      // positions: blocks of 4 x 16), at least a quarter of the lanes.
       Budget b = budgetFor(target, bits);
       SmallVector<int64_t> ranges = op.getStaticLoopRanges();
       int64_t last = op.getNumLoops() - 1;
-      if (ranges[last] % b.lanes || ranges[*j] % b.lanes)
+      auto side = [&](int64_t range) -> int64_t {
+        for (int64_t t = b.lanes; t >= std::max<int64_t>(2, b.lanes / 4);
+             t /= 2)
+          if (range % t == 0)
+            return t;
+        return 0;
+      };
+      int64_t across = side(ranges[last]), down = side(ranges[*j]);
+      if (!across || !down)
         return std::nullopt;
       Config c;
       c.parallel.assign(op.getNumLoops(), 1);
-      c.parallel[last] = c.parallel[*j] = b.lanes;
+      c.parallel[last] = across;
+      c.parallel[*j] = down;
       c.lanes = b.lanes;
       return c;
     }

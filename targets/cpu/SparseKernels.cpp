@@ -137,8 +137,9 @@ struct SparseKernelsPass
   /// one's is padded/used x (1 + kPassCost / sqrt(vectors)), so it is
   /// faster once (1 - sparsity) times that is below 1. kPassCost is fitted
   /// to benchmarks/sparse_breakeven.py's measurements (mobilenet-v2's 1x1
-  /// layers, AVX-512 and AVX2): break-even about 0.5 at 56 x 56 and
-  /// 28 x 28, 0.7 at 14 x 14, 0.9 at 7 x 7 with 16 lanes.
+  /// layers, AVX-512 on an Intel Xeon with 8 chains; it was 6 with 4 chains
+  /// on a Zen 4): break-even about 0.5 at 56 x 56 and 28 x 28, 0.55 at
+  /// 14 x 14, 0.77 at 7 x 7 with 16 lanes.
   double breakEven(int64_t m) const {
     if (minSparsity >= 0)
       return minSparsity;
@@ -336,10 +337,11 @@ struct SparseKernelsPass
   /// Independent partial sums of the one-row kernel.
   static constexpr int64_t kChains = 4;
   /// The break-even model's per-pass overhead and its lowest threshold.
-  static constexpr double kPassCost = 6.0;
+  static constexpr double kPassCost = 4.0;
   static constexpr double kFloor = 0.5;
   /// The most vectors of positions one pass over the nonzeros covers
-  /// (accumulators held in registers: 8 of x86's 16).
+  /// (accumulators held in registers: 8 of x86's 16 AVX2 registers, and
+  /// 8 chains keep two FMA units with 4 cycles of latency busy).
   static constexpr int64_t kMaxVectors = 8;
 
   /// Y (M x N) = init + X (M x K) W for M below a vector: per row and
@@ -496,13 +498,16 @@ struct SparseKernelsPass
           });
       return chans.getResult(0);
     };
-    // The positions a tile's last pass covers: its whole vectors in bounds,
-    // the rest in one masked vector.
-    auto lastPieces = [&](int64_t count) {
+    // The positions a pass covers, one register-sized vector per piece
+    // (one accumulator each: a wider vector carried through the loop over
+    // the nonzeros, 3 x 16 lanes say, is split by LLVM into scalars and
+    // put back together at every nonzero): whole vectors in bounds, the
+    // rest in one masked vector.
+    auto piecesOf = [&](int64_t count) {
       SmallVector<Piece> pieces;
       int64_t whole = count / lanes * lanes;
-      if (whole > 0)
-        pieces.push_back({0, whole, true});
+      for (int64_t at = 0; at < whole; at += lanes)
+        pieces.push_back({at, lanes, true});
       if (whole < count)
         pieces.push_back({whole, lanes, false});
       return pieces;
@@ -514,7 +519,7 @@ struct SparseKernelsPass
     if (full > 0) {
       Value end = arith::ConstantIndexOp::create(b, loc, full);
       Value step = arith::ConstantIndexOp::create(b, loc, width);
-      Piece whole{0, width, true};
+      SmallVector<Piece> whole = piecesOf(width);
       auto tiles = scf::ForOp::create(
           b, loc, zero, end, step, ValueRange{yt},
           [&](OpBuilder &tb, Location l, Value m0, ValueRange iter) {
@@ -524,7 +529,7 @@ struct SparseKernelsPass
     }
     if (full < m)
       yt = tile(b, loc, yt, arith::ConstantIndexOp::create(b, loc, full),
-                lastPieces(m - full));
+                piecesOf(m - full));
 
     return transpose(b, loc, yt);
   }

@@ -364,3 +364,25 @@ func.func @channel_shuffle(%x: tensor<1x4x4x8xf32>) -> (tensor<1x4x4x4xf32>, ten
   } -> tensor<1x4x4x4xf32>
   return %a, %b : tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>
 }
+
+// -----
+
+// A transpose left between two kernels, (1, H, W, C) -> (C, 1, H, W), runs
+// as the 2-D transpose (H W, C) -> (C, H W): the loops consecutive in both
+// layouts fold into one, so the kernels phase blocks it lanes x lanes along
+// H x W (a W of 28 or 56 alone would not take 16 lanes).
+// CHECK-LABEL: func.func @transpose_between_kernels
+// CHECK: %[[X:.+]] = tensor.collapse_shape %arg0 {{\[}}[0, 1, 2], [3]] : tensor<1x4x6x8xf32> into tensor<24x8xf32>
+// CHECK: %[[T:.+]] = linalg.generic {indexing_maps = [#[[IN:.+]], #[[OUT:.+]]], iterator_types = ["parallel", "parallel"]} ins(%[[X]] : tensor<24x8xf32>) outs({{.*}} : tensor<8x24xf32>)
+// CHECK: %[[Y:.+]] = tensor.expand_shape %[[T]] {{\[}}[0], [1, 2, 3]] output_shape [8, 1, 4, 6] : tensor<8x24xf32> into tensor<8x1x4x6xf32>
+// CHECK: return %[[Y]]
+#to_cf = affine_map<(d0, d1, d2, d3) -> (d1, d2, d3, d0)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @transpose_between_kernels(%x: tensor<1x4x6x8xf32>) -> tensor<8x1x4x6xf32> {
+  %e = tensor.empty() : tensor<8x1x4x6xf32>
+  %t = linalg.generic {indexing_maps = [#to_cf, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x4x6x8xf32>) outs(%e : tensor<8x1x4x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<8x1x4x6xf32>
+  return %t : tensor<8x1x4x6xf32>
+}

@@ -430,15 +430,24 @@ func.func @channel_max(%x: tensor<1x64x56xf32>, %init: tensor<1x56xf32>) -> tens
 // (LLVM's loop vectorizer leaves a loop scalar when it cannot rule out
 // that the output overlaps an input, as when buffers are shared). A
 // transposing read (an NCHW <-> NHWC copy or epilogue) is blocked lanes x
-// lanes along both innermost dims, the block transposed in registers.
+// lanes along both innermost dims, the block transposed in registers; a
+// dim the lanes do not divide takes half or a quarter of them (196 = 14 x
+// 14 positions: 4), and one that not even a quarter divides (49) stays
+// scalar code.
 // CHECK-LABEL: func.func @exp_minus_max
 // CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 32], vector_lanes = 16>
 // CHECK-LABEL: func.func @transpose_read
 // CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 16, 16], vector_lanes = 16>
+// CHECK-LABEL: func.func @transpose_14x14
+// CHECK: edge.lowering_config = #edge.lowering_config<parallel = [16, 4], vector_lanes = 16>
+// CHECK-LABEL: func.func @transpose_7x7
+// CHECK-NOT: edge.lowering_config
 // CHECK: return
 #id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #row = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
 #swap = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
+#t2 = affine_map<(d0, d1) -> (d1, d0)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
 module attributes {edge.target = #edge.target<triple = "x86_64-unknown-linux-gnu", cpu = "znver4", features = "+avx512f", arch = "x86", vector_bits = 512, vector_registers = 32, fma = true, dot = "vnni", l1_bytes = 32768, l2_bytes = 1048576, sram_bytes = 0, pointer_bits = 64>} {
 func.func @exp_minus_max(%x: tensor<8x128x128xf32>, %m: tensor<8x128x1xf32>, %o: tensor<8x128x128xf32>) -> tensor<8x128x128xf32> {
   %r = linalg.generic {indexing_maps = [#id3, #row, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
@@ -458,6 +467,22 @@ func.func @transpose_read(%x: tensor<8x64x64xf32>, %o: tensor<8x64x64xf32>) -> t
     linalg.yield %e : f32
   } -> tensor<8x64x64xf32>
   return %r : tensor<8x64x64xf32>
+}
+func.func @transpose_14x14(%x: tensor<196x384xf32>, %o: tensor<384x196xf32>) -> tensor<384x196xf32> {
+  %r = linalg.generic {indexing_maps = [#t2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<196x384xf32>) outs(%o : tensor<384x196xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    linalg.yield %a : f32
+  } -> tensor<384x196xf32>
+  return %r : tensor<384x196xf32>
+}
+func.func @transpose_7x7(%x: tensor<49x384xf32>, %o: tensor<384x49xf32>) -> tensor<384x49xf32> {
+  %r = linalg.generic {indexing_maps = [#t2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<49x384xf32>) outs(%o : tensor<384x49xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    linalg.yield %a : f32
+  } -> tensor<384x49xf32>
+  return %r : tensor<384x49xf32>
 }
 }
 

@@ -1,8 +1,9 @@
 // edge-cpu-sparse-kernels: a matrix product whose constant right-hand side
 // is sparse enough becomes a kernel over its nonzeros, in CSR by output
 // channel (int16 rows, f32 values); the activations are transposed to
-// (K, M), each tile of 4 vectors of rows accumulates one broadcast FMA per
-// nonzero, starting from the bias, and the result is transposed back.
+// (K, M), each tile of 8 vectors of rows accumulates one broadcast FMA per
+// nonzero and vector, each vector in its own accumulator, starting from the
+// bias, and the result is transposed back.
 // RUN: edgec-opt %s --pass-pipeline="builtin.module(func.func(edge-cpu-sparse-kernels{min-sparsity=0.6 min-nonzeros=1}))" | FileCheck %s
 // One thread: one pass instance compiles every function in turn.
 // RUN: edgec-opt %s --mlir-disable-threading --pass-pipeline="builtin.module(func.func(edge-cpu-sparse-kernels{min-sparsity=0.6 min-nonzeros=1}))" | FileCheck %s
@@ -11,7 +12,7 @@
 // RUN: edgec-opt %s --pass-pipeline="builtin.module(func.func(edge-cpu-sparse-kernels{min-nonzeros=1}))" | FileCheck %s --check-prefix=AUTO
 
 // By default each layer's threshold is its break-even: with 8 lanes, 42
-// rows (5.25 vectors) need 76 % zeros, and W has 67 %; one row (a
+// rows (5.25 vectors) need 68 % zeros, and W has 67 %; one row (a
 // classifier) needs 50 %.
 // AUTO-LABEL: func.func @small
 // AUTO-NOT: edge.sparse_kernels
@@ -32,27 +33,27 @@
 // CHECK-DAG: %[[ROWS:.*]] = arith.constant dense<[1, 3, 0, 2]> : tensor<4xi16>
 // CHECK-DAG: %[[VALS:.*]] = arith.constant dense<[5.000000e+00, 7.000000e+00, 1.000000e+00, 3.000000e+00]> : tensor<4xf32>
 // CHECK: %[[XT:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<90x4xf32>) outs({{.*}} : tensor<4x90xf32>)
-// Tiles of 4 vectors (32 rows) while whole ones fit (64 rows), then the
+// Tiles of 8 vectors (64 rows) while whole ones fit (64 rows), then the
 // other 26 rows in one pass: 3 whole vectors and one masked.
-// CHECK: scf.for %[[M0:.*]] = %c0 to %c64 step %c32{{.*}} iter_args
+// CHECK: scf.for %[[M0:.*]] = %c0 to %c64 step %c64{{.*}} iter_args
 // CHECK:   scf.for %[[N:.*]] = %c0 to %c3 step %c1 iter_args
 // CHECK:     tensor.extract %[[STARTS]]
 // CHECK:     %[[B:.*]] = tensor.extract %arg1[%[[N]]] : tensor<3xf32>
-// CHECK:     vector.broadcast %[[B]] : f32 to vector<32xf32>
-// CHECK:     scf.for
+// CHECK:     vector.broadcast %[[B]] : f32 to vector<8xf32>
+// CHECK:     scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // CHECK:       tensor.extract %[[ROWS]]
 // CHECK:       arith.extui {{.*}} : i16 to i32
 // CHECK:       tensor.extract %[[VALS]]
-// CHECK:       vector.transfer_read %[[XT]][{{.*}}], {{.*}} {in_bounds = [true]} : tensor<4x90xf32>, vector<32xf32>
+// CHECK-COUNT-8: vector.transfer_read %[[XT]][{{.*}}], {{.*}} {in_bounds = [true]} : tensor<4x90xf32>, vector<8xf32>
 // CHECK:       vector.fma
-// CHECK:     vector.transfer_write {{.*}} {in_bounds = [true]} : vector<32xf32>, tensor<3x90xf32>
+// CHECK-COUNT-8: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<8xf32>, tensor<3x90xf32>
 // CHECK: scf.for %[[N2:.*]] = %c0{{.*}} to %c3
-// CHECK:   scf.for {{.*}} -> (vector<24xf32>, vector<8xf32>)
-// CHECK:     vector.transfer_read %[[XT]]{{.*}} {in_bounds = [true]} : tensor<4x90xf32>, vector<24xf32>
+// CHECK:   scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK-COUNT-3: vector.transfer_read %[[XT]]{{.*}} {in_bounds = [true]} : tensor<4x90xf32>, vector<8xf32>
 // CHECK:     vector.fma
 // CHECK:     vector.transfer_read %[[XT]]{{.*}}, %{{[^ ]*}} : tensor<4x90xf32>, vector<8xf32>
 // CHECK:     vector.fma
-// CHECK:   vector.transfer_write {{.*}} {in_bounds = [true]} : vector<24xf32>, tensor<3x90xf32>
+// CHECK-COUNT-3: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<8xf32>, tensor<3x90xf32>
 // CHECK:   vector.transfer_write {{.*}} : vector<8xf32>, tensor<3x90xf32>
 // CHECK: linalg.generic {{.*}} ins({{.*}} : tensor<3x90xf32>) outs({{.*}} : tensor<90x3xf32>)
 // CHECK-NOT: linalg.matmul
@@ -84,9 +85,9 @@ func.func @gemm(%x: tensor<90x4xf32>, %b: tensor<3xf32>) -> tensor<90x3xf32> {
 // CHECK: %[[IT:.*]] = linalg.generic {{.*}} ins(%arg1 : tensor<42x3xf32>) outs({{.*}} : tensor<3x42xf32>)
 // CHECK-NOT: step %c32
 // CHECK: scf.for %[[C:.*]] = %c0{{.*}} to %c3{{.*}} iter_args(%[[Y:.*]] = {{.*}}) -> (tensor<3x42xf32>)
-// CHECK:   vector.transfer_read %[[Y]][%[[C]], {{.*}}], {{.*}} {in_bounds = [true]} : tensor<3x42xf32>, vector<40xf32>
+// CHECK-COUNT-5: vector.transfer_read %[[Y]][%[[C]], {{.*}}], {{.*}} {in_bounds = [true]} : tensor<3x42xf32>, vector<8xf32>
 // CHECK:   vector.transfer_read %[[Y]][%[[C]], {{.*}}], %{{[^ ]*}} : tensor<3x42xf32>, vector<8xf32>
-// CHECK:   scf.for {{.*}} -> (vector<40xf32>, vector<8xf32>)
+// CHECK:   scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
 // CHECK-NOT: linalg.matmul
 // CHECK: return
 func.func @small(%x: tensor<42x4xf32>, %init: tensor<42x3xf32>) -> tensor<42x3xf32> {
