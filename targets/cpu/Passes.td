@@ -61,7 +61,7 @@ def EdgeCpuSparseKernels
   let description = [{
     Each f32 `linalg.conv_2d_nhwc_hwcf` with a constant 1x1 stride-1
     filter (batch 1) and each `linalg.matmul` with a constant right-hand
-    side, whose weight has at least `min-sparsity` zeros (by default the
+    side (f32, or int8 x int8 into int32: a quantized layer), whose weight has at least `min-sparsity` zeros (by default the
     layer's break-even: the measured cost model in the pass, higher for
     fewer positions) and on average `min-nonzeros` per output channel,
     becomes a kernel over the nonzeros alone. A product of fewer rows than a vector (a classifier's one) is,
@@ -70,10 +70,12 @@ def EdgeCpuSparseKernels
     bytes at 80 %).
     Otherwise: the
     weight in CSR by output channel (int16 row indices when K < 32768,
-    f32 values), the activations transposed to (K, M), and for every tile
-    of 4 vectors of output positions and every output channel, one
-    broadcast FMA per nonzero and vector (scf loops over vector
-    transfers), the result transposed back. The init (a bias broadcast, or
+    f32 or int8 values), the activations transposed to (K, M), and for
+    every tile of 8 vectors of output positions and every output channel,
+    one broadcast FMA per nonzero and vector, each vector its own
+    accumulator (int8: the vector and the weight sign-extended to i32,
+    multiplied and added; scf loops over vector transfers), the result
+    transposed back. The init (a bias broadcast, or
     any tensor) is the accumulators' start. Each function gets
     `edge.sparse_kernels` (a function pass writes nothing outside its
     function): per layer the format, nonzeros, weights and the

@@ -42,25 +42,32 @@ using namespace mlir;
 namespace {
 
 /// A weight (K x N, the reduction by the output channels) in CSR by
-/// output channel.
+/// output channel: f32 values, or int8 ones (a quantized layer's, whose
+/// kernel multiplies int8 activations into int32 sums).
 struct Csr {
   int64_t k = 0, n = 0;
+  bool int8 = false;
   std::vector<int32_t> starts; // n + 1
   std::vector<int32_t> rows;   // the k of each nonzero
-  std::vector<float> values;
+  std::vector<float> values;   // int8 ones exactly as floats
   /// Rows fit int16 (the csr16 format).
   bool narrow() const { return k <= 32767; }
+  int64_t valueBytes() const { return int8 ? 1 : 4; }
   int64_t bytes() const {
-    return int64_t(values.size()) * (4 + (narrow() ? 2 : 4)) +
+    return int64_t(values.size()) * (valueBytes() + (narrow() ? 2 : 4)) +
            int64_t(starts.size()) * 4;
+  }
+  std::string format() const {
+    return std::string(narrow() ? "csr16" : "csr32") + (int8 ? "-i8" : "");
   }
 };
 
 /// W[k][n] = at(k, n) of a K x N constant.
-template <typename At> Csr compress(int64_t k, int64_t n, At at) {
+template <typename At> Csr compress(int64_t k, int64_t n, bool int8, At at) {
   Csr c;
   c.k = k;
   c.n = n;
+  c.int8 = int8;
   c.starts.push_back(0);
   for (int64_t j = 0; j < n; ++j) {
     for (int64_t i = 0; i < k; ++i)
@@ -139,35 +146,41 @@ struct SparseKernelsPass
   /// to benchmarks/sparse_breakeven.py's measurements (mobilenet-v2's 1x1
   /// layers, AVX-512 on an Intel Xeon with 8 chains; it was 6 with 4 chains
   /// on a Zen 4): break-even about 0.5 at 56 x 56 and 28 x 28, 0.55 at
-  /// 14 x 14, 0.77 at 7 x 7 with 16 lanes.
-  double breakEven(int64_t m) const {
+  /// 14 x 14, 0.77 at 7 x 7 with 16 lanes. An int8 product costs the
+  /// sparse kernel three instructions per vector (widen, multiply, add)
+  /// where the dense kernel's dot product instruction does four products
+  /// per lane: kInt8Cost times the float ratio, measured (docs/pruning.md).
+  double breakEven(int64_t m, bool int8) const {
     if (minSparsity >= 0)
       return minSparsity;
-    if (m < lanes) // the one-row form: no vectors of positions
-      return kFloor;
-    double vectors = double(m) / double(lanes);
-    double cost =
-        std::ceil(vectors) / vectors * (1.0 + kPassCost / std::sqrt(vectors));
+    double cost = 1.0;
+    if (m >= lanes) { // else the one-row form: no vectors of positions
+      double vectors = double(m) / double(lanes);
+      cost =
+          std::ceil(vectors) / vectors * (1.0 + kPassCost / std::sqrt(vectors));
+    }
+    if (int8)
+      cost *= kInt8Cost;
     return std::max(kFloor, 1.0 - 1.0 / cost);
   }
 
-  /// Whether the weight is sparse enough: records the choice either way.
+  /// Whether the weight is sparse enough; records the layers that are.
   bool worthIt(Operation *op, const Csr &c, int64_t m) {
     int64_t total = c.k * c.n;
     double sparsity = 1.0 - double(c.values.size()) / double(total);
-    if (sparsity < breakEven(m) ||
+    if (sparsity < breakEven(m, c.int8) ||
         double(c.values.size()) / double(c.n) < minNonzeros)
       return false;
     Builder b(&getContext());
     report.push_back(b.getDictionaryAttr(
         {b.getNamedAttr("layer", b.getStringAttr(edge::layerName(op))),
-         b.getNamedAttr("format",
-                        b.getStringAttr(c.narrow() ? "csr16" : "csr32")),
+         b.getNamedAttr("format", b.getStringAttr(c.format())),
          b.getNamedAttr("nonzeros",
                         b.getI64IntegerAttr(int64_t(c.values.size()))),
          b.getNamedAttr("weights", b.getI64IntegerAttr(total)),
          b.getNamedAttr("bytes", b.getI64IntegerAttr(c.bytes())),
-         b.getNamedAttr("dense_bytes", b.getI64IntegerAttr(total * 4))}));
+         b.getNamedAttr("dense_bytes",
+                        b.getI64IntegerAttr(total * c.valueBytes()))}));
     return true;
   }
 
@@ -191,7 +204,8 @@ struct SparseKernelsPass
     int64_t k = fType.getDimSize(2), n = fType.getDimSize(3);
     std::vector<float> w(filter.getValues<float>().begin(),
                          filter.getValues<float>().end());
-    Csr c = compress(k, n, [&](int64_t i, int64_t j) { return w[i * n + j]; });
+    Csr c = compress(k, n, /*int8=*/false,
+                     [&](int64_t i, int64_t j) { return w[i * n + j]; });
     if (!worthIt(conv, c, in.getDimSize(1) * in.getDimSize(2)))
       return;
     OpBuilder b(conv);
@@ -216,16 +230,28 @@ struct SparseKernelsPass
     auto lhs = cast<RankedTensorType>(mm.getInputs()[0].getType());
     auto out = cast<RankedTensorType>(mm.getOutputs()[0].getType());
     DenseElementsAttr rhs;
-    if (!lhs.hasStaticShape() || !lhs.getElementType().isF32() ||
-        !out.getElementType().isF32() ||
+    // f32, or int8 x int8 into int32 sums (a quantized layer; the operands
+    // sign-extended, as linalg.matmul's default cast does).
+    auto isI8 = [](Type t) { return t.isSignlessInteger(8); };
+    bool int8 = isI8(lhs.getElementType()) &&
+                out.getElementType().isSignlessInteger(32) &&
+                mm.getCast() == linalg::TypeFn::cast_signed;
+    if (!lhs.hasStaticShape() ||
+        !(int8 ||
+          (lhs.getElementType().isF32() && out.getElementType().isF32())) ||
         !mm.getIndexingMaps().empty() && !isDefaultMaps(mm) ||
         !matchPattern(mm.getInputs()[1], m_Constant(&rhs)) ||
-        !rhs.getElementType().isF32())
+        rhs.getElementType() != lhs.getElementType())
       return;
     int64_t k = lhs.getDimSize(1), n = out.getDimSize(1);
-    std::vector<float> w(rhs.getValues<float>().begin(),
-                         rhs.getValues<float>().end());
-    Csr c = compress(k, n, [&](int64_t i, int64_t j) { return w[i * n + j]; });
+    std::vector<float> w;
+    if (int8)
+      for (const APInt &v : rhs.getValues<APInt>())
+        w.push_back(float(v.getSExtValue()));
+    else
+      w.assign(rhs.getValues<float>().begin(), rhs.getValues<float>().end());
+    Csr c = compress(k, n, int8,
+                     [&](int64_t i, int64_t j) { return w[i * n + j]; });
     if (!worthIt(mm, c, lhs.getDimSize(0)))
       return;
     OpBuilder b(mm);
@@ -277,10 +303,12 @@ struct SparseKernelsPass
   }
 
   /// The weight's CSR arrays as constants: starts (i32), rows (i16 when K
-  /// fits), values (f32).
+  /// fits), values (f32 or i8); the activations' element type and the
+  /// sums' (f32, or i8 into i32).
   struct CsrValues {
     Value starts, rows, values;
     bool narrow;
+    Type element, sum;
   };
   static CsrValues constants(OpBuilder &b, Location loc, const Csr &c) {
     auto i32 = b.getI32Type();
@@ -305,11 +333,52 @@ struct SparseKernelsPass
         b, loc,
         narrow ? DenseElementsAttr::get(rowsType, ArrayRef(rows16))
                : DenseElementsAttr::get(rowsType, ArrayRef(rows32)));
-    Value vals = arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(RankedTensorType::get({nnz}, b.getF32Type()),
-                               ArrayRef(values)));
-    return {starts, rows, vals, narrow};
+    Value vals;
+    if (c.int8) {
+      std::vector<int8_t> ints(values.begin(), values.end());
+      vals = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(
+              RankedTensorType::get({nnz}, b.getIntegerType(8)),
+              ArrayRef(ints)));
+    } else {
+      vals = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(RankedTensorType::get({nnz}, b.getF32Type()),
+                                 ArrayRef(values)));
+    }
+    Type element = c.int8 ? Type(b.getIntegerType(8)) : Type(b.getF32Type());
+    Type sum = c.int8 ? Type(i32) : Type(b.getF32Type());
+    return {starts, rows, vals, narrow, element, sum};
+  }
+
+  /// Zero of `type`.
+  static Value zeroOf(OpBuilder &b, Location loc, Type type) {
+    return arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+  }
+
+  /// `v` (a scalar or vector of the activations' type) in the sums' type.
+  static Value widen(OpBuilder &b, Location loc, const CsrValues &csr,
+                     Value v) {
+    if (csr.element == csr.sum)
+      return v;
+    Type to = csr.sum;
+    if (auto vt = dyn_cast<VectorType>(v.getType()))
+      to = VectorType::get(vt.getShape(), csr.sum);
+    return arith::ExtSIOp::create(b, loc, to, v);
+  }
+
+  /// acc + x * w in the sums' type (one FMA for floats; int8 products of
+  /// sign-extended operands are exact in int32).
+  static Value multiplyAdd(OpBuilder &b, Location loc, const CsrValues &csr,
+                           Value x, Value w, Value acc) {
+    if (isa<FloatType>(csr.sum)) {
+      if (isa<VectorType>(acc.getType()))
+        return vector::FMAOp::create(b, loc, x, w, acc);
+      return math::FmaOp::create(b, loc, x, w, acc);
+    }
+    return arith::AddIOp::create(b, loc, acc,
+                                 arith::MulIOp::create(b, loc, x, w));
   }
 
   /// The row index of nonzero `j` as an index.
@@ -338,6 +407,7 @@ struct SparseKernelsPass
   static constexpr int64_t kChains = 4;
   /// The break-even model's per-pass overhead and its lowest threshold.
   static constexpr double kPassCost = 4.0;
+  static constexpr double kInt8Cost = 8.0;
   static constexpr double kFloor = 0.5;
   /// The most vectors of positions one pass over the nonzeros covers
   /// (accumulators held in registers: 8 of x86's 16 AVX2 registers, and
@@ -371,19 +441,20 @@ struct SparseKernelsPass
                 auto product = [&](OpBuilder &sb, Location sl, Value j,
                                    Value acc) {
                   Value k = rowAt(sb, sl, csr, j);
-                  Value w = tensor::ExtractOp::create(sb, sl, csr.values, j);
-                  Value xv =
-                      tensor::ExtractOp::create(sb, sl, x, ValueRange{row, k});
-                  return math::FmaOp::create(sb, sl, xv, w, acc).getResult();
+                  Value w =
+                      widen(sb, sl, csr,
+                            tensor::ExtractOp::create(sb, sl, csr.values, j));
+                  Value xv = widen(
+                      sb, sl, csr,
+                      tensor::ExtractOp::create(sb, sl, x, ValueRange{row, k}));
+                  return multiplyAdd(sb, sl, csr, xv, w, acc);
                 };
                 Value four = arith::ConstantIndexOp::create(cb, cl, kChains);
                 Value count = arith::SubIOp::create(cb, cl, hi, lo);
                 Value whole = arith::MulIOp::create(
                     cb, cl, arith::DivUIOp::create(cb, cl, count, four), four);
                 Value mid = arith::AddIOp::create(cb, cl, lo, whole);
-                Value fzero =
-                    arith::ConstantOp::create(cb, cl, cb.getF32FloatAttr(0));
-                SmallVector<Value> starts(kChains, fzero);
+                SmallVector<Value> starts(kChains, zeroOf(cb, cl, csr.sum));
                 starts[0] = acc0;
                 auto chains = scf::ForOp::create(
                     cb, cl, lo, mid, four, starts,
@@ -397,11 +468,14 @@ struct SparseKernelsPass
                       }
                       scf::YieldOp::create(sb, sl, next);
                     });
-                Value pair0 = arith::AddFOp::create(cb, cl, chains.getResult(0),
-                                                    chains.getResult(1));
-                Value pair1 = arith::AddFOp::create(cb, cl, chains.getResult(2),
-                                                    chains.getResult(3));
-                Value total = arith::AddFOp::create(cb, cl, pair0, pair1);
+                auto add = [&](Value l, Value r) -> Value {
+                  if (isa<FloatType>(csr.sum))
+                    return arith::AddFOp::create(cb, cl, l, r);
+                  return arith::AddIOp::create(cb, cl, l, r);
+                };
+                Value pair0 = add(chains.getResult(0), chains.getResult(1));
+                Value pair1 = add(chains.getResult(2), chains.getResult(3));
+                Value total = add(pair0, pair1);
                 auto sum = scf::ForOp::create(
                     cb, cl, mid, hi, one, ValueRange{total},
                     [&](OpBuilder &sb, Location sl, Value j, ValueRange a) {
@@ -420,14 +494,14 @@ struct SparseKernelsPass
   /// is what init holds in every row.
   Value build(OpBuilder &b, Location loc, Value x, Value init, Value bias,
               int64_t m, const Csr &c) {
-    Type f32 = b.getF32Type();
     int64_t k = c.k, n = c.n;
     CsrValues csr = constants(b, loc, c);
+    Type sumType = csr.sum;
     // X^T (K x M), and the output transposed (N x M) holding the init.
     Value xt = transpose(b, loc, x);
     // The accumulators start from the bias (read per channel) or from the
     // init transposed.
-    Value yt = tensor::EmptyOp::create(b, loc, {n, m}, f32);
+    Value yt = tensor::EmptyOp::create(b, loc, {n, m}, sumType);
     if (!bias)
       yt = transpose(b, loc, init);
     // The kernel: tiles of positions outer (X^T's tile stays in cache for
@@ -443,7 +517,8 @@ struct SparseKernelsPass
     };
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value one = arith::ConstantIndexOp::create(b, loc, 1);
-    Value fzero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    Value xZero = zeroOf(b, loc, csr.element),
+          sumZero = zeroOf(b, loc, sumType);
     Value nEnd = arith::ConstantIndexOp::create(b, loc, n);
     auto tile = [&](OpBuilder &tb, Location l, Value acc0, Value m0,
                     ArrayRef<Piece> pieces) -> Value {
@@ -456,7 +531,7 @@ struct SparseKernelsPass
                 bias ? tensor::ExtractOp::create(cb, cl, bias, ch).getResult()
                      : Value();
             for (const Piece &p : pieces) {
-              auto vecType = VectorType::get({p.size}, f32);
+              auto vecType = VectorType::get({p.size}, sumType);
               SmallVector<bool> bounds{p.inBounds};
               Value pos = arith::AddIOp::create(
                   cb, cl, m0, arith::ConstantIndexOp::create(cb, cl, p.offset));
@@ -466,23 +541,28 @@ struct SparseKernelsPass
                              .getResult()
                        : vector::TransferReadOp::create(
                              cb, cl, vecType, iter[0], ValueRange{ch, pos},
-                             fzero, ArrayRef<bool>(bounds))
+                             sumZero, ArrayRef<bool>(bounds))
                              .getResult());
             }
             auto sum = scf::ForOp::create(
                 cb, cl, lo, hi, one, starts,
                 [&](OpBuilder &sb, Location sl, Value j, ValueRange a) {
                   Value row = rowAt(sb, sl, csr, j);
-                  Value w = tensor::ExtractOp::create(sb, sl, csr.values, j);
+                  Value w =
+                      widen(sb, sl, csr,
+                            tensor::ExtractOp::create(sb, sl, csr.values, j));
                   SmallVector<Value> next;
                   for (auto [i, p] : llvm::enumerate(pieces)) {
-                    auto vecType = VectorType::get({p.size}, f32);
                     SmallVector<bool> bounds{p.inBounds};
-                    Value wv = vector::BroadcastOp::create(sb, sl, vecType, w);
-                    Value xv = vector::TransferReadOp::create(
-                        sb, sl, vecType, xt, ValueRange{row, at[i]}, fzero,
-                        ArrayRef<bool>(bounds));
-                    next.push_back(vector::FMAOp::create(sb, sl, xv, wv, a[i]));
+                    Value wv = vector::BroadcastOp::create(
+                        sb, sl, VectorType::get({p.size}, sumType), w);
+                    Value xv = widen(sb, sl, csr,
+                                     vector::TransferReadOp::create(
+                                         sb, sl,
+                                         VectorType::get({p.size}, csr.element),
+                                         xt, ValueRange{row, at[i]}, xZero,
+                                         ArrayRef<bool>(bounds)));
+                    next.push_back(multiplyAdd(sb, sl, csr, xv, wv, a[i]));
                   }
                   scf::YieldOp::create(sb, sl, next);
                 });

@@ -125,4 +125,37 @@ func.func @gemv(%x: tensor<1x4xf32>, %b: tensor<3xf32>) -> tensor<1x3xf32> {
   %y = linalg.matmul ins(%x, %w : tensor<1x4xf32>, tensor<4x3xf32>) outs(%init : tensor<1x3xf32>) -> tensor<1x3xf32> loc("head")
   return %y : tensor<1x3xf32>
 }
+
+// A quantized product (int8 x int8 into int32 sums, the bias in the
+// init): the values are stored int8, each vector of activations and each
+// weight sign-extended to i32, multiplied and added. By default an int8
+// layer's break-even is higher (the dense int8 kernels do four products
+// per lane and instruction): 67 % zeros stay dense.
+// CHECK-LABEL: func.func @gemm_i8
+// CHECK-SAME: attributes {edge.sparse_kernels = [{bytes = 28 : i64, dense_bytes = 12 : i64, format = "csr16-i8", layer = "qfc", nonzeros = 4 : i64, weights = 12 : i64}]}
+// CHECK-DAG: arith.constant dense<[5, 7, 1, 3]> : tensor<4xi8>
+// CHECK:     %[[B:.*]] = tensor.extract %arg1[%{{.*}}] : tensor<3xi32>
+// CHECK:     vector.broadcast %[[B]] : i32 to vector<8xi32>
+// CHECK:     scf.for {{.*}} -> (vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>, vector<8xi32>)
+// CHECK:       %[[W:.*]] = arith.extsi {{.*}} : i8 to i32
+// CHECK:       %[[WV:.*]] = vector.broadcast %[[W]] : i32 to vector<8xi32>
+// CHECK:       %[[XV:.*]] = vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<4x90xi8>, vector<8xi8>
+// CHECK:       %[[X32:.*]] = arith.extsi %[[XV]] : vector<8xi8> to vector<8xi32>
+// CHECK:       %[[P:.*]] = arith.muli %[[X32]], %[[WV]] : vector<8xi32>
+// CHECK:       arith.addi {{.*}}, %[[P]] : vector<8xi32>
+// CHECK-NOT: linalg.matmul
+// CHECK: return
+// AUTO-LABEL: func.func @gemm_i8
+// AUTO-NOT: edge.sparse_kernels
+// AUTO: linalg.matmul
+func.func @gemm_i8(%x: tensor<90x4xi8>, %b: tensor<3xi32>) -> tensor<90x3xi32> {
+  %w = arith.constant dense<[[0, 0, 1], [5, 0, 0], [0, 0, 3], [7, 0, 0]]> : tensor<4x3xi8>
+  %e = tensor.empty() : tensor<90x3xi32>
+  %init = linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel"]} ins(%b : tensor<3xi32>) outs(%e : tensor<90x3xi32>) {
+  ^bb0(%in: i32, %out: i32):
+    linalg.yield %in : i32
+  } -> tensor<90x3xi32>
+  %y = linalg.matmul ins(%x, %w : tensor<90x4xi8>, tensor<4x3xi8>) outs(%init : tensor<90x3xi32>) -> tensor<90x3xi32> loc("qfc")
+  return %y : tensor<90x3xi32>
+}
 }
