@@ -108,7 +108,7 @@ LogicalResult Sweep::build() {
     llvm::append_range(entries, list);
   for (auto [i, l] : llvm::enumerate(layers)) {
     Operation *op = map.lookup(l.op);
-    unsigned idx = ptq::layerWeightOperand(op);
+    unsigned idx = prune::weightOperand(op);
     std::string name = "edge.prune.weight" + std::to_string(i);
     unsigned at = f.getNumArguments();
     auto attrs =
@@ -175,8 +175,7 @@ LogicalResult Sweep::run() {
     if (!reason.empty())
       continue;
     DenseElementsAttr attr;
-    matchPattern(op->getOperand(ptq::layerWeightOperand(op)),
-                 m_Constant(&attr));
+    matchPattern(op->getOperand(prune::weightOperand(op)), m_Constant(&attr));
     Candidate c;
     c.op = op;
     c.type = cast<RankedTensorType>(attr.getType());

@@ -44,6 +44,11 @@ std::vector<std::pair<mlir::Operation *, std::string>>
 pruneCandidates(mlir::ModuleOp module, llvm::ArrayRef<std::string> skip,
                 bool denseEnds, int64_t nmM, bool blocks);
 
+/// The operand of a candidate layer that holds its weight: a Conv, Gemm
+/// or MatMul's (as for quantization), an embedding table's (a Gather of
+/// rows of a constant matrix) its data.
+unsigned weightOperand(mlir::Operation *layer);
+
 /// Zeros `sparsity` of `w`, the weight of `layer` (of `type`): its smallest
 /// magnitudes, or with a block shape its R x C blocks of the smallest mean
 /// magnitude (as edge-prune does per layer).

@@ -8,7 +8,9 @@ def EdgePrune : Pass<"edge-prune", "mlir::ModuleOp"> {
   let summary = "Zero the smallest-magnitude weights of Conv, Gemm and MatMul";
   let description = [{
     The layers are the Conv, Gemm and MatMul of `@main` whose weight
-    (filter, B, rhs) is an f32 constant, in program order. Each one not
+    (filter, B, rhs) is an f32 constant, and the embedding tables (a
+    Gather along axis 0 of a constant f32 matrix; unstructured only, never
+    counted as the first or last layer), in program order. Each one not
     skipped gets its smallest weights by magnitude set to zero:
 
     - unstructured (`pattern=unstructured`): `sparsity` of the layer's

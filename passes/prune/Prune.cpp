@@ -3,8 +3,10 @@
 // edge-prune (Passes.td): the smallest weights of Conv, Gemm and MatMul set
 // to zero, per layer, over the whole network, N of every M along the
 // reduction axis, or in whole blocks of the (output channel x reduction
-// position) matrix. The zeros are what the later stages use: the NPU
-// compresses zero tiles away (docs/npu-spec.md §2.4), and the report shows
+// position) matrix; an embedding table (a Gather of rows of a constant
+// matrix) by magnitude too. The zeros are what the later stages use: the
+// NPU compresses zero tiles away (docs/npu-spec.md §2.4), the CPU's sparse
+// kernels and sparse gather store only the nonzeros, and the report shows
 // each layer's sparsity.
 //
 //===----------------------------------------------------------------------===//
@@ -218,31 +220,53 @@ std::string edgec::prune::blockShape(ModuleOp module, StringRef block,
   return "";
 }
 
+/// An embedding table: a Gather of whole rows of a constant matrix.
+static bool isEmbedding(Operation *op) {
+  auto gather = dyn_cast<GatherOp>(op);
+  return gather && gather.getAxis() == 0 &&
+         cast<RankedTensorType>(gather.getData().getType()).getRank() == 2;
+}
+
+unsigned edgec::prune::weightOperand(Operation *op) {
+  return isEmbedding(op) ? 0 : edgec::ptq::layerWeightOperand(op);
+}
+
 std::vector<std::pair<Operation *, std::string>>
 edgec::prune::pruneCandidates(ModuleOp module, ArrayRef<std::string> skip,
                               bool denseEnds, int64_t nmM, bool blocks) {
   std::vector<std::pair<Operation *, std::string>> layers;
   module.walk([&](Operation *op) {
-    if (!isa<ConvOp, GemmOp, MatMulOp>(op) ||
-        !edgec::ptq::isQuantizableLayer(op))
+    if (!isEmbedding(op) && (!isa<ConvOp, GemmOp, MatMulOp>(op) ||
+                             !edgec::ptq::isQuantizableLayer(op)))
       return;
-    Value weight = op->getOperand(edgec::ptq::layerWeightOperand(op));
+    Value weight = op->getOperand(weightOperand(op));
     DenseElementsAttr attr;
     if (!matchPattern(weight, m_Constant(&attr)) ||
         !attr.getElementType().isF32())
       return;
     layers.push_back({op, ""});
   });
+  // The first and last layers are the first and last Conv, Gemm or MatMul
+  // (an embedding table is neither).
+  int64_t first = -1, last = -1;
+  for (size_t i = 0; i < layers.size(); ++i)
+    if (!isEmbedding(layers[i].first)) {
+      if (first < 0)
+        first = int64_t(i);
+      last = int64_t(i);
+    }
   for (size_t i = 0; i < layers.size(); ++i) {
     auto &[op, reason] = layers[i];
-    auto type = cast<RankedTensorType>(
-        op->getOperand(edgec::ptq::layerWeightOperand(op)).getType());
+    auto type =
+        cast<RankedTensorType>(op->getOperand(weightOperand(op)).getType());
     int64_t axisSize = type.getDimSize(reductionAxis(op));
     if (llvm::is_contained(skip, edge::layerName(op)))
       reason = "skipped by name";
-    else if (denseEnds && i == 0)
+    else if (isEmbedding(op) && (nmM || blocks))
+      reason = "an embedding table: unstructured pruning only";
+    else if (denseEnds && int64_t(i) == first)
       reason = "the first layer stays dense";
-    else if (denseEnds && i + 1 == layers.size())
+    else if (denseEnds && int64_t(i) == last)
       reason = "the last layer stays dense";
     else if (blocks && !isa<ConvOp>(op) && type.getRank() != 2)
       reason = "its weights are batched";
@@ -311,7 +335,7 @@ struct EdgePrunePass : edgec::impl::EdgePruneBase<EdgePrunePass> {
     for (auto &[op, reason] : edgec::prune::pruneCandidates(
              module, skip, denseEnds, m, /*blocks=*/blockRows != 0)) {
       DenseElementsAttr attr;
-      matchPattern(op->getOperand(edgec::ptq::layerWeightOperand(op)),
+      matchPattern(op->getOperand(edgec::prune::weightOperand(op)),
                    m_Constant(&attr));
       Layer l;
       l.op = op;
@@ -358,7 +382,7 @@ struct EdgePrunePass : edgec::impl::EdgePruneBase<EdgePrunePass> {
       int64_t after = zeros(l.w);
       if (after != l.zerosBefore) {
         OpBuilder b(l.op);
-        unsigned idx = edgec::ptq::layerWeightOperand(l.op);
+        unsigned idx = edgec::prune::weightOperand(l.op);
         Value old = l.op->getOperand(idx);
         Value c = arith::ConstantOp::create(
             b, old.getLoc(),

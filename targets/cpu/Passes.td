@@ -76,7 +76,12 @@ def EdgeCpuSparseKernels
     accumulator (int8: the vector and the weight sign-extended to i32,
     multiplied and added; scf loops over vector transfers), the result
     transposed back. The init (a bias broadcast, or
-    any tensor) is the accumulators' start. Each function gets
+    any tensor) is the accumulators' start. A Gather of rows of a constant f32
+    matrix (an embedding table, as the linalg lowering writes it: a
+    generic reading the table with tensor.extract) at least `min-sparsity`
+    zero (by default half) becomes a zero fill and, per output position, a
+    scatter of its row's nonzeros from the table in CSR by row
+    (`csr16-rows`). Each function gets
     `edge.sparse_kernels` (a function pass writes nothing outside its
     function): per layer the format, nonzeros, weights and the
     bytes stored against the dense weight's (the report). Needs vectors of

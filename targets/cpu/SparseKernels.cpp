@@ -28,9 +28,12 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace edgec {
 #define GEN_PASS_DEF_EDGECPUSPARSEKERNELS
@@ -118,14 +121,17 @@ struct SparseKernelsPass
     lanes = target.getVectorBits() / 32;
     SmallVector<Operation *> ops;
     func.walk([&](Operation *op) {
-      if (isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp>(op))
+      if (isa<linalg::Conv2DNhwcHwcfOp, linalg::MatmulOp, linalg::GenericOp>(
+              op))
         ops.push_back(op);
     });
     for (Operation *op : ops) {
       if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op))
         rewriteConv(conv);
+      else if (auto mm = dyn_cast<linalg::MatmulOp>(op))
+        rewriteMatmul(mm);
       else
-        rewriteMatmul(cast<linalg::MatmulOp>(op));
+        rewriteGather(cast<linalg::GenericOp>(op));
     }
     // A function pass may only touch its own function (functions run in
     // parallel), so the record lives on the function; the report gathers
@@ -266,6 +272,150 @@ struct SparseKernelsPass
                           lhs.getDimSize(0), c);
     mm->getResult(0).replaceAllUsesWith(y);
     mm->erase();
+  }
+
+  /// A Gather of rows of a constant matrix (an embedding table), as the
+  /// linalg lowering writes it: a generic over the output whose body reads
+  /// table[row(index), last loop] with tensor.extract, the row computed
+  /// from the index input alone (normalized and clamped). With the table
+  /// sparse enough (at least `min-sparsity`, else half zero: stored in CSR
+  /// by row it is then smaller), the output is zero-filled and each
+  /// position's row scattered from its nonzeros: the table is stored
+  /// compressed.
+  void rewriteGather(linalg::GenericOp g) {
+    if (g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+        g.getNumReductionLoops() != 0 || g->getNumResults() != 1 ||
+        !g.getIndexingMapsArray().back().isIdentity())
+      return;
+    auto outType = dyn_cast<RankedTensorType>(g.getResult(0).getType());
+    Block &body = g.getRegion().front();
+    auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    auto extract = yield.getOperand(0).getDefiningOp<tensor::ExtractOp>();
+    DenseElementsAttr table;
+    int64_t rank = outType ? outType.getRank() : 0;
+    if (!outType || !outType.hasStaticShape() || rank < 1 || !extract ||
+        extract->getBlock() != &body || !outType.getElementType().isF32() ||
+        !matchPattern(extract.getTensor(), m_Constant(&table)) ||
+        !table.getElementType().isF32() ||
+        cast<RankedTensorType>(table.getType()).getRank() != 2)
+      return;
+    auto tableType = cast<RankedTensorType>(table.getType());
+    int64_t tableRows = tableType.getDimSize(0), cols = tableType.getDimSize(1);
+    auto column = extract.getIndices()[1].getDefiningOp<linalg::IndexOp>();
+    if (!column || column.getDim() != uint64_t(rank - 1) ||
+        outType.getDimSize(rank - 1) != cols)
+      return;
+    // The row: computed in the body from the index (block argument 0) and
+    // the outer loops' positions, by ops without side effects.
+    SmallVector<Operation *> rowOps;
+    SmallVector<Value> work{extract.getIndices()[0]};
+    llvm::SmallPtrSet<Operation *, 8> seen;
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      if (auto arg = dyn_cast<BlockArgument>(v)) {
+        if (arg.getOwner() != &body || arg.getArgNumber() != 0)
+          return;
+        continue;
+      }
+      Operation *def = v.getDefiningOp();
+      if (def->getBlock() != &body) // a constant from outside
+        continue;
+      if (auto index = dyn_cast<linalg::IndexOp>(def))
+        if (index.getDim() == uint64_t(rank - 1))
+          return;
+      if (!isPure(def) || def->getNumRegions() != 0)
+        return;
+      if (seen.insert(def).second) {
+        rowOps.push_back(def);
+        llvm::append_range(work, def->getOperands());
+      }
+    }
+    llvm::sort(rowOps, [](Operation *a, Operation *b) {
+      return a->isBeforeInBlock(b);
+    });
+    // The index input must not vary along the last loop.
+    AffineMap inMap = g.getIndexingMapsArray().front();
+    if (inMap.isFunctionOfDim(rank - 1) || !inMap.isProjectedPermutation())
+      return;
+    std::vector<float> w(table.getValues<float>().begin(),
+                         table.getValues<float>().end());
+    // CSR by table row: "channels" are the table's rows, "rows" its columns.
+    Csr c =
+        compress(cols, tableRows, /*int8=*/false,
+                 [&](int64_t col, int64_t row) { return w[row * cols + col]; });
+    int64_t total = tableRows * cols;
+    double sparsity = 1.0 - double(c.values.size()) / double(total);
+    if (sparsity < (minSparsity >= 0 ? minSparsity : kFloor))
+      return;
+    Builder rb(&getContext());
+    report.push_back(rb.getDictionaryAttr(
+        {rb.getNamedAttr("layer", rb.getStringAttr(edge::layerName(g))),
+         rb.getNamedAttr("format", rb.getStringAttr(c.format() + "-rows")),
+         rb.getNamedAttr("nonzeros",
+                         rb.getI64IntegerAttr(int64_t(c.values.size()))),
+         rb.getNamedAttr("weights", rb.getI64IntegerAttr(total)),
+         rb.getNamedAttr("bytes", rb.getI64IntegerAttr(c.bytes())),
+         rb.getNamedAttr("dense_bytes", rb.getI64IntegerAttr(total * 4))}));
+
+    OpBuilder b(g);
+    Location loc = g.getLoc();
+    CsrValues csr = constants(b, loc, c);
+    Value zeroF = zeroOf(b, loc, b.getF32Type());
+    Value out =
+        linalg::FillOp::create(b, loc, zeroF, g.getDpsInits()[0]).getResult(0);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    // One loop per outer output dim; in the innermost, the position's row
+    // and the scatter of its nonzeros.
+    SmallVector<Value> ivs;
+    std::function<Value(OpBuilder &, Value, int64_t)> loops =
+        [&](OpBuilder &lb, Value acc, int64_t d) -> Value {
+      if (d == rank - 1) {
+        SmallVector<Value> at;
+        for (AffineExpr e : inMap.getResults())
+          at.push_back(ivs[cast<AffineDimExpr>(e).getPosition()]);
+        IRMapping map;
+        map.map(body.getArgument(0),
+                tensor::ExtractOp::create(lb, loc, g.getDpsInputs()[0], at)
+                    .getResult());
+        for (Operation *op : rowOps) {
+          if (auto index = dyn_cast<linalg::IndexOp>(op)) {
+            map.map(index.getResult(), ivs[index.getDim()]);
+            continue;
+          }
+          lb.clone(*op, map);
+        }
+        Value row = map.lookup(extract.getIndices()[0]);
+        auto [lo, hi] = rangeOf(lb, loc, csr, row);
+        auto scatter = scf::ForOp::create(
+            lb, loc, lo, hi, one, ValueRange{acc},
+            [&](OpBuilder &sb, Location sl, Value j, ValueRange iter) {
+              Value col = rowAt(sb, sl, csr, j);
+              Value v = tensor::ExtractOp::create(sb, sl, csr.values, j);
+              SmallVector<Value> pos(ivs);
+              pos.push_back(col);
+              scf::YieldOp::create(
+                  sb, sl,
+                  tensor::InsertOp::create(sb, sl, v, iter[0], pos)
+                      .getResult());
+            });
+        return scatter.getResult(0);
+      }
+      Value end =
+          arith::ConstantIndexOp::create(lb, loc, outType.getDimSize(d));
+      auto loop = scf::ForOp::create(
+          lb, loc, zero, end, one, ValueRange{acc},
+          [&](OpBuilder &nb, Location, Value iv, ValueRange iter) {
+            ivs.push_back(iv);
+            Value next = loops(nb, iter[0], d + 1);
+            ivs.pop_back();
+            scf::YieldOp::create(nb, loc, next);
+          });
+      return loop.getResult(0);
+    };
+    Value result = loops(b, out, 0);
+    g->getResult(0).replaceAllUsesWith(result);
+    g->erase();
   }
 
   static bool isDefaultMaps(linalg::MatmulOp mm) {
