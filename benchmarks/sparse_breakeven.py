@@ -2,7 +2,7 @@
 """The sparsity from which the sparse kernel beats the dense one, per layer
 shape, on this machine.
 
-    benchmarks/sparse_breakeven.py [--bindir build/bin] [--runs N] [--target T]
+    benchmarks/sparse_breakeven.py [--bindir build/bin] [--runs N] [--target T] [--int8]
 
 Builds one-node models: a 1x1 convolution K -> N at H x W for the shapes
 of mobilenet-v2's expansions and projections (56x56 down to 7x7), random
@@ -18,7 +18,9 @@ Prints per shape the dense kernel's time, the sparse/dense time ratio per
 sparsity ("-" where the layer stays dense: fewer than 8 nonzeros per
 output channel) and the lowest measured sparsity at which the sparse
 kernel is faster: the break-even edgec's --sparse-threshold (default
-0.6) stands for.
+0.6) stands for. With --int8 every build is post-training quantized
+(--quantize=int8, calibrated on the input): the int8 sparse kernel
+against the dense int8 kernels.
 """
 import argparse
 import json
@@ -55,10 +57,11 @@ def conv_model(k, n, hw, sparsity, rng):
     return m
 
 
-def conv_us(edgec, onnx_path, tmp, threshold, x, runs, target):
+def conv_us(edgec, onnx_path, tmp, threshold, x, runs, target, extra=()):
     """The convolution's kernel time (us, median), or None if not sparse
     when asked to be."""
-    flags = [f"--sparse-threshold={threshold}"] + ([f"--target={target}"] if target else [])
+    flags = ([f"--sparse-threshold={threshold}"] + ([f"--target={target}"] if target else [])
+             + list(extra))
     exe, prof, report = (os.path.join(tmp, f) for f in ("prof", "prof.json", "r.json"))
     subprocess.run([edgec, onnx_path, *flags, "--emit=exe", "--instrument-kernels", "-o", exe],
                    check=True)
@@ -80,6 +83,8 @@ def main():
     ap.add_argument("--bindir", default=os.path.join(ROOT, "build", "bin"))
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--target", default="", help="an x86 --target (default: the host)")
+    ap.add_argument("--int8", action="store_true",
+                    help="quantize every build (int8 sparse against dense int8 kernels)")
     a = ap.parse_args()
     edgec = os.path.join(a.bindir, "edgec")
     rng = np.random.default_rng(0)
@@ -87,8 +92,11 @@ def main():
           + " ".join(f"{s:>5}" for s in SPARSITY) + "   break-even")
     with tempfile.TemporaryDirectory() as tmp:
         for k, n, hw in SHAPES:
-            x = os.path.join(tmp, "x.npy")
+            cal = os.path.join(tmp, "cal")
+            os.makedirs(cal, exist_ok=True)
+            x = os.path.join(cal, "x.npy")
             np.save(x, rng.standard_normal((1, k, hw, hw)).astype(np.float32))
+            extra = ["--quantize=int8", f"--calibration={cal}"] if a.int8 else []
             ratios = []
             dense = None
             for s in SPARSITY:
@@ -96,8 +104,8 @@ def main():
                 with open(path, "wb") as f:
                     f.write(conv_model(k, n, hw, s, rng).SerializeToString())
                 if dense is None:  # the dense code's time does not depend on S
-                    dense = conv_us(edgec, path, tmp, 2, x, a.runs, a.target)
-                sparse = conv_us(edgec, path, tmp, 0, x, a.runs, a.target)
+                    dense = conv_us(edgec, path, tmp, 2, x, a.runs, a.target, extra)
+                sparse = conv_us(edgec, path, tmp, 0, x, a.runs, a.target, extra)
                 ratios.append(None if sparse is None else sparse / dense)
             even = next((s for s, r in zip(SPARSITY, ratios) if r is not None and r < 1), None)
             print(f"{f'{k} -> {n}':<12}{f'{hw}x{hw}':>6}{dense:>10.1f}  {'':29}"

@@ -56,6 +56,10 @@ struct Csr {
   /// Rows fit int16 (the csr16 format).
   bool narrow() const { return k <= 32767; }
   int64_t valueBytes() const { return int8 ? 1 : 4; }
+  int64_t weights() const { return k * n; }
+  double sparsity() const {
+    return 1.0 - double(values.size()) / double(weights());
+  }
   int64_t bytes() const {
     return int64_t(values.size()) * (valueBytes() + (narrow() ? 2 : 4)) +
            int64_t(starts.size()) * 4;
@@ -172,22 +176,25 @@ struct SparseKernelsPass
 
   /// Whether the weight is sparse enough; records the layers that are.
   bool worthIt(Operation *op, const Csr &c, int64_t m) {
-    int64_t total = c.k * c.n;
-    double sparsity = 1.0 - double(c.values.size()) / double(total);
-    if (sparsity < breakEven(m, c.int8) ||
+    if (c.sparsity() < breakEven(m, c.int8) ||
         double(c.values.size()) / double(c.n) < minNonzeros)
       return false;
+    record(op, c, c.format());
+    return true;
+  }
+
+  /// The report's record of a layer compiled over its nonzeros.
+  void record(Operation *op, const Csr &c, StringRef format) {
     Builder b(&getContext());
     report.push_back(b.getDictionaryAttr(
         {b.getNamedAttr("layer", b.getStringAttr(edge::layerName(op))),
-         b.getNamedAttr("format", b.getStringAttr(c.format())),
+         b.getNamedAttr("format", b.getStringAttr(format)),
          b.getNamedAttr("nonzeros",
                         b.getI64IntegerAttr(int64_t(c.values.size()))),
-         b.getNamedAttr("weights", b.getI64IntegerAttr(total)),
+         b.getNamedAttr("weights", b.getI64IntegerAttr(c.weights())),
          b.getNamedAttr("bytes", b.getI64IntegerAttr(c.bytes())),
          b.getNamedAttr("dense_bytes",
-                        b.getI64IntegerAttr(total * c.valueBytes()))}));
-    return true;
+                        b.getI64IntegerAttr(c.weights() * c.valueBytes()))}));
   }
 
   void rewriteConv(linalg::Conv2DNhwcHwcfOp conv) {
@@ -343,19 +350,9 @@ struct SparseKernelsPass
     Csr c =
         compress(cols, tableRows, /*int8=*/false,
                  [&](int64_t col, int64_t row) { return w[row * cols + col]; });
-    int64_t total = tableRows * cols;
-    double sparsity = 1.0 - double(c.values.size()) / double(total);
-    if (sparsity < (minSparsity >= 0 ? minSparsity : kFloor))
+    if (c.sparsity() < (minSparsity >= 0 ? minSparsity : kFloor))
       return;
-    Builder rb(&getContext());
-    report.push_back(rb.getDictionaryAttr(
-        {rb.getNamedAttr("layer", rb.getStringAttr(edge::layerName(g))),
-         rb.getNamedAttr("format", rb.getStringAttr(c.format() + "-rows")),
-         rb.getNamedAttr("nonzeros",
-                         rb.getI64IntegerAttr(int64_t(c.values.size()))),
-         rb.getNamedAttr("weights", rb.getI64IntegerAttr(total)),
-         rb.getNamedAttr("bytes", rb.getI64IntegerAttr(c.bytes())),
-         rb.getNamedAttr("dense_bytes", rb.getI64IntegerAttr(total * 4))}));
+    record(g, c, c.format() + "-rows");
 
     OpBuilder b(g);
     Location loc = g.getLoc();
