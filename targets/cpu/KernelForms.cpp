@@ -325,8 +325,17 @@ void markParallelLoop(Operation *op, ArrayRef<int64_t> sizes,
         constantTripCount(around) != 1)
       return;
   }
-  if (!work)
-    work = iterationCount(linalgOp);
+  if (!work) {
+    // Elementwise code weighs its body: a Winograd transform computes tens
+    // of values per element.
+    int64_t ops = 1;
+    if (auto generic = dyn_cast<linalg::GenericOp>(op);
+        generic && generic.getNumReductionLoops() == 0)
+      ops = std::max<int64_t>(
+          1, static_cast<int64_t>(generic.getBody()->getOperations().size()) -
+                 1);
+    work = iterationCount(linalgOp) * ops;
+  }
   SmallVector<utils::IteratorType> iterators =
       linalgOp.getIteratorTypesArray();
   // loops[i] tiles the i-th dim with a non-zero size.

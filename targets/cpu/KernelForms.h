@@ -101,8 +101,8 @@ std::optional<int64_t> matchPoolGeneric(mlir::linalg::LinalgOp op);
 /// nullopt otherwise. Such a reduction runs serially along memory, one
 /// dependent add after another, unless it is split (below).
 std::optional<int64_t> matchInnerReduction(mlir::linalg::LinalgOp op);
-/// An elementwise generic the vectorizer handles well: one result, all
-/// loops parallel, static shapes, every operand read through a projected
+/// An elementwise generic the vectorizer handles well: identity-mapped
+/// results (one or several), all loops parallel, static shapes, every operand read through a projected
 /// permutation whose innermost loop, when it reads it at all, is its last
 /// dim (contiguous vectors; a transposed read is left to the loop
 /// lowering), and a body of scalar arithmetic (no tensor.extract). Returns
@@ -148,7 +148,8 @@ tileOp(mlir::RewriterBase &rewriter, mlir::Operation *op,
 /// it run once each up to the function (the nest is a top-level kernel) and
 /// it iterates over a parallel dim of `op`: its iterations write disjoint
 /// tiles of the result. The mark's value is `work`, by default `op`'s
-/// iteration count (iterationCount).
+/// iteration count (iterationCount), times the ops of its body for an
+/// elementwise generic.
 void markParallelLoop(mlir::Operation *op, llvm::ArrayRef<int64_t> sizes,
                       llvm::ArrayRef<mlir::LoopLikeOpInterface> loops,
                       std::optional<int64_t> work = std::nullopt);

@@ -221,7 +221,8 @@ def EdgeCpuOutlineParallel
   let description = [{
     With `threads` above 1, each top-level `scf.for` of a public function
     that tiling marked `edge.parallel` (its iterations write disjoint tiles)
-    and whose work (the marked op's iteration count) reaches `min-work`
+    and whose work (the marked op's iteration count, times its body's ops
+    for elementwise code) reaches `min-work`
     becomes a call `edgert_parallel_for(count, task, context)`: the loop body
     is outlined into a private function `task(context, begin, end)` that runs
     iterations [begin, end), and the values it reads from the function (the
@@ -238,7 +239,7 @@ def EdgeCpuOutlineParallel
     Option<"threads", "threads", "int64_t", /*default=*/"1",
            "Workers the code is split for (1: serial code)">,
     Option<"minWork", "min-work", "int64_t", /*default=*/"65536",
-           "Smallest iteration count of a kernel worth splitting">,
+           "Smallest work (iterations, or element-ops) worth splitting">,
   ];
   let dependentDialects = ["mlir::LLVM::LLVMDialect",
                            "mlir::affine::AffineDialect",

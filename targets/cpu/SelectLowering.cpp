@@ -399,6 +399,11 @@ std::optional<Config> chooseElementwise(linalg::LinalgOp op,
   int64_t tile = vectorTile(*size, b.lanes);
   if (tile < std::max<int64_t>(4, b.lanes / 4))
     return std::nullopt;
+  // Many operands (a Winograd transform reads and writes a whole tile) fill
+  // the registers with one vector each: blocks of one vector then.
+  if (op->getNumOperands() > b.accumulators && tile > b.lanes &&
+      tile % b.lanes == 0)
+    tile = b.lanes;
   Config c;
   c.parallel.assign(op.getNumLoops(), 1);
   c.parallel.back() = tile;

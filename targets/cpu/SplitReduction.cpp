@@ -93,7 +93,7 @@ std::optional<int64_t> matchInnerReduction(linalg::LinalgOp linalgOp) {
 
 std::optional<int64_t> matchContiguousElementwise(linalg::LinalgOp linalgOp) {
   auto op = dyn_cast<linalg::GenericOp>(linalgOp.getOperation());
-  if (!op || op.getNumDpsInits() != 1 || op.getNumLoops() == 0 ||
+  if (!op || op.getNumDpsInits() == 0 || op.getNumLoops() == 0 ||
       op.getNumParallelLoops() != op.getNumLoops() ||
       !op.hasPureTensorSemantics())
     return std::nullopt;
@@ -110,8 +110,11 @@ std::optional<int64_t> matchContiguousElementwise(linalg::LinalgOp linalgOp) {
           d && d.getPosition() == last)
         return std::nullopt;
   }
-  if (!op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isIdentity())
-    return std::nullopt;
+  // Several outputs (a Winograd transform's positions) are fine when each
+  // is written at the iteration's own element.
+  for (OpOperand &init : op.getDpsInitsMutable())
+    if (!op.getMatchingIndexingMap(&init).isIdentity())
+      return std::nullopt;
   if (!isScalarArithmetic(op))
     return std::nullopt;
   return ranges[last];

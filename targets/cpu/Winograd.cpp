@@ -13,9 +13,10 @@
 // Here everything is built from ops the rest of the pipeline already
 // vectorizes: the input viewed as (tile row, row in tile, tile column,
 // column in tile, channel) so that each shifted slice is a plain slice, one
-// elementwise generic per transformed position, the filter transformed at
-// compile time, one batched matmul generic, and one elementwise generic per
-// output position of the tile (with the convolution's init: the bias).
+// elementwise generic with an output per transformed position, the filter
+// transformed at compile time, one batched matmul generic, and one
+// elementwise generic with an output per position of the output tile (with
+// the convolution's init: the bias).
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,10 +26,10 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
-#include <map>
 
 namespace edgec {
 #define GEN_PASS_DEF_EDGECPUWINOGRAD
@@ -74,59 +75,91 @@ const Transform &transformFor(int64_t m) {
   return m == 4 ? f4 : f2;
 }
 
-/// The terms of row u (x) row v of two transform matrices applied to the
-/// values value(i, j): the non-zero weights u[i] v[j] and their values.
-void outerTerms(const std::vector<double> &u, const std::vector<double> &v,
-                llvm::function_ref<Value(int64_t, int64_t)> value,
-                SmallVectorImpl<Value> &terms,
-                SmallVectorImpl<double> &weights) {
-  for (size_t i = 0; i < u.size(); ++i)
-    for (size_t j = 0; j < v.size(); ++j)
-      if (double w = u[i] * v[j]; w != 0) {
-        terms.push_back(value(i, j));
-        weights.push_back(w);
-      }
-}
-
-/// A weighted sum of same-shaped tensors, elementwise (with `init` added
-/// when given), of shape `type`.
-Value weightedSum(OpBuilder &b, Location loc, ArrayRef<Value> terms,
-                  ArrayRef<double> weights, Value init,
-                  RankedTensorType type) {
-  SmallVector<Value> inputs(terms);
-  if (init)
-    inputs.push_back(init);
-  int64_t rank = type.getRank();
-  AffineMap id = b.getMultiDimIdentityMap(rank);
-  SmallVector<AffineMap> maps(inputs.size() + 1, id);
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                        type.getElementType());
-  SmallVector<double> w(weights);
-  bool withInit = bool(init);
+/// One transform of a grid of tiles, Y = L X R^T for every tile and
+/// channel: out[a][b] = init[a][b] + sum_ij L[a][i] R[b][j] x[i][j], as a
+/// single elementwise generic over (tile row, tile column, channel) with
+/// the grid's positions as its inputs (`x`, row-major, cols of R wide) and
+/// one output per (a, b). Its body computes separably, T = L X then
+/// T R^T, so a tile's values are read once and combined in registers,
+/// with the fewest terms (rows of B^T and A^T have few non-zeros); one op
+/// per transform also gives the parallel split one large loop.
+SmallVector<Value> transformGeneric(OpBuilder &b, Location loc,
+                                    ArrayRef<Value> x,
+                                    const std::vector<std::vector<double>> &l,
+                                    const std::vector<std::vector<double>> &r,
+                                    ArrayRef<Value> inits,
+                                    RankedTensorType type) {
+  size_t rows = l.size(), inner = l.front().size(), cols = r.size();
+  assert(x.size() == inner * inner && "a square grid of positions");
+  SmallVector<Value> inputs(x);
+  llvm::append_range(inputs, inits);
+  SmallVector<Value> outs;
+  SmallVector<Type> results(rows * cols, type);
+  for (size_t i = 0; i < rows * cols; ++i)
+    outs.push_back(tensor::EmptyOp::create(b, loc, type.getShape(),
+                                           type.getElementType()));
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  SmallVector<AffineMap> maps(inputs.size() + outs.size(), id);
+  bool withInit = !inits.empty();
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{type}, inputs, ValueRange{empty}, maps,
-      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-      [w, withInit](OpBuilder &nb, Location l, ValueRange args) {
+      b, loc, results, inputs, outs, maps,
+      SmallVector<utils::IteratorType>(type.getRank(),
+                                       utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
         Type et = args[0].getType();
-        Value acc = withInit ? args[w.size()] : Value();
-        for (auto [i, weight] : llvm::enumerate(w)) {
-          Value term = args[i];
-          if (weight == -1) {
-            acc = acc ? arith::SubFOp::create(nb, l, acc, term).getResult()
-                      : arith::NegFOp::create(nb, l, term).getResult();
-            continue;
+        // sum_k w[k] v[k] over the non-zero weights, starting from acc:
+        // the positive weights first (no negation to start from), a
+        // multiple as one fused multiply-add.
+        auto combine = [&](Value acc, ArrayRef<double> w,
+                           llvm::function_ref<Value(size_t)> v) -> Value {
+          SmallVector<size_t> order;
+          for (bool positive : {true, false})
+            for (size_t k = 0; k < w.size(); ++k)
+              if (w[k] != 0 && (w[k] > 0) == positive)
+                order.push_back(k);
+          for (size_t k : order) {
+            Value term = v(k);
+            if (w[k] == 1 || w[k] == -1) {
+              if (!acc)
+                acc = w[k] == 1
+                          ? term
+                          : arith::NegFOp::create(nb, nl, term).getResult();
+              else if (w[k] == 1)
+                acc = arith::AddFOp::create(nb, nl, acc, term);
+              else
+                acc = arith::SubFOp::create(nb, nl, acc, term);
+              continue;
+            }
+            Value weight =
+                arith::ConstantOp::create(nb, nl, FloatAttr::get(et, w[k]));
+            acc = acc ? math::FmaOp::create(nb, nl, term, weight, acc)
+                            .getResult()
+                      : arith::MulFOp::create(nb, nl, term, weight)
+                            .getResult();
           }
-          if (weight != 1) {
-            Value c = arith::ConstantOp::create(
-                nb, l, FloatAttr::get(et, weight));
-            term = arith::MulFOp::create(nb, l, term, c);
+          return acc ? acc
+                     : arith::ConstantOp::create(nb, nl, FloatAttr::get(et, 0))
+                           .getResult();
+        };
+        // T[a][j] = sum_i L[a][i] x[i][j].
+        std::vector<Value> t(rows * inner);
+        for (size_t a = 0; a < rows; ++a)
+          for (size_t j = 0; j < inner; ++j)
+            t[a * inner + j] = combine(Value(), l[a], [&](size_t i) {
+              return args[i * inner + j];
+            });
+        // out[a][c] = init + sum_j R[c][j] T[a][j].
+        SmallVector<Value> yields;
+        for (size_t a = 0; a < rows; ++a)
+          for (size_t c = 0; c < cols; ++c) {
+            Value init = withInit ? args[x.size() + a * cols + c] : Value();
+            yields.push_back(combine(init, r[c], [&](size_t j) {
+              return t[a * inner + j];
+            }));
           }
-          acc = acc ? arith::AddFOp::create(nb, l, acc, term).getResult()
-                    : term;
-        }
-        linalg::YieldOp::create(nb, l, acc);
+        linalg::YieldOp::create(nb, nl, yields);
       });
-  return generic.getResult(0);
+  return SmallVector<Value>(generic.getResults());
 }
 
 struct WinogradPass : edgec::impl::EdgeCpuWinogradBase<WinogradPass> {
@@ -238,37 +271,31 @@ struct WinogradPass : edgec::impl::EdgeCpuWinogradBase<WinogradPass> {
       return slice(d6, {0, i / m, i % m, j / m, j % m, 0},
                    {1, th, 1, tw, 1, c}, {1, 1, 1, 1, 1, 1}, tileType);
     };
-    std::map<std::pair<int64_t, int64_t>, Value> taps;
-    auto tap = [&](int64_t i, int64_t j) {
-      Value &v = taps[{i, j}];
-      if (!v)
-        v = shifted(i, j);
-      return v;
-    };
 
     // V[xi][nu] = sum_ij B^T[xi][i] B^T[nu][j] d[i][j], as (alpha^2, T, C).
     int64_t tiles = th * tw;
     auto vType = RankedTensorType::get({alpha * alpha, tiles, c}, f32);
     Value v = tensor::EmptyOp::create(b, loc, vType.getShape(), f32);
     auto flatType = RankedTensorType::get({1, tiles, c}, f32);
-    for (int64_t xi = 0; xi < alpha; ++xi)
-      for (int64_t nu = 0; nu < alpha; ++nu) {
-        SmallVector<Value> terms;
-        SmallVector<double> weights;
-        outerTerms(t.bt[xi], t.bt[nu], tap, terms, weights);
-        Value part = weightedSum(b, loc, terms, weights, Value(), tileType);
-        Value flat = tensor::CollapseShapeOp::create(
-            b, loc, RankedTensorType::get({tiles, c}, f32), part,
-            SmallVector<ReassociationIndices>{{0, 1}, {2}});
-        Value row = tensor::ExpandShapeOp::create(
-            b, loc, flatType, flat,
-            SmallVector<ReassociationIndices>{{0, 1}, {2}});
-        v = tensor::InsertSliceOp::create(
-            b, loc, row, v,
-            getAsIndexOpFoldResult(ctx, {xi * alpha + nu, 0, 0}),
-            getAsIndexOpFoldResult(ctx, {1, tiles, c}),
-            getAsIndexOpFoldResult(ctx, {1, 1, 1}));
-      }
+    SmallVector<Value> taps;
+    for (int64_t i = 0; i < alpha; ++i)
+      for (int64_t j = 0; j < alpha; ++j)
+        taps.push_back(shifted(i, j));
+    SmallVector<Value> vParts =
+        transformGeneric(b, loc, taps, t.bt, t.bt, {}, tileType);
+    for (auto [index, part] : llvm::enumerate(vParts)) {
+      Value flat = tensor::CollapseShapeOp::create(
+          b, loc, RankedTensorType::get({tiles, c}, f32), part,
+          SmallVector<ReassociationIndices>{{0, 1}, {2}});
+      Value row = tensor::ExpandShapeOp::create(
+          b, loc, flatType, flat,
+          SmallVector<ReassociationIndices>{{0, 1}, {2}});
+      v = tensor::InsertSliceOp::create(
+          b, loc, row, v,
+          getAsIndexOpFoldResult(ctx, {int64_t(index), 0, 0}),
+          getAsIndexOpFoldResult(ctx, {1, tiles, c}),
+          getAsIndexOpFoldResult(ctx, {1, 1, 1}));
+    }
 
     // U[xi][nu] = G g G^T per (c, f), at compile time, as (alpha^2, C, F).
     DenseElementsAttr filterAttr;
@@ -315,42 +342,34 @@ struct WinogradPass : edgec::impl::EdgeCpuWinogradBase<WinogradPass> {
         });
     Value mTensor = products.getResult(0);
     auto mTileType = RankedTensorType::get({th, tw, f}, f32);
-    std::vector<Value> mTiles(alpha * alpha);
-    auto product = [&](int64_t index) {
-      Value &p = mTiles[index];
-      if (!p) {
-        Value flat = slice(mTensor, {index, 0, 0}, {1, tiles, f}, {1, 1, 1},
-                           RankedTensorType::get({tiles, f}, f32));
-        p = tensor::ExpandShapeOp::create(
-            b, loc, mTileType, flat,
-            SmallVector<ReassociationIndices>{{0, 1}, {2}});
-      }
-      return p;
-    };
+    SmallVector<Value> mTiles;
+    for (int64_t index = 0; index < alpha * alpha; ++index) {
+      Value flat = slice(mTensor, {index, 0, 0}, {1, tiles, f}, {1, 1, 1},
+                         RankedTensorType::get({tiles, f}, f32));
+      mTiles.push_back(tensor::ExpandShapeOp::create(
+          b, loc, mTileType, flat,
+          SmallVector<ReassociationIndices>{{0, 1}, {2}}));
+    }
 
     // Y[tile * m + a][tile * m + b] = init + sum A^T[a][xi] A^T[b][nu] M,
-    // each output position of the tiles one elementwise generic, stored
-    // into (1, tile rows, m, tile columns, m, F).
+    // stored into (1, tile rows, m, tile columns, m, F).
     Value init = pad(conv.getOutputs()[0], th * m, tw * m);
+    SmallVector<Value> initParts;
+    for (int64_t a = 0; a < m; ++a)
+      for (int64_t bb = 0; bb < m; ++bb)
+        initParts.push_back(slice(init, {0, a, bb, 0}, {1, th, tw, f},
+                                  {1, m, m, 1}, mTileType));
+    SmallVector<Value> yParts =
+        transformGeneric(b, loc, mTiles, t.at, t.at, initParts, mTileType);
     auto y6Type = RankedTensorType::get({1, th, m, tw, m, f}, f32);
     Value y6 = tensor::EmptyOp::create(b, loc, y6Type.getShape(), f32);
     for (int64_t a = 0; a < m; ++a)
-      for (int64_t bb = 0; bb < m; ++bb) {
-        SmallVector<Value> terms;
-        SmallVector<double> weights;
-        outerTerms(t.at[a], t.at[bb],
-                   [&](int64_t xi, int64_t nu) {
-                     return product(xi * alpha + nu);
-                   },
-                   terms, weights);
-        Value initPart = slice(init, {0, a, bb, 0}, {1, th, tw, f},
-                               {1, m, m, 1}, mTileType);
-        Value part = weightedSum(b, loc, terms, weights, initPart, mTileType);
+      for (int64_t bb = 0; bb < m; ++bb)
         y6 = tensor::InsertSliceOp::create(
-            b, loc, part, y6, getAsIndexOpFoldResult(ctx, {0, 0, a, 0, bb, 0}),
+            b, loc, yParts[a * m + bb], y6,
+            getAsIndexOpFoldResult(ctx, {0, 0, a, 0, bb, 0}),
             getAsIndexOpFoldResult(ctx, {1, th, 1, tw, 1, f}),
             getAsIndexOpFoldResult(ctx, {1, 1, 1, 1, 1, 1}));
-      }
     Value y = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({1, th * m, tw * m, f}, f32), y6,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3, 4}, {5}});

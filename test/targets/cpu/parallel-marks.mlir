@@ -68,3 +68,26 @@ func.func @reduction_outer(%a: tensor<4x64xf32>, %b: tensor<64x16xf32>, %c: tens
          ins(%a, %b : tensor<4x64xf32>, tensor<64x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
   return %r : tensor<4x16xf32>
 }
+
+// -----
+
+// Elementwise code weighs its body: 3 ops on 7 x 7 x 64 elements, work
+// 9408 (a Winograd transform's tens of ops make it large enough to split).
+// CHECK-LABEL: func.func @elementwise_body
+// CHECK: scf.for %{{.*}} = %c0 to %c7 step %c1
+// CHECK-NOT: edge.parallel
+// CHECK: } {edge.parallel = 9408 : i64}
+// CHECK-NEXT: return
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @elementwise_body(%x: tensor<7x7x64xf32>, %y: tensor<7x7x64xf32>, %o: tensor<7x7x64xf32>) -> (tensor<7x7x64xf32>, tensor<7x7x64xf32>) {
+  %r:2 = linalg.generic {indexing_maps = [#id3, #id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %y : tensor<7x7x64xf32>, tensor<7x7x64xf32>) outs(%o, %o : tensor<7x7x64xf32>, tensor<7x7x64xf32>)
+      attrs = {edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 16], vector_lanes = 16>} {
+  ^bb0(%a: f32, %b: f32, %out0: f32, %out1: f32):
+    %s = arith.addf %a, %b : f32
+    %d = arith.subf %a, %b : f32
+    %m = arith.mulf %s, %d : f32
+    linalg.yield %s, %m : f32, f32
+  } -> (tensor<7x7x64xf32>, tensor<7x7x64xf32>)
+  return %r#0, %r#1 : tensor<7x7x64xf32>, tensor<7x7x64xf32>
+}

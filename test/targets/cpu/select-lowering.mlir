@@ -436,6 +436,13 @@ func.func @channel_max(%x: tensor<1x64x56xf32>, %init: tensor<1x56xf32>) -> tens
 // scalar code.
 // CHECK-LABEL: func.func @exp_minus_max
 // CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 32], vector_lanes = 16>
+// A generic with several results (a Winograd transform) blocks as any
+// other; one with more operands than the 16 accumulator registers (a
+// transform reads and writes a whole tile) takes blocks of one vector.
+// CHECK-LABEL: func.func @two_results
+// CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 32], vector_lanes = 16>
+// CHECK-LABEL: func.func @many_operands
+// CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 1, 16], vector_lanes = 16>
 // CHECK-LABEL: func.func @transpose_read
 // CHECK: edge.lowering_config = #edge.lowering_config<parallel = [1, 16, 16], vector_lanes = 16>
 // CHECK-LABEL: func.func @transpose_14x14
@@ -458,6 +465,25 @@ func.func @exp_minus_max(%x: tensor<8x128x128xf32>, %m: tensor<8x128x1xf32>, %o:
     linalg.yield %e : f32
   } -> tensor<8x128x128xf32>
   return %r : tensor<8x128x128xf32>
+}
+func.func @two_results(%x: tensor<7x7x64xf32>, %y: tensor<7x7x64xf32>, %o: tensor<7x7x64xf32>) -> (tensor<7x7x64xf32>, tensor<7x7x64xf32>) {
+  %r:2 = linalg.generic {indexing_maps = [#id3, #id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %y : tensor<7x7x64xf32>, tensor<7x7x64xf32>) outs(%o, %o : tensor<7x7x64xf32>, tensor<7x7x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %out0: f32, %out1: f32):
+    %s = arith.addf %a, %b : f32
+    %d = arith.subf %a, %b : f32
+    linalg.yield %s, %d : f32, f32
+  } -> (tensor<7x7x64xf32>, tensor<7x7x64xf32>)
+  return %r#0, %r#1 : tensor<7x7x64xf32>, tensor<7x7x64xf32>
+}
+func.func @many_operands(%x: tensor<7x7x64xf32>, %o: tensor<7x7x64xf32>) -> tensor<7x7x64xf32> {
+  %r:17 = linalg.generic {indexing_maps = [#id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<7x7x64xf32>) outs(%o, %o, %o, %o, %o, %o, %o, %o, %o, %o, %o, %o, %o, %o, %o, %o, %o : tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>) {
+  ^bb0(%a: f32, %o0: f32, %o1: f32, %o2: f32, %o3: f32, %o4: f32, %o5: f32, %o6: f32, %o7: f32, %o8: f32, %o9: f32, %o10: f32, %o11: f32, %o12: f32, %o13: f32, %o14: f32, %o15: f32, %o16: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n, %n, %n, %n, %n, %n, %n, %n, %n, %n, %n, %n, %n, %n, %n, %n, %n : f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32
+  } -> (tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>, tensor<7x7x64xf32>)
+  return %r#16 : tensor<7x7x64xf32>
 }
 func.func @transpose_read(%x: tensor<8x64x64xf32>, %o: tensor<8x64x64xf32>) -> tensor<8x64x64xf32> {
   %r = linalg.generic {indexing_maps = [#swap, #id3], iterator_types = ["parallel", "parallel", "parallel"]}

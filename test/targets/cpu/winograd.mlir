@@ -4,33 +4,53 @@
 
 // F(2x2, 3x3) on a 6 x 5 output: 3 x 3 tiles (the width padded to 6, the
 // input's to 8 columns), the input viewed as (tile row, row, tile column,
-// column, channel); each of the 16 transformed positions one elementwise
-// generic of 4 shifted slices (B^T has two non-zeros per row); the filter
+// column, channel); the 16 transformed positions one elementwise generic
+// over (tile row, tile column, channel) with 16 shifted slices in and 16
+// results, computed separably (B^T d, then (B^T d) B: two non-zeros per row
+// of B^T, so 16 + 16 adds or subtracts, no negation); the filter
 // transformed at compile time (all ones: G g G^T = (1, 1.5, 0.5, 1) outer
 // itself, so 1.0 = 0x3F800000 and 1.5 = 0x3FC00000 appear); one batched
-// matmul of 16 x (9 tiles x 4 channels) by (4 x 4); each of the 4 output
-// positions of a tile one generic of 9 products plus the init read with
-// stride 2; the padded result sliced back to 6 x 5.
+// matmul of 16 x (9 tiles x 4 channels) by (4 x 4); the 4 output positions
+// of a tile one generic of the 16 products plus the 4 inits read with
+// stride 2 (A^T has three non-zeros per row: 8 + 8 sums, then each init
+// plus 3 terms); the padded result sliced back to 6 x 5.
 // CHECK-LABEL: func.func @conv
 // CHECK-NOT: linalg.conv_2d_nhwc_hwcf
 // CHECK: %[[PAD:.+]] = tensor.pad %arg0 low[0, 0, 0, 0] high[0, 0, 1, 0]
 // CHECK: %[[D:.+]] = tensor.expand_shape %[[PAD]] {{\[}}[0], [1, 2], [3, 4], [5]] output_shape [1, 4, 2, 4, 2, 4] : tensor<1x8x8x4xf32> into tensor<1x4x2x4x2x4xf32>
-// CHECK: tensor.extract_slice %[[D]][0, 0, 0, 0, 0, 0] [1, 3, 1, 3, 1, 4] [1, 1, 1, 1, 1, 1] : tensor<1x4x2x4x2x4xf32> to tensor<3x3x4xf32>
-// CHECK-COUNT-16: linalg.generic {indexing_maps = [#[[ID:.+]], #[[ID]], #[[ID]], #[[ID]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK: %[[T00:.+]] = tensor.extract_slice %[[D]][0, 0, 0, 0, 0, 0] [1, 3, 1, 3, 1, 4] [1, 1, 1, 1, 1, 1] : tensor<1x4x2x4x2x4xf32> to tensor<3x3x4xf32>
+// CHECK: %[[T33:.+]] = tensor.extract_slice %[[D]][0, 1, 1, 1, 1, 0] [1, 3, 1, 3, 1, 4]
+// CHECK: %{{.+}}:16 = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[T00]], {{.*}}, %[[T33]] : tensor<3x3x4xf32>,
+// CHECK-NEXT: ^bb0(%in: f32,
+// CHECK-NEXT: arith.subf %in, %in_{{[0-9]+}} : f32
+// CHECK-COUNT-31: arith.{{addf|subf}}
+// CHECK-NOT: arith.negf
+// CHECK: linalg.yield {{(%[0-9]+, )+}}%{{[0-9]+}} : f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32{{$}}
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[15, 0, 0] [1, 9, 4] [1, 1, 1] : tensor<1x9x4xf32> into tensor<16x9x4xf32>
 // CHECK: %[[U:.+]] = arith.constant dense<"0x0000803F{{.*}}0000C03F{{.*}}"> : tensor<16x4x4xf32>
 // CHECK: %[[M:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%{{.+}}, %[[U]] : tensor<16x9x4xf32>, tensor<16x4x4xf32>) outs(%{{.+}} : tensor<16x9x4xf32>)
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // CHECK: tensor.pad %arg1 low[0, 0, 0, 0] high[0, 0, 1, 0]
 // CHECK: tensor.extract_slice %{{.+}}[0, 1, 1, 0] [1, 3, 3, 4] [1, 2, 2, 1] : tensor<1x6x6x4xf32> to tensor<3x3x4xf32>
+// CHECK: %{{.+}}:4 = linalg.generic
+// CHECK-COUNT-28: arith.{{addf|subf}}
+// CHECK-NEXT: linalg.yield {{(%[0-9]+, )+}}%{{[0-9]+}} : f32, f32, f32, f32{{$}}
 // CHECK: %[[Y:.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0], [1, 2], [3, 4], [5]] : tensor<1x3x2x3x2x4xf32> into tensor<1x6x6x4xf32>
 // CHECK: %[[OUT:.+]] = tensor.extract_slice %[[Y]][0, 0, 0, 0] [1, 6, 5, 4] [1, 1, 1, 1]
 // CHECK: return %[[OUT]]
 
-// F(4x4, 3x3): 2 x 2 tiles of 4 x 4, 36 products.
+// F(4x4, 3x3): 2 x 2 tiles of 4 x 4, 36 products; B^T's and A^T's other
+// weights (4, -5, 2, 8, ...) as fused multiply-adds.
 // F4-LABEL: func.func @conv
 // F4: tensor.expand_shape {{.*}} : tensor<1x12x12x4xf32> into tensor<1x3x4x3x4x4xf32>
+// F4: %{{.+}}:36 = linalg.generic
+// F4: math.fma
+// F4: linalg.yield
 // F4: linalg.generic {{.*}}ins(%{{.+}}, %{{.+}} : tensor<36x4x4xf32>, tensor<36x4x4xf32>)
+// F4: %{{.+}}:16 = linalg.generic
+// F4: math.fma
+// F4: linalg.yield
 // F4: tensor.collapse_shape {{.*}} : tensor<1x2x4x2x4x4xf32> into tensor<1x8x8x4xf32>
 // F4: tensor.extract_slice {{.*}} [1, 6, 5, 4]
 
