@@ -64,7 +64,15 @@ def EdgeCpuSparseKernels
     side (f32, or int8 x int8 into int32: a quantized layer), whose weight has at least `min-sparsity` zeros (by default the
     layer's break-even: the measured cost model in the pass, higher for
     fewer positions) and on average `min-nonzeros` per output channel,
-    becomes a kernel over the nonzeros alone. A product of fewer rows than a vector (a classifier's one) is,
+    becomes a kernel over the nonzeros alone. An f32 weight whose zeros
+    come in blocks of a vector of output channels by one k (what
+    `--prune-block=target` leaves; N a whole number of vectors) runs on
+    the block-CSR kernel (`bcsr16-Lx1`) when at least `min-sparsity` of
+    its blocks are zero (by default a quarter) and the CSR kernel's
+    estimated time is not lower: on the channels-last layout, per tile of
+    `blocks` rows and group of output channels one accumulator vector per
+    row, and per stored block its vector loaded once and each row's
+    X[row][k] broadcast into an FMA. A product of fewer rows than a vector (a classifier's one) is,
     per row and output channel, a scalar sum over the channel's nonzeros
     in four partial sums (no transposes; its weight read 0.3 times as many
     bytes at 80 %).

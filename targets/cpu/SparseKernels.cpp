@@ -87,6 +87,50 @@ template <typename At> Csr compress(int64_t k, int64_t n, bool int8, At at) {
   return c;
 }
 
+/// A K x N f32 weight in block CSR by groups of `lanes` output channels:
+/// a block is one k of `lanes` consecutive channels, stored when any of
+/// its weights is nonzero (what --prune-block=target leaves on a CPU).
+struct Bcsr {
+  int64_t k = 0, n = 0, lanes = 0;
+  std::vector<int32_t> starts; // n / lanes + 1
+  std::vector<int32_t> cols;   // the k of each stored block
+  std::vector<float> values;   // lanes per stored block
+  int64_t blocks() const { return int64_t(cols.size()); }
+  double blockSparsity() const {
+    return 1.0 - double(blocks()) / double(k * (n / lanes));
+  }
+  int64_t bytes() const {
+    return blocks() * (lanes * 4 + 2) + int64_t(starts.size()) * 4;
+  }
+  std::string format() const {
+    return "bcsr16-" + std::to_string(lanes) + "x1";
+  }
+};
+
+/// The block CSR of W[k][n] = at(k, n); N a multiple of lanes, K < 32768.
+template <typename At>
+Bcsr compressBlocks(int64_t k, int64_t n, int64_t lanes, At at) {
+  Bcsr c;
+  c.k = k;
+  c.n = n;
+  c.lanes = lanes;
+  c.starts.push_back(0);
+  for (int64_t j0 = 0; j0 < n; j0 += lanes) {
+    for (int64_t i = 0; i < k; ++i) {
+      bool any = false;
+      for (int64_t j = j0; j < j0 + lanes; ++j)
+        any |= at(i, j) != 0.0f;
+      if (!any)
+        continue;
+      c.cols.push_back(int32_t(i));
+      for (int64_t j = j0; j < j0 + lanes; ++j)
+        c.values.push_back(at(i, j));
+    }
+    c.starts.push_back(int32_t(c.cols.size()));
+  }
+  return c;
+}
+
 /// The init as a per-channel vector when it is one broadcast along the
 /// output positions (the bias), else null.
 Value broadcastBias(Value init, int64_t n) {
@@ -163,15 +207,17 @@ struct SparseKernelsPass
   double breakEven(int64_t m, bool int8) const {
     if (minSparsity >= 0)
       return minSparsity;
+    return std::max(kFloor, 1.0 - 1.0 / csrCost(m, int8));
+  }
+  /// The CSR kernel's time per nonzero over the dense kernel's per weight.
+  double csrCost(int64_t m, bool int8) const {
     double cost = 1.0;
     if (m >= lanes) { // else the one-row form: no vectors of positions
       double vectors = double(m) / double(lanes);
       cost =
           std::ceil(vectors) / vectors * (1.0 + kPassCost / std::sqrt(vectors));
     }
-    if (int8)
-      cost *= kInt8Cost;
-    return std::max(kFloor, 1.0 - 1.0 / cost);
+    return int8 ? cost * kInt8Cost : cost;
   }
 
   /// Whether the weight is sparse enough; records the layers that are.
@@ -185,16 +231,52 @@ struct SparseKernelsPass
 
   /// The report's record of a layer compiled over its nonzeros.
   void record(Operation *op, const Csr &c, StringRef format) {
+    record(op, format, int64_t(c.values.size()), c.weights(), c.bytes(),
+           c.weights() * c.valueBytes());
+  }
+  void record(Operation *op, StringRef format, int64_t nonzeros,
+              int64_t weights, int64_t bytes, int64_t denseBytes) {
     Builder b(&getContext());
     report.push_back(b.getDictionaryAttr(
         {b.getNamedAttr("layer", b.getStringAttr(edge::layerName(op))),
          b.getNamedAttr("format", b.getStringAttr(format)),
-         b.getNamedAttr("nonzeros",
-                        b.getI64IntegerAttr(int64_t(c.values.size()))),
-         b.getNamedAttr("weights", b.getI64IntegerAttr(c.weights())),
-         b.getNamedAttr("bytes", b.getI64IntegerAttr(c.bytes())),
-         b.getNamedAttr("dense_bytes",
-                        b.getI64IntegerAttr(c.weights() * c.valueBytes()))}));
+         b.getNamedAttr("nonzeros", b.getI64IntegerAttr(nonzeros)),
+         b.getNamedAttr("weights", b.getI64IntegerAttr(weights)),
+         b.getNamedAttr("bytes", b.getI64IntegerAttr(bytes)),
+         b.getNamedAttr("dense_bytes", b.getI64IntegerAttr(denseBytes))}));
+  }
+
+  /// The weight in block CSR, when the block kernel applies: f32, N a
+  /// whole number of vectors, K within int16.
+  std::optional<Bcsr> blockCandidate(int64_t k, int64_t n,
+                                     const std::vector<float> &w) const {
+    if (n % lanes != 0 || k > 32767)
+      return std::nullopt;
+    return compressBlocks(k, n, lanes,
+                          [&](int64_t i, int64_t j) { return w[i * n + j]; });
+  }
+
+  /// Whether the block kernel runs the layer (records it when it does):
+  /// it does a dense kernel's work per stored block, on the channels-last
+  /// layout, at an assumed kBlockCost times the dense kernel's time per
+  /// weight, so it pays from kBlockFloor zero blocks (or `min-sparsity`:
+  /// a block-pruned layer has exactly its fraction) unless the CSR kernel
+  /// is cheaper still (unstructured zeros leave few whole blocks: at 80 %
+  /// with 16 lanes 3 % of them, with NEON's 4 lanes 41 %).
+  bool blocksWin(Operation *op, const std::optional<Bcsr> &bc, const Csr &c,
+                 int64_t m) {
+    double floor = minSparsity >= 0 ? minSparsity : kBlockFloor;
+    if (!bc || bc->blocks() == 0 || bc->blockSparsity() < floor)
+      return false;
+    bool csrApplies = c.sparsity() >= breakEven(m, c.int8) &&
+                      double(c.values.size()) / double(c.n) >= minNonzeros;
+    double blockTime = (1.0 - bc->blockSparsity()) * kBlockCost;
+    double csrTime = (1.0 - c.sparsity()) * csrCost(m, c.int8);
+    if (csrApplies && csrTime < blockTime)
+      return false;
+    record(op, bc->format(), int64_t(c.values.size()), c.weights(), bc->bytes(),
+           c.weights() * 4);
+    return true;
   }
 
   void rewriteConv(linalg::Conv2DNhwcHwcfOp conv) {
@@ -217,9 +299,12 @@ struct SparseKernelsPass
     int64_t k = fType.getDimSize(2), n = fType.getDimSize(3);
     std::vector<float> w(filter.getValues<float>().begin(),
                          filter.getValues<float>().end());
+    std::optional<Bcsr> blocked = blockCandidate(k, n, w);
     Csr c = compress(k, n, /*int8=*/false,
                      [&](int64_t i, int64_t j) { return w[i * n + j]; });
-    if (!worthIt(conv, c, in.getDimSize(1) * in.getDimSize(2)))
+    int64_t positions = in.getDimSize(1) * in.getDimSize(2);
+    bool useBlocks = blocksWin(conv, blocked, c, positions);
+    if (!useBlocks && !worthIt(conv, c, positions))
       return;
     OpBuilder b(conv);
     Location loc = conv.getLoc();
@@ -232,7 +317,8 @@ struct SparseKernelsPass
     Value init2d = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({m, n}, b.getF32Type()), init,
         ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
-    Value y = build(b, loc, x, init2d, bias, m, c);
+    Value y = useBlocks ? buildBlocks(b, loc, x, init2d, bias, m, *blocked)
+                        : build(b, loc, x, init2d, bias, m, c);
     Value result = tensor::ExpandShapeOp::create(
         b, loc, out, y, ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}});
     conv->getResult(0).replaceAllUsesWith(result);
@@ -265,11 +351,20 @@ struct SparseKernelsPass
       w.assign(rhs.getValues<float>().begin(), rhs.getValues<float>().end());
     Csr c = compress(k, n, int8,
                      [&](int64_t i, int64_t j) { return w[i * n + j]; });
-    if (!worthIt(mm, c, lhs.getDimSize(0)))
+    std::optional<Bcsr> blocked = int8 ? std::nullopt : blockCandidate(k, n, w);
+    bool useBlocks = blocksWin(mm, blocked, c, lhs.getDimSize(0));
+    if (!useBlocks && !worthIt(mm, c, lhs.getDimSize(0)))
       return;
     OpBuilder b(mm);
     Value init = mm.getOutputs()[0];
     Value bias = broadcastBias(init, n);
+    if (useBlocks) {
+      Value y = buildBlocks(b, mm.getLoc(), mm.getInputs()[0], init, bias,
+                            lhs.getDimSize(0), *blocked);
+      mm->getResult(0).replaceAllUsesWith(y);
+      mm->erase();
+      return;
+    }
     // Fewer rows than a vector (a classifier's one): a dot product of each
     // output channel's nonzeros with the row, no transposes.
     Value y = lhs.getDimSize(0) < lanes
@@ -556,6 +651,11 @@ struct SparseKernelsPass
   static constexpr double kPassCost = 4.0;
   static constexpr double kInt8Cost = 8.0;
   static constexpr double kFloor = 0.5;
+  /// The block kernel's time per stored block over the dense kernel's per
+  /// weight (an index and a loop per block; assumed, not fitted yet), and
+  /// the share of zero blocks from which it pays.
+  static constexpr double kBlockCost = 4.0 / 3.0;
+  static constexpr double kBlockFloor = 1.0 - 1.0 / kBlockCost;
   /// The most vectors of positions one pass over the nonzeros covers
   /// (accumulators held in registers: 8 of x86's 16 AVX2 registers, and
   /// 8 chains keep two FMA units with 4 cycles of latency busy).
@@ -635,6 +735,121 @@ struct SparseKernelsPass
           scf::YieldOp::create(rb, rl, chans.getResult(0));
         });
     return rowsLoop.getResult(0);
+  }
+
+  /// Y (M x N) = init + X (M x K) W with W in block CSR, on the
+  /// channels-last layout: for each tile of `blocks` rows and each group
+  /// of `lanes` output channels, one accumulator vector per row starts from
+  /// the bias (or the init); per stored block (k, group) the block's
+  /// vector is loaded once and each row adds X[row][k] (a broadcast) times
+  /// it, the dense kernel's outer product with the zero blocks' k skipped.
+  Value buildBlocks(OpBuilder &b, Location loc, Value x, Value init, Value bias,
+                    int64_t m, const Bcsr &c) {
+    Type f32 = b.getF32Type();
+    auto i32 = b.getI32Type();
+    std::vector<int16_t> cols(c.cols.begin(), c.cols.end());
+    std::vector<float> values = c.values;
+    Value starts = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({int64_t(c.starts.size())}, i32),
+            ArrayRef(c.starts)));
+    Value colsConst = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({int64_t(cols.size())}, b.getI16Type()),
+            ArrayRef(cols)));
+    Value valuesConst = arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({int64_t(values.size())}, f32),
+            ArrayRef(values)));
+    auto vecType = VectorType::get({c.lanes}, f32);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value lanesValue = arith::ConstantIndexOp::create(b, loc, c.lanes);
+    Value fZero = zeroOf(b, loc, f32);
+    Value groups = arith::ConstantIndexOp::create(b, loc, c.n / c.lanes);
+    SmallVector<bool> inBounds{true};
+    auto index = [&](OpBuilder &ib, Location l, Value tensor, Value at) {
+      Value v = tensor::ExtractOp::create(ib, l, tensor, at);
+      if (v.getType() != i32)
+        v = arith::ExtUIOp::create(ib, l, i32, v);
+      return arith::IndexCastOp::create(ib, l, ib.getIndexType(), v)
+          .getResult();
+    };
+    auto tile = [&](OpBuilder &tb, Location l, Value acc0, Value p0,
+                    int64_t rows) -> Value {
+      auto perGroup = scf::ForOp::create(
+          tb, l, zero, groups, one, ValueRange{acc0},
+          [&](OpBuilder &gb, Location gl, Value g, ValueRange iter) {
+            Value n0 = arith::MulIOp::create(gb, gl, g, lanesValue);
+            Value lo = index(gb, gl, starts, g);
+            Value hi =
+                index(gb, gl, starts, arith::AddIOp::create(gb, gl, g, one));
+            SmallVector<Value> rowAt, accs;
+            for (int64_t r = 0; r < rows; ++r) {
+              rowAt.push_back(arith::AddIOp::create(
+                  gb, gl, p0, arith::ConstantIndexOp::create(gb, gl, r)));
+              accs.push_back(bias ? vector::TransferReadOp::create(
+                                        gb, gl, vecType, bias, ValueRange{n0},
+                                        fZero, ArrayRef<bool>(inBounds))
+                                        .getResult()
+                                  : vector::TransferReadOp::create(
+                                        gb, gl, vecType, iter[0],
+                                        ValueRange{rowAt.back(), n0}, fZero,
+                                        ArrayRef<bool>(inBounds))
+                                        .getResult());
+            }
+            auto sum = scf::ForOp::create(
+                gb, gl, lo, hi, one, accs,
+                [&](OpBuilder &sb, Location sl, Value j, ValueRange a) {
+                  Value kk = index(sb, sl, colsConst, j);
+                  Value wv = vector::TransferReadOp::create(
+                      sb, sl, vecType, valuesConst,
+                      ValueRange{arith::MulIOp::create(sb, sl, j, lanesValue)
+                                     .getResult()},
+                      fZero, ArrayRef<bool>(inBounds));
+                  SmallVector<Value> next;
+                  for (int64_t r = 0; r < rows; ++r) {
+                    Value xs = tensor::ExtractOp::create(
+                        sb, sl, x, ValueRange{rowAt[r], kk});
+                    Value xb = vector::BroadcastOp::create(sb, sl, vecType, xs);
+                    next.push_back(vector::FMAOp::create(sb, sl, xb, wv, a[r]));
+                  }
+                  scf::YieldOp::create(sb, sl, next);
+                });
+            Value written = iter[0];
+            for (int64_t r = 0; r < rows; ++r)
+              written = vector::TransferWriteOp::create(
+                            gb, gl, sum.getResult(r), written,
+                            ValueRange{rowAt[r], n0}, ArrayRef<bool>(inBounds))
+                            .getResult();
+            scf::YieldOp::create(gb, gl, written);
+          });
+      return perGroup.getResult(0);
+    };
+    // With a bias every element is written from it: the init's broadcast
+    // is not needed.
+    Value y = bias ? tensor::EmptyOp::create(
+                         b, loc,
+                         cast<RankedTensorType>(init.getType()).getShape(), f32)
+                         .getResult()
+                   : init;
+    int64_t full = m / blocks * blocks;
+    if (full > 0) {
+      auto tiles = scf::ForOp::create(
+          b, loc, zero, arith::ConstantIndexOp::create(b, loc, full),
+          arith::ConstantIndexOp::create(b, loc, blocks), ValueRange{y},
+          [&](OpBuilder &tb, Location l, Value p0, ValueRange iter) {
+            scf::YieldOp::create(tb, l, tile(tb, l, iter[0], p0, blocks));
+          });
+      y = tiles.getResult(0);
+    }
+    if (full < m)
+      y = tile(b, loc, y, arith::ConstantIndexOp::create(b, loc, full),
+               m - full);
+    return y;
   }
 
   /// Y (M x N) = init + X (M x K) W, W in `c`; `bias` (N), when not null,

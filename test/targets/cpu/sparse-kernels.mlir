@@ -126,6 +126,48 @@ func.func @gemv(%x: tensor<1x4xf32>, %b: tensor<3xf32>) -> tensor<1x3xf32> {
   return %y : tensor<1x3xf32>
 }
 
+// Zeros in blocks of a vector of output channels (8 with AVX2) by one k:
+// block CSR, the kernel on the channels-last layout (no transposes). W (K
+// = 4 by N = 16) stores 3 of its 8 blocks (62.5 % zero blocks): group 0
+// (channels 0-7) at k = 1, group 1 at k = 0 and 3; 3 x (8 values + an
+// i16 column) + 3 starts = 114 bytes. Tiles of 8 rows, then the other 2:
+// per group the accumulators start from the bias's vector, and per stored
+// block the block's vector is read once and each row adds its X[row][k]
+// broadcast times it. The bias's broadcast into the init is left unused.
+// CHECK-LABEL: func.func @blocks
+// CHECK-SAME: attributes {edge.sparse_kernels = [{bytes = 114 : i64, dense_bytes = 256 : i64, format = "bcsr16-8x1", layer = "blk", nonzeros = 20 : i64, weights = 64 : i64}]}
+// CHECK-DAG: %[[STARTS:.*]] = arith.constant dense<[0, 1, 3]> : tensor<3xi32>
+// CHECK-DAG: %[[COLS:.*]] = arith.constant dense<[1, 0, 3]> : tensor<3xi16>
+// CHECK-DAG: %[[VALS:.*]] = arith.constant dense<[1.000000e+00, 0.000000e+00, 1.000000e+00, {{.*}}]> : tensor<24xf32>
+// CHECK: %[[Y0:.*]] = tensor.empty() : tensor<10x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c8{{.*}} step %c8{{.*}} iter_args({{.*}} = %[[Y0]])
+// CHECK:   scf.for %[[G:.*]] = %c0 to %c2 step %c1
+// CHECK:     tensor.extract %[[STARTS]]
+// CHECK-COUNT-8: vector.transfer_read %arg1[%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<16xf32>, vector<8xf32>
+// CHECK:     scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// CHECK:       tensor.extract %[[COLS]]
+// CHECK:       vector.transfer_read %[[VALS]]
+// CHECK-COUNT-8: vector.fma
+// CHECK-COUNT-8: vector.transfer_write {{.*}} {in_bounds = [true]} : vector<8xf32>, tensor<10x16xf32>
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK:   scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>) {
+// CHECK-COUNT-2: vector.fma
+// CHECK-NOT: linalg.matmul
+// CHECK: return
+func.func @blocks(%x: tensor<10x4xf32>, %b: tensor<16xf32>) -> tensor<10x16xf32> {
+  %w = arith.constant dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+                             [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                             [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                             [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]> : tensor<4x16xf32>
+  %e = tensor.empty() : tensor<10x16xf32>
+  %init = linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel"]} ins(%b : tensor<16xf32>) outs(%e : tensor<10x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<10x16xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<10x4xf32>, tensor<4x16xf32>) outs(%init : tensor<10x16xf32>) -> tensor<10x16xf32> loc("blk")
+  return %y : tensor<10x16xf32>
+}
+
 // A quantized product (int8 x int8 into int32 sums, the bias in the
 // init): the values are stored int8, each vector of activations and each
 // weight sign-extended to i32, multiplied and added. By default an int8
