@@ -266,7 +266,8 @@ struct SparseKernelsPass
   bool blocksWin(Operation *op, const std::optional<Bcsr> &bc, const Csr &c,
                  int64_t m) {
     double floor = minSparsity >= 0 ? minSparsity : kBlockFloor;
-    if (!bc || bc->blocks() == 0 || bc->blockSparsity() < floor)
+    if (!bc || bc->blocks() == 0 || bc->blockSparsity() <= 0 ||
+        bc->blockSparsity() < floor)
       return false;
     bool csrApplies = c.sparsity() >= breakEven(m, c.int8) &&
                       double(c.values.size()) / double(c.n) >= minNonzeros;
