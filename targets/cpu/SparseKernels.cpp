@@ -266,6 +266,8 @@ struct SparseKernelsPass
   bool blocksWin(Operation *op, const std::optional<Bcsr> &bc, const Csr &c,
                  int64_t m) {
     double floor = minSparsity >= 0 ? minSparsity : kBlockFloor;
+    // (Some blocks zero, and some stored: an all-zero weight would leave
+    // zero-sized constants.)
     if (!bc || bc->blocks() == 0 || bc->blockSparsity() <= 0 ||
         bc->blockSparsity() < floor)
       return false;
@@ -772,25 +774,19 @@ struct SparseKernelsPass
     Value fZero = zeroOf(b, loc, f32);
     Value groups = arith::ConstantIndexOp::create(b, loc, c.n / c.lanes);
     SmallVector<bool> inBounds{true};
-    auto index = [&](OpBuilder &ib, Location l, Value tensor, Value at) {
-      Value v = tensor::ExtractOp::create(ib, l, tensor, at);
-      if (v.getType() != i32)
-        v = arith::ExtUIOp::create(ib, l, i32, v);
-      return arith::IndexCastOp::create(ib, l, ib.getIndexType(), v)
-          .getResult();
-    };
+    // The block arrays read through the CSR helpers: starts per group,
+    // int16 k per stored block.
+    CsrValues csr{starts, colsConst, valuesConst, /*narrow=*/true, f32, f32};
     auto tile = [&](OpBuilder &tb, Location l, Value acc0, Value p0,
                     int64_t rows) -> Value {
       auto perGroup = scf::ForOp::create(
           tb, l, zero, groups, one, ValueRange{acc0},
           [&](OpBuilder &gb, Location gl, Value g, ValueRange iter) {
             Value n0 = arith::MulIOp::create(gb, gl, g, lanesValue);
-            Value lo = index(gb, gl, starts, g);
-            Value hi =
-                index(gb, gl, starts, arith::AddIOp::create(gb, gl, g, one));
-            SmallVector<Value> rowAt, accs;
+            auto [lo, hi] = rangeOf(gb, gl, csr, g);
+            SmallVector<Value> rowIndex, accs;
             for (int64_t r = 0; r < rows; ++r) {
-              rowAt.push_back(arith::AddIOp::create(
+              rowIndex.push_back(arith::AddIOp::create(
                   gb, gl, p0, arith::ConstantIndexOp::create(gb, gl, r)));
               accs.push_back(bias ? vector::TransferReadOp::create(
                                         gb, gl, vecType, bias, ValueRange{n0},
@@ -798,14 +794,14 @@ struct SparseKernelsPass
                                         .getResult()
                                   : vector::TransferReadOp::create(
                                         gb, gl, vecType, iter[0],
-                                        ValueRange{rowAt.back(), n0}, fZero,
+                                        ValueRange{rowIndex.back(), n0}, fZero,
                                         ArrayRef<bool>(inBounds))
                                         .getResult());
             }
             auto sum = scf::ForOp::create(
                 gb, gl, lo, hi, one, accs,
                 [&](OpBuilder &sb, Location sl, Value j, ValueRange a) {
-                  Value kk = index(sb, sl, colsConst, j);
+                  Value kk = rowAt(sb, sl, csr, j);
                   Value wv = vector::TransferReadOp::create(
                       sb, sl, vecType, valuesConst,
                       ValueRange{arith::MulIOp::create(sb, sl, j, lanesValue)
@@ -814,7 +810,7 @@ struct SparseKernelsPass
                   SmallVector<Value> next;
                   for (int64_t r = 0; r < rows; ++r) {
                     Value xs = tensor::ExtractOp::create(
-                        sb, sl, x, ValueRange{rowAt[r], kk});
+                        sb, sl, x, ValueRange{rowIndex[r], kk});
                     Value xb = vector::BroadcastOp::create(sb, sl, vecType, xs);
                     next.push_back(vector::FMAOp::create(sb, sl, xb, wv, a[r]));
                   }
@@ -822,10 +818,11 @@ struct SparseKernelsPass
                 });
             Value written = iter[0];
             for (int64_t r = 0; r < rows; ++r)
-              written = vector::TransferWriteOp::create(
-                            gb, gl, sum.getResult(r), written,
-                            ValueRange{rowAt[r], n0}, ArrayRef<bool>(inBounds))
-                            .getResult();
+              written =
+                  vector::TransferWriteOp::create(
+                      gb, gl, sum.getResult(r), written,
+                      ValueRange{rowIndex[r], n0}, ArrayRef<bool>(inBounds))
+                      .getResult();
             scf::YieldOp::create(gb, gl, written);
           });
       return perGroup.getResult(0);
