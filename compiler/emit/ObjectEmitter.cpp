@@ -159,6 +159,11 @@ std::unique_ptr<Module> translateToLLVMIR(mlir::ModuleOp module,
     return nullptr;
   kernel->setName(sig.name + "_kernel");
   kernel->setLinkage(GlobalValue::InternalLinkage);
+  // Its kernels outlined into tasks (edge-cpu-outline-parallel: main_task,
+  // main_task_0, ...) take the model's name too, for profiles and asm.
+  for (Function &f : *llvmModule)
+    if (f.hasInternalLinkage() && f.getName().starts_with("main_task"))
+      f.setName(sig.name + "_kernel" + f.getName().drop_front(4));
   DescriptorBuilder builder(*llvmModule, sig);
   Function *entryFn = builder.entry(kernel);
   entryFn->addFnAttr("target-cpu", target.cpu);

@@ -203,7 +203,8 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
     pm.addPass(npu::createNpuLowerCallsPass());
     if (o.instrumentKernels)
       pm.addPass(createEdgeCpuInstrumentKernels());
-    if (o.threads > 1) {
+    {
+      // With one thread too: the kernels become functions of their own.
       EdgeCpuOutlineParallelOptions parallel;
       parallel.threads = o.threads;
       pm.addPass(createEdgeCpuOutlineParallel(parallel));

@@ -23,6 +23,13 @@
 // first: each large top-level copy or linalg op becomes a loop over its
 // first parallel dim, marked like the kernels' loops.
 //
+// With one thread, each marked loop is outlined all the same, into a
+// noinline function the entry calls directly with the captured values as
+// arguments: the code does the same work, but LLVM's optimizer and
+// instruction selection see one function per kernel instead of an entry
+// holding them all (their cost grows faster than linearly with a
+// function's size: mobilenet-v2's entry was most of its compile time).
+//
 // The pass runs after the memory plan, on memrefs: a captured buffer is an
 // identity-layout memref whose aligned pointer is stored in the context
 // and rebuilt in the task as a memref descriptor (an LLVM struct cast back
@@ -73,10 +80,16 @@ bool storable(Type type) {
 }
 
 /// Sorts what `loop` reads from above into recomputed ops and stored
-/// values; fails when a value can be neither.
-LogicalResult collectCaptures(scf::ForOp loop, Captures &captures) {
+/// values; fails when a value can be neither. For a task of its own
+/// (`serial`) the loop's bounds are read too, and only scalars are
+/// recomputed: every buffer (a view of the arena, a weight, a parameter)
+/// is passed, so that kernels of the same shape have the same body.
+LogicalResult collectCaptures(scf::ForOp loop, Captures &captures,
+                              bool serial = false) {
   SetVector<Value> above;
   getUsedValuesDefinedAbove(loop.getRegion(), above);
+  if (serial)
+    above.insert_range(loop->getOperands());
   llvm::SmallPtrSet<Operation *, 16> cloned;
   llvm::SmallPtrSet<Value, 16> stored;
   SmallVector<Value> worklist(above.begin(), above.end());
@@ -86,7 +99,8 @@ LogicalResult collectCaptures(scf::ForOp loop, Captures &captures) {
     if (def && cloned.contains(def))
       continue;
     bool recompute = def && def->getNumRegions() == 0 &&
-                     isMemoryEffectFree(def);
+                     isMemoryEffectFree(def) &&
+                     !(serial && isa<MemRefType>(v.getType()));
     // A stack buffer used by this loop alone: one per task.
     if (auto alloca = dyn_cast_or_null<memref::AllocaOp>(def))
       recompute = alloca.getDynamicSizes().empty() &&
@@ -98,7 +112,7 @@ LogicalResult collectCaptures(scf::ForOp loop, Captures &captures) {
       llvm::append_range(worklist, def->getOperands());
       continue;
     }
-    if (!storable(v.getType()))
+    if (!serial && !storable(v.getType()))
       return failure();
     if (stored.insert(v).second)
       captures.stored.push_back(v);
@@ -110,27 +124,63 @@ LogicalResult collectCaptures(scf::ForOp loop, Captures &captures) {
   return success();
 }
 
+/// Tasks of one function with the same signature and body (kernels of
+/// layers of the same shape, whose buffers are arguments) merged into the
+/// first: its calls renamed, the others erased.
+void mergeIdenticalTasks(SymbolTable &symbols, func::FuncOp func,
+                         ArrayRef<func::FuncOp> tasks) {
+  SmallVector<func::FuncOp> kept;
+  DenseMap<StringAttr, func::FuncOp> replace;
+  for (func::FuncOp task : tasks) {
+    auto same = llvm::find_if(kept, [&](func::FuncOp k) {
+      return k.getFunctionType() == task.getFunctionType() &&
+             OperationEquivalence::isRegionEquivalentTo(
+                 &k.getBody(), &task.getBody(),
+                 OperationEquivalence::IgnoreLocations);
+    });
+    if (same == kept.end())
+      kept.push_back(task);
+    else
+      replace[task.getSymNameAttr()] = *same;
+  }
+  if (replace.empty())
+    return;
+  func.walk([&](func::CallOp call) {
+    if (func::FuncOp to = replace.lookup(call.getCalleeAttr().getAttr()))
+      call.setCallee(to.getSymName());
+  });
+  for (auto &[name, to] : replace)
+    symbols.erase(symbols.lookup<func::FuncOp>(name));
+}
+
 struct OutlineParallelPass
     : edgec::impl::EdgeCpuOutlineParallelBase<OutlineParallelPass> {
   using Base::Base;
 
   void runOnOperation() override {
-    if (threads <= 1)
-      return;
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
+    bool serial = threads <= 1;
     for (auto func : llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (func.isPrivate() || func.isExternal())
         continue;
-      splitLargeOps(func);
+      if (!serial)
+        splitLargeOps(func);
       SmallVector<scf::ForOp> loops;
       for (auto loop : func.getBody().front().getOps<scf::ForOp>()) {
         auto work = loop->getAttrOfType<IntegerAttr>(edgec::kParallelAttrName);
-        if (work && work.getInt() >= minWork && loop.getNumResults() == 0)
+        if (work && (serial || work.getInt() >= minWork) &&
+            loop.getNumResults() == 0)
           loops.push_back(loop);
       }
-      for (scf::ForOp loop : loops)
-        outline(symbols, func, loop);
+      SmallVector<func::FuncOp> tasks;
+      for (scf::ForOp loop : loops) {
+        if (!serial)
+          outline(symbols, func, loop);
+        else if (func::FuncOp task = outlineSerial(symbols, func, loop))
+          tasks.push_back(task);
+      }
+      mergeIdenticalTasks(symbols, func, tasks);
     }
     // The marks have served.
     module.walk([](scf::ForOp loop) {
@@ -226,6 +276,60 @@ struct OutlineParallelPass
     return f;
   }
 
+  /// A private function named after `func`, internal to the object (two
+  /// models in one program each have their tasks), placed after it.
+  func::FuncOp createTask(SymbolTable &symbols, func::FuncOp func,
+                          FunctionType type, Location loc) {
+    OpBuilder b(&getContext());
+    b.setInsertionPointAfter(func);
+    auto task =
+        func::FuncOp::create(b, loc, (func.getSymName() + "_task").str(), type);
+    task.setPrivate();
+    task->setAttr("llvm.linkage", LLVM::LinkageAttr::get(
+                                      &getContext(), LLVM::Linkage::Internal));
+    symbols.insert(task);
+    return task;
+  }
+
+  /// One thread: the loop, whole, in a noinline function called with the
+  /// stored captures as its arguments.
+  func::FuncOp outlineSerial(SymbolTable &symbols, func::FuncOp func,
+                             scf::ForOp loop) {
+    Captures captures;
+    if (failed(collectCaptures(loop, captures, /*serial=*/true)))
+      return nullptr;
+    MLIRContext *ctx = &getContext();
+    Location loc = loop.getLoc();
+    SmallVector<Type> types;
+    for (Value v : captures.stored)
+      types.push_back(v.getType());
+    auto task =
+        createTask(symbols, func, FunctionType::get(ctx, types, {}), loc);
+    // func.func's no_inline does not reach LLVM; the passthrough does.
+    task->setAttr("passthrough",
+                  ArrayAttr::get(ctx, {StringAttr::get(ctx, "noinline")}));
+    Block *entry = task.addEntryBlock();
+    OpBuilder b = OpBuilder::atBlockBegin(entry);
+    IRMapping map;
+    map.map(captures.stored, entry->getArguments());
+    for (Operation *op : captures.recomputed)
+      b.clone(*op, map);
+    // The marks have served (the report and --instrument-kernels read
+    // them before): without its number, a kernel is its shape.
+    Operation *moved = b.clone(*loop, map);
+    moved->removeAttr(edgec::kParallelAttrName);
+    moved->removeAttr(edgec::kKernelAttrName);
+    func::ReturnOp::create(b, loc);
+
+    b.setInsertionPoint(loop);
+    func::CallOp::create(b, loc, task, captures.stored);
+    loop.erase();
+    for (Operation *op : llvm::reverse(captures.recomputed))
+      if (isa<memref::AllocaOp>(op) && op->use_empty())
+        op->erase();
+    return task;
+  }
+
   void outline(SymbolTable &symbols, func::FuncOp func, scf::ForOp loop) {
     auto lb = getConstantIntValue(loop.getLowerBound());
     auto ub = getConstantIntValue(loop.getUpperBound());
@@ -255,17 +359,9 @@ struct OutlineParallelPass
     };
 
     // The task: task(context, begin, end) runs iterations [begin, end).
-    OpBuilder b(ctx);
-    b.setInsertionPointAfter(func);
-    auto task = func::FuncOp::create(
-        b, loc, (func.getSymName() + "_task").str(), taskType);
-    task.setPrivate();
-    // Internal: two models in one program each have their tasks.
-    task->setAttr("llvm.linkage",
-                  LLVM::LinkageAttr::get(ctx, LLVM::Linkage::Internal));
-    symbols.insert(task);
+    auto task = createTask(symbols, func, taskType, loc);
     Block *entry = task.addEntryBlock();
-    b.setInsertionPointToStart(entry);
+    OpBuilder b = OpBuilder::atBlockBegin(entry);
     Value context = entry->getArgument(0);
     IRMapping map;
     for (auto [slot, v] : llvm::enumerate(captures.stored)) {

@@ -240,8 +240,14 @@ def EdgeCpuOutlineParallel
     splits the count over its workers (or runs it serially). First, each
     large top-level `memref.copy` or linalg op left between the kernels
     (copies into padded buffers, border fills, layout transposes) becomes a
-    loop over its first parallel dim, marked the same way. With `threads`
-    1 the pass changes nothing.
+    loop over its first parallel dim, marked the same way.
+
+    With `threads` 1 each marked loop (whatever its work) is outlined into a
+    private `noinline` function that the entry calls directly, with the
+    values the loop reads from the function as arguments: no context and no
+    runtime call. The generated code runs as before, but LLVM optimizes and
+    selects many small functions instead of one entry holding every kernel,
+    which is what bounds a large model's compile time.
   }];
   let options = [
     Option<"threads", "threads", "int64_t", /*default=*/"1",

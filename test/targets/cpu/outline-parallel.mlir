@@ -64,10 +64,47 @@
 // LLVM-NOT: unrealized_conversion_cast
 // LLVM: llvm.func @edgert_parallel_for(i64, !llvm.ptr, !llvm.ptr)
 
-// With one thread (the default) the pass changes nothing.
+// With one thread (the default) every marked loop, whatever its work,
+// becomes a noinline function called directly with what it reads as
+// arguments: every buffer (the view of the arena too: kernels of the same
+// shape at other offsets have the same body), the scalars; constants and
+// a stack buffer only the loop uses are its own. The unmarked loop stays.
+// No runtime call, no context.
+// SERIAL-LABEL: func.func @main
+// SERIAL-SAME: (%[[IN:.+]]: memref<64x16xf32>, %[[OUT:.+]]: memref<64x16xf32>, %[[ARENA:.+]]: memref<8192xi8>, %[[SCALE:.+]]: f32, %[[K:.+]]: index)
 // SERIAL-NOT: edgert_parallel_for
+// SERIAL-NOT: llvm.alloca
+// SERIAL: %[[SHARED:.+]] = memref.alloca() : memref<16xf32>
+// SERIAL-NOT: memref.alloca
+// SERIAL: %[[TMP:.+]] = memref.view %[[ARENA]]
+// SERIAL: call @main_task(%[[OUT]], %[[TMP]], %[[SCALE]], %[[K]], %[[IN]]) : (memref<64x16xf32>, memref<64x16xf32>, f32, index, memref<64x16xf32>) -> ()
+// The two loops that differ only in their buffer and kernel number share
+// one function.
+// SERIAL: call @main_task_0(%[[OUT]], %[[SCALE]]) : (memref<64x16xf32>, f32) -> ()
+// SERIAL: call @main_task_0(%[[TMP]], %[[SCALE]]) : (memref<64x16xf32>, f32) -> ()
+// SERIAL: scf.for
+// SERIAL: memref.store %[[SCALE]], %[[SHARED]]
+// SERIAL: return
+// SERIAL-LABEL: func.func private @main_task_0
+// SERIAL-SAME: (%[[B:.+]]: memref<64x16xf32>, %[[S:.+]]: f32)
+// SERIAL-SAME: llvm.linkage = #llvm.linkage<internal>
+// SERIAL-SAME: passthrough = ["noinline"]
+// SERIAL: scf.for
+// SERIAL-SAME: step %c1
+// SERIAL: memref.store %[[S]], %[[B]]
+// SERIAL-NOT: edge.parallel
+// SERIAL-NOT: edge.kernel
+// The loop moves whole, with the stack buffer only it uses.
+// SERIAL-LABEL: func.func private @main_task(
+// SERIAL-SAME: %{{.+}}: memref<64x16xf32>, %{{.+}}: memref<64x16xf32>, %{{.+}}: f32, %{{.+}}: index, %{{.+}}: memref<64x16xf32>)
+// SERIAL-SAME: passthrough = ["noinline"]
+// SERIAL: memref.alloca() : memref<16xf32>
+// SERIAL-NOT: memref.view
 // SERIAL: scf.for
 // SERIAL-SAME: step %c2
+// SERIAL-NOT: edge.parallel
+// SERIAL: return
+// SERIAL-NOT: func.func private @main_task_1
 func.func @main(%in: memref<64x16xf32>, %out: memref<64x16xf32>, %arena: memref<8192xi8>, %scale: f32, %k: index) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
@@ -89,7 +126,10 @@ func.func @main(%in: memref<64x16xf32>, %out: memref<64x16xf32>, %arena: memref<
   // Too little work: stays a loop.
   scf.for %i = %c0 to %c64 step %c1 {
     memref.store %scale, %out[%i, %c1] : memref<64x16xf32>
-  } {edge.parallel = 64 : i64}
+  } {edge.kernel = 6 : i64, edge.parallel = 64 : i64}
+  scf.for %i = %c0 to %c64 step %c1 {
+    memref.store %scale, %tmp[%i, %c1] : memref<64x16xf32>
+  } {edge.kernel = 7 : i64, edge.parallel = 64 : i64}
   // Not marked: stays a loop.
   scf.for %i = %c0 to %c64 step %c1 {
     memref.store %scale, %shared[%c0] : memref<16xf32>
